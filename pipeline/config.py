@@ -1,0 +1,300 @@
+"""`parametres.toml` -> paramètres typés et validés.
+
+Toutes les clés ont une valeur par défaut (un fichier partiel, voire absent, est
+valide). Une section ou une clé inconnue, un mauvais type ou une valeur hors bornes est
+une erreur qui nomme la clé : une faute de frappe dans `periodicite_mois` ne doit pas
+passer inaperçue, car elle changerait silencieusement les échéances légales.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from pipeline.erreurs import ErreurEntretiens, Rapport
+
+REGIMES = ("2025", "2014")
+ZONES_FERIES = ("metropole", "alsace-moselle")
+SECURITES_SMTP = ("starttls", "ssl", "aucune")
+# Le plafond légal du régime 2025 : un accord peut raccourcir, pas allonger (L6315-1).
+PERIODICITE_MAX_2025 = 48
+
+
+@dataclass(frozen=True)
+class Fichiers:
+    registre: str = ""  # vide : l'exemple livré donnees/registre_exemple.xlsx
+    sorties: str = "sorties"
+
+
+@dataclass(frozen=True)
+class Entreprise:
+    raison_sociale: str = "Exemple SAS"
+    adresse: str = "12 rue des Lilas"
+    code_postal: str = "69003"
+    ville: str = "Lyon"
+    effectif: int = 120  # seuil 50 : abondement correctif ; seuil 300 : information CEP
+    signataire: str = "Claire Martin"
+    fonction_signataire: str = "Responsable des ressources humaines"
+    email_rh: str = "rh@exemple.fr"
+    telephone_rh: str = ""
+
+
+@dataclass(frozen=True)
+class Regles:
+    regime: str = "2025"
+    periodicite_mois: int = 0  # 0 : la périodicité légale du régime (48 ou 24 mois)
+    delai_retour_jours: int = 30
+    horizon_jours: int = 60
+
+    @property
+    def periodicite(self) -> int:
+        if self.periodicite_mois:
+            return self.periodicite_mois
+        return 48 if self.regime == "2025" else 24
+
+    @property
+    def cycle_etat_des_lieux_ans(self) -> int:
+        return 8 if self.regime == "2025" else 6
+
+
+@dataclass(frozen=True)
+class Planning:
+    delai_min_jours: int = 7
+    delai_max_jours: int = 21
+    duree_minutes: int = 90
+    creneaux: list[str] = field(default_factory=lambda: ["09:00", "10:45", "14:00", "15:45"])
+    lieux: list[str] = field(default_factory=lambda: ["Salle de réunion"])
+    zone_feries: str = "metropole"
+
+
+@dataclass(frozen=True)
+class Publipostage:
+    expediteur: str = "rh@exemple.fr"
+    smtp_hote: str = ""
+    smtp_port: int = 587
+    smtp_securite: str = "starttls"
+    # Le mot de passe ne vient jamais d'un fichier : option ou variable d'environnement.
+    smtp_utilisateur: str = ""
+    pause_secondes: float = 2.0
+
+
+@dataclass(frozen=True)
+class Parametres:
+    fichiers: Fichiers = field(default_factory=Fichiers)
+    entreprise: Entreprise = field(default_factory=Entreprise)
+    regles: Regles = field(default_factory=Regles)
+    planning: Planning = field(default_factory=Planning)
+    publipostage: Publipostage = field(default_factory=Publipostage)
+    source: Path | None = None  # le fichier lu, s'il y en a un
+
+
+_SECTIONS = {f.name: f.type for f in dataclasses.fields(Parametres) if f.name != "source"}
+_NOMS_TYPES = {int: "un nombre entier", float: "un nombre", str: "un texte entre guillemets"}
+
+
+def charger_parametres(chemin: Path | None) -> Parametres:
+    """Lit et valide `parametres.toml` ; `None` ou fichier absent = valeurs par défaut."""
+    if chemin is None:
+        return Parametres()
+    chemin = Path(chemin)
+    if not chemin.exists():
+        raise ErreurEntretiens.simple(
+            "fichier-introuvable",
+            f"Le fichier de paramètres « {chemin} » n'existe pas. "
+            "Vérifiez le chemin donné à --parametres.",
+        )
+    try:
+        brut = tomllib.loads(chemin.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ErreurEntretiens.simple(
+            "parametres-illisibles",
+            f"Le fichier de paramètres « {chemin} » n'est pas un TOML valide ({exc}). "
+            "Comparez-le avec donnees/parametres.toml.",
+        ) from exc
+    return dataclasses.replace(depuis_dict(brut, str(chemin)), source=chemin)
+
+
+def depuis_dict(brut: dict[str, Any], nom_fichier: str = "parametres.toml") -> Parametres:
+    """Construit les paramètres depuis un dictionnaire TOML ; collecte toutes les erreurs."""
+    rapport = Rapport()
+    sections: dict[str, Any] = {}
+    for nom_section, valeurs in brut.items():
+        if nom_section not in _SECTIONS:
+            rapport.erreur(
+                "parametre-inconnu",
+                f"Section [{nom_section}] inconnue. Sections possibles : "
+                + ", ".join(f"[{s}]" for s in _SECTIONS)
+                + ".",
+                feuille=nom_fichier,
+                colonne=f"[{nom_section}]",
+            )
+            continue
+        if not isinstance(valeurs, dict):
+            rapport.erreur(
+                "parametre-invalide",
+                f"« {nom_section} » doit être une section [{nom_section}].",
+                feuille=nom_fichier,
+                colonne=nom_section,
+            )
+            continue
+        classe = _classe_section(nom_section)
+        sections[nom_section] = _section(classe, nom_section, valeurs, rapport, nom_fichier)
+    parametres = Parametres(**{k: v for k, v in sections.items() if v is not None})
+    _valider_bornes(parametres, rapport, nom_fichier)
+    rapport.lever_si_erreurs(f"Paramètres invalides dans {nom_fichier}.")
+    return parametres
+
+
+def _classe_section(nom: str) -> type:
+    return get_type_hints(Parametres)[nom]
+
+
+def _section(classe: type, nom: str, valeurs: dict, rapport: Rapport, fichier: str) -> Any:
+    types = get_type_hints(classe)
+    retenues: dict[str, Any] = {}
+    for cle, valeur in valeurs.items():
+        lieu = {"feuille": fichier, "colonne": f"{nom}.{cle}", "valeur": repr(valeur)}
+        if cle not in types:
+            rapport.erreur(
+                "parametre-inconnu",
+                f"Clé « {cle} » inconnue dans [{nom}]. Clés possibles : " + ", ".join(types) + ".",
+                **lieu,
+            )
+            continue
+        attendu = types[cle]
+        valeur_typee = _convertir(valeur, attendu)
+        if valeur_typee is None:
+            rapport.erreur(
+                "parametre-type",
+                f"« {nom}.{cle} » doit être {_decrire(attendu)} (lu : {valeur!r}).",
+                **lieu,
+            )
+            continue
+        retenues[cle] = valeur_typee
+    return classe(**retenues)
+
+
+def _convertir(valeur: Any, attendu: Any) -> Any:
+    # bool est un int en Python : `effectif = true` doit être refusé.
+    if isinstance(valeur, bool):
+        return None
+    if attendu is int:
+        return valeur if isinstance(valeur, int) else None
+    if attendu is float:
+        return float(valeur) if isinstance(valeur, int | float) else None
+    if attendu is str:
+        # Une entreprise écrit souvent `regime = 2025` sans guillemets : on l'accepte.
+        if isinstance(valeur, int):
+            return str(valeur)
+        return valeur if isinstance(valeur, str) else None
+    if attendu == list[str]:
+        if isinstance(valeur, list) and all(isinstance(v, str) for v in valeur):
+            return list(valeur)
+        return None
+    return None
+
+
+def _decrire(attendu: Any) -> str:
+    if attendu == list[str]:
+        return 'une liste de textes, par exemple ["09:00", "14:00"]'
+    return _NOMS_TYPES.get(attendu, str(attendu))
+
+
+def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
+    def erreur(cle: str, message: str, valeur: Any) -> None:
+        rapport.erreur(
+            "parametre-hors-bornes", message, feuille=fichier, colonne=cle, valeur=repr(valeur)
+        )
+
+    r = p.regles
+    if r.regime not in REGIMES:
+        erreur(
+            "regles.regime",
+            f'« regles.regime » doit valoir "2025" (loi n° 2025-989) ou "2014" '
+            f"(ancien régime) ; lu : {r.regime!r}.",
+            r.regime,
+        )
+    if r.periodicite_mois < 0 or r.periodicite_mois > 120:
+        erreur(
+            "regles.periodicite_mois",
+            "« regles.periodicite_mois » doit être compris entre 1 et 48 mois "
+            "(0 = périodicité légale).",
+            r.periodicite_mois,
+        )
+    elif r.regime == "2025" and r.periodicite_mois > PERIODICITE_MAX_2025:
+        erreur(
+            "regles.periodicite_mois",
+            f"« regles.periodicite_mois » vaut {r.periodicite_mois} : en régime 2025, un accord "
+            f"collectif ne peut pas dépasser {PERIODICITE_MAX_2025} mois (art. L6315-1). "
+            'Réduisez la valeur ou choisissez regime = "2014".',
+            r.periodicite_mois,
+        )
+    if not 0 <= r.delai_retour_jours <= 365:
+        erreur(
+            "regles.delai_retour_jours",
+            "« regles.delai_retour_jours » doit être compris entre 0 et 365.",
+            r.delai_retour_jours,
+        )
+    if not 0 <= r.horizon_jours <= 3650:
+        erreur(
+            "regles.horizon_jours",
+            "« regles.horizon_jours » doit être compris entre 0 et 3650.",
+            r.horizon_jours,
+        )
+    if p.entreprise.effectif < 1:
+        erreur(
+            "entreprise.effectif",
+            "« entreprise.effectif » doit être un nombre de salariés (au moins 1).",
+            p.entreprise.effectif,
+        )
+    pl = p.planning
+    if not 0 <= pl.delai_min_jours <= pl.delai_max_jours <= 366:
+        erreur(
+            "planning.delai_min_jours",
+            "Il faut 0 ≤ « planning.delai_min_jours » ≤ « planning.delai_max_jours » ≤ 366 "
+            f"(lus : {pl.delai_min_jours} et {pl.delai_max_jours}).",
+            pl.delai_min_jours,
+        )
+    if not 15 <= pl.duree_minutes <= 480:
+        erreur(
+            "planning.duree_minutes",
+            "« planning.duree_minutes » doit être compris entre 15 et 480 "
+            "(le document source prévoit 1 à 2 heures).",
+            pl.duree_minutes,
+        )
+    if not pl.creneaux:
+        erreur("planning.creneaux", "« planning.creneaux » ne peut pas être vide.", pl.creneaux)
+    for creneau in pl.creneaux:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", creneau):
+            erreur(
+                "planning.creneaux",
+                f'Créneau « {creneau} » invalide : écrivez l\'heure au format HH:MM (ex. "09:00").',
+                creneau,
+            )
+    if not pl.lieux or any(not lieu.strip() for lieu in pl.lieux):
+        erreur("planning.lieux", "« planning.lieux » doit nommer au moins un lieu.", pl.lieux)
+    if pl.zone_feries not in ZONES_FERIES:
+        erreur(
+            "planning.zone_feries",
+            '« planning.zone_feries » doit valoir "metropole" ou "alsace-moselle".',
+            pl.zone_feries,
+        )
+    pub = p.publipostage
+    if pub.smtp_securite not in SECURITES_SMTP:
+        erreur(
+            "publipostage.smtp_securite",
+            '« publipostage.smtp_securite » doit valoir "starttls", "ssl" ou "aucune".',
+            pub.smtp_securite,
+        )
+    if not 1 <= pub.smtp_port <= 65535:
+        erreur("publipostage.smtp_port", "« publipostage.smtp_port » : 1 à 65535.", pub.smtp_port)
+    if pub.pause_secondes < 0:
+        erreur(
+            "publipostage.pause_secondes",
+            "« publipostage.pause_secondes » ne peut pas être négatif.",
+            pub.pause_secondes,
+        )

@@ -1,0 +1,121 @@
+"""Écriture sûre des fichiers : rien n'est jamais perdu.
+
+Un document de campagne a pu être complété ou signé depuis sa génération : on ne
+l'écrase jamais (statut « conserve »). `remplacer=True` régénère, mais garde d'abord
+l'ancienne version à côté (`nom.AAAAMMJJ-HHMMSS.ancien.docx`). Chaque fichier est écrit
+sous un nom temporaire puis renommé (`os.replace`, atomique sur un même disque) : une
+exécution interrompue ne laisse jamais de document à moitié écrit, et la relancer
+complète ce qui manque.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from pathvalidate import sanitize_filename
+
+CREE = "cree"
+CONSERVE = "conserve"
+REMPLACE = "remplace"
+
+# Marge sous la limite de 255 caractères : le dossier contient ensuite des noms de
+# fichiers, et Windows limite le chemin complet.
+_LONGUEUR_MAX_NOM = 80
+
+
+def nom_fichier_sur(texte: str, *, defaut: str = "sans_nom") -> str:
+    """Un nom valide sous Windows et Linux ; les accents sont conservés.
+
+    pathvalidate retire / \\ : * ? " < > | et les caractères de contrôle, et évite les
+    noms réservés de Windows (CON, PRN, NUL…). On remplace en plus les espaces par `_`
+    (noms lisibles dans une ligne de commande) et on interdit `..`.
+    """
+    texte = unicodedata.normalize("NFC", str(texte)).strip()
+    texte = re.sub(r"\s+", "_", texte)
+    texte = sanitize_filename(texte, replacement_text="_", platform="universal")
+    texte = re.sub(r"\.{2,}", ".", texte).strip("._ ")
+    texte = texte[:_LONGUEUR_MAX_NOM].rstrip("._ ")
+    if not texte:
+        return defaut
+    # Un nom réservé (CON, NUL…) est déjà suffixé par pathvalidate ; on le revérifie
+    # après la troncature, qui peut en recréer un.
+    return sanitize_filename(texte, platform="universal", replacement_text="_") or defaut
+
+
+def nom_dossier_salarie(matricule: str, nom: str, prenom: str) -> str:
+    """`<MATRICULE>_<NOM>_<Prénom>` : trié par matricule dans l'explorateur."""
+    return nom_fichier_sur(f"{matricule}_{str(nom).upper()}_{prenom}")
+
+
+def nom_fiche_conducteur(conducteur: str) -> str:
+    """`<NOM>_<Prénom>` à partir de « Prénom NOM » (le nom est la partie en capitales)."""
+    mots = str(conducteur).split()
+    nom = [m for m in mots if m.isupper() and len(m) > 1]
+    prenom = [m for m in mots if m not in nom]
+    ordonne = " ".join(nom + prenom) if nom else str(conducteur)
+    return nom_fichier_sur(ordonne)
+
+
+def ecrire_fichier(chemin: Path, contenu: bytes, remplacer: bool = False) -> str:
+    """Écrit `contenu` sans jamais perdre l'existant ; renvoie cree, conserve ou remplace."""
+    chemin = Path(chemin)
+    existe = chemin.exists()
+    if existe and not remplacer:
+        return CONSERVE
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    if existe:
+        garder_ancienne_version(chemin)
+    _ecrire_atomique(chemin, contenu)
+    return REMPLACE if existe else CREE
+
+
+def garder_ancienne_version(chemin: Path) -> Path:
+    """Renomme le fichier existant en `nom.AAAAMMJJ-HHMMSS.ancien.ext` (jamais d'écrasement)."""
+    horodatage = datetime.now().strftime("%Y%m%d-%H%M%S")
+    cible = chemin.with_name(f"{chemin.stem}.{horodatage}.ancien{chemin.suffix}")
+    rang = 1
+    while cible.exists():
+        rang += 1
+        cible = chemin.with_name(f"{chemin.stem}.{horodatage}-{rang}.ancien{chemin.suffix}")
+    os.replace(chemin, cible)
+    return cible
+
+
+def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
+    # Le fichier temporaire est créé dans le même dossier : os.replace n'est atomique
+    # qu'au sein d'un même système de fichiers. Son nom commence par « . » et finit par
+    # « .tmp » pour qu'un reste éventuel (coupure de courant) soit reconnaissable.
+    descripteur, temporaire = tempfile.mkstemp(
+        dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descripteur, "wb") as sortie:
+            sortie.write(contenu)
+            sortie.flush()
+            os.fsync(sortie.fileno())
+        os.replace(temporaire, chemin)
+    except BaseException:
+        Path(temporaire).unlink(missing_ok=True)
+        raise
+
+
+def ecrire_texte(chemin: Path, texte: str, remplacer: bool = False, encoding: str = "utf-8") -> str:
+    return ecrire_fichier(chemin, texte.encode(encoding), remplacer=remplacer)
+
+
+def sha256_fichier(chemin: Path) -> str:
+    empreinte = hashlib.sha256()
+    with open(chemin, "rb") as entree:
+        for bloc in iter(lambda: entree.read(1 << 20), b""):
+            empreinte.update(bloc)
+    return empreinte.hexdigest()
+
+
+def sha256_octets(contenu: bytes) -> str:
+    return hashlib.sha256(contenu).hexdigest()

@@ -1,0 +1,195 @@
+"""Écriture des tableurs (xlsx, csv) lus par les humains : une seule mise en forme partout.
+
+Échéances, planning, publipostage et tableau de bord passent tous par ici : en-têtes
+lisibles en gras, ligne d'en-tête figée, filtres, largeurs de colonnes, vraies dates
+Excel (JJ/MM/AAAA), lignes en retard en rouge, et neutralisation des formules (un nom
+qui commence par `=` doit rester un texte, jamais une formule exécutée par Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.fichiers import ecrire_fichier
+
+FORMAT_DATE = "DD/MM/YYYY"
+_DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+_GRAS_BLANC = Font(bold=True, color="FFFFFF")
+_FOND_EN_TETE = PatternFill("solid", start_color="1F4E79")
+_ROUGE = Font(color="9C0006")
+_FOND_ROUGE = PatternFill("solid", start_color="FFC7CE")
+_RETOUR_LIGNE = Alignment(wrap_text=True, vertical="top")
+_LARGEUR_MAX = 60
+
+
+@dataclass
+class Feuille:
+    """Une feuille à écrire : les données et comment les montrer."""
+
+    donnees: pd.DataFrame
+    # colonne -> en-tête lisible ; si fourni, seules ces colonnes sont écrites, dans cet ordre.
+    en_tetes: Mapping[str, str] | None = None
+    # lignes à mettre en évidence (en retard), alignée sur `donnees`.
+    en_rouge: pd.Series | None = None
+    # colonnes de texte long : retour à la ligne automatique.
+    texte_long: Iterable[str] = ()
+
+
+def neutraliser(valeur: Any) -> Any:
+    """Empêche qu'un texte soit interprété comme une formule (injection CSV/Excel)."""
+    if isinstance(valeur, str) and valeur.startswith(_DEBUTS_DANGEREUX):
+        return "'" + valeur
+    return valeur
+
+
+def ecrire_xlsx(
+    chemin: Path, feuilles: Mapping[str, Feuille | pd.DataFrame], remplacer: bool = True
+) -> str:
+    """Écrit un classeur (écriture atomique) ; renvoie le statut de `ecrire_fichier`.
+
+    Mode « write_only » d'openpyxl : la mémoire reste plate même pour 100 000 lignes.
+    """
+    classeur = Workbook(write_only=True)
+    for nom, feuille in feuilles.items():
+        if isinstance(feuille, pd.DataFrame):
+            feuille = Feuille(feuille)
+        _ecrire_feuille(classeur, nom, feuille)
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return ecrire_fichier(Path(chemin), tampon.getvalue(), remplacer=remplacer)
+
+
+def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
+    ws = classeur.create_sheet(title=nom[:31])
+    donnees = feuille.donnees
+    colonnes = list(feuille.en_tetes) if feuille.en_tetes else list(donnees.columns)
+    en_tetes = [feuille.en_tetes[c] if feuille.en_tetes else str(c) for c in colonnes]
+    longues = set(feuille.texte_long)
+    valeurs = [_valeurs_colonne(donnees[c]) for c in colonnes]
+    est_date = [pd.api.types.is_datetime64_any_dtype(donnees[c]) for c in colonnes]
+
+    for i, titre in enumerate(en_tetes, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _largeur(
+            titre, valeurs[i - 1], longues, colonnes[i - 1]
+        )
+    ws.freeze_panes = "A2"
+    if len(donnees):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(colonnes))}{len(donnees) + 1}"
+
+    ws.append([_cellule(ws, titre, font=_GRAS_BLANC, fill=_FOND_EN_TETE) for titre in en_tetes])
+    en_rouge = None if feuille.en_rouge is None else np.asarray(feuille.en_rouge, dtype=bool)
+    for r in range(len(donnees)):
+        rouge = en_rouge is not None and en_rouge[r]
+        ligne = []
+        for j, colonne in enumerate(valeurs):
+            v = colonne[r]
+            if isinstance(v, str) and v.startswith(_DEBUTS_DANGEREUX):
+                v = _texte_force(ws, v, rouge)
+            elif est_date[j] or rouge or colonnes[j] in longues:
+                v = _cellule(
+                    ws,
+                    v,
+                    number_format=FORMAT_DATE if est_date[j] else None,
+                    font=_ROUGE if rouge else None,
+                    fill=_FOND_ROUGE if rouge else None,
+                    alignment=_RETOUR_LIGNE if colonnes[j] in longues else None,
+                )
+            ligne.append(v)
+        ws.append(ligne)
+
+
+def _cellule(ws: Any, valeur: Any, **styles: Any) -> WriteOnlyCell:
+    cellule = WriteOnlyCell(ws, value=valeur)
+    for attribut, style in styles.items():
+        if style is not None:
+            setattr(cellule, attribut, style)
+    return cellule
+
+
+def _texte_force(ws: Any, valeur: str, rouge: bool) -> WriteOnlyCell:
+    # Dans un xlsx, on garde le texte exact (un nom « =Dupont » doit s'imprimer tel quel
+    # au publipostage) mais on force le type texte et le préfixe « ' » d'Excel : jamais
+    # une formule, même si l'utilisateur valide la cellule.
+    cellule = _cellule(
+        ws, valeur, font=_ROUGE if rouge else None, fill=_FOND_ROUGE if rouge else None
+    )
+    cellule.data_type = "s"
+    cellule.quotePrefix = True
+    return cellule
+
+
+def _valeurs_colonne(serie: pd.Series, neutre: bool = False) -> list[Any]:
+    """Valeurs Python prêtes pour openpyxl : dates sans heure, vides = None.
+
+    Les textes sont laissés tels quels pour le xlsx (typés texte à l'écriture) ; le CSV,
+    sans types, les neutralise (`neutre=True`) par une apostrophe.
+    """
+    garder = neutraliser if neutre else (lambda v: v)
+    if pd.api.types.is_datetime64_any_dtype(serie):
+        return [None if pd.isna(v) else v.date() for v in serie]
+    if pd.api.types.is_bool_dtype(serie):
+        return ["oui" if v else "non" for v in serie]
+    sortie = []
+    for v in serie.tolist():
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+            sortie.append(None)
+        elif isinstance(v, bool):
+            sortie.append("oui" if v else "non")
+        elif isinstance(v, pd.Timestamp | datetime):
+            sortie.append(v.date())
+        elif isinstance(v, list | tuple):
+            sortie.append(garder(", ".join(map(str, v))))
+        else:
+            sortie.append(garder(v))
+    return sortie
+
+
+def _largeur(titre: str, valeurs: list[Any], longues: set[str], colonne: str) -> float:
+    if colonne in longues:
+        return _LARGEUR_MAX
+    echantillon = valeurs[:500]
+    plus_long = max((len(_texte(v)) for v in echantillon), default=0)
+    return min(_LARGEUR_MAX, max(len(titre) + 4, plus_long + 2, 8))
+
+
+def _texte(v: Any) -> str:
+    if isinstance(v, date):
+        return "00/00/0000"
+    return "" if v is None else str(v)
+
+
+def ecrire_csv(
+    chemin: Path,
+    donnees: pd.DataFrame,
+    en_tetes: Mapping[str, str] | None = None,
+    remplacer: bool = True,
+    format_date: str = "%Y-%m-%d",
+) -> str:
+    """CSV pour Excel français : UTF-8 avec BOM, séparateur `;`, textes neutralisés."""
+    colonnes = list(en_tetes) if en_tetes else list(donnees.columns)
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
+    ecrivain.writerow([en_tetes[c] if en_tetes else c for c in colonnes])
+    colonnes_valeurs = []
+    for c in colonnes:
+        serie = donnees[c]
+        if pd.api.types.is_datetime64_any_dtype(serie):
+            colonnes_valeurs.append(["" if pd.isna(v) else v.strftime(format_date) for v in serie])
+        else:
+            colonnes_valeurs.append(["" if v is None else v for v in _valeurs_colonne(serie, True)])
+    ecrivain.writerows(zip(*colonnes_valeurs, strict=True) if colonnes_valeurs else [])
+    return ecrire_fichier(Path(chemin), tampon.getvalue().encode("utf-8-sig"), remplacer=remplacer)
