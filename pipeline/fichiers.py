@@ -62,14 +62,20 @@ def nom_fiche_conducteur(conducteur: str) -> str:
     return nom_fichier_sur(ordonne)
 
 
-def ecrire_fichier(chemin: Path, contenu: bytes, remplacer: bool = False) -> str:
-    """Écrit `contenu` sans jamais perdre l'existant ; renvoie cree, conserve ou remplace."""
+def ecrire_fichier(
+    chemin: Path, contenu: bytes, remplacer: bool = False, garder_ancien: bool = True
+) -> str:
+    """Écrit `contenu` sans jamais perdre l'existant ; renvoie cree, conserve ou remplace.
+
+    `garder_ancien=False` est réservé aux fichiers dérivés, sans saisie humaine (manifeste,
+    tableau de bord) : ils sont recalculés à chaque fois et les empiler n'aurait pas de sens.
+    """
     chemin = Path(chemin)
     existe = chemin.exists()
     if existe and not remplacer:
         return CONSERVE
     chemin.parent.mkdir(parents=True, exist_ok=True)
-    if existe:
+    if existe and garder_ancien:
         garder_ancienne_version(chemin)
     _ecrire_atomique(chemin, contenu)
     return REMPLACE if existe else CREE

@@ -57,7 +57,10 @@ def neutraliser(valeur: Any) -> Any:
 
 
 def ecrire_xlsx(
-    chemin: Path, feuilles: Mapping[str, Feuille | pd.DataFrame], remplacer: bool = True
+    chemin: Path,
+    feuilles: Mapping[str, Feuille | pd.DataFrame],
+    remplacer: bool = True,
+    garder_ancien: bool = True,
 ) -> str:
     """Écrit un classeur (écriture atomique) ; renvoie le statut de `ecrire_fichier`.
 
@@ -70,7 +73,9 @@ def ecrire_xlsx(
         _ecrire_feuille(classeur, nom, feuille)
     tampon = io.BytesIO()
     classeur.save(tampon)
-    return ecrire_fichier(Path(chemin), tampon.getvalue(), remplacer=remplacer)
+    return ecrire_fichier(
+        Path(chemin), tampon.getvalue(), remplacer=remplacer, garder_ancien=garder_ancien
+    )
 
 
 def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
@@ -178,6 +183,7 @@ def ecrire_csv(
     en_tetes: Mapping[str, str] | None = None,
     remplacer: bool = True,
     format_date: str = "%Y-%m-%d",
+    garder_ancien: bool = True,
 ) -> str:
     """CSV pour Excel français : UTF-8 avec BOM, séparateur `;`, textes neutralisés."""
     colonnes = list(en_tetes) if en_tetes else list(donnees.columns)
@@ -192,4 +198,28 @@ def ecrire_csv(
         else:
             colonnes_valeurs.append(["" if v is None else v for v in _valeurs_colonne(serie, True)])
     ecrivain.writerows(zip(*colonnes_valeurs, strict=True) if colonnes_valeurs else [])
-    return ecrire_fichier(Path(chemin), tampon.getvalue().encode("utf-8-sig"), remplacer=remplacer)
+    return ecrire_fichier(
+        Path(chemin),
+        tampon.getvalue().encode("utf-8-sig"),
+        remplacer=remplacer,
+        garder_ancien=garder_ancien,
+    )
+
+
+def ecrire_echeances(liste: pd.DataFrame, chemin: Path, remplacer: bool = True) -> str:
+    """La liste des échéances en .csv (contrat exact de regles.md §4) ou en .xlsx lisible."""
+    from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
+
+    chemin = Path(chemin)
+    if chemin.suffix.lower() == ".csv":
+        # Le CSV est un contrat pour les machines : codes bruts, dates AAAA-MM-JJ.
+        return ecrire_csv(chemin, liste, remplacer=remplacer)
+    lisible = liste.copy()
+    lisible["type"] = lisible["type"].map(LIBELLES_TYPES).fillna(lisible["type"])
+    lisible["statut"] = lisible["statut"].map(LIBELLES_STATUTS).fillna(lisible["statut"])
+    en_tetes = {c: EN_TETES_ECHEANCES.get(c, c) for c in liste.columns}
+    return ecrire_xlsx(
+        chemin,
+        {"Échéances": Feuille(lisible, en_tetes, liste["statut"] == "en_retard", ["motif"])},
+        remplacer=remplacer,
+    )

@@ -1,0 +1,680 @@
+"""Ligne de commande `entretiens` : Click seulement (options, barres de progression, sorties).
+
+Chaque commande lit ses entrées, appelle une fonction du cœur et affiche un résumé.
+Toute `ErreurEntretiens` est attrapée ici, une seule fois, et devient un message
+français + code de sortie 1 ; jamais de trace Python (sauf `--debug`). Les modules du
+cœur sont importés dans les commandes : `entretiens --help` reste instantané.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import cli_fr
+from pipeline.erreurs import Anomalie, ErreurEntretiens
+
+cli_fr.installer()
+
+REGISTRE_EXEMPLE = Path("donnees/registre_exemple.xlsx")
+PARAMETRES_DEFAUT = Path("donnees/parametres.toml")
+VARIABLE_MOT_DE_PASSE = "ENTRETIENS_SMTP_MOT_DE_PASSE"
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# --------------------------------------------------------------------------- erreurs
+
+
+class GroupeEntretiens(click.Group):
+    """Transforme les erreurs métier en message clair + code 1, à un seul endroit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ErreurEntretiens as exc:
+            if ctx.meta.get("debug"):
+                raise
+            afficher_erreur(exc)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.secho(
+                "\nInterrompu. Les fichiers déjà écrits sont complets ; relancez la commande "
+                "pour terminer.",
+                fg="yellow",
+                err=True,
+            )
+            ctx.exit(130)
+
+
+def afficher_erreur(exc: ErreurEntretiens) -> None:
+    click.secho(f"Erreur : {exc.message}", fg="red", bold=True, err=True)
+    if len(exc.anomalies) > 1 or (exc.anomalies and exc.anomalies[0].ligne is not None):
+        click.echo(formater_anomalies(exc.anomalies), err=True)
+
+
+def formater_anomalies(anomalies: list[Anomalie]) -> str:
+    """Tableau Ligne | Colonne | Code | Message, regroupé par feuille."""
+    lignes: list[str] = []
+    par_feuille: dict[str, list[Anomalie]] = {}
+    for a in anomalies:
+        par_feuille.setdefault(a.feuille or "", []).append(a)
+    for feuille, groupe in par_feuille.items():
+        lignes.append("")
+        lignes.append(f"Feuille « {feuille} »" if feuille else "Général")
+        entetes = ["Ligne", "Colonne", "Code", "Message"]
+        rangs = [
+            [
+                "" if a.ligne is None else str(a.ligne),
+                a.colonne or "",
+                a.code + ("" if a.est_erreur else " (avertissement)"),
+                a.message,
+            ]
+            for a in groupe
+        ]
+        largeurs = [max(len(e), *(len(r[i]) for r in rangs)) for i, e in enumerate(entetes[:3])]
+        lignes.append(
+            " | ".join(e.ljust(w) for e, w in zip(entetes, largeurs, strict=False)) + " | Message"
+        )
+        lignes.append("-+-".join("-" * w for w in largeurs) + "-+-" + "-" * 40)
+        for r in rangs:
+            lignes.append(
+                " | ".join(v.ljust(w) for v, w in zip(r, largeurs, strict=False)) + " | " + r[3]
+            )
+    return "\n".join(lignes)
+
+
+# --------------------------------------------------------------------------- options communes
+
+
+@dataclass
+class Entrees:
+    """Ce que chaque commande lit : paramètres, chemin du registre, date de référence."""
+
+    parametres: Any
+    chemin_registre: Path
+    chemin_parametres: Path | None
+    au: date
+
+    @functools.cached_property
+    def registre(self) -> Any:
+        from pipeline.registre import lire_registre
+
+        registre = lire_registre(self.chemin_registre)
+        for avertissement in registre.avertissements:
+            click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)
+        return registre
+
+    @property
+    def dossier_sorties(self) -> Path:
+        return Path(self.parametres.fichiers.sorties)
+
+    def obligations(self, horizon: int | None = None) -> Any:
+        from pipeline.regles import calculer_obligations
+
+        return calculer_obligations(
+            self.registre,
+            self.au,
+            self.parametres.regles,
+            self.parametres.entreprise.effectif,
+            horizon,
+        )
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, valeur: str | None) -> date | None:
+    if valeur is None:
+        return None
+    try:
+        return date.fromisoformat(valeur)
+    except ValueError:
+        raise click.BadParameter(
+            f"« {valeur} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-12-01)."
+        ) from None
+
+
+def options_communes(commande: Callable) -> Callable:
+    """--registre, --parametres, --au : déclarées une fois, partagées par toutes les commandes."""
+
+    @click.option(
+        "--registre",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Classeur Excel du personnel (défaut : celui de parametres.toml, sinon l'exemple "
+        "livré donnees/registre_exemple.xlsx).",
+    )
+    @click.option(
+        "--parametres",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Fichier de paramètres TOML (défaut : donnees/parametres.toml).",
+    )
+    @click.option(
+        "--au",
+        callback=_date,
+        metavar="AAAA-MM-JJ",
+        help="Date de référence (défaut : aujourd'hui) ; c'est aussi la date d'envoi.",
+    )
+    @functools.wraps(commande)
+    def enveloppe(
+        registre: Path | None, parametres: Path | None, au: date | None, **kwargs: Any
+    ) -> Any:
+        from pipeline.config import charger_parametres
+
+        chemin_parametres = parametres
+        if chemin_parametres is None and PARAMETRES_DEFAUT.exists():
+            chemin_parametres = PARAMETRES_DEFAUT
+        reglages = charger_parametres(chemin_parametres)
+        chemin_registre = registre or Path(reglages.fichiers.registre or REGISTRE_EXEMPLE)
+        entrees = Entrees(reglages, chemin_registre, chemin_parametres, au or date.today())
+        return commande(entrees, **kwargs)
+
+    return enveloppe
+
+
+def option_campagne(commande: Callable) -> Callable:
+    return click.option(
+        "--campagne",
+        metavar="NOM",
+        help="Nom de la campagne (dossier sorties/<campagne>) ; défaut : la date --au "
+        "(AAAA-MM-JJ), ou la campagne la plus récente si elle n'existe pas.",
+    )(commande)
+
+
+def option_jobs(commande: Callable) -> Callable:
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(1, 64),
+        metavar="N",
+        default=lambda: os.cpu_count() or 1,
+        show_default="nombre de processeurs",
+        help="Nombre de processus de génération en parallèle.",
+    )(commande)
+
+
+def _nom_campagne(entrees: Entrees, campagne: str | None) -> str:
+    from pipeline.fichiers import nom_fichier_sur
+
+    return nom_fichier_sur(campagne) if campagne else entrees.au.isoformat()
+
+
+def _campagne_existante(entrees: Entrees, campagne: str | None) -> Path:
+    """Le dossier d'une campagne déjà générée (pour publipostage, archive)."""
+    racine = entrees.dossier_sorties
+    dossier = racine / _nom_campagne(entrees, campagne)
+    if dossier.is_dir() or campagne:
+        if not dossier.is_dir():
+            raise ErreurEntretiens.simple(
+                "campagne-introuvable",
+                f"La campagne « {dossier} » n'existe pas. Lancez d'abord "
+                "« entretiens convocations » (ou « make convocations »).",
+            )
+        return dossier
+    candidates = sorted(
+        (d for d in racine.glob("*") if d.is_dir() and (d / "planning.xlsx").exists()),
+        key=lambda d: d.stat().st_mtime,
+    )
+    if not candidates:
+        raise ErreurEntretiens.simple(
+            "campagne-introuvable",
+            f"Aucune campagne dans « {racine} ». Lancez d'abord « entretiens convocations » "
+            "(ou « make convocations »).",
+        )
+    click.echo(f"Campagne la plus récente : {candidates[-1].name}")
+    return candidates[-1]
+
+
+def _barre(longueur: int, libelle: str) -> Any:
+    return click.progressbar(
+        length=max(longueur, 1),
+        label=libelle,
+        show_pos=True,
+        show_eta=True,
+        file=sys.stderr,
+    )
+
+
+# --------------------------------------------------------------------------- commandes
+
+
+@click.group(
+    cls=GroupeEntretiens,
+    context_settings=CONTEXT_SETTINGS,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+)
+@click.version_option(
+    package_name="entretiens",
+    message="entretiens %(version)s",
+    help="Affiche la version et quitte.",
+)
+@click.option("--debug", is_flag=True, help="Affiche la trace Python complète en cas d'erreur.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Entretiens professionnels : échéances, convocations, documents, publipostage, archives.
+
+    \b
+    Exemple, chaque mois :
+      entretiens verifier              contrôle le registre Excel
+      entretiens echeances             qui doit avoir un entretien, et pourquoi
+      entretiens convocations          planning + documents Word de chaque salarié
+      entretiens publipostage          courriels prêts à envoyer (Outlook)
+      entretiens tableau-de-bord       suivi de conformité
+    """
+    ctx.meta["debug"] = debug
+
+
+@cli.command()
+@options_communes
+@click.option("--json", "en_json", is_flag=True, help="Sortie JSON (pour les programmes).")
+def verifier(entrees: Entrees, en_json: bool) -> None:
+    """Contrôle le registre et les paramètres ; liste toutes les anomalies."""
+    from pipeline.registre import lire_registre
+
+    try:
+        registre = lire_registre(entrees.chemin_registre)
+        anomalies, erreur = list(registre.avertissements), None
+    except ErreurEntretiens as exc:
+        anomalies, erreur = exc.anomalies, exc
+    if en_json:
+        click.echo(
+            json.dumps(
+                {
+                    "valide": erreur is None,
+                    "registre": str(entrees.chemin_registre),
+                    "anomalies": [a.en_dict() for a in anomalies],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        if anomalies:
+            click.echo(formater_anomalies(anomalies))
+        if erreur is None:
+            nb = len(registre.salaries)
+            click.secho(
+                f"Registre valide : {entrees.chemin_registre} ({nb} salariés, "
+                f"{len(anomalies)} avertissement(s)).",
+                fg="green",
+            )
+        else:
+            click.secho(f"Erreur : {erreur.message}", fg="red", bold=True, err=True)
+    if erreur is not None:
+        sys.exit(1)
+
+
+@cli.command()
+@options_communes
+@click.option(
+    "--horizon",
+    type=click.IntRange(0, 3650),
+    metavar="JOURS",
+    help="Jours à venir à inclure (défaut : regles.horizon_jours, 60).",
+)
+@click.option("--tout", is_flag=True, help="Inclut aussi les obligations à venir (statut a_venir).")
+@click.option(
+    "--sortie",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Écrit la liste dans un fichier .csv (UTF-8, « ; ») ou .xlsx.",
+)
+def echeances(entrees: Entrees, horizon: int | None, tout: bool, sortie: Path | None) -> None:
+    """Liste les entretiens dus (en retard, à planifier) avec leur motif légal."""
+    from pipeline.regles import lister_echeances, resumer
+
+    if sortie is not None and sortie.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter("l'extension doit être .csv ou .xlsx", param_hint="--sortie")
+    liste = lister_echeances(entrees.obligations(horizon), entrees.registre, tout=tout)
+    if sortie is not None:
+        from pipeline.tableurs import ecrire_echeances
+
+        statut = ecrire_echeances(liste, sortie)
+        click.echo(
+            f"Échéances écrites dans {sortie}"
+            + (" (ancienne version gardée)." if statut == "remplace" else ".")
+        )
+    else:
+        _afficher_echeances(liste)
+    _afficher_resume(resumer(liste), entrees)
+
+
+def _afficher_echeances(liste: Any, limite: int = 40) -> None:
+    from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
+
+    for rang, ligne in enumerate(liste.itertuples(index=False)):
+        if rang == limite:
+            click.echo(f"… et {len(liste) - limite} autres (utilisez --sortie pour tout avoir).")
+            break
+        couleur = "red" if ligne.statut == "en_retard" else None
+        click.secho(
+            f"{ligne.echeance:%d/%m/%Y}  {LIBELLES_STATUTS.get(ligne.statut, ligne.statut):<12} "
+            f"{ligne.matricule:<8} {ligne.prenom} {ligne.nom.upper()} — "
+            f"{LIBELLES_TYPES.get(ligne.type, ligne.type)}",
+            fg=couleur,
+        )
+        click.echo(f"            {ligne.motif}")
+
+
+def _afficher_resume(resume: dict, entrees: Entrees) -> None:
+    from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
+
+    regles = entrees.parametres.regles
+    click.echo("")
+    click.secho(
+        f"Au {entrees.au:%d/%m/%Y} — régime {regles.regime}, périodicité {regles.periodicite} mois",
+        bold=True,
+    )
+    for statut, nombre in resume.get("par_statut", {}).items():
+        click.echo(f"  {LIBELLES_STATUTS.get(statut, statut):<28} {nombre:>6}")
+    for type_, nombre in resume.get("par_type", {}).items():
+        click.echo(f"  {LIBELLES_TYPES.get(type_, type_):<28} {nombre:>6}")
+
+
+@cli.command()
+@options_communes
+@option_campagne
+@click.option(
+    "--sortie",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Fichier planning à écrire (défaut : sorties/<campagne>/planning.xlsx).",
+)
+def planifier(entrees: Entrees, campagne: str | None, sortie: Path | None) -> None:
+    """Propose date, heure, lieu et conducteur de chaque entretien (planning.xlsx modifiable)."""
+    from pipeline.fichiers import CONSERVE
+    from pipeline.planning import ecrire_planning
+
+    planning = _calculer_planning(entrees)
+    cible = sortie or entrees.dossier_sorties / _nom_campagne(entrees, campagne) / "planning.xlsx"
+    if ecrire_planning(planning, cible) == CONSERVE:
+        click.secho(
+            f"{cible} existe déjà (peut-être corrigé à la main) : il est conservé. "
+            "Supprimez-le ou utilisez --sortie pour en écrire un nouveau.",
+            fg="yellow",
+        )
+    else:
+        click.echo(f"Planning écrit dans {cible}")
+    _afficher_planning(planning)
+    click.echo(
+        "Vous pouvez corriger ce fichier dans Excel (date, heure, lieu), puis lancer : "
+        f"entretiens convocations --planning {cible}"
+    )
+
+
+def _calculer_planning(entrees: Entrees) -> Any:
+    from pipeline.planning import planifier as planifier_entretiens
+    from pipeline.regles import lister_echeances
+
+    liste = lister_echeances(entrees.obligations(), entrees.registre)
+    return planifier_entretiens(liste, entrees.registre, entrees.parametres, entrees.au)
+
+
+def _afficher_planning(planning: Any) -> None:
+    click.echo(f"{len(planning.entretiens)} entretien(s) planifié(s).")
+    if len(planning.non_planifies):
+        click.secho(f"{len(planning.non_planifies)} salarié(s) non planifié(s) :", fg="yellow")
+        for ligne in planning.non_planifies.itertuples(index=False):
+            click.echo(f"  {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
+
+
+@cli.command()
+@options_communes
+@option_campagne
+@click.option(
+    "--planning",
+    "chemin_planning",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Planning corrigé à la main (planning.xlsx) ; sinon celui de la campagne s'il existe, "
+    "sinon un planning calculé.",
+)
+@click.option(
+    "--remplacer",
+    is_flag=True,
+    help="Régénère les documents existants (l'ancienne version est gardée à côté).",
+)
+@click.option("--pdf", is_flag=True, help="Convertit aussi les documents en PDF (LibreOffice).")
+@option_jobs
+def convocations(
+    entrees: Entrees,
+    campagne: str | None,
+    chemin_planning: Path | None,
+    remplacer: bool,
+    pdf: bool,
+    jobs: int,
+) -> None:
+    """Génère le dossier de campagne : planning, convocations et documents de chaque salarié."""
+    from pipeline.documents import compter_documents, generer_campagne
+    from pipeline.planning import lire_planning
+    from pipeline.regles import lister_echeances
+
+    dossier = entrees.dossier_sorties / _nom_campagne(entrees, campagne)
+    registre = entrees.registre
+    liste = lister_echeances(entrees.obligations(), registre)
+    planning_campagne = dossier / "planning.xlsx"
+    if chemin_planning is None and planning_campagne.exists():
+        chemin_planning = planning_campagne
+        click.echo(f"Planning existant réutilisé : {planning_campagne}")
+    if chemin_planning is not None:
+        planning = lire_planning(chemin_planning, registre, entrees.parametres)
+    else:
+        from pipeline.planning import planifier as planifier_entretiens
+
+        planning = planifier_entretiens(liste, registre, entrees.parametres, entrees.au)
+
+    with _barre(compter_documents(planning), "Documents") as barre:
+        bilan = generer_campagne(
+            registre,
+            liste,
+            planning,
+            entrees.parametres,
+            entrees.au,
+            dossier,
+            remplacer=remplacer,
+            jobs=jobs,
+            progression=barre.update,
+        )
+    if pdf:
+        from pipeline.pdf import convertir_pdf
+
+        documents = sorted(dossier.glob("salaries/*/*.docx")) + sorted(
+            dossier.glob("managers/*.docx")
+        )
+        with _barre(len(documents), "PDF") as barre:
+            convertir_pdf(documents, jobs=jobs, progression=barre.update)
+
+    click.echo("")
+    click.secho(f"Campagne : {dossier}", bold=True)
+    click.echo(f"  Documents créés       : {bilan.crees}")
+    click.echo(f"  Documents conservés   : {bilan.conserves}")
+    if bilan.remplaces:
+        click.echo(f"  Documents remplacés   : {bilan.remplaces} (anciennes versions gardées)")
+    click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
+    couleur = "yellow" if len(planning.non_planifies) else None
+    click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
+    for ligne in planning.non_planifies.itertuples(index=False):
+        click.echo(f"    {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
+
+
+@cli.command()
+@options_communes
+@option_campagne
+@click.option("--pdf", is_flag=True, help="Joint les PDF (générés par « convocations --pdf »).")
+@click.option("--remplacer", is_flag=True, help="Régénère les brouillons existants.")
+@click.option(
+    "--envoyer",
+    is_flag=True,
+    help="Envoie aussi les courriels par SMTP (sinon : rien ne part, brouillons seulement).",
+)
+@click.option("--hote", help="Serveur SMTP (défaut : publipostage.smtp_hote).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port SMTP.")
+@click.option(
+    "--securite",
+    type=click.Choice(["starttls", "ssl", "aucune"]),
+    help="Chiffrement de la connexion SMTP.",
+)
+@click.option("--utilisateur", help="Identifiant SMTP (défaut : publipostage.smtp_utilisateur).")
+@click.option(
+    "--mot-de-passe",
+    envvar=VARIABLE_MOT_DE_PASSE,
+    help=f"Mot de passe SMTP (ou variable d'environnement {VARIABLE_MOT_DE_PASSE}). "
+    "Jamais dans un fichier.",
+)
+@click.option("--pause", type=click.FloatRange(0), help="Secondes entre deux envois.")
+@click.option("--simulation/--reel", default=True, help="Avec --envoyer : simulation par défaut.")
+@click.option("--oui", is_flag=True, help="Ne demande pas de confirmation avant l'envoi.")
+def publipostage(
+    entrees: Entrees,
+    campagne: str | None,
+    pdf: bool,
+    remplacer: bool,
+    envoyer: bool,
+    hote: str | None,
+    port: int | None,
+    securite: str | None,
+    utilisateur: str | None,
+    mot_de_passe: str | None,
+    pause: float | None,
+    simulation: bool,
+    oui: bool,
+) -> None:
+    """Prépare l'envoi : tableau de publipostage, brouillons .eml Outlook, invitations .ics."""
+    from pipeline.planning import lire_planning
+    from pipeline.publipostage import compter_a_envoyer, preparer_publipostage
+    from pipeline.publipostage import envoyer as envoyer_courriels
+
+    dossier = _campagne_existante(entrees, campagne)
+    planning = lire_planning(dossier / "planning.xlsx", entrees.registre, entrees.parametres)
+    with _barre(len(planning.entretiens), "Brouillons") as barre:
+        bilan = preparer_publipostage(
+            dossier,
+            planning.entretiens,
+            entrees.registre.salaries,
+            entrees.parametres,
+            pdf=pdf,
+            remplacer=remplacer,
+            progression=barre.update,
+        )
+    click.echo(str(bilan))
+    if not envoyer:
+        click.echo(
+            "Rien n'a été envoyé. Ouvrez les brouillons .eml avec Outlook, ou relancez avec "
+            "--envoyer."
+        )
+        return
+    nombre = compter_a_envoyer(dossier)
+    if not simulation and not oui:
+        click.confirm(f"Envoyer {nombre} courriel(s) maintenant ?", abort=True)
+    with _barre(nombre, "Envoi" if not simulation else "Simulation") as barre:
+        bilan_envoi = envoyer_courriels(
+            dossier,
+            entrees.parametres,
+            hote=hote,
+            port=port,
+            securite=securite,
+            utilisateur=utilisateur,
+            mot_de_passe=mot_de_passe,
+            simulation=simulation,
+            pause=pause,
+            progression=barre.update,
+        )
+    click.echo(str(bilan_envoi))
+    if simulation:
+        click.echo("Simulation : rien n'est parti. Ajoutez --reel pour envoyer vraiment.")
+
+
+@cli.command()
+@options_communes
+@option_campagne
+@click.option(
+    "--supprimer-originaux",
+    is_flag=True,
+    help="Supprime le dossier de campagne, seulement après vérification de l'archive.",
+)
+@click.option("--remplacer", is_flag=True, help="Refait l'archive (l'ancienne est gardée).")
+def archiver(
+    entrees: Entrees, campagne: str | None, supprimer_originaux: bool, remplacer: bool
+) -> None:
+    """Archive une campagne (zip + empreintes SHA-256 + registre et paramètres utilisés)."""
+    from pipeline.archive import archiver as archiver_campagne
+
+    dossier = _campagne_existante(entrees, campagne)
+    nombre = sum(1 for f in dossier.rglob("*") if f.is_file())
+    with _barre(nombre, "Archive") as barre:
+        bilan = archiver_campagne(
+            dossier,
+            entrees.chemin_registre,
+            entrees.chemin_parametres,
+            entrees.dossier_sorties / "archives",
+            supprimer_originaux=supprimer_originaux,
+            remplacer=remplacer,
+            progression=barre.update,
+        )
+    click.echo(str(bilan))
+
+
+@cli.command("verifier-archive")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def verifier_archive(archive: Path) -> None:
+    """Vérifie une archive : fichiers modifiés, manquants ou en trop (code 1 si différence)."""
+    from pipeline.archive import verifier_archive as verifier
+
+    rapport = verifier(archive)
+    click.echo(str(rapport))
+    if not rapport.ok:
+        sys.exit(1)
+
+
+@cli.command("tableau-de-bord")
+@options_communes
+@click.option(
+    "--sortie",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Classeur à écrire (défaut : sorties/tableau_de_bord.xlsx).",
+)
+def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
+    """Classeur de suivi : taux de conformité, retards, abondements, indicateurs CSE."""
+    from pipeline.regles import lister_echeances
+    from pipeline.tableau import construire_indicateurs, ecrire_tableau_de_bord
+
+    obligations = entrees.obligations()
+    indicateurs = construire_indicateurs(
+        entrees.registre, obligations, entrees.au, entrees.parametres
+    )
+    echeancier = lister_echeances(obligations, entrees.registre, tout=True)
+    cible = sortie or entrees.dossier_sorties / "tableau_de_bord.xlsx"
+    ecrire_tableau_de_bord(indicateurs, echeancier, cible)
+    click.echo(str(indicateurs))
+    click.echo(f"Tableau de bord écrit dans {cible}")
+
+
+@cli.command()
+@click.option(
+    "--dossier",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("modeles_word"),
+    show_default=True,
+    help="Dossier des modèles Word.",
+)
+def modeles(dossier: Path) -> None:
+    """Liste les modèles Word et leurs variables ; signale les variables inconnues."""
+    from pipeline.contexte import verifier_modeles
+
+    inconnues = 0
+    for modele in verifier_modeles(dossier):
+        click.secho(f"{modele.nom}", bold=True)
+        for variable in modele.variables:
+            click.echo(f"  {variable}")
+        for variable in modele.inconnues:
+            inconnues += 1
+            click.secho(f"  {variable}  ← variable inconnue du programme", fg="red")
+    if inconnues:
+        raise ErreurEntretiens.simple(
+            "variable-inconnue",
+            f"{inconnues} variable(s) inconnue(s) dans les modèles : corrigez l'orthographe "
+            "(voir modeles_word/README.md).",
+        )
