@@ -1,0 +1,93 @@
+"""Écriture sûre : noms valides partout, jamais d'écrasement, jamais de fichier à moitié écrit."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline import fichiers
+from pipeline.fichiers import (
+    CONSERVE,
+    CREE,
+    REMPLACE,
+    ecrire_fichier,
+    nom_dossier_salarie,
+    nom_fiche_conducteur,
+    nom_fichier_sur,
+    sha256_fichier,
+)
+
+INTERDITS = set('/\\:*?"<>|')
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("00042_DUPONT_Hélène", "00042_DUPONT_Hélène"),
+        ("../../etc/passwd", "etc_passwd"),
+        ("CON", "CON_"),
+        ("nul", "nul_"),
+        ("...", "sans_nom"),
+        ("Dupont & Fils <SARL>", "Dupont_&_Fils__SARL"),
+    ],
+)
+def test_noms_surs(texte: str, attendu: str) -> None:
+    assert nom_fichier_sur(texte) == attendu
+
+
+def test_nom_jamais_dangereux() -> None:
+    for texte in ['a:b*c?d"e<f>g|h', "x" * 300, " .. / .. ", "\x00\x1fé"]:
+        nom = nom_fichier_sur(texte)
+        assert not INTERDITS & set(nom)
+        assert ".." not in nom
+        assert 0 < len(nom) <= 80
+
+
+def test_dossier_salarie_et_fiche_conducteur() -> None:
+    assert nom_dossier_salarie("00017", "Lefèvre", "Hélène") == "00017_LEFÈVRE_Hélène"
+    assert nom_fiche_conducteur("Jean-Pierre LEFÈVRE") == "LEFÈVRE_Jean-Pierre"
+    assert nom_fiche_conducteur("Claire Martin") == "Claire_Martin"
+
+
+def test_jamais_d_ecrasement(tmp_path: Path) -> None:
+    cible = tmp_path / "sous" / "doc.docx"
+    assert ecrire_fichier(cible, b"v1") == CREE
+    cible.write_bytes(b"complete a la main")
+    assert ecrire_fichier(cible, b"v2") == CONSERVE
+    assert cible.read_bytes() == b"complete a la main"
+
+
+def test_remplacer_garde_l_ancienne_version(tmp_path: Path) -> None:
+    cible = tmp_path / "doc.docx"
+    ecrire_fichier(cible, b"v1")
+    assert ecrire_fichier(cible, b"v2", remplacer=True) == REMPLACE
+    assert ecrire_fichier(cible, b"v3", remplacer=True) == REMPLACE
+    assert cible.read_bytes() == b"v3"
+    anciens = sorted(p.read_bytes() for p in tmp_path.glob("doc.*.ancien.docx"))
+    assert anciens == [b"v1", b"v2"]
+
+
+def test_derive_remplace_sans_ancienne_version(tmp_path: Path) -> None:
+    cible = tmp_path / "manifeste.csv"
+    ecrire_fichier(cible, b"a")
+    ecrire_fichier(cible, b"b", remplacer=True, garder_ancien=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["manifeste.csv"]
+
+
+def test_interruption_ne_laisse_rien(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def coupure(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fichiers.os, "replace", coupure)
+    with pytest.raises(KeyboardInterrupt):
+        ecrire_fichier(tmp_path / "doc.docx", b"contenu")
+    assert os.listdir(tmp_path) == []
+
+
+def test_empreinte(tmp_path: Path) -> None:
+    cible = tmp_path / "f.bin"
+    cible.write_bytes(b"x" * 3_000_000)
+    assert sha256_fichier(cible) == hashlib.sha256(b"x" * 3_000_000).hexdigest()
