@@ -1,0 +1,1007 @@
+"""Échéances dues -> entretiens planifiés (date, heure, lieu, conducteur) ; planning.xlsx.
+
+Un entretien par salarié ayant une obligation `en_retard` ou `a_planifier` : il honore
+toutes ses obligations à la fois. Les créneaux sont attribués de façon gloutonne (les plus
+urgents d'abord, au plus tôt), avec une comptabilité par ensembles : chaque réservation
+bloque, pour le conducteur, le salarié et le lieu, les créneaux qui la chevauchent. Le
+coût reste O(salariés × créneaux) même pour 10 000 salariés.
+
+Le planning écrit peut être corrigé à la main par le RH (date, heure, lieu, conducteur) ;
+`lire_planning` le relit et le valide comme le registre : toutes les anomalies sont
+collectées avec feuille, ligne Excel et colonne avant d'arrêter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import holidays
+import pandas as pd
+
+from pipeline.config import Parametres
+from pipeline.erreurs import ErreurEntretiens, Rapport
+from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
+
+FEUILLE_PLANNING = "Planning"
+FEUILLE_NON_PLANIFIES = "Non planifiés"
+STATUTS_A_PLANIFIER = ("en_retard", "a_planifier")
+
+COLONNES_ENTRETIENS = [
+    "matricule",
+    "nom",
+    "prenom",
+    "service",
+    "conducteur",
+    "matricule_conducteur",
+    "email_conducteur",
+    "date",
+    "heure",
+    "fin",
+    "duree_minutes",
+    "lieu",
+    "types",
+    "motifs",
+    "statut",
+]
+COLONNES_NON_PLANIFIES = ["matricule", "nom", "prenom", "types", "raison"]
+
+EN_TETES_PLANNING = {
+    "matricule": "Matricule",
+    "nom": "Nom",
+    "prenom": "Prénom",
+    "service": "Service",
+    "conducteur": "Conducteur",
+    "matricule_conducteur": "Matricule conducteur",
+    "email_conducteur": "Courriel conducteur",
+    "date": "Date",
+    "heure": "Heure",
+    "fin": "Fin",
+    "duree_minutes": "Durée (min)",
+    "lieu": "Lieu",
+    "types": "Types",
+    "motifs": "Motifs",
+    "statut": "Statut",
+}
+EN_TETES_NON_PLANIFIES = {
+    "matricule": "Matricule",
+    "nom": "Nom",
+    "prenom": "Prénom",
+    "types": "Types",
+    "raison": "Raison",
+}
+
+_REGLE_SUBDIVISION = {"metropole": None, "alsace-moselle": "57"}
+
+
+@dataclass
+class Planning:
+    """Entretiens planifiés et salariés restés sans créneau (jamais omis)."""
+
+    entretiens: pd.DataFrame
+    non_planifies: pd.DataFrame
+
+
+# ---------------------------------------------------------------------------- jours fériés
+
+
+@lru_cache(maxsize=32)
+def _feries(annees: tuple[int, ...], zone: str) -> dict[date, str]:
+    if zone not in _REGLE_SUBDIVISION:
+        raise ErreurEntretiens.simple(
+            "parametre-hors-bornes",
+            f"Zone de jours fériés « {zone} » inconnue : choisissez « metropole » "
+            "ou « alsace-moselle ».",
+            colonne="planning.zone_feries",
+        )
+    # Alsace-Moselle (subdivision 57 de `holidays`, identique à 67/68) ajoute le Vendredi
+    # saint et la Saint-Étienne (26 décembre) au calendrier national.
+    calendrier = holidays.France(years=list(annees), subdiv=_REGLE_SUBDIVISION[zone], language="fr")
+    return dict(calendrier.items())
+
+
+def feries_nommes(annees: Iterable[int], zone: str) -> dict[date, str]:
+    """Jours fériés de la zone, avec leur nom français (« Noël »)."""
+    return dict(_feries(tuple(sorted(set(annees))), zone))
+
+
+def jours_feries(annees: Iterable[int], zone: str) -> set[date]:
+    """Jours fériés français de la zone (« metropole » ou « alsace-moselle »)."""
+    return set(_feries(tuple(sorted(set(annees))), zone))
+
+
+def est_jour_ouvre(d: date, zone: str) -> bool:
+    """Ni samedi, ni dimanche, ni jour férié de la zone."""
+    return d.weekday() < 5 and d not in _feries((d.year,), zone)
+
+
+def raison_non_ouvre(d: date, zone: str) -> str | None:
+    """Pourquoi `d` n'est pas ouvré (« un dimanche », « un jour férié (Noël) »), sinon None."""
+    if d.weekday() == 5:
+        return "un samedi"
+    if d.weekday() == 6:
+        return "un dimanche"
+    nom = _feries((d.year,), zone).get(d)
+    return f"un jour férié ({nom})" if nom else None
+
+
+# ---------------------------------------------------------------------------- planification
+
+
+def planifier(
+    echeances: pd.DataFrame,
+    registre: Any,
+    parametres: Parametres,
+    au: date,
+    progression: Callable[[int], None] | None = None,
+) -> Planning:
+    """Propose un entretien à chaque salarié ayant une obligation en retard ou à planifier."""
+    reglage = parametres.planning
+    duree = reglage.duree_minutes
+    debut = au + timedelta(days=reglage.delai_min_jours)
+    fin = au + timedelta(days=reglage.delai_max_jours)
+    creneaux = _creneaux(debut, fin, reglage.creneaux, reglage.zone_feries)
+    conflits = _conflits(creneaux, duree)
+    lieux = list(dict.fromkeys(reglage.lieux))
+    annuaire = _annuaire(registre)
+    demandes = _demandes(echeances, annuaire, parametres, debut)
+
+    # bloque_agenda[personne] : indices des créneaux qu'elle ne peut plus prendre (elle
+    # conduit ou passe déjà un entretien qui les chevauche). bloque_lieux[i] : lieux pris
+    # au créneau i. Un créneau dont tous les lieux sont pris le reste : `premier_libre`
+    # avance et ne revient jamais en arrière.
+    bloque_agenda: dict[str, set[int]] = {}
+    bloque_lieux: list[set[str]] = [set() for _ in creneaux]
+    premier_libre = faits = 0
+    nb_lieux = len(lieux)
+    lignes: list[dict[str, Any]] = []
+    refus: list[dict[str, Any]] = []
+    fenetre = f"entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}"
+
+    for n, demande in enumerate(demandes, start=1):
+        while premier_libre < len(creneaux) and len(bloque_lieux[premier_libre]) >= nb_lieux:
+            premier_libre += 1
+        cle_conducteur = demande["cle_conducteur"]
+        agenda_conducteur = bloque_agenda.setdefault(cle_conducteur, set())
+        agenda_salarie = bloque_agenda.setdefault(demande["matricule"], set())
+        choisi = None
+        for i in range(premier_libre, len(creneaux)):
+            if i in agenda_conducteur or i in agenda_salarie:
+                continue
+            pris = bloque_lieux[i]
+            if len(pris) >= nb_lieux:
+                continue
+            lieu = next(x for x in lieux if x not in pris)
+            choisi = (i, lieu)
+            break
+        if choisi is None:
+            refus.append(_refus(demande, creneaux, agenda_conducteur, agenda_salarie, fenetre))
+        else:
+            i, lieu = choisi
+            for j in conflits[i]:
+                agenda_conducteur.add(j)
+                agenda_salarie.add(j)
+                bloque_lieux[j].add(lieu)
+            jour, minute = creneaux[i]
+            lignes.append(
+                {
+                    **{k: demande[k] for k in ("matricule", "nom", "prenom", "service")},
+                    "conducteur": demande["conducteur"],
+                    "matricule_conducteur": demande["matricule_conducteur"],
+                    "email_conducteur": demande["email_conducteur"],
+                    "date": pd.Timestamp(jour),
+                    "heure": _hhmm(minute),
+                    "fin": _hhmm(minute + duree),
+                    "duree_minutes": duree,
+                    "lieu": lieu,
+                    "types": demande["types"],
+                    "motifs": demande["motifs"],
+                    "statut": demande["statut"],
+                    "_ordre": n,
+                }
+            )
+        if progression is not None and (n % 500 == 0 or n == len(demandes)):
+            progression(n - faits)
+            faits = n
+
+    entretiens = _table_entretiens(lignes)
+    return Planning(entretiens=entretiens, non_planifies=_table_non_planifies(refus))
+
+
+def _creneaux(debut: date, fin: date, heures: Iterable[str], zone: str) -> list[tuple[date, int]]:
+    """Créneaux (jour, minute de début) des jours ouvrés de la fenêtre, dans l'ordre."""
+    minutes = sorted({_minutes(h) for h in heures})
+    sortie = []
+    jour = debut
+    while jour <= fin:
+        if est_jour_ouvre(jour, zone):
+            sortie.extend((jour, m) for m in minutes)
+        jour += timedelta(days=1)
+    return sortie
+
+
+def _conflits(creneaux: list[tuple[date, int]], duree: int) -> list[list[int]]:
+    """Pour chaque créneau, les créneaux (lui compris) qu'il chevauche : |Δ début| < durée."""
+    par_jour: dict[date, list[int]] = {}
+    for i, (jour, _) in enumerate(creneaux):
+        par_jour.setdefault(jour, []).append(i)
+    return [
+        [j for j in par_jour[jour] if abs(creneaux[j][1] - minute) < duree]
+        for jour, minute in creneaux
+    ]
+
+
+def _annuaire(registre: Any) -> dict[str, dict[str, Any]]:
+    salaries = registre.salaries
+    colonnes = set(salaries.columns)
+    annuaire = {}
+    for ligne in salaries.to_dict("records"):
+        matricule = _texte(ligne.get("matricule"))
+        annuaire[matricule] = {
+            "nom": _texte(ligne.get("nom")),
+            "prenom": _texte(ligne.get("prenom")),
+            "email": _texte(ligne.get("email")),
+            "service": _texte(ligne.get("service")),
+            "matricule_manager": _texte(ligne.get("matricule_manager")),
+            "date_sortie": ligne.get("date_sortie") if "date_sortie" in colonnes else None,
+        }
+    return annuaire
+
+
+def nom_affiche(prenom: str, nom: str) -> str:
+    """« Prénom NOM », la forme des convocations."""
+    return f"{prenom} {nom.upper()}".strip()
+
+
+def _demandes(
+    echeances: pd.DataFrame,
+    annuaire: dict[str, dict[str, Any]],
+    parametres: Parametres,
+    debut: date,
+) -> list[dict[str, Any]]:
+    """Un dossier par salarié dû, triés : en retard, échéance la plus proche, matricule."""
+    dues = echeances[echeances["statut"].isin(STATUTS_A_PLANIFIER)]
+    if dues.empty:
+        return []
+    # Parcours par dictionnaires plutôt que groupby : 10 000 groupes pandas coûtent cher.
+    groupes: dict[str, list[dict[str, Any]]] = {}
+    for ligne in dues.to_dict("records"):
+        echeance = ligne.get("echeance")
+        ligne["_echeance"] = pd.Timestamp.max if pd.isna(echeance) else pd.Timestamp(echeance)
+        groupes.setdefault(_texte(ligne["matricule"]), []).append(ligne)
+    entreprise = parametres.entreprise
+    cle_rh = _cle_signataire(entreprise.signataire, annuaire)
+    demandes = []
+    for matricule, groupe in groupes.items():
+        groupe.sort(key=lambda ligne: ligne["_echeance"])
+        premiere = groupe[0]
+        fiche = annuaire.get(matricule, {})
+        en_retard = any(ligne["statut"] == "en_retard" for ligne in groupe)
+        manager = _texte(premiere.get("matricule_manager")) or fiche.get("matricule_manager", "")
+        conducteur = annuaire.get(manager) if manager and manager != matricule else None
+        if conducteur is not None and _parti_avant(conducteur.get("date_sortie"), debut):
+            # Un manager sorti avant la fenêtre ne peut pas conduire : le RH le remplace.
+            conducteur = None
+        if conducteur is None:
+            nom_conducteur, matricule_conducteur = entreprise.signataire, ""
+            email_conducteur = entreprise.email_rh
+        else:
+            nom_conducteur = nom_affiche(conducteur["prenom"], conducteur["nom"])
+            matricule_conducteur, email_conducteur = manager, conducteur["email"]
+        motifs = dict.fromkeys(_texte(ligne.get("motif")) for ligne in groupe)
+        demandes.append(
+            {
+                "matricule": matricule,
+                "nom": _texte(premiere.get("nom")) or fiche.get("nom", ""),
+                "prenom": _texte(premiere.get("prenom")) or fiche.get("prenom", ""),
+                "service": _texte(premiere.get("service")) or fiche.get("service", ""),
+                "conducteur": nom_conducteur,
+                "matricule_conducteur": matricule_conducteur,
+                "email_conducteur": email_conducteur,
+                "cle_conducteur": matricule_conducteur or cle_rh,
+                "types": ", ".join(dict.fromkeys(_texte(ligne["type"]) for ligne in groupe)),
+                "motifs": " ; ".join(m for m in motifs if m),
+                "statut": "en_retard" if en_retard else "a_planifier",
+                "_cle": (0 if en_retard else 1, premiere["_echeance"], matricule),
+            }
+        )
+    demandes.sort(key=lambda d: d["_cle"])
+    return demandes
+
+
+def _cle_signataire(signataire: str, annuaire: dict[str, dict[str, Any]]) -> str:
+    """Clé d'agenda du signataire RH : son matricule s'il est lui-même dans le registre.
+
+    Ainsi son propre entretien ne tombe pas pendant qu'il en conduit un autre ; sinon une
+    clé qui ne peut pas être un matricule.
+    """
+    cible = _normaliser(signataire)
+    trouves = [
+        m
+        for m, f in annuaire.items()
+        if cible
+        in (_normaliser(f"{f['prenom']} {f['nom']}"), _normaliser(f"{f['nom']} {f['prenom']}"))
+    ]
+    return trouves[0] if len(trouves) == 1 else "\x00rh"
+
+
+def _parti_avant(date_sortie: Any, debut: date) -> bool:
+    if date_sortie is None or pd.isna(date_sortie):
+        return False
+    return pd.Timestamp(date_sortie).date() < debut
+
+
+def _refus(
+    demande: dict[str, Any],
+    creneaux: list[tuple[date, int]],
+    agenda_conducteur: set[int],
+    agenda_salarie: set[int],
+    fenetre: str,
+) -> dict[str, Any]:
+    """Ligne « non planifié » avec la vraie cause : jours, conducteur, salarié ou lieux."""
+    conducteur_libre = [i for i in range(len(creneaux)) if i not in agenda_conducteur]
+    if not creneaux:
+        raison = (
+            f"Aucun jour ouvré {fenetre} : élargir planning.delai_max_jours "
+            "ou vérifier planning.creneaux"
+        )
+    elif any(i not in agenda_salarie for i in conducteur_libre):
+        raison = (
+            f"Aucun lieu libre aux créneaux où {demande['conducteur']} est disponible {fenetre} : "
+            "élargir planning.delai_max_jours, ajouter des créneaux ou des lieux"
+        )
+    elif conducteur_libre:
+        salarie = nom_affiche(demande["prenom"], demande["nom"])
+        raison = (
+            f"Aucun créneau libre pour {salarie}, qui conduit lui-même des entretiens à "
+            f"chaque créneau où {demande['conducteur']} est disponible {fenetre} : "
+            "élargir planning.delai_max_jours, ajouter des créneaux "
+            "ou confier l'entretien à un autre conducteur"
+        )
+    else:
+        raison = (
+            f"Aucun créneau libre pour {demande['conducteur']} {fenetre} : "
+            "élargir planning.delai_max_jours, ajouter des créneaux ou des lieux, "
+            "ou confier l'entretien à un autre conducteur"
+        )
+    return {k: demande[k] for k in ("matricule", "nom", "prenom", "types")} | {"raison": raison}
+
+
+def _table_entretiens(lignes: list[dict[str, Any]]) -> pd.DataFrame:
+    if not lignes:
+        return _entretiens_vides()
+    table = pd.DataFrame(lignes)
+    table = table.sort_values(["date", "heure", "_ordre"], kind="stable").drop(columns="_ordre")
+    table["date"] = table["date"].astype("datetime64[ns]")
+    table["duree_minutes"] = table["duree_minutes"].astype(int)
+    return table[COLONNES_ENTRETIENS].reset_index(drop=True)
+
+
+def _entretiens_vides() -> pd.DataFrame:
+    table = pd.DataFrame({c: pd.Series(dtype=object) for c in COLONNES_ENTRETIENS})
+    table["date"] = table["date"].astype("datetime64[ns]")
+    table["duree_minutes"] = table["duree_minutes"].astype(int)
+    return table
+
+
+def _table_non_planifies(lignes: list[dict[str, Any]]) -> pd.DataFrame:
+    if not lignes:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLONNES_NON_PLANIFIES})
+    return pd.DataFrame(lignes, columns=COLONNES_NON_PLANIFIES)
+
+
+def _minutes(hhmm: str) -> int:
+    heures, minutes = hhmm.split(":")
+    return int(heures) * 60 + int(minutes)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _texte(valeur: Any) -> str:
+    if valeur is None:
+        return ""
+    try:
+        if pd.isna(valeur):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    return str(valeur).strip()
+
+
+# ---------------------------------------------------------------------------- écriture
+
+
+def ecrire_planning(planning: Planning, chemin: Path, remplacer: bool = False) -> str:
+    """Écrit planning.xlsx (« Planning » et « Non planifiés ») ; statut de `ecrire_fichier`.
+
+    Un planning déjà présent a pu être corrigé à la main : il est conservé, sauf
+    `remplacer` (qui garde alors l'ancienne version à côté). Types et statuts sont écrits
+    en libellés français ; `lire_planning` les retraduit en codes.
+    """
+    from pipeline.tableurs import Feuille, ecrire_xlsx
+
+    entretiens = planning.entretiens.copy()
+    entretiens["statut"] = entretiens["statut"].map(lambda s: LIBELLES_STATUTS.get(s, s))
+    entretiens["types"] = entretiens["types"].map(_libelles_types)
+    non_planifies = planning.non_planifies.copy()
+    non_planifies["types"] = non_planifies["types"].map(_libelles_types)
+    feuilles = {
+        FEUILLE_PLANNING: Feuille(
+            entretiens,
+            en_tetes=EN_TETES_PLANNING,
+            en_rouge=(planning.entretiens["statut"] == "en_retard").to_numpy(),
+            texte_long=("motifs",),
+        ),
+        FEUILLE_NON_PLANIFIES: Feuille(
+            non_planifies, en_tetes=EN_TETES_NON_PLANIFIES, texte_long=("raison",)
+        ),
+    }
+    return ecrire_xlsx(Path(chemin), feuilles, remplacer=remplacer)
+
+
+def _libelles_types(codes: str) -> str:
+    return ", ".join(
+        LIBELLES_TYPES.get(c.strip(), c.strip()) for c in codes.split(",") if c.strip()
+    )
+
+
+# ---------------------------------------------------------------------------- relecture
+
+
+def _normaliser(texte: Any) -> str:
+    """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
+    sans_accents = unicodedata.normalize("NFKD", _texte(texte))
+    sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))
+
+
+_ALIAS_COLONNES = {
+    "matricule": ("matricule", "matricule salarie"),
+    "nom": ("nom",),
+    "prenom": ("prenom",),
+    "service": ("service",),
+    "conducteur": ("conducteur", "conduit par"),
+    "matricule_conducteur": ("matricule conducteur",),
+    "email_conducteur": ("courriel conducteur", "email conducteur", "e mail conducteur"),
+    "date": ("date", "date entretien", "date de l entretien"),
+    "heure": ("heure", "heure de debut", "debut"),
+    "fin": ("fin", "heure de fin"),
+    "duree_minutes": ("duree min", "duree", "duree minutes"),
+    "lieu": ("lieu", "salle"),
+    "types": ("types", "type"),
+    "motifs": ("motifs", "motif"),
+    "statut": ("statut",),
+    "raison": ("raison",),
+}
+_OBLIGATOIRES_PLANNING = ("matricule", "date", "heure", "lieu", "conducteur")
+
+
+def lire_planning(chemin: Path, registre: Any, parametres: Parametres) -> Planning:
+    """Relit un planning.xlsx (éventuellement corrigé à la main) et le valide.
+
+    Nom, prénom et service viennent du registre (la source de vérité) ; la fin est
+    recalculée depuis l'heure et la durée. Toute anomalie est collectée, puis
+    `ErreurEntretiens` est levée avec toutes.
+    """
+    from openpyxl import load_workbook
+
+    chemin = Path(chemin)
+    try:
+        classeur = load_workbook(chemin, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-introuvable",
+            f"Le planning « {chemin} » n'existe pas : lancez d'abord « entretiens planifier ».",
+        ) from exc
+    except Exception as exc:  # openpyxl lève des exceptions variées sur un fichier abîmé
+        raise ErreurEntretiens.simple(
+            "fichier-illisible",
+            f"Le planning « {chemin} » n'est pas un classeur Excel lisible ({exc}). "
+            "Enregistrez-le au format .xlsx.",
+        ) from exc
+    try:
+        feuilles = {_normaliser(nom): nom for nom in classeur.sheetnames}
+        nom_planning = feuilles.get(_normaliser(FEUILLE_PLANNING))
+        if nom_planning is None:
+            raise ErreurEntretiens.simple(
+                "feuille-manquante",
+                f"Le classeur « {chemin.name} » n'a pas de feuille « {FEUILLE_PLANNING} » : "
+                "ne renommez pas les feuilles du planning.",
+                feuille=FEUILLE_PLANNING,
+            )
+        lignes_planning = list(classeur[nom_planning].iter_rows(values_only=True))
+        nom_np = feuilles.get(_normaliser(FEUILLE_NON_PLANIFIES))
+        lignes_np = list(classeur[nom_np].iter_rows(values_only=True)) if nom_np else []
+    finally:
+        classeur.close()
+
+    rapport = Rapport()
+    annuaire = _annuaire(registre)
+    non_planifies = _lire_non_planifies(lignes_np)
+    types_connus = dict(zip(non_planifies["matricule"], non_planifies["types"], strict=True))
+    entretiens = _lire_entretiens(lignes_planning, annuaire, parametres, types_connus, rapport)
+    rapport.lever_si_erreurs(
+        f"Le planning « {chemin.name} » contient des erreurs : corrigez-les puis relancez."
+    )
+    # Un salarié que le RH a ajouté à la main dans « Planning » n'est plus non planifié.
+    non_planifies = non_planifies[~non_planifies["matricule"].isin(set(entretiens["matricule"]))]
+    return Planning(entretiens=entretiens, non_planifies=non_planifies.reset_index(drop=True))
+
+
+def _colonnes(en_tete: tuple[Any, ...]) -> dict[str, int]:
+    index = {}
+    for position, titre in enumerate(en_tete):
+        cle = _normaliser(titre)
+        for colonne, alias in _ALIAS_COLONNES.items():
+            if cle in alias and colonne not in index:
+                index[colonne] = position
+    return index
+
+
+def _lire_non_planifies(lignes: list[tuple[Any, ...]]) -> pd.DataFrame:
+    if not lignes:
+        return _table_non_planifies([])
+    index = _colonnes(lignes[0])
+    sortie = []
+    for valeurs in lignes[1:]:
+        if all(_texte(v) == "" for v in valeurs):
+            continue
+        ligne = {
+            c: _texte(valeurs[index[c]]) if c in index and index[c] < len(valeurs) else ""
+            for c in COLONNES_NON_PLANIFIES
+        }
+        # Lue telle quelle ; seuls les libellés de types redeviennent des codes.
+        ligne["types"] = _lire_types(ligne["types"]) or ligne["types"]
+        sortie.append(ligne)
+    return _table_non_planifies(sortie)
+
+
+def _lire_entretiens(
+    lignes: list[tuple[Any, ...]],
+    annuaire: dict[str, dict[str, Any]],
+    parametres: Parametres,
+    types_connus: dict[str, str],
+    rapport: Rapport,
+) -> pd.DataFrame:
+    lieu_feuille = {"feuille": FEUILLE_PLANNING}
+    if not lignes:
+        rapport.erreur(
+            "colonne-manquante",
+            "La feuille « Planning » est vide : il manque la ligne d'en-tête.",
+            **lieu_feuille,
+        )
+        return _entretiens_vides()
+    index = _colonnes(lignes[0])
+    manquantes = [c for c in _OBLIGATOIRES_PLANNING if c not in index]
+    for colonne in manquantes:
+        rapport.erreur(
+            "colonne-manquante",
+            f"La colonne « {EN_TETES_PLANNING[colonne]} » est absente de la feuille "
+            "« Planning » : rétablissez-la (ligne 1).",
+            ligne=1,
+            colonne=EN_TETES_PLANNING[colonne],
+            **lieu_feuille,
+        )
+    if manquantes:
+        return _entretiens_vides()
+
+    reglage = parametres.planning
+    entreprise = parametres.entreprise
+    noms_annuaire: dict[str, list[str]] = {}
+    for matricule, fiche in annuaire.items():
+        for forme in (
+            _normaliser(f"{fiche['prenom']} {fiche['nom']}"),
+            _normaliser(f"{fiche['nom']} {fiche['prenom']}"),
+        ):
+            noms_annuaire.setdefault(forme, []).append(matricule)
+
+    def cellule(valeurs: tuple[Any, ...], colonne: str) -> Any:
+        position = index.get(colonne)
+        if position is None or position >= len(valeurs):
+            return None
+        return valeurs[position]
+
+    sortie: list[dict[str, Any]] = []
+    vus: dict[str, int] = {}
+    for numero, valeurs in enumerate(lignes[1:], start=2):
+        if all(_texte(v) == "" for v in valeurs):
+            continue
+
+        def erreur(
+            code: str, colonne: str, message: str, valeur: Any = None, ligne: int = numero
+        ) -> None:
+            rapport.erreur(
+                code,
+                message,
+                ligne=ligne,
+                colonne=EN_TETES_PLANNING.get(colonne, colonne),
+                valeur=None if valeur is None else _texte(valeur),
+                **lieu_feuille,
+            )
+
+        valide = True
+        matricule = _texte(cellule(valeurs, "matricule"))
+        fiche = annuaire.get(matricule)
+        if not matricule:
+            erreur("valeur-obligatoire", "matricule", "Le matricule est vide : renseignez-le.")
+            valide = False
+        elif fiche is None:
+            erreur(
+                "matricule-inconnu",
+                "matricule",
+                f"Le matricule « {matricule} » n'existe pas dans la feuille « Salariés » du "
+                "registre : corrigez-le ou supprimez la ligne."
+                + _indice_zeros(matricule, annuaire),
+                matricule,
+            )
+            valide = False
+        elif matricule in vus:
+            erreur(
+                "matricule-duplique",
+                "matricule",
+                f"Le matricule « {matricule} » a déjà un entretien ligne {vus[matricule]} : "
+                "un seul entretien par salarié, supprimez l'une des deux lignes.",
+                matricule,
+            )
+            valide = False
+        else:
+            vus[matricule] = numero
+
+        brute_date = cellule(valeurs, "date")
+        jour = _lire_date(brute_date)
+        if jour is None:
+            erreur(
+                "date-invalide",
+                "date",
+                f"Date « {_texte(brute_date)} » illisible : écrivez-la au format JJ/MM/AAAA "
+                "(ex. 08/12/2026).",
+                brute_date,
+            )
+            valide = False
+        else:
+            pourquoi = raison_non_ouvre(jour, reglage.zone_feries)
+            if pourquoi is not None:
+                erreur(
+                    "jour-non-ouvre",
+                    "date",
+                    f"Le {jour:%d/%m/%Y} est {pourquoi} : choisissez un jour ouvré.",
+                    f"{jour:%d/%m/%Y}",
+                )
+                valide = False
+
+        brute_heure = cellule(valeurs, "heure")
+        debut = _lire_heure(brute_heure)
+        if debut is None:
+            erreur(
+                "heure-invalide",
+                "heure",
+                f"Heure « {_texte(brute_heure)} » illisible : écrivez-la au format HH:MM "
+                "(ex. 14:00).",
+                brute_heure,
+            )
+            valide = False
+
+        brute_duree = cellule(valeurs, "duree_minutes")
+        duree = _lire_duree(brute_duree, reglage.duree_minutes)
+        if duree is None:
+            erreur(
+                "duree-invalide",
+                "duree_minutes",
+                f"Durée « {_texte(brute_duree)} » invalide : un nombre de minutes entre 15 et "
+                "480 (ex. 90).",
+                brute_duree,
+            )
+            valide = False
+        elif debut is not None and debut + duree > 24 * 60:
+            erreur(
+                "heure-invalide",
+                "heure",
+                f"L'entretien commencé à {_hhmm(debut)} finirait après minuit : "
+                "avancez l'heure ou réduisez la durée.",
+                brute_heure,
+            )
+            valide = False
+
+        lieu = _texte(cellule(valeurs, "lieu"))
+        if not lieu:
+            erreur("valeur-obligatoire", "lieu", "Le lieu est vide : indiquez la salle.")
+            valide = False
+
+        conducteur = _texte(cellule(valeurs, "conducteur"))
+        matricule_conducteur = _texte(cellule(valeurs, "matricule_conducteur"))
+        email = _texte(cellule(valeurs, "email_conducteur"))
+        resolu = _resoudre_conducteur(
+            conducteur, matricule_conducteur, email, annuaire, noms_annuaire, entreprise
+        )
+        if isinstance(resolu, str):
+            erreur(
+                "conducteur-incoherent" if conducteur else "valeur-obligatoire",
+                "conducteur",
+                resolu,
+                conducteur,
+            )
+            valide = False
+        else:
+            conducteur, matricule_conducteur, email = resolu
+
+        types_bruts = _texte(cellule(valeurs, "types")) or types_connus.get(matricule, "")
+        types = _lire_types(types_bruts)
+        if types is None:
+            erreur(
+                "type-inconnu",
+                "types",
+                f"Types « {types_bruts} » non reconnus : utilisez periodique, premier, retour, "
+                "etat_des_lieux, mi_carriere ou avant_60, séparés par des virgules.",
+                types_bruts,
+            )
+            valide = False
+        statut_brut = _texte(cellule(valeurs, "statut"))
+        statut = _lire_statut(statut_brut)
+        if statut is None:
+            erreur(
+                "statut-inconnu",
+                "statut",
+                f"Statut « {statut_brut} » non reconnu : « En retard » ou « À planifier ».",
+                statut_brut,
+            )
+            valide = False
+
+        if not valide:
+            continue
+        sortie.append(
+            {
+                "matricule": matricule,
+                "nom": fiche["nom"],
+                "prenom": fiche["prenom"],
+                "service": fiche["service"],
+                "conducteur": conducteur,
+                "matricule_conducteur": matricule_conducteur,
+                "email_conducteur": email,
+                "date": pd.Timestamp(jour),
+                "heure": _hhmm(debut),
+                "fin": _hhmm(debut + duree),
+                "duree_minutes": duree,
+                "lieu": lieu,
+                "types": types,
+                "motifs": _texte(cellule(valeurs, "motifs")),
+                "statut": statut,
+                "_ligne": numero,
+                "_debut": debut,
+            }
+        )
+
+    # Clé d'agenda : le matricule du conducteur, retrouvé par son nom s'il n'en a pas
+    # (signataire RH présent au registre), sinon son nom.
+    for e in sortie:
+        homonymes = noms_annuaire.get(_normaliser(e["conducteur"]), [])
+        e["_cle_conducteur"] = e["matricule_conducteur"] or (
+            homonymes[0] if len(homonymes) == 1 else "nom:" + _normaliser(e["conducteur"])
+        )
+    _verifier_chevauchements(sortie, rapport)
+    if not sortie:
+        return _entretiens_vides()
+    table = pd.DataFrame(sortie).drop(columns=["_ligne", "_debut", "_cle_conducteur"])
+    table["date"] = table["date"].astype("datetime64[ns]")
+    table["duree_minutes"] = table["duree_minutes"].astype(int)
+    return table[COLONNES_ENTRETIENS].reset_index(drop=True)
+
+
+def _indice_zeros(matricule: str, annuaire: dict[str, dict[str, Any]]) -> str:
+    # Excel transforme « 00042 » saisi au clavier en nombre 42 : le cas le plus fréquent.
+    if not matricule.isdigit():
+        return ""
+    for connu in annuaire:
+        if connu.isdigit() and connu != matricule and connu.lstrip("0") == matricule.lstrip("0"):
+            return (
+                f" Vouliez-vous dire « {connu} » ? Excel supprime les zéros de tête d'un "
+                "nombre : saisissez le matricule comme texte (précédé d'une apostrophe)."
+            )
+    return ""
+
+
+def _resoudre_conducteur(
+    conducteur: str,
+    matricule: str,
+    email: str,
+    annuaire: dict[str, dict[str, Any]],
+    noms_annuaire: dict[str, list[str]],
+    entreprise: Any,
+) -> tuple[str, str, str] | str:
+    """(nom, matricule, courriel) du conducteur, ou le message d'erreur.
+
+    Le RH change le plus souvent le *nom* du conducteur et oublie le matricule : le nom
+    écrit prime donc, et il est retrouvé dans le registre pour reprendre son courriel.
+    """
+    nom_norme = _normaliser(conducteur)
+    if not nom_norme:
+        return "Le conducteur est vide : indiquez qui conduit l'entretien (« Prénom NOM »)."
+    fiche = annuaire.get(matricule) if matricule else None
+    if fiche is not None and nom_norme in (
+        _normaliser(f"{fiche['prenom']} {fiche['nom']}"),
+        _normaliser(f"{fiche['nom']} {fiche['prenom']}"),
+    ):
+        return conducteur, matricule, fiche["email"] or email
+    # Le signataire RH conduit sans matricule, même s'il figure lui-même au registre.
+    if nom_norme == _normaliser(entreprise.signataire) and not matricule:
+        return conducteur, "", email or entreprise.email_rh
+    candidats = noms_annuaire.get(nom_norme, [])
+    if len(candidats) == 1:
+        trouve = annuaire[candidats[0]]
+        return conducteur, candidats[0], trouve["email"] or email
+    if nom_norme == _normaliser(entreprise.signataire):
+        return conducteur, "", email or entreprise.email_rh
+    if matricule and fiche is None:
+        return (
+            f"Le matricule conducteur « {matricule} » n'existe pas dans le registre : "
+            "corrigez-le, ou videz-le pour un conducteur extérieur."
+        )
+    if matricule:
+        return (
+            f"Le conducteur « {conducteur} » ne correspond pas au matricule conducteur "
+            f"« {matricule} » ({nom_affiche(fiche['prenom'], fiche['nom'])}) : corrigez l'un "
+            "ou l'autre, ou videz le matricule pour un conducteur extérieur."
+        )
+    # Conducteur extérieur au registre (ou homonymes) : accepté tel quel, sans matricule.
+    return conducteur, "", email
+
+
+def _verifier_chevauchements(entretiens: list[dict[str, Any]], rapport: Rapport) -> None:
+    """Signale chaque paire d'entretiens qui se chevauchent pour un conducteur ou un lieu.
+
+    Un salarié qui conduit aussi des entretiens partage un même agenda : son propre
+    entretien ne peut pas tomber pendant qu'il en conduit un autre.
+    """
+    agendas: dict[tuple[str, str, date], list[dict[str, Any]]] = {}
+    for e in entretiens:
+        jour = e["date"].date()
+        cles = {("personne", e["_cle_conducteur"], jour), ("personne", e["matricule"], jour)}
+        cles.add(("lieu", _normaliser(e["lieu"]), jour))
+        for cle in cles:
+            agendas.setdefault(cle, []).append(e)
+    signales: set[tuple[int, int, str]] = set()
+    for (genre, _, _), liste in agendas.items():
+        liste.sort(key=lambda e: (e["_debut"], e["_ligne"]))
+        for a_pos, a in enumerate(liste):
+            for b in liste[a_pos + 1 :]:
+                if b["_debut"] >= a["_debut"] + a["duree_minutes"]:
+                    break
+                premiere, seconde = sorted((a, b), key=lambda e: e["_ligne"])
+                cle = (premiere["_ligne"], seconde["_ligne"], genre)
+                if cle in signales:
+                    continue
+                signales.add(cle)
+                if genre == "lieu":
+                    qui = f"le lieu « {seconde['lieu']} »"
+                    colonne = "lieu"
+                else:
+                    qui = _personne_commune(premiere, seconde)
+                    colonne = "conducteur"
+                remede = "la salle" if genre == "lieu" else "le conducteur"
+                rapport.erreur(
+                    "double-reservation",
+                    f"Lignes {premiere['_ligne']} et {seconde['_ligne']} : {qui} est réservé "
+                    f"deux fois le {seconde['date']:%d/%m/%Y} ({premiere['heure']}–"
+                    f"{premiere['fin']} et {seconde['heure']}–{seconde['fin']}) : "
+                    f"changez l'heure, la date ou {remede}.",
+                    feuille=FEUILLE_PLANNING,
+                    ligne=seconde["_ligne"],
+                    colonne=EN_TETES_PLANNING[colonne],
+                )
+
+
+def _personne_commune(a: dict[str, Any], b: dict[str, Any]) -> str:
+    def cles(e: dict[str, Any]) -> dict[str, str]:
+        return {
+            e["_cle_conducteur"]: e["conducteur"],
+            e["matricule"]: nom_affiche(e["prenom"], e["nom"]),
+        }
+
+    ca, cb = cles(a), cles(b)
+    commune = next(k for k in ca if k in cb)
+    return ca[commune]
+
+
+def _lire_date(valeur: Any) -> date | None:
+    if isinstance(valeur, datetime):
+        return valeur.date()
+    if isinstance(valeur, date):
+        return valeur
+    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+        # Numéro de série Excel (1900) : un nombre collé à la place d'une date.
+        if 1 <= valeur < 2958466:
+            return (datetime(1899, 12, 30) + timedelta(days=int(valeur))).date()
+        return None
+    texte = _texte(valeur)
+    for motif in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(texte, motif).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _lire_heure(valeur: Any) -> int | None:
+    """Minutes depuis minuit ; accepte « 14:00 », « 9h30 », « 14h », une heure Excel."""
+    if isinstance(valeur, datetime):
+        valeur = valeur.time()
+    if isinstance(valeur, time):
+        return valeur.hour * 60 + valeur.minute
+    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+        # Fraction de jour d'Excel (0,5833 = 14:00).
+        if 0 <= valeur < 1:
+            return round(valeur * 24 * 60)
+        return None
+    texte = _texte(valeur).lower().replace(" ", "")
+    correspondance = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2})?)?(?::\d{2})?", texte)
+    if not correspondance or (":" not in texte and "h" not in texte):
+        return None
+    heures, minutes = int(correspondance.group(1)), int(correspondance.group(2) or 0)
+    if heures > 23 or minutes > 59:
+        return None
+    return heures * 60 + minutes
+
+
+def _lire_duree(valeur: Any, defaut: int) -> int | None:
+    texte = _texte(valeur)
+    if not texte:
+        return defaut
+    try:
+        duree = float(texte.replace(",", "."))
+    except ValueError:
+        return None
+    if not duree.is_integer() or not 15 <= duree <= 480:
+        return None
+    return int(duree)
+
+
+_TYPES = {
+    **{_normaliser(code): code for code in LIBELLES_TYPES},
+    **{_normaliser(libelle): code for code, libelle in LIBELLES_TYPES.items()},
+    "periodique": "periodique",
+    "premier": "premier",
+    "premier entretien": "premier",
+    "retour": "retour",
+    "retour de conge": "retour",
+    "etat des lieux": "etat_des_lieux",
+    "bilan 6 ans": "etat_des_lieux",
+    "bilan 8 ans": "etat_des_lieux",
+    "mi carriere": "mi_carriere",
+    "avant 60": "avant_60",
+    "avant 60 ans": "avant_60",
+    "fin de carriere": "avant_60",
+}
+
+
+def _lire_types(texte: str) -> str | None:
+    if not texte:
+        return ""
+    codes = []
+    for morceau in re.split(r"[,;]", texte):
+        cle = _normaliser(morceau)
+        if not cle:
+            continue
+        code = _TYPES.get(cle)
+        if code is None:
+            return None
+        codes.append(code)
+    return ", ".join(dict.fromkeys(codes))
+
+
+def _lire_statut(texte: str) -> str | None:
+    cle = _normaliser(texte)
+    if not cle:
+        return "a_planifier"
+    for code in STATUTS_A_PLANIFIER:
+        if cle in (_normaliser(code), _normaliser(LIBELLES_STATUTS[code])):
+            return code
+    return None

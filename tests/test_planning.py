@@ -1,0 +1,624 @@
+"""Planification : jours ouvrés, délais, conducteurs, chevauchements, débordement, planning.xlsx."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import config
+from pipeline.erreurs import ErreurEntretiens
+from pipeline.planning import (
+    Planning,
+    ecrire_planning,
+    est_jour_ouvre,
+    jours_feries,
+    lire_planning,
+    planifier,
+)
+
+AU = date(2026, 11, 27)  # vendredi : fenêtre par défaut du 04/12/2026 au 18/12/2026
+
+
+# ---------------------------------------------------------------------------- fabriques
+
+
+def salarie(matricule: str, manager: str = "", nom: str | None = None, **autres) -> dict:
+    return {
+        "matricule": matricule,
+        "nom": nom or f"Nom{matricule}",
+        "prenom": f"Prénom{matricule}",
+        "email": f"s{matricule}@exemple.fr",
+        "service": "Atelier",
+        "matricule_manager": manager,
+        "date_sortie": autres.get("date_sortie", pd.NaT),
+    }
+
+
+def fabriquer_registre(salaries: list[dict]) -> SimpleNamespace:
+    table = pd.DataFrame(salaries)
+    table["date_sortie"] = pd.to_datetime(table["date_sortie"])
+    return SimpleNamespace(salaries=table)
+
+
+def fabriquer_echeances(registre: SimpleNamespace, lignes: list[tuple]) -> pd.DataFrame:
+    """lignes : (matricule, type, statut, échéance AAAA-MM-JJ)."""
+    fiches = registre.salaries.set_index("matricule")
+    sortie = []
+    for matricule, type_, statut, echeance in lignes:
+        fiche = fiches.loc[matricule]
+        sortie.append(
+            {
+                "matricule": matricule,
+                "nom": fiche["nom"],
+                "prenom": fiche["prenom"],
+                "type": type_,
+                "motif": f"Motif {type_} de {matricule}",
+                "echeance": pd.Timestamp(echeance),
+                "statut": statut,
+                "service": fiche["service"],
+                "matricule_manager": fiche["matricule_manager"],
+            }
+        )
+    return pd.DataFrame(sortie)
+
+
+def parametres(**planning) -> config.Parametres:
+    return dataclasses.replace(config.Parametres(), planning=config.Planning(**planning))
+
+
+def intervalle(ligne) -> tuple[datetime, datetime]:
+    debut = datetime.combine(ligne.date.date(), time.fromisoformat(ligne.heure))
+    return debut, debut + timedelta(minutes=int(ligne.duree_minutes))
+
+
+def verifier_aucun_chevauchement(entretiens: pd.DataFrame) -> None:
+    """Chaque paire : ni même conducteur, ni même lieu, ni une personne à deux endroits."""
+    lignes = list(entretiens.itertuples(index=False))
+    for a, b in itertools.combinations(lignes, 2):
+        (da, fa), (db, fb) = intervalle(a), intervalle(b)
+        if not (da < fb and db < fa):
+            continue
+        personnes_a = {a.matricule, a.matricule_conducteur or a.conducteur}
+        personnes_b = {b.matricule, b.matricule_conducteur or b.conducteur}
+        assert not personnes_a & personnes_b, (a, b)
+        assert a.lieu != b.lieu, (a, b)
+
+
+def equipe(nb: int, managers: int = 0, prefixe: str = "") -> SimpleNamespace:
+    """`managers` premiers salariés sans manager, les autres répartis entre eux."""
+    salaries = []
+    for i in range(nb):
+        manager = "" if i < managers or not managers else f"{prefixe}{i % managers:03d}"
+        salaries.append(salarie(f"{prefixe}{i:03d}", manager))
+    return fabriquer_registre(salaries)
+
+
+# ---------------------------------------------------------------------------- jours fériés
+
+
+@pytest.mark.parametrize(
+    ("jour", "zone", "ferie"),
+    [
+        (date(2026, 12, 25), "metropole", True),  # Noël
+        (date(2027, 5, 17), "metropole", True),  # lundi de Pentecôte
+        (date(2027, 3, 26), "metropole", False),  # Vendredi saint : pas en métropole
+        (date(2027, 3, 26), "alsace-moselle", True),
+        (date(2025, 12, 26), "metropole", False),  # Saint-Étienne : pas en métropole
+        (date(2025, 12, 26), "alsace-moselle", True),
+        (date(2026, 12, 8), "metropole", False),
+    ],
+)
+def test_jours_feries(jour: date, zone: str, ferie: bool) -> None:
+    assert (jour in jours_feries([jour.year], zone)) is ferie
+    assert est_jour_ouvre(jour, zone) is not ferie
+
+
+def test_samedi_et_dimanche_ne_sont_pas_ouvres() -> None:
+    assert not est_jour_ouvre(date(2026, 12, 5), "metropole")
+    assert not est_jour_ouvre(date(2026, 12, 6), "metropole")
+    assert est_jour_ouvre(date(2026, 12, 7), "metropole")
+
+
+@pytest.mark.parametrize(
+    ("ferie", "zone", "autres_feries"),
+    [
+        (date(2026, 12, 25), "metropole", []),  # Noël, un vendredi
+        (date(2027, 5, 17), "metropole", []),  # lundi de Pentecôte
+        (date(2027, 3, 26), "alsace-moselle", [date(2027, 3, 29)]),  # + lundi de Pâques
+        (date(2025, 12, 26), "alsace-moselle", [date(2025, 12, 25)]),  # Saint-Étienne + Noël
+    ],
+)
+def test_aucun_entretien_un_jour_ferie_ni_un_week_end(
+    ferie: date, zone: str, autres_feries: list[date]
+) -> None:
+    # Fenêtre de 7 jours autour du férié, assez de monde pour remplir chaque jour ouvré.
+    au = ferie - timedelta(days=10)
+    registre = equipe(60)
+    echeances = fabriquer_echeances(
+        registre,
+        [(m, "periodique", "a_planifier", "2027-01-01") for m in registre.salaries.matricule],
+    )
+    p = parametres(delai_min_jours=7, delai_max_jours=13, lieux=["A", "B", "C"], zone_feries=zone)
+    planning = planifier(echeances, registre, p, au)
+    jours = set(planning.entretiens["date"].dt.date)
+    assert ferie not in jours
+    assert all(j.weekday() < 5 for j in jours)
+    fenetre = {au + timedelta(days=k) for k in range(7, 14)}
+    attendus = {j for j in fenetre if j.weekday() < 5} - {ferie, *autres_feries}
+    # Le signataire RH conduit tout : 4 créneaux par jour ouvré, les autres débordent.
+    assert jours == attendus
+    assert len(planning.entretiens) == 4 * len(attendus)
+
+
+def test_vendredi_saint_ouvre_en_metropole() -> None:
+    vendredi_saint = date(2027, 3, 26)
+    registre = equipe(4)
+    echeances = fabriquer_echeances(
+        registre,
+        [(m, "periodique", "en_retard", "2027-01-01") for m in registre.salaries.matricule],
+    )
+    p = parametres(delai_min_jours=7, delai_max_jours=7)
+    planning = planifier(echeances, registre, p, vendredi_saint - timedelta(days=7))
+    assert set(planning.entretiens["date"].dt.date) == {vendredi_saint}
+
+
+# ---------------------------------------------------------------------------- délais, priorité
+
+
+def test_delais_bornes_incluses() -> None:
+    # Signataire RH seul conducteur : 11 jours ouvrés × 4 créneaux = 44 entretiens exactement.
+    registre = equipe(45)
+    echeances = fabriquer_echeances(
+        registre,
+        [(m, "periodique", "a_planifier", "2027-01-15") for m in registre.salaries.matricule],
+    )
+    planning = planifier(echeances, registre, parametres(lieux=["A", "B"]), AU)
+    jours = planning.entretiens["date"].dt.date
+    assert jours.min() == AU + timedelta(days=7) == date(2026, 12, 4)
+    assert jours.max() == AU + timedelta(days=21) == date(2026, 12, 18)
+    assert len(planning.entretiens) == 44
+    assert len(planning.non_planifies) == 1
+    verifier_aucun_chevauchement(planning.entretiens)
+
+
+def test_debordement_signale_avec_la_raison_dans_l_ordre_de_priorite() -> None:
+    # 1 créneau × 1 lieu × 3 jours ouvrés (ven. 4, lun. 7, mar. 8 décembre) pour 10 salariés
+    # ayant chacun son propre manager : seule la salle limite.
+    salaries = [salarie(f"M{i}") for i in range(10)]
+    salaries += [salarie(f"S{i}", manager=f"M{i}") for i in range(10)]
+    registre = fabriquer_registre(salaries)
+    lignes = [(f"S{i}", "periodique", "a_planifier", f"2027-01-{20 - i:02d}") for i in range(8)]
+    lignes += [
+        ("S8", "premier", "en_retard", "2026-10-01"),
+        ("S9", "retour", "en_retard", "2026-11-01"),
+    ]
+    echeances = fabriquer_echeances(registre, lignes)
+    p = parametres(delai_min_jours=7, delai_max_jours=11, creneaux=["09:00"], lieux=["Salle"])
+    planning = planifier(echeances, registre, p, AU)
+
+    # En retard d'abord (le plus ancien d'abord), puis l'échéance la plus proche : S7.
+    assert list(planning.entretiens["matricule"]) == ["S8", "S9", "S7"]
+    assert list(planning.entretiens["date"].dt.date) == [
+        date(2026, 12, 4),
+        date(2026, 12, 7),
+        date(2026, 12, 8),
+    ]
+    np_ = planning.non_planifies
+    assert list(np_.columns) == ["matricule", "nom", "prenom", "types", "raison"]
+    assert list(np_["matricule"]) == ["S6", "S5", "S4", "S3", "S2", "S1", "S0"]
+    for raison in np_["raison"]:
+        assert "04/12/2026" in raison and "08/12/2026" in raison
+        assert "planning.delai_max_jours" in raison and "lieux" in raison
+
+
+def test_le_retard_prime_sur_l_echeance() -> None:
+    # Règle de priorité pure : le statut passe avant la date, même si la date est plus loin.
+    registre = fabriquer_registre(
+        [salarie("A", "MA"), salarie("B", "MB"), salarie("MA"), salarie("MB")]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("A", "periodique", "a_planifier", "2026-01-01"),
+            ("B", "retour", "en_retard", "2026-12-01"),
+        ],
+    )
+    p = parametres(delai_min_jours=7, delai_max_jours=7, creneaux=["09:00"], lieux=["S"])
+    planning = planifier(echeances, registre, p, AU)
+    assert list(planning.entretiens["matricule"]) == ["B"]
+    assert list(planning.non_planifies["matricule"]) == ["A"]
+
+
+def test_creneau_qui_deborde_sur_le_suivant() -> None:
+    # 09:00 + 120 min chevauche 10:45 : une seule salle, un seul jour -> un seul entretien.
+    commun = {"delai_min_jours": 7, "delai_max_jours": 7, "creneaux": ["09:00", "10:45"]}
+    # Deux conducteurs distincts pour que seule la salle compte.
+    registre = fabriquer_registre(
+        [salarie("A", "MA"), salarie("B", "MB"), salarie("MA"), salarie("MB")]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("A", "periodique", "en_retard", "2026-01-01"),
+            ("B", "periodique", "en_retard", "2026-02-01"),
+        ],
+    )
+    long = planifier(echeances, registre, parametres(duree_minutes=120, lieux=["S"], **commun), AU)
+    assert list(long.entretiens["matricule"]) == ["A"]
+    assert list(long.non_planifies["matricule"]) == ["B"]
+    court = planifier(echeances, registre, parametres(duree_minutes=90, lieux=["S"], **commun), AU)
+    assert list(court.entretiens["heure"]) == ["09:00", "10:45"]
+    assert list(court.entretiens["fin"]) == ["10:30", "12:15"]
+
+
+def test_aucune_double_reservation_conducteur_ni_lieu() -> None:
+    # Créneaux qui se chevauchent (durée 120), 5 managers eux-mêmes dus, 2 salles.
+    registre = equipe(80, managers=5)
+    lignes = [
+        (m, "periodique", "en_retard" if i % 3 == 0 else "a_planifier", f"2026-{1 + i % 12:02d}-10")
+        for i, m in enumerate(registre.salaries.matricule)
+    ]
+    echeances = fabriquer_echeances(registre, lignes)
+    p = parametres(
+        creneaux=["09:00", "10:00", "10:45", "14:00", "15:30"], duree_minutes=120, lieux=["A", "B"]
+    )
+    planning = planifier(echeances, registre, p, AU)
+    assert len(planning.entretiens) > 20
+    assert len(planning.entretiens) + len(planning.non_planifies) == 80
+    verifier_aucun_chevauchement(planning.entretiens)
+
+
+def test_manager_conduit_sinon_signataire_rh() -> None:
+    registre = fabriquer_registre(
+        [
+            salarie("001", nom="Durand"),
+            salarie("002", manager="001"),
+            salarie("003"),  # sans manager
+            salarie("004", manager="999"),  # manager absent du registre
+            salarie("005", nom="Parti", date_sortie="2026-11-30"),
+            salarie("006", manager="005"),  # manager sorti avant la fenêtre
+        ]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [(m, "periodique", "en_retard", "2026-01-01") for m in ("002", "003", "004", "006")],
+    )
+    planning = planifier(echeances, registre, parametres(lieux=["A", "B", "C"]), AU)
+    par = planning.entretiens.set_index("matricule")
+    assert par.loc["002", "conducteur"] == "Prénom001 DURAND"
+    assert par.loc["002", "matricule_conducteur"] == "001"
+    assert par.loc["002", "email_conducteur"] == "s001@exemple.fr"
+    for m in ("003", "004", "006"):
+        assert par.loc[m, "conducteur"] == "Claire Martin"
+        assert par.loc[m, "matricule_conducteur"] == ""
+        assert par.loc[m, "email_conducteur"] == "rh@exemple.fr"
+
+
+def test_salarie_manager_pas_convoque_pendant_qu_il_conduit() -> None:
+    # M est dû lui aussi ; il conduit 3 entretiens. Un seul jour, 4 créneaux, 4 salles.
+    registre = fabriquer_registre(
+        [salarie("M")] + [salarie(f"S{i}", manager="M") for i in range(3)]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [("M", "periodique", "a_planifier", "2027-01-01")]
+        + [(f"S{i}", "periodique", "en_retard", "2026-01-01") for i in range(3)],
+    )
+    p = parametres(delai_min_jours=7, delai_max_jours=7, lieux=["A", "B", "C", "D"])
+    planning = planifier(echeances, registre, p, AU)
+    assert len(planning.entretiens) == 4
+    assert planning.entretiens["heure"].is_unique
+    verifier_aucun_chevauchement(planning.entretiens)
+
+    # Avec 3 créneaux, M ne peut pas passer le sien : il est non planifié, pas doublé.
+    p3 = dataclasses.replace(
+        p, planning=dataclasses.replace(p.planning, creneaux=["09:00", "10:45", "14:00"])
+    )
+    planning3 = planifier(echeances, registre, p3, AU)
+    assert list(planning3.non_planifies["matricule"]) == ["M"]
+    raison = planning3.non_planifies["raison"].iloc[0]
+    assert "PrénomM NOMM" in raison and "conduit lui-même" in raison
+
+
+def test_obligations_reunies_en_un_entretien() -> None:
+    registre = fabriquer_registre([salarie("001"), salarie("002")])
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("001", "etat_des_lieux", "a_planifier", "2027-01-10"),
+            ("001", "periodique", "en_retard", "2026-10-01"),
+            ("001", "mi_carriere", "a_venir", "2027-06-01"),  # pas encore dû : ignoré
+            ("002", "periodique", "a_venir", "2027-06-01"),
+        ],
+    )
+    planning = planifier(echeances, registre, parametres(), AU)
+    assert len(planning.entretiens) == 1 and planning.non_planifies.empty
+    ligne = planning.entretiens.iloc[0]
+    assert ligne["types"] == "periodique, etat_des_lieux"
+    assert ligne["motifs"] == "Motif periodique de 001 ; Motif etat_des_lieux de 001"
+    assert ligne["statut"] == "en_retard"
+    assert ligne["duree_minutes"] == 90
+    assert planning.entretiens["date"].dtype == "datetime64[ns]"
+
+
+def test_rien_a_planifier() -> None:
+    registre = fabriquer_registre([salarie("001")])
+    echeances = fabriquer_echeances(registre, [("001", "periodique", "a_venir", "2027-06-01")])
+    planning = planifier(echeances, registre, parametres(), AU)
+    assert planning.entretiens.empty and planning.non_planifies.empty
+    assert "matricule" in planning.entretiens.columns
+
+
+# ---------------------------------------------------------------------------- planning.xlsx
+
+
+@pytest.fixture
+def cas() -> tuple[SimpleNamespace, config.Parametres, Planning]:
+    """4 salariés, 2 managers (M1, M2), 1 débordement ; salle unique « Rhône »."""
+    registre = fabriquer_registre(
+        [
+            salarie("M1", nom="Durand"),
+            salarie("M2", nom="Lefèvre"),
+            salarie("00042", manager="M1", nom="Dupont & Fils <SARL>"),
+            salarie("00043", manager="M1"),
+            salarie("00044", manager="M2"),
+            salarie("00045", manager="M2"),
+        ]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("00042", "periodique", "en_retard", "2026-10-01"),
+            ("00042", "etat_des_lieux", "a_planifier", "2026-12-20"),
+            ("00043", "premier", "a_planifier", "2026-12-10"),
+            ("00044", "retour", "a_planifier", "2026-12-12"),
+            ("00045", "avant_60", "a_planifier", "2026-12-30"),
+        ],
+    )
+    p = parametres(
+        delai_min_jours=7, delai_max_jours=7, creneaux=["09:00", "10:45", "14:00"], lieux=["Rhône"]
+    )
+    planning = planifier(echeances, registre, p, AU)
+    assert len(planning.entretiens) == 3 and len(planning.non_planifies) == 1
+    return registre, p, planning
+
+
+def test_aller_retour_ecrire_lire(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    assert ecrire_planning(planning, chemin) == "cree"
+    relu = lire_planning(chemin, registre, p)
+    pd.testing.assert_frame_equal(relu.entretiens, planning.entretiens)
+    pd.testing.assert_frame_equal(relu.non_planifies, planning.non_planifies)
+
+    classeur = load_workbook(chemin)
+    assert classeur.sheetnames == ["Planning", "Non planifiés"]
+    ws = classeur["Planning"]
+    en_tetes = [c.value for c in ws[1]]
+    assert en_tetes[:8] == [
+        "Matricule", "Nom", "Prénom", "Service", "Conducteur",
+        "Matricule conducteur", "Courriel conducteur", "Date",
+    ]  # fmt: skip
+    assert en_tetes[8:] == ["Heure", "Fin", "Durée (min)", "Lieu", "Types", "Motifs", "Statut"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    cellule_date = ws.cell(row=2, column=8)
+    assert isinstance(cellule_date.value, datetime)
+    assert cellule_date.value.date() == date(2026, 12, 4)
+    assert cellule_date.number_format.upper() == "DD/MM/YYYY"
+    assert ws.cell(row=2, column=1).value == "00042"  # zéros de tête conservés
+    assert ws.cell(row=2, column=2).value == "Dupont & Fils <SARL>"
+    assert ws.cell(row=2, column=14).alignment.wrap_text
+    assert [c.value for c in classeur["Non planifiés"][1]] == [
+        "Matricule", "Nom", "Prénom", "Types", "Raison"
+    ]  # fmt: skip
+    assert classeur["Non planifiés"].cell(row=2, column=1).value == "00045"
+    # Un planning existant (peut-être corrigé) n'est jamais écrasé sans `remplacer`.
+    assert ecrire_planning(planning, chemin) == "conserve"
+
+
+def _modifier(chemin: Path, modifications: dict[tuple[int, str], object]) -> None:
+    classeur = load_workbook(chemin)
+    ws = classeur["Planning"]
+    colonnes = {c.value: c.column for c in ws[1]}
+    for (ligne, colonne), valeur in modifications.items():
+        ws.cell(row=ligne, column=colonnes[colonne]).value = valeur
+    classeur.save(chemin)
+
+
+def _anomalies(chemin: Path, registre, p) -> list[list]:
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    return sorted(([a.feuille, a.ligne, a.colonne, a.code] for a in exc.value.anomalies), key=str)
+
+
+@pytest.mark.parametrize(
+    ("modifications", "attendu"),
+    [
+        ({(2, "Matricule"): "99999"}, [["Planning", 2, "Matricule", "matricule-inconnu"]]),
+        ({(3, "Date"): "31/02/2026"}, [["Planning", 3, "Date", "date-invalide"]]),
+        ({(3, "Date"): "06/12/2026"}, [["Planning", 3, "Date", "jour-non-ouvre"]]),
+        ({(4, "Date"): datetime(2026, 12, 5)}, [["Planning", 4, "Date", "jour-non-ouvre"]]),
+        ({(2, "Heure"): "25:00"}, [["Planning", 2, "Heure", "heure-invalide"]]),
+        ({(3, "Heure"): "midi"}, [["Planning", 3, "Heure", "heure-invalide"]]),
+        ({(3, "Matricule"): "00042"}, [["Planning", 3, "Matricule", "matricule-duplique"]]),
+        # Même lieu, 08:00–09:30 chevauche 09:00–10:30 (autre conducteur : seul le lieu).
+        ({(4, "Heure"): "08:00"}, [["Planning", 4, "Lieu", "double-reservation"]]),
+    ],
+)
+def test_lire_planning_codes_d_erreur(tmp_path: Path, cas, modifications, attendu) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    _modifier(chemin, modifications)
+    assert _anomalies(chemin, registre, p) == attendu
+
+
+def test_lire_planning_jour_ferie_nomme(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    _modifier(chemin, {(2, "Date"): "25/12/2026"})
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    (anomalie,) = exc.value.anomalies
+    assert anomalie.code == "jour-non-ouvre"
+    assert "25/12/2026" in anomalie.message and "Noël" in anomalie.message
+    assert "jour ouvré" in anomalie.message
+
+
+def test_lire_planning_matricule_sans_zeros_de_tete(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    _modifier(chemin, {(2, "Matricule"): 42})  # nombre retapé dans Excel
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    (anomalie,) = exc.value.anomalies
+    assert (anomalie.ligne, anomalie.code) == (2, "matricule-inconnu")
+    assert "« 00042 »" in anomalie.message
+
+
+def test_lire_planning_double_reservation_conducteur(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    # Deux salles : seul le conducteur M1 (lignes 2 et 3) est en double.
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    lignes = {r: planning.entretiens.iloc[r - 2] for r in (2, 3)}
+    assert lignes[2]["matricule_conducteur"] == lignes[3]["matricule_conducteur"] == "M1"
+    _modifier(chemin, {(3, "Heure"): "09:30", (3, "Lieu"): "Saône"})
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    (anomalie,) = exc.value.anomalies
+    assert [anomalie.ligne, anomalie.colonne, anomalie.code] == [
+        3,
+        "Conducteur",
+        "double-reservation",
+    ]
+    assert "Lignes 2 et 3" in anomalie.message and "Prénom" in anomalie.message
+
+
+def test_lire_planning_salarie_convoque_pendant_qu_il_conduit(tmp_path: Path) -> None:
+    registre = fabriquer_registre([salarie("M"), salarie("S", manager="M")])
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("M", "periodique", "en_retard", "2026-01-01"),
+            ("S", "periodique", "en_retard", "2026-02-01"),
+        ],
+    )
+    p = parametres(lieux=["A", "B"])
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planifier(echeances, registre, p, AU), chemin)
+    # M passe son entretien (ligne 2, avec le RH) à l'heure où il conduit celui de S.
+    _modifier(chemin, {(3, "Date"): "04/12/2026", (3, "Heure"): "09:00", (3, "Lieu"): "B"})
+    assert _anomalies(chemin, registre, p) == [["Planning", 3, "Conducteur", "double-reservation"]]
+
+
+def test_lire_planning_colonne_manquante(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    classeur = load_workbook(chemin)
+    classeur["Planning"].delete_cols(8)  # « Date »
+    classeur.save(chemin)
+    assert _anomalies(chemin, registre, p) == [["Planning", 1, "Date", "colonne-manquante"]]
+
+
+def test_lire_planning_collecte_toutes_les_anomalies(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    _modifier(chemin, {(2, "Matricule"): "X1", (3, "Date"): "2026-12-25", (4, "Heure"): "9h99"})
+    assert _anomalies(chemin, registre, p) == [
+        ["Planning", 2, "Matricule", "matricule-inconnu"],
+        ["Planning", 3, "Date", "jour-non-ouvre"],
+        ["Planning", 4, "Heure", "heure-invalide"],
+    ]
+
+
+def test_lire_planning_tolerant_aux_corrections_du_rh(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    classeur = load_workbook(chemin)
+    ws = classeur["Planning"]
+    ws["C1"], ws["H1"], ws["K1"], ws["G1"] = "PRENOM", "  date ", "duree", "Email conducteur"
+    classeur.save(chemin)
+    _modifier(
+        chemin,
+        {
+            (2, "  date "): "08/12/2026",  # texte JJ/MM/AAAA
+            (2, "Heure"): "14h00",
+            (3, "Heure"): time(16, 0),  # heure Excel
+            (3, "Lieu"): "Saône",
+            (4, "Conducteur"): "Prénom001 DURAND",  # manager hors registre -> extérieur
+            (4, "Matricule conducteur"): None,
+            (2, "duree"): 60,
+        },
+    )
+    # Un conducteur changé par son nom reprend matricule et courriel du registre.
+    _modifier(chemin, {(3, "Conducteur"): "prénomm2 lefevre"})
+    relu = lire_planning(chemin, registre, p).entretiens
+    assert relu.loc[0, "date"] == pd.Timestamp("2026-12-08")
+    assert (relu.loc[0, "heure"], relu.loc[0, "fin"], relu.loc[0, "duree_minutes"]) == (
+        "14:00",
+        "15:00",
+        60,
+    )
+    assert (relu.loc[1, "heure"], relu.loc[1, "lieu"]) == ("16:00", "Saône")
+    assert relu.loc[1, "matricule_conducteur"] == "M2"
+    assert relu.loc[1, "email_conducteur"] == "sM2@exemple.fr"
+    assert (relu.loc[2, "conducteur"], relu.loc[2, "matricule_conducteur"]) == (
+        "Prénom001 DURAND",
+        "",
+    )
+    assert relu.loc[0, "types"] == "periodique, etat_des_lieux"
+
+
+def test_lire_planning_ligne_ajoutee_sort_des_non_planifies(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    classeur = load_workbook(chemin)
+    ws = classeur["Planning"]
+    colonnes = {c.value: c.column for c in ws[1]}
+    for colonne, valeur in {
+        "Matricule": "00045",
+        "Conducteur": "Claire Martin",
+        "Date": "07/12/2026",
+        "Heure": "09:00",
+        "Lieu": "Rhône",
+    }.items():
+        ws.cell(row=5, column=colonnes[colonne]).value = valeur
+    classeur.save(chemin)
+    relu = lire_planning(chemin, registre, p)
+    assert list(relu.entretiens["matricule"]) == ["00042", "00043", "00044", "00045"]
+    ajoute = relu.entretiens.iloc[3]
+    assert ajoute["nom"] == "Nom00045" and ajoute["types"] == "avant_60"  # repris des non planifiés
+    assert ajoute["email_conducteur"] == "rh@exemple.fr"
+    assert relu.non_planifies.empty
+
+
+def test_lire_planning_fichier_ou_feuille_absents(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    abime = tmp_path / "abime.xlsx"
+    abime.write_bytes(b"pas un classeur")
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(abime, registre, p)
+    assert exc.value.anomalies[0].code == "fichier-illisible"
+
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    classeur = load_workbook(chemin)
+    classeur["Planning"].title = "Feuil1"
+    classeur.save(chemin)
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    assert [a.code for a in exc.value.anomalies] == ["feuille-manquante"]
