@@ -58,7 +58,9 @@ class GroupeEntretiens(click.Group):
 
 def afficher_erreur(exc: ErreurEntretiens) -> None:
     click.secho(f"Erreur : {exc.message}", fg="red", bold=True, err=True)
-    if len(exc.anomalies) > 1 or (exc.anomalies and exc.anomalies[0].ligne is not None):
+    # Une erreur simple porte déjà sa phrase complète ; sinon, le détail localisé.
+    deja_dit = len(exc.anomalies) == 1 and exc.message == str(exc.anomalies[0])
+    if exc.anomalies and not deja_dit:
         click.echo(formater_anomalies(exc.anomalies), err=True)
 
 
@@ -70,7 +72,8 @@ def formater_anomalies(anomalies: list[Anomalie]) -> str:
         par_feuille.setdefault(a.feuille or "", []).append(a)
     for feuille, groupe in par_feuille.items():
         lignes.append("")
-        lignes.append(f"Feuille « {feuille} »" if feuille else "Général")
+        genre = "Fichier" if feuille.endswith(".toml") else "Feuille"
+        lignes.append(f"{genre} « {feuille} »" if feuille else "Général")
         entetes = ["Ligne", "Colonne", "Code", "Message"]
         rangs = [
             [

@@ -1,0 +1,1036 @@
+"""Publipostage des convocations : tableurs, brouillons `.eml`, invitations `.ics`, envoi SMTP.
+
+Deux étapes séparées, car le service RH choisit son canal :
+
+1. `preparer_publipostage` écrit `<campagne>/publipostage/` : un tableur pour le
+   publipostage Word/Outlook, un brouillon `.eml` par salarié (`X-Unsent: 1` : Outlook
+   l'ouvre comme un message prêt à envoyer) avec la convocation, le support de
+   préparation et une invitation d'agenda, et la liste des courriers papier pour ceux qui
+   n'ont pas d'adresse électronique (jamais d'oubli silencieux).
+2. `envoyer` envoie ces mêmes brouillons par SMTP. Par défaut c'est une simulation. Un
+   journal `envois.csv`, complété après chaque message parti, garantit qu'une relance
+   (après une coupure, un refus du serveur…) n'envoie jamais deux fois la même
+   convocation.
+
+Le mot de passe SMTP n'est jamais lu dans un fichier : il arrive en argument (la CLI le
+prend d'une option ou de la variable d'environnement ENTRETIENS_SMTP_MOT_DE_PASSE).
+"""
+
+from __future__ import annotations
+
+import csv
+import email.policy
+import hashlib
+import mimetypes
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from icalendar import Calendar, Event, vCalAddress
+
+from pipeline.config import SECURITES_SMTP, Parametres
+from pipeline.contexte import INTITULES, LIBELLES_TYPES, date_longue, duree_fr, heure_fr
+from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
+from pipeline.fichiers import (
+    CONSERVE,
+    CREE,
+    REMPLACE,
+    ecrire_fichier,
+    nom_dossier_salarie,
+    nom_fichier_sur,
+)
+from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx, neutraliser
+
+MODELE_COURRIEL = (
+    Path(__file__).resolve().parent.parent / "modeles_word" / "courriel_convocation.txt"
+)
+DOSSIER_PUBLIPOSTAGE = "publipostage"
+DOSSIER_BROUILLONS = "brouillons"
+FICHIER_XLSX = "publipostage.xlsx"
+FICHIER_CSV = "publipostage.csv"
+FICHIER_PAPIER = "courriers_papier.csv"
+JOURNAL_ENVOIS = "envois.csv"
+FUSEAU = "Europe/Paris"
+PRODID = "-//entretiens//Entretiens professionnels//FR"
+ENVOYE = "envoyé"
+# La CLI lit le mot de passe SMTP ici (ou dans une option), jamais dans un fichier.
+VARIABLE_MOT_DE_PASSE = "ENTRETIENS_SMTP_MOT_DE_PASSE"
+ECHEC = "échec"
+
+# En-têtes des tableurs de publipostage. Word (et donc Outlook, qui passe par Word) fait
+# des noms de colonnes des noms de champs de fusion : lettres, chiffres et « _ », au plus
+# 40 caractères, commençant par une lettre. On s'en tient à l'ASCII sans espace : aucune
+# version de Word ne les déforme, et ils restent lisibles (« Code_postal »).
+EN_TETES_PUBLIPOSTAGE = {
+    "matricule": "Matricule",
+    "civilite": "Civilite",
+    "nom": "Nom",
+    "prenom": "Prenom",
+    "courriel": "Courriel",
+    "adresse": "Adresse",
+    "code_postal": "Code_postal",
+    "ville": "Ville",
+    "conducteur": "Conducteur",
+    "courriel_conducteur": "Courriel_conducteur",
+    "date_longue": "Date_longue",
+    "date": "Date_entretien",
+    "heure": "Heure",
+    "heure_fin": "Heure_fin",
+    "duree": "Duree",
+    "lieu": "Lieu",
+    "nature": "Nature",
+    "objet": "Objet",
+    "pieces_jointes": "Pieces_jointes",
+    "envoi": "Envoi",
+    "brouillon": "Brouillon",
+}
+EN_TETES_PAPIER = {
+    "matricule": "Matricule",
+    "civilite": "Civilite",
+    "nom": "Nom",
+    "prenom": "Prenom",
+    "adresse": "Adresse",
+    "code_postal": "Code_postal",
+    "ville": "Ville",
+    "date_longue": "Date_longue",
+    "heure": "Heure",
+    "lieu": "Lieu",
+    "convocation": "Convocation",
+    "raison": "Raison",
+}
+COLONNES_JOURNAL = [
+    "Matricule",
+    "Destinataires",
+    "Message_ID",
+    "Date_heure",
+    "Statut",
+    "Erreur",
+    "Brouillon",
+]
+
+# Variables du modèle de courriel (documentées en tête de courriel_convocation.txt).
+VARIABLES_COURRIEL = (
+    "civilite",
+    "salutation",
+    "prenom",
+    "nom",
+    "matricule",
+    "intitule",
+    "types",
+    "motifs",
+    "date",
+    "date_courte",
+    "heure",
+    "heure_fin",
+    "duree",
+    "lieu",
+    "conducteur",
+    "courriel_conducteur",
+    "pieces_jointes",
+    "entreprise",
+    "signataire",
+    "fonction_signataire",
+    "courriel_rh",
+    "telephone_rh",
+)
+
+_TYPES_MIME = {
+    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".pdf": ("application", "pdf"),
+}
+_DOCUMENTS_JOINTS = (
+    ("convocation", "Convocation"),
+    ("support_preparation", "Support de préparation"),
+)
+_VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_EN_TETES_INTERNES = ("X-Unsent", "X-Entretiens-Matricule", "X-Entretiens-Campagne")
+
+
+# --- résultats ------------------------------------------------------------------------
+
+
+@dataclass
+class BilanPublipostage:
+    """Ce que `preparer_publipostage` a produit, pour l'affichage de la CLI."""
+
+    dossier: Path
+    entretiens: int = 0
+    brouillons: list[Path] = field(default_factory=list)
+    crees: int = 0
+    conserves: int = 0
+    remplaces: int = 0
+    # « MATRICULE NOM Prénom » de chaque salarié à convoquer par courrier papier.
+    courriers_papier: list[str] = field(default_factory=list)
+    avertissements: list[Anomalie] = field(default_factory=list)
+    fichiers: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Brouillon:
+    """Un `.eml` prêt à partir, lu depuis `publipostage/brouillons/`."""
+
+    chemin: Path
+    matricule: str
+    message_id: str
+    destinataires: list[str]
+    objet: str
+
+
+@dataclass
+class BilanEnvoi:
+    simulation: bool
+    # Brouillons à envoyer (simulation) ou tentés (envoi réel), dans l'ordre.
+    prevus: list[Brouillon] = field(default_factory=list)
+    envoyes: list[str] = field(default_factory=list)  # matricules
+    deja_envoyes: list[str] = field(default_factory=list)
+    # (matricule, message d'erreur) ; un échec n'arrête pas les autres envois.
+    echecs: list[tuple[str, str]] = field(default_factory=list)
+    journal: Path | None = None
+
+
+# --- modèle de courriel ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeleCourriel:
+    objet: str
+    corps: str
+
+    def rendre(self, valeurs: Mapping[str, str]) -> tuple[str, str]:
+        def remplacer(m: re.Match[str]) -> str:
+            return str(valeurs[m.group(1)])
+
+        # Un retour à la ligne dans l'objet casserait l'en-tête Subject.
+        objet = " ".join(_VARIABLE.sub(remplacer, self.objet).split())
+        return objet, _VARIABLE.sub(remplacer, self.corps).strip() + "\n"
+
+
+def lire_modele_courriel(chemin: Path = MODELE_COURRIEL) -> ModeleCourriel:
+    """Lit et valide le modèle texte ; toute variable inconnue est une erreur localisée."""
+    chemin = Path(chemin)
+    try:
+        texte = chemin.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ErreurEntretiens.simple(
+            "modele-introuvable",
+            f"Le modèle de courriel « {chemin} » est introuvable. Restaurez "
+            "modeles_word/courriel_convocation.txt.",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ErreurEntretiens.simple(
+            "modele-illisible",
+            f"Le modèle de courriel « {chemin} » n'est pas en UTF-8 : enregistrez-le en "
+            "« UTF-8 » depuis votre éditeur de texte.",
+        ) from exc
+    rapport = Rapport()
+    objet: str | None = None
+    corps: list[str] = []
+    for numero, ligne in enumerate(texte.splitlines(), start=1):
+        if objet is None:
+            if ligne.lstrip().startswith("#") or not ligne.strip():
+                continue
+            m = re.match(r"\s*objet\s*:\s*(.*)$", ligne, flags=re.IGNORECASE)
+            if not m or not m.group(1).strip():
+                rapport.erreur(
+                    "modele-sans-objet",
+                    "La première ligne du modèle de courriel doit être « Objet : … ».",
+                    feuille=chemin.name,
+                    ligne=numero,
+                )
+                break
+            objet = m.group(1).strip()
+        else:
+            corps.append(ligne)
+        for variable in _VARIABLE.findall(ligne):
+            if variable not in VARIABLES_COURRIEL:
+                rapport.erreur(
+                    "variable-inconnue",
+                    f"Variable {{{variable}}} inconnue dans le modèle de courriel. Variables "
+                    "possibles : " + ", ".join(f"{{{v}}}" for v in VARIABLES_COURRIEL) + ".",
+                    feuille=chemin.name,
+                    ligne=numero,
+                    valeur=variable,
+                )
+    if objet is None and not rapport.erreurs:
+        rapport.erreur(
+            "modele-sans-objet",
+            "Le modèle de courriel est vide : il faut au moins une ligne « Objet : … ».",
+            feuille=chemin.name,
+        )
+    rapport.lever_si_erreurs(f"Modèle de courriel invalide : {chemin}.")
+    return ModeleCourriel(objet=objet or "", corps="\n".join(corps))
+
+
+# --- préparation ----------------------------------------------------------------------
+
+
+@dataclass
+class _Convocation:
+    """Tout ce qu'il faut pour une ligne de tableur et un brouillon."""
+
+    matricule: str
+    civilite: str
+    nom: str
+    prenom: str
+    courriel: str
+    adresse: str
+    code_postal: str
+    ville: str
+    conducteur: str
+    courriel_conducteur: str
+    debut: datetime
+    fin: datetime
+    lieu: str
+    types: list[str]
+    motifs: list[str]
+    dossier: str
+    pieces: list[tuple[Path, str]]  # (fichier source, nom de la pièce jointe)
+    raison_papier: str = ""
+
+
+def preparer_publipostage(
+    dossier_campagne: Path,
+    entretiens: pd.DataFrame,
+    salaries: pd.DataFrame,
+    parametres: Parametres,
+    pdf: bool = False,
+    remplacer: bool = False,
+    progression: Callable[[int], None] | None = None,
+    *,
+    modele: Path | None = None,
+    horodatage: datetime | None = None,
+) -> BilanPublipostage:
+    """Écrit `<campagne>/publipostage/` : tableurs, brouillons `.eml`, courriers papier.
+
+    `horodatage` date les brouillons (en-tête Date, DTSTAMP) ; par défaut, maintenant.
+    Un brouillon existant n'est jamais écrasé (il a pu être retouché) ; `remplacer` le
+    régénère en gardant l'ancien et incrémente la SEQUENCE de l'invitation, pour que
+    l'agenda du destinataire remplace l'ancien rendez-vous au lieu de l'ignorer.
+    """
+    dossier_campagne = Path(dossier_campagne)
+    if not dossier_campagne.is_dir():
+        raise ErreurEntretiens.simple(
+            "campagne-introuvable",
+            f"Le dossier de campagne « {dossier_campagne} » n'existe pas. Lancez d'abord "
+            "« entretiens convocations ».",
+        )
+    expediteur = parametres.publipostage.expediteur
+    if not _courriel_valide(expediteur)[0]:
+        raise ErreurEntretiens.simple(
+            "parametre-invalide",
+            f"« publipostage.expediteur » doit être une adresse électronique (lu : "
+            f"« {expediteur} ») : corrigez parametres.toml.",
+            feuille="parametres.toml",
+            colonne="publipostage.expediteur",
+        )
+    gabarit = lire_modele_courriel(modele or MODELE_COURRIEL)
+    horodatage = horodatage or datetime.now(UTC)
+    if horodatage.tzinfo is None:
+        horodatage = horodatage.astimezone()
+    campagne = dossier_campagne.name
+    sortie = dossier_campagne / DOSSIER_PUBLIPOSTAGE
+    brouillons = sortie / DOSSIER_BROUILLONS
+    bilan = BilanPublipostage(dossier=sortie, entretiens=len(entretiens))
+
+    convocations = _convocations(dossier_campagne, entretiens, salaries, pdf, bilan)
+    brouillons.mkdir(parents=True, exist_ok=True)
+
+    lignes: list[dict[str, Any]] = []
+    papier: list[dict[str, Any]] = []
+    for c in convocations:
+        valeurs = _valeurs_courriel(c, parametres)
+        objet, corps = gabarit.rendre(valeurs)
+        chemin_eml = brouillons / f"{c.dossier}.eml"
+        if c.courriel:
+            sequence, ancien = _invitation_existante(chemin_eml)
+            if ancien and not remplacer and ancien != (c.debut, c.lieu):
+                bilan.avertissements.append(
+                    Anomalie(
+                        "brouillon-perime",
+                        f"Le brouillon de {c.prenom} {c.nom} existe déjà avec une autre date "
+                        "ou un autre lieu ; il est conservé. Relancez avec --remplacer pour "
+                        "le régénérer.",
+                        feuille=chemin_eml.name,
+                        gravite="avertissement",
+                    )
+                )
+            message = _construire_message(
+                c,
+                objet,
+                corps,
+                parametres,
+                campagne=campagne,
+                horodatage=horodatage,
+                sequence=sequence + 1 if (ancien and remplacer) else 0,
+            )
+            statut = ecrire_fichier(chemin_eml, message.as_bytes(), remplacer=remplacer)
+            bilan.crees += statut == CREE
+            bilan.conserves += statut == CONSERVE
+            bilan.remplaces += statut == REMPLACE
+            bilan.brouillons.append(chemin_eml)
+        else:
+            bilan.courriers_papier.append(f"{c.matricule} {c.nom} {c.prenom}")
+            bilan.avertissements.append(
+                Anomalie(
+                    "courrier-papier",
+                    f"{c.prenom} {c.nom} ({c.matricule}) : {c.raison_papier} ; "
+                    f"convocation à remettre en main propre ou par courrier "
+                    f"(voir {FICHIER_PAPIER}).",
+                    gravite="avertissement",
+                )
+            )
+            papier.append(
+                {
+                    "matricule": c.matricule,
+                    "civilite": c.civilite,
+                    "nom": c.nom,
+                    "prenom": c.prenom,
+                    "adresse": c.adresse,
+                    "code_postal": c.code_postal,
+                    "ville": c.ville,
+                    "date_longue": date_longue(c.debut.date()),
+                    "heure": c.debut.strftime("%H:%M"),
+                    "lieu": c.lieu,
+                    "convocation": c.pieces[0][0].relative_to(dossier_campagne).as_posix(),
+                    "raison": c.raison_papier,
+                }
+            )
+        lignes.append(
+            {
+                "matricule": c.matricule,
+                "civilite": c.civilite,
+                "nom": c.nom,
+                "prenom": c.prenom,
+                "courriel": c.courriel,
+                "adresse": c.adresse,
+                "code_postal": c.code_postal,
+                "ville": c.ville,
+                "conducteur": c.conducteur,
+                "courriel_conducteur": c.courriel_conducteur,
+                "date_longue": date_longue(c.debut.date()),
+                "date": pd.Timestamp(c.debut.date()),
+                "heure": c.debut.strftime("%H:%M"),
+                "heure_fin": c.fin.strftime("%H:%M"),
+                "duree": duree_fr(int((c.fin - c.debut).total_seconds() // 60)),
+                "lieu": c.lieu,
+                "nature": valeurs["types"],
+                "objet": objet,
+                "pieces_jointes": " ; ".join(nom for _, nom in c.pieces),
+                "envoi": "courriel" if c.courriel else "courrier",
+                "brouillon": f"{DOSSIER_BROUILLONS}/{chemin_eml.name}" if c.courriel else "",
+            }
+        )
+        if progression:
+            progression(1)
+
+    tableau = pd.DataFrame(lignes, columns=list(EN_TETES_PUBLIPOSTAGE))
+    tableau["date"] = pd.to_datetime(tableau["date"])
+    _remplacer_tableur(
+        sortie / FICHIER_XLSX,
+        lambda chemin: ecrire_xlsx(
+            chemin, {"Publipostage": Feuille(tableau, en_tetes=EN_TETES_PUBLIPOSTAGE)}
+        ),
+    )
+    _remplacer_tableur(
+        sortie / FICHIER_CSV,
+        lambda chemin: ecrire_csv(
+            chemin, tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, format_date="%d/%m/%Y"
+        ),
+    )
+    # Toujours écrit, même vide : « aucun courrier papier » se constate, il ne se devine pas.
+    _remplacer_tableur(
+        sortie / FICHIER_PAPIER,
+        lambda chemin: ecrire_csv(
+            chemin, pd.DataFrame(papier, columns=list(EN_TETES_PAPIER)), en_tetes=EN_TETES_PAPIER
+        ),
+    )
+    bilan.fichiers = [sortie / FICHIER_XLSX, sortie / FICHIER_CSV, sortie / FICHIER_PAPIER]
+    return bilan
+
+
+def _remplacer_tableur(chemin: Path, ecrire: Callable[[Path], Any]) -> None:
+    # Les tableurs sont dérivés des brouillons : on les réécrit à chaque fois, sans garder
+    # d'« .ancien » (qui s'accumuleraient à chaque relance), mais toujours de façon
+    # atomique : fichier voisin puis os.replace.
+    descripteur, temporaire = tempfile.mkstemp(
+        dir=chemin.parent, prefix=f".{chemin.stem}.", suffix=chemin.suffix
+    )
+    os.close(descripteur)
+    Path(temporaire).unlink()
+    try:
+        ecrire(Path(temporaire))
+        os.replace(temporaire, chemin)
+    except PermissionError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-verrouille",
+            f"Impossible d'écrire « {chemin} » : fermez-le dans Excel ou Word, puis relancez.",
+        ) from exc
+    finally:
+        Path(temporaire).unlink(missing_ok=True)
+
+
+def _convocations(
+    dossier_campagne: Path,
+    entretiens: pd.DataFrame,
+    salaries: pd.DataFrame,
+    pdf: bool,
+    bilan: BilanPublipostage,
+) -> list[_Convocation]:
+    """Joint planning et registre ; vérifie toutes les pièces jointes avant toute écriture."""
+    fiches = {
+        str(s["matricule"]): s
+        for s in (salaries.to_dict("records") if salaries is not None else [])
+    }
+    rapport = Rapport()
+    fuseau = ZoneInfo(FUSEAU)
+    extension = ".pdf" if pdf else ".docx"
+    resultat = []
+    for rang, e in enumerate(entretiens.to_dict("records"), start=2):
+        matricule = _txt(e.get("matricule"))
+        nom, prenom = _txt(e.get("nom")), _txt(e.get("prenom"))
+        lieu_erreur = {"feuille": "planning", "ligne": rang}
+        jour = e.get("date")
+        heure = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", _txt(e.get("heure")))
+        if jour is None or pd.isna(jour) or not heure:
+            rapport.erreur(
+                "entretien-sans-horaire",
+                f"L'entretien de {prenom} {nom} ({matricule}) n'a pas de date ou d'heure "
+                "valide (HH:MM) : corrigez le planning.",
+                colonne="date" if jour is None or pd.isna(jour) else "heure",
+                **lieu_erreur,
+            )
+            continue
+        jour = pd.Timestamp(jour)
+        debut = datetime(
+            jour.year, jour.month, jour.day, int(heure.group(1)), int(heure.group(2)),
+            tzinfo=fuseau,
+        )  # fmt: skip
+        duree = e.get("duree_minutes")
+        duree = 60 if duree is None or pd.isna(duree) else int(duree)
+        dossier = nom_dossier_salarie(matricule, nom, prenom)
+        pieces = []
+        for document, libelle in _DOCUMENTS_JOINTS:
+            source = dossier_campagne / "salaries" / dossier / f"{document}{extension}"
+            if not source.is_file():
+                conseil = (
+                    "relancez « entretiens convocations --pdf » (LibreOffice requis)"
+                    if pdf
+                    else "lancez d'abord « entretiens convocations »"
+                )
+                rapport.erreur(
+                    "piece-jointe-manquante",
+                    f"Pièce jointe introuvable pour {prenom} {nom} : « {source} » ; {conseil}.",
+                    **lieu_erreur,
+                )
+                continue
+            pieces.append(
+                (source, nom_fichier_sur(f"{libelle} {nom.upper()} {prenom}") + extension)
+            )
+        fiche = fiches.get(matricule)
+        if fiche is None:
+            bilan.avertissements.append(
+                Anomalie(
+                    "matricule-inconnu",
+                    f"Le matricule {matricule} du planning est absent du registre : "
+                    "ni adresse électronique ni adresse postale connues.",
+                    gravite="avertissement",
+                    **lieu_erreur,
+                )
+            )
+            fiche = {}
+        courriel, raison = _courriel_valide(_txt(fiche.get("email")))
+        resultat.append(
+            _Convocation(
+                matricule=matricule,
+                civilite=_txt(fiche.get("civilite")),
+                nom=nom,
+                prenom=prenom,
+                courriel=courriel,
+                adresse=_txt(fiche.get("adresse")),
+                code_postal=_txt(fiche.get("code_postal")),
+                ville=_txt(fiche.get("ville")),
+                conducteur=_txt(e.get("conducteur")),
+                courriel_conducteur=_courriel_valide(_txt(e.get("email_conducteur")))[0],
+                debut=debut,
+                fin=debut + timedelta(minutes=duree),
+                lieu=_txt(e.get("lieu")),
+                types=[t.strip() for t in _txt(e.get("types")).split(",") if t.strip()],
+                motifs=[m.strip() for m in _txt(e.get("motifs")).split(" ; ") if m.strip()],
+                dossier=dossier,
+                pieces=pieces,
+                raison_papier=raison,
+            )
+        )
+    rapport.lever_si_erreurs(
+        "Publipostage impossible : des entretiens ou des documents de la campagne manquent."
+    )
+    return resultat
+
+
+def _courriel_valide(texte: str) -> tuple[str, str]:
+    """(adresse, "") si utilisable, sinon ("", raison du courrier papier)."""
+    if not texte:
+        return "", "aucune adresse électronique dans le registre"
+    try:
+        adresse = Address(addr_spec=texte)
+    except (ValueError, IndexError, TypeError):
+        return "", f"adresse électronique invalide « {texte} »"
+    if not adresse.username or "." not in adresse.domain:
+        return "", f"adresse électronique invalide « {texte} »"
+    return adresse.addr_spec, ""
+
+
+def _valeurs_courriel(c: _Convocation, parametres: Parametres) -> dict[str, str]:
+    ent = parametres.entreprise
+    salutation = {"M.": "Monsieur", "Mme": "Madame"}.get(c.civilite, "Madame, Monsieur")
+    return {
+        "civilite": c.civilite,
+        "salutation": salutation,
+        "prenom": c.prenom,
+        "nom": c.nom.upper(),
+        "matricule": c.matricule,
+        "intitule": INTITULES.get(parametres.regles.regime, "entretien professionnel"),
+        "types": ", ".join(LIBELLES_TYPES.get(t, t) for t in c.types),
+        "motifs": "\n".join(f"- {m}" for m in c.motifs),
+        "date": date_longue(c.debut.date()),
+        "date_courte": c.debut.strftime("%d/%m/%Y"),
+        "heure": heure_fr(c.debut.strftime("%H:%M")),
+        "heure_fin": heure_fr(c.fin.strftime("%H:%M")),
+        "duree": duree_fr(int((c.fin - c.debut).total_seconds() // 60)),
+        "lieu": c.lieu,
+        "conducteur": c.conducteur,
+        "courriel_conducteur": c.courriel_conducteur,
+        "pieces_jointes": "\n".join(f"- {nom}" for _, nom in c.pieces),
+        "entreprise": ent.raison_sociale,
+        "signataire": ent.signataire,
+        "fonction_signataire": ent.fonction_signataire,
+        "courriel_rh": ent.email_rh,
+        "telephone_rh": ent.telephone_rh,
+    }
+
+
+def uid_invitation(campagne: str, matricule: str) -> str:
+    """UID stable : la même convocation régénérée met à jour le rendez-vous, sans doublon."""
+    empreinte = hashlib.sha256(f"{campagne}\x1f{matricule}".encode()).hexdigest()[:32]
+    return f"{empreinte}@entretiens"
+
+
+def _construire_invitation(
+    c: _Convocation,
+    parametres: Parametres,
+    *,
+    campagne: str,
+    horodatage: datetime,
+    sequence: int = 0,
+) -> bytes:
+    """VCALENDAR METHOD:REQUEST, un VEVENT en Europe/Paris avec son VTIMEZONE."""
+    ent = parametres.entreprise
+    organisateur_courriel = (
+        c.courriel_conducteur or ent.email_rh or parametres.publipostage.expediteur
+    )
+    organisateur_nom = c.conducteur or ent.signataire
+    calendrier = Calendar()
+    calendrier.add("prodid", PRODID)
+    calendrier.add("version", "2.0")
+    calendrier.add("calscale", "GREGORIAN")
+    calendrier.add("method", "REQUEST")
+    evenement = Event()
+    evenement.add("uid", uid_invitation(campagne, c.matricule))
+    evenement.add("dtstamp", horodatage.astimezone(UTC))
+    evenement.add("dtstart", c.debut)
+    evenement.add("dtend", c.fin)
+    evenement.add("sequence", sequence)
+    evenement.add("status", "CONFIRMED")
+    evenement.add("transp", "OPAQUE")
+    intitule = INTITULES.get(parametres.regles.regime, "entretien professionnel")
+    evenement.add("summary", f"{intitule[:1].upper()}{intitule[1:]} – {c.prenom} {c.nom.upper()}")
+    evenement.add("location", c.lieu)
+    description = [
+        f"{intitule[:1].upper()}{intitule[1:]} de {c.prenom} {c.nom.upper()}, "
+        f"conduit par {organisateur_nom}.",
+        *c.motifs,
+        "Ce n'est pas une évaluation : la convocation et le support de préparation sont "
+        "joints au courriel.",
+    ]
+    evenement.add("description", "\n".join(description))
+    expediteur = parametres.publipostage.expediteur
+    # L'invitation part de l'adresse RH au nom du conducteur : SENT-BY le dit aux agendas,
+    # et les réponses (accepter / refuser) vont au conducteur, ORGANIZER.
+    sent_by = (
+        f"mailto:{expediteur}"
+        if expediteur and expediteur.lower() != organisateur_courriel.lower()
+        else None
+    )
+    evenement.add(
+        "organizer", vCalAddress.new(organisateur_courriel, cn=organisateur_nom, sent_by=sent_by)
+    )
+    participants = [(c.courriel, f"{c.prenom} {c.nom.upper()}")]
+    if c.courriel_conducteur and c.courriel_conducteur.lower() != c.courriel.lower():
+        participants.append((c.courriel_conducteur, organisateur_nom))
+    for courriel, nom in participants:
+        evenement.add(
+            "attendee",
+            vCalAddress.new(
+                courriel,
+                cn=nom,
+                cutype="INDIVIDUAL",
+                role="REQ-PARTICIPANT",
+                partstat="NEEDS-ACTION",
+                rsvp=True,
+            ),
+        )
+    calendrier.add_component(evenement)
+    # Un VTIMEZONE limité à l'année de l'entretien : une seule bascule été/hiver de chaque
+    # sorte, sans RDATE, la forme que tous les agendas (Outlook compris) comprennent.
+    annee = c.debut.year
+    calendrier.add_missing_timezones(first_date=date(annee, 1, 1), last_date=date(annee + 1, 1, 1))
+    return calendrier.to_ical()
+
+
+def _construire_message(
+    c: _Convocation,
+    objet: str,
+    corps: str,
+    parametres: Parametres,
+    *,
+    campagne: str,
+    horodatage: datetime,
+    sequence: int = 0,
+) -> EmailMessage:
+    """Le brouillon : texte + invitation (multipart/alternative), puis les pièces jointes."""
+    ent = parametres.entreprise
+    expediteur = parametres.publipostage.expediteur
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = Address(f"{ent.raison_sociale} – Ressources humaines", addr_spec=expediteur)
+    message["To"] = Address(f"{c.prenom} {c.nom.upper()}", addr_spec=c.courriel)
+    if c.courriel_conducteur and c.courriel_conducteur.lower() != c.courriel.lower():
+        message["Cc"] = Address(c.conducteur, addr_spec=c.courriel_conducteur)
+    if ent.email_rh and ent.email_rh.lower() != expediteur.lower():
+        message["Reply-To"] = Address(ent.raison_sociale, addr_spec=ent.email_rh)
+    message["Subject"] = objet
+    message["Date"] = format_datetime(horodatage)
+    domaine = expediteur.rpartition("@")[2] or "entretiens.invalid"
+    message["Message-ID"] = make_msgid(idstring="convocation", domain=domaine)
+    message["X-Unsent"] = "1"
+    message["X-Entretiens-Matricule"] = c.matricule
+    message["X-Entretiens-Campagne"] = campagne
+    # Quoted-printable / base64 : le message reste en ASCII 7 bits, accepté par tout
+    # serveur SMTP, même sans l'extension 8BITMIME.
+    message.set_content(corps, cte="quoted-printable")
+    invitation = _construire_invitation(
+        c, parametres, campagne=campagne, horodatage=horodatage, sequence=sequence
+    )
+    message.add_alternative(
+        invitation.decode("utf-8"),
+        subtype="calendar",
+        cte="base64",
+        params={"method": "REQUEST"},
+    )
+    for source, nom in c.pieces:
+        principal, secondaire = _TYPES_MIME.get(
+            source.suffix.lower(),
+            tuple((mimetypes.guess_type(source.name)[0] or "application/octet-stream").split("/")),
+        )
+        message.add_attachment(
+            source.read_bytes(), maintype=principal, subtype=secondaire, filename=nom
+        )
+    # La même invitation en pièce jointe, pour l'importer à la main. `application/ics`
+    # (comme Google Agenda) : deux parties text/calendar feraient deux invitations.
+    message.add_attachment(
+        invitation, maintype="application", subtype="ics", filename="invitation.ics"
+    )
+    return message
+
+
+def _invitation_existante(chemin: Path) -> tuple[int, tuple[datetime, str] | None]:
+    """(SEQUENCE, (début, lieu)) de l'invitation d'un brouillon existant, sinon (0, None)."""
+    if not chemin.is_file():
+        return 0, None
+    try:
+        message = message_from_bytes(chemin.read_bytes(), policy=email.policy.default)
+        for partie in message.walk():
+            if partie.get_content_type() == "text/calendar":
+                evenement = Calendar.from_ical(partie.get_content()).walk("VEVENT")[0]
+                sequence = int(evenement.get("sequence", 0))
+                return sequence, (evenement.decoded("dtstart"), str(evenement.get("location", "")))
+    except (ValueError, IndexError, KeyError):
+        pass
+    # Un brouillon retouché à la main qu'on ne sait plus relire : on ne le juge pas.
+    return 0, None
+
+
+def _txt(valeur: Any) -> str:
+    if valeur is None:
+        return ""
+    try:
+        if pd.isna(valeur):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(valeur).strip()
+
+
+# --- envoi ----------------------------------------------------------------------------
+
+
+def lister_brouillons(dossier_campagne: Path) -> list[Brouillon]:
+    """Les brouillons courants, triés ; les anciennes versions (`.ancien.eml`) sont exclues."""
+    dossier = Path(dossier_campagne) / DOSSIER_PUBLIPOSTAGE / DOSSIER_BROUILLONS
+    if not dossier.is_dir():
+        raise ErreurEntretiens.simple(
+            "publipostage-absent",
+            f"Aucun brouillon dans « {dossier} » : lancez d'abord « entretiens publipostage ».",
+        )
+    resultat = []
+    lecteur = BytesHeaderParser(policy=email.policy.default)
+    for chemin in sorted(dossier.glob("*.eml")):
+        if chemin.name.startswith(".") or chemin.name.endswith(".ancien.eml"):
+            continue
+        with open(chemin, "rb") as entree:
+            entete = lecteur.parse(entree)
+        destinataires = [
+            a.addr_spec
+            for nom in ("To", "Cc")
+            for valeur in entete.get_all(nom, [])
+            for a in valeur.addresses
+        ]
+        resultat.append(
+            Brouillon(
+                chemin=chemin,
+                matricule=str(entete.get("X-Entretiens-Matricule") or chemin.stem),
+                # Sans Message-ID (brouillon retouché), le nom du fichier sert de clé.
+                message_id=str(entete.get("Message-ID") or chemin.name).strip(),
+                destinataires=destinataires,
+                objet=str(entete.get("Subject") or ""),
+            )
+        )
+    return resultat
+
+
+def _deja_envoyes(journal: Path) -> set[str]:
+    if not journal.is_file():
+        return set()
+    with open(journal, encoding="utf-8-sig", newline="") as entree:
+        return {
+            (ligne.get("Message_ID") or "").strip()
+            for ligne in csv.DictReader(entree, delimiter=";")
+            if (ligne.get("Statut") or "").strip() == ENVOYE
+        }
+
+
+def compter_a_envoyer(dossier_campagne: Path) -> int:
+    """Nombre de brouillons pas encore envoyés (pour la question de confirmation)."""
+    journal = Path(dossier_campagne) / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS
+    deja = _deja_envoyes(journal)
+    return sum(b.message_id not in deja for b in lister_brouillons(dossier_campagne))
+
+
+def envoyer(
+    dossier_campagne: Path,
+    parametres: Parametres,
+    hote: str | None = None,
+    port: int | None = None,
+    securite: str | None = None,
+    utilisateur: str | None = None,
+    mot_de_passe: str | None = None,
+    simulation: bool = True,
+    pause: float | None = None,
+    limite: int | None = None,
+    progression: Callable[[int], None] | None = None,
+    attendre: Callable[[float], Any] = time.sleep,
+    horloge: Callable[[], datetime] | None = None,
+) -> BilanEnvoi:
+    """Envoie les brouillons non encore partis ; `simulation=True` (défaut) n'envoie rien."""
+    dossier_campagne = Path(dossier_campagne)
+    pub = parametres.publipostage
+    hote = hote or pub.smtp_hote
+    port = port or pub.smtp_port
+    securite = securite or pub.smtp_securite
+    utilisateur = utilisateur if utilisateur is not None else pub.smtp_utilisateur
+    pause = pub.pause_secondes if pause is None else pause
+    horloge = horloge or (lambda: datetime.now(UTC).astimezone())
+    journal = dossier_campagne / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS
+
+    deja = _deja_envoyes(journal)
+    bilan = BilanEnvoi(simulation=simulation, journal=journal)
+    for brouillon in lister_brouillons(dossier_campagne):
+        if brouillon.message_id in deja:
+            bilan.deja_envoyes.append(brouillon.matricule)
+        else:
+            bilan.prevus.append(brouillon)
+    if limite is not None:
+        bilan.prevus = bilan.prevus[: max(0, limite)]
+    if simulation or not bilan.prevus:
+        return bilan
+
+    if not hote:
+        raise ErreurEntretiens.simple(
+            "smtp-sans-hote",
+            "Aucun serveur SMTP : renseignez « publipostage.smtp_hote » dans parametres.toml "
+            "ou donnez --hote.",
+        )
+    if securite not in SECURITES_SMTP:
+        raise ErreurEntretiens.simple(
+            "smtp-securite",
+            f"Sécurité SMTP « {securite} » inconnue : choisissez starttls, ssl ou aucune.",
+        )
+    # Le journal est ouvert avant la première connexion : s'il est verrouillé (ouvert dans
+    # Excel), on s'arrête avant d'envoyer quoi que ce soit qu'on ne pourrait pas noter.
+    try:
+        sortie_journal = _ouvrir_journal(journal)
+    except PermissionError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-verrouille",
+            f"Impossible d'écrire le journal « {journal} » : fermez-le dans Excel, puis relancez.",
+        ) from exc
+    with sortie_journal:
+        ecrivain = csv.writer(sortie_journal, delimiter=";", lineterminator="\r\n")
+        connexion: smtplib.SMTP | None = None
+        try:
+            for rang, brouillon in enumerate(bilan.prevus):
+                if rang and pause:
+                    attendre(pause)
+                if connexion is None:
+                    connexion = _connecter(hote, port, securite, utilisateur, mot_de_passe)
+                message = _message_a_envoyer(brouillon, horloge())
+                erreur = ""
+                try:
+                    refuses = connexion.send_message(message)
+                except smtplib.SMTPServerDisconnected as exc:
+                    # Le serveur a coupé : ce message a échoué, on se reconnecte au suivant.
+                    connexion = None
+                    statut, erreur = ECHEC, _expliquer(exc)
+                except (smtplib.SMTPException, UnicodeError, OSError) as exc:
+                    statut, erreur = ECHEC, _expliquer(exc)
+                else:
+                    statut = ENVOYE
+                    if refuses:
+                        erreur = "destinataires refusés : " + ", ".join(sorted(refuses))
+                if statut == ENVOYE:
+                    bilan.envoyes.append(brouillon.matricule)
+                else:
+                    bilan.echecs.append((brouillon.matricule, erreur))
+                ecrivain.writerow(
+                    [
+                        neutraliser(brouillon.matricule),
+                        neutraliser(", ".join(brouillon.destinataires)),
+                        brouillon.message_id,
+                        horloge().isoformat(timespec="seconds"),
+                        statut,
+                        neutraliser(erreur),
+                        brouillon.chemin.name,
+                    ]
+                )
+                # Écrit sur le disque avant de passer au suivant : une coupure juste après
+                # ne doit pas faire renvoyer ce message à la relance.
+                sortie_journal.flush()
+                os.fsync(sortie_journal.fileno())
+                if progression:
+                    progression(1)
+        finally:
+            if connexion is not None:
+                try:
+                    connexion.quit()
+                except (smtplib.SMTPException, OSError):
+                    pass
+    return bilan
+
+
+def _ouvrir_journal(journal: Path):  # -> TextIO
+    nouveau = not journal.exists() or journal.stat().st_size == 0
+    sortie = open(journal, "a", encoding="utf-8-sig" if nouveau else "utf-8", newline="")
+    if nouveau:
+        csv.writer(sortie, delimiter=";", lineterminator="\r\n").writerow(COLONNES_JOURNAL)
+        sortie.flush()
+    return sortie
+
+
+def _message_a_envoyer(brouillon: Brouillon, maintenant: datetime) -> EmailMessage:
+    message = message_from_bytes(brouillon.chemin.read_bytes(), policy=email.policy.SMTP)
+    for nom in _EN_TETES_INTERNES:
+        del message[nom]
+    # La date du message est celle de l'envoi, pas celle de la préparation.
+    del message["Date"]
+    message["Date"] = format_datetime(maintenant)
+    return message
+
+
+def _connecter(
+    hote: str, port: int, securite: str, utilisateur: str, mot_de_passe: str | None
+) -> smtplib.SMTP:
+    adresse = f"{hote}:{port}"
+    contexte = ssl.create_default_context()
+    connexion: smtplib.SMTP | None = None
+    try:
+        if securite == "ssl":
+            connexion = smtplib.SMTP_SSL(hote, port, timeout=30, context=contexte)
+        else:
+            connexion = smtplib.SMTP(hote, port, timeout=30)
+        connexion.ehlo()
+        if securite == "starttls":
+            connexion.starttls(context=contexte)
+            connexion.ehlo()
+        if utilisateur:
+            connexion.login(utilisateur, mot_de_passe or "")
+        return connexion
+    except smtplib.SMTPAuthenticationError as exc:
+        _fermer(connexion)
+        raise ErreurEntretiens.simple(
+            "smtp-identifiants",
+            f"Le serveur SMTP {adresse} a refusé l'identifiant « {utilisateur} » ou le mot de "
+            f"passe ({_expliquer(exc)}). Vérifiez --utilisateur et la variable "
+            "ENTRETIENS_SMTP_MOT_DE_PASSE (ou --mot-de-passe).",
+        ) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        _fermer(connexion)
+        manque = "STARTTLS" if securite == "starttls" and "STARTTLS" in str(exc) else "cette option"
+        raise ErreurEntretiens.simple(
+            "smtp-non-supporte",
+            f"Le serveur SMTP {adresse} ne propose pas {manque} ({exc}). Essayez "
+            "--securite ssl (port 465) ou starttls (port 587), ou sans identifiant.",
+        ) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        _fermer(connexion)
+        raise ErreurEntretiens.simple(
+            "smtp-injoignable",
+            f"Impossible de joindre le serveur SMTP {adresse} ({_expliquer(exc)}). Vérifiez "
+            "l'hôte, le port, la sécurité (starttls, ssl ou aucune) et la connexion réseau.",
+        ) from exc
+
+
+def _fermer(connexion: smtplib.SMTP | None) -> None:
+    if connexion is not None:
+        try:
+            connexion.close()
+        except OSError:
+            pass
+
+
+def _expliquer(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        texte = exc.smtp_error
+        if isinstance(texte, bytes):
+            texte = texte.decode("utf-8", "replace")
+        return f"{exc.smtp_code} {texte}".strip()
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "destinataires refusés : " + ", ".join(sorted(exc.recipients))
+    if isinstance(exc, ConnectionRefusedError):
+        return "connexion refusée"
+    if isinstance(exc, TimeoutError):
+        return "délai dépassé"
+    return str(exc) or exc.__class__.__name__

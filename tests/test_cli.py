@@ -1,0 +1,225 @@
+"""La ligne de commande de bout en bout : codes de sortie, messages français, fichiers produits."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date
+from pathlib import Path
+
+import click
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from pipeline.cli import cli
+
+RACINE = Path(__file__).resolve().parent.parent
+EXEMPLE = RACINE / "donnees" / "registre_exemple.xlsx"
+PARAMETRES = RACINE / "donnees" / "parametres.toml"
+AU = "2026-11-27"
+
+
+@pytest.fixture
+def projet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Un dossier de travail comme celui de l'assistante RH : données et modèles livrés."""
+    shutil.copytree(RACINE / "donnees", tmp_path / "donnees")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoquer(*args: str) -> tuple[int, str]:
+    resultat = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return resultat.exit_code, resultat.output
+
+
+def _classeur_minimal(chemin: Path, salaries: list[list[object]]) -> Path:
+    classeur = openpyxl.Workbook()
+    feuille = classeur.active
+    feuille.title = "Salariés"
+    feuille.append(["Matricule", "Nom", "Prénom", "Date d'entrée", "Matricule manager"])
+    for ligne in salaries:
+        feuille.append(ligne)
+    classeur.save(chemin)
+    return chemin
+
+
+def _toutes_les_commandes(groupe: click.Group) -> list[click.Command]:
+    return list(groupe.commands.values())
+
+
+def test_chaque_commande_a_une_aide_en_francais() -> None:
+    for commande in _toutes_les_commandes(cli):
+        assert commande.help, f"{commande.name} n'a pas d'aide"
+        code, sortie = invoquer(commande.name, "--help")
+        assert code == 0
+        assert "Utilisation :" in sortie and "Affiche cette aide et quitte." in sortie
+
+
+def test_usage_incorrect_code_2() -> None:
+    code, sortie = invoquer("echeances", "--au", "27/11/2026")
+    assert code == 2
+    assert "n'est pas une date au format AAAA-MM-JJ" in sortie
+
+
+def test_verifier_exemple(projet: Path) -> None:
+    code, sortie = invoquer("verifier")
+    assert code == 0, sortie
+    assert "Registre valide" in sortie
+
+
+def test_verifier_registre_errone(projet: Path) -> None:
+    registre = _classeur_minimal(
+        projet / "faux.xlsx",
+        [["001", "Dupont", "Jean", "32/13/2020", ""], ["001", "", "Anne", "2020-01-01", "999"]],
+    )
+    code, sortie = invoquer("verifier", "--registre", str(registre))
+    assert code == 1
+    assert "Ligne" in sortie and "Colonne" in sortie and "Code" in sortie
+    for attendu in ("date-invalide", "matricule-duplique", "valeur-obligatoire", "manager-inconnu"):
+        assert attendu in sortie
+    assert "Traceback" not in sortie
+
+
+def test_verifier_json(projet: Path) -> None:
+    import json
+
+    registre = _classeur_minimal(projet / "faux.xlsx", [["001", "Dupont", "Jean", "hier", ""]])
+    code, sortie = invoquer("verifier", "--registre", str(registre), "--json")
+    assert code == 1
+    rapport = json.loads(sortie)
+    assert rapport["valide"] is False
+    erreurs = [a for a in rapport["anomalies"] if a["gravite"] == "erreur"]
+    assert [(a["feuille"], a["ligne"], a["colonne"], a["code"]) for a in erreurs] == [
+        ("Salariés", 2, "Date d'entrée", "date-invalide")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("contenu", "attendu"),
+    [
+        (None, "n'existe pas"),
+        (b"matricule;nom\n001;Dupont\n", "n'est pas un classeur Excel"),
+        (b"PK\x03\x04 corrompu", "n'est pas un classeur Excel"),
+    ],
+    ids=["absent", "csv-renomme", "corrompu"],
+)
+def test_fichier_illisible_une_phrase(projet: Path, contenu: bytes | None, attendu: str) -> None:
+    registre = projet / "registre.xlsx"
+    if contenu is not None:
+        registre.write_bytes(contenu)
+    code, sortie = invoquer("convocations", "--registre", str(registre), "--au", AU)
+    assert code == 1
+    assert "Traceback" not in sortie
+    assert "registre.xlsx" in sortie
+    assert not (projet / "sorties").exists()
+
+
+def test_registre_errone_rien_n_est_ecrit(projet: Path) -> None:
+    registre = _classeur_minimal(projet / "faux.xlsx", [["001", "Dupont", "Jean", "n/a", ""]])
+    code, sortie = invoquer("convocations", "--registre", str(registre), "--au", AU)
+    assert code == 1
+    assert "date-invalide" in sortie
+    assert not (projet / "sorties").exists()
+
+
+def test_parametres_errones(projet: Path) -> None:
+    mauvais = projet / "p.toml"
+    mauvais.write_text("[regles]\nperiodicite_mois = 60\n", encoding="utf-8")
+    code, sortie = invoquer("echeances", "--parametres", str(mauvais), "--au", AU)
+    assert code == 1
+    assert "regles.periodicite_mois" in sortie and "48" in sortie
+
+
+def test_echeances_csv(projet: Path) -> None:
+    code, sortie = invoquer("echeances", "--au", AU, "--sortie", "e.csv")
+    assert code == 0, sortie
+    with open(projet / "e.csv", encoding="utf-8-sig", newline="") as f:
+        lignes = list(csv.reader(f, delimiter=";"))
+    assert lignes[0][:7] == ["matricule", "nom", "prenom", "type", "motif", "echeance", "statut"]
+    assert len(lignes) > 5
+    echeances = [ligne[5] for ligne in lignes[1:]]
+    assert all(len(e) == 10 and e[4] == "-" for e in echeances)
+    assert {ligne[6] for ligne in lignes[1:]} <= {"en_retard", "a_planifier"}
+    assert "En retard" in sortie  # le résumé
+
+
+def test_echeances_xlsx_et_tout(projet: Path) -> None:
+    code, _ = invoquer("echeances", "--au", AU, "--tout", "--sortie", "e.xlsx")
+    assert code == 0
+    ws = openpyxl.load_workbook(projet / "e.xlsx").active
+    statuts = {ligne[6] for ligne in ws.iter_rows(min_row=2, values_only=True)}
+    assert "À venir" in statuts
+
+
+def _textes(chemin: Path) -> str:
+    document = Document(str(chemin))
+    morceaux = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for ligne in table.rows:
+            morceaux.extend(cellule.text for cellule in ligne.cells)
+    for section in document.sections:
+        morceaux.extend(p.text for p in section.header.paragraphs)
+        morceaux.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(morceaux)
+
+
+def _empreintes(dossier: Path) -> dict[str, str]:
+    with open(dossier / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
+        return {ligne["chemin"]: ligne["sha256"] for ligne in csv.DictReader(f, delimiter=";")}
+
+
+def test_campagne_complete_puis_relance(projet: Path) -> None:
+    code, sortie = invoquer("convocations", "--au", AU, "--jobs", "1")
+    assert code == 0, sortie
+    dossier = projet / "sorties" / AU
+    for nom in ("echeances.xlsx", "planning.xlsx", "manifeste.csv"):
+        assert (dossier / nom).exists()
+    salaries = sorted((dossier / "salaries").iterdir())
+    assert salaries, "aucun dossier salarié"
+    assert list((dossier / "managers").glob("*.docx"))
+    convocation = _textes(salaries[0] / "convocation.docx")
+    assert "{{" not in convocation and "{%" not in convocation and "}}" not in convocation
+    assert date(2026, 11, 27).year.__str__() in convocation
+    empreintes = _empreintes(dossier)
+    assert len(empreintes) == sum(1 for f in dossier.rglob("*") if f.is_file()) - 1
+
+    # Un document complété à la main survit à la relance ; rien ne change.
+    compte_rendu = salaries[0] / "compte_rendu.docx"
+    document = Document(str(compte_rendu))
+    document.add_paragraph("Commentaire saisi par le manager.")
+    document.save(str(compte_rendu))
+    code, sortie = invoquer("convocations", "--au", AU, "--jobs", "2")
+    assert code == 0, sortie
+    assert "Documents créés       : 0" in sortie
+    assert "Commentaire saisi par le manager." in _textes(compte_rendu)
+    apres = _empreintes(dossier)
+    modifie = compte_rendu.relative_to(dossier).as_posix()
+    assert {k: v for k, v in apres.items() if k != modifie} == {
+        k: v for k, v in empreintes.items() if k != modifie
+    }
+
+    # --remplacer régénère, mais garde la version complétée à côté.
+    code, sortie = invoquer("convocations", "--au", AU, "--remplacer", "--jobs", "1")
+    assert code == 0, sortie
+    anciens = list(compte_rendu.parent.glob("compte_rendu.*.ancien.docx"))
+    assert len(anciens) == 1
+    assert "Commentaire saisi par le manager." in _textes(anciens[0])
+    assert "Commentaire saisi par le manager." not in _textes(compte_rendu)
+
+
+def test_planning_corrige_a_la_main(projet: Path) -> None:
+    code, sortie = invoquer("planifier", "--au", AU)
+    assert code == 0, sortie
+    planning = projet / "sorties" / AU / "planning.xlsx"
+    classeur = openpyxl.load_workbook(planning)
+    feuille = classeur["Planning"]
+    en_tetes = [c.value for c in feuille[1]]
+    colonne_date = en_tetes.index("Date") + 1
+    feuille.cell(row=2, column=colonne_date).value = "25/12/2026"
+    classeur.save(planning)
+    code, sortie = invoquer("convocations", "--au", AU)
+    assert code == 1
+    assert "jour-non-ouvre" in sortie
+    assert not (projet / "sorties" / AU / "salaries").exists()
