@@ -78,6 +78,16 @@ def ecrire_xlsx(
     )
 
 
+def ajouter_feuille(classeur: Workbook, nom: str, feuille: Feuille | pd.DataFrame) -> None:
+    """Ajoute une feuille de données, mise en forme comme les autres, à un classeur ouvert.
+
+    Pour un classeur qui mêle des feuilles de données et une feuille composée à la main
+    (le tableau de bord : synthèse et graphiques) ; le classeur est créé et enregistré par
+    l'appelant, en mode « write_only » de préférence.
+    """
+    _ecrire_feuille(classeur, nom, feuille if isinstance(feuille, Feuille) else Feuille(feuille))
+
+
 def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
     ws = classeur.create_sheet(title=nom[:31])
     donnees = feuille.donnees
@@ -147,7 +157,7 @@ def _valeurs_colonne(serie: pd.Series, neutre: bool = False) -> list[Any]:
     if pd.api.types.is_datetime64_any_dtype(serie):
         return [None if pd.isna(v) else v.date() for v in serie]
     if pd.api.types.is_bool_dtype(serie):
-        return ["oui" if v else "non" for v in serie]
+        return [None if pd.isna(v) else ("oui" if v else "non") for v in serie]
     sortie = []
     for v in serie.tolist():
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:

@@ -1,0 +1,656 @@
+"""Archivage d'une campagne : un zip vérifiable des années plus tard.
+
+L'entreprise doit pouvoir prouver, lors de l'état des lieux (6 ou 8 ans) ou d'un
+contrôle, quels entretiens ont eu lieu et quels documents ont été remis. L'archive
+`<campagne>.zip` contient :
+
+    MANIFESTE-SHA256.txt      empreintes au format `sha256sum` : après décompression,
+                              `sha256sum -c MANIFESTE-SHA256.txt` vérifie tout
+    manifeste.csv             chemin, SHA-256, taille, date, matricule, type de document
+    <campagne>/...            le dossier de campagne tel quel
+    <campagne>/_sources/      registre.xlsx et parametres.toml utilisés + LISEZMOI.txt
+
+Les deux manifestes sont à la racine du zip, hors du dossier de campagne : celui-ci a
+déjà son propre `manifeste.csv` (écrit à la génération des documents), qui est archivé
+et vérifié comme les autres fichiers.
+
+Une archive n'est jamais écrasée (`remplacer=True` garde l'ancienne en `.ancien.zip`) et
+les originaux ne sont supprimés que sur demande, après relecture complète du zip.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from pipeline.config import Parametres, charger_parametres
+from pipeline.erreurs import ErreurEntretiens
+from pipeline.fichiers import ecrire_fichier, garder_ancienne_version
+from pipeline.tableurs import neutraliser
+
+MANIFESTE_SHA256 = "MANIFESTE-SHA256.txt"
+MANIFESTE_CSV = "manifeste.csv"
+DOSSIER_SOURCES = "_sources"
+NOM_INDEX = "index.csv"
+EN_TETES_INDEX = [
+    "Matricule",
+    "Campagne",
+    "Document",
+    "Chemin dans l'archive",
+    "Empreinte SHA-256",
+    "Date d'archivage",
+]
+EN_TETES_MANIFESTE = [
+    "Chemin",
+    "SHA-256",
+    "Taille (octets)",
+    "Modifié le",
+    "Matricule",
+    "Type de document",
+]
+# Niveau 6 : l'essentiel du gain de DEFLATE pour un coût CPU modéré (les .docx sont
+# déjà compressés, un niveau plus fort ne gagnerait presque rien).
+_NIVEAU_COMPRESSION = 6
+_BLOC = 1 << 20
+
+Progression = Callable[[int], None] | None
+
+
+@dataclass
+class BilanArchive:
+    """Ce qu'a fait `archiver`, pour le message de la ligne de commande."""
+
+    chemin_zip: Path
+    campagne: str
+    nb_fichiers: int  # fichiers de la campagne archivés (hors _sources et manifestes)
+    taille_octets: int  # taille cumulée des fichiers avant compression
+    taille_zip: int
+    lignes_index: int  # lignes écrites dans index.csv pour cette campagne
+    ancienne_archive: Path | None = None  # l'archive remplacée, gardée sous ce nom
+    originaux_supprimes: bool = False
+    ignores: list[str] = field(default_factory=list)  # fichiers temporaires non archivés
+
+
+@dataclass
+class RapportVerification:
+    """Écarts entre le contenu d'un zip et son manifeste d'empreintes."""
+
+    chemin_zip: Path
+    nb_verifies: int = 0
+    modifies: list[str] = field(default_factory=list)
+    manquants: list[str] = field(default_factory=list)
+    en_trop: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.modifies or self.manquants or self.en_trop)
+
+    def lignes(self) -> list[str]:
+        """Le rapport en phrases françaises, une par écart (ou une seule si tout va bien)."""
+        if self.ok:
+            return [
+                f"Archive « {self.chemin_zip.name} » intègre : {self.nb_verifies} fichier(s) "
+                "conforme(s) au manifeste."
+            ]
+        lignes = [f"Modifié (empreinte différente) : {c}" for c in self.modifies]
+        lignes += [f"Manquant (dans le manifeste, absent du zip) : {c}" for c in self.manquants]
+        lignes += [f"En trop (dans le zip, absent du manifeste) : {c}" for c in self.en_trop]
+        return lignes
+
+
+@dataclass
+class _Entree:
+    chemin: str  # dans le zip
+    sha256: str
+    taille: int
+    modifie_le: str
+    matricule: str
+    type_document: str
+
+
+def archiver(
+    dossier_campagne: Path,
+    chemin_registre: Path,
+    chemin_parametres: Path | None,
+    dossier_archives: Path,
+    supprimer_originaux: bool = False,
+    progression: Progression = None,
+    *,
+    remplacer: bool = False,
+    horodatage: datetime | None = None,
+) -> BilanArchive:
+    """Écrit `dossier_archives/<campagne>.zip` et complète `dossier_archives/index.csv`.
+
+    `horodatage` est la date d'archivage inscrite dans l'archive et l'index ; par défaut
+    l'heure courante (ce n'est pas une date de référence des règles, juste un tampon).
+    """
+    dossier_campagne = Path(dossier_campagne)
+    dossier_archives = Path(dossier_archives)
+    chemin_registre = Path(chemin_registre)
+    horodatage = horodatage or datetime.now()
+    campagne = dossier_campagne.name
+    _controler_entrees(dossier_campagne, chemin_registre, chemin_parametres, dossier_archives)
+    parametres = charger_parametres(chemin_parametres)
+    chemin_zip = dossier_archives / f"{campagne}.zip"
+    if chemin_zip.exists() and not remplacer:
+        raise ErreurEntretiens.simple(
+            "archive-existante",
+            f"L'archive « {chemin_zip} » existe déjà : une archive n'est jamais écrasée. "
+            "Donnez un autre nom de campagne, ou relancez avec --remplacer (l'ancienne "
+            "archive sera gardée sous le nom <campagne>.<date>.ancien.zip).",
+        )
+    lignes_index_existantes = _lire_index(dossier_archives / NOM_INDEX)
+
+    fichiers, ignores = _lister_campagne(dossier_campagne)
+    dossier_archives.mkdir(parents=True, exist_ok=True)
+    entrees: list[_Entree] = []
+    taille_totale = 0
+
+    def ecrire_zip(sortie: BinaryIO) -> None:
+        nonlocal taille_totale
+        with zipfile.ZipFile(
+            sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_NIVEAU_COMPRESSION
+        ) as zf:
+            for relatif in fichiers:
+                source = dossier_campagne / relatif
+                arcname = f"{campagne}/{relatif.as_posix()}"
+                entree = _ajouter_fichier(zf, source, arcname, relatif)
+                entrees.append(entree)
+                taille_totale += entree.taille
+                if progression:
+                    progression(1)
+            sources = _sources(campagne, chemin_registre, chemin_parametres, parametres, horodatage)
+            for nom, contenu, type_document in sources:
+                arcname = f"{campagne}/{DOSSIER_SOURCES}/{nom}"
+                _ecrire_membre(zf, arcname, contenu, horodatage)
+                entrees.append(
+                    _Entree(
+                        arcname,
+                        _sha256(contenu),
+                        len(contenu),
+                        horodatage.isoformat(timespec="seconds"),
+                        "",
+                        type_document,
+                    )
+                )
+            contenu_csv = _manifeste_csv(entrees)
+            _ecrire_membre(zf, MANIFESTE_CSV, contenu_csv, horodatage)
+            lignes = [(e.sha256, e.chemin) for e in entrees]
+            lignes.append((_sha256(contenu_csv), MANIFESTE_CSV))
+            _ecrire_membre(zf, MANIFESTE_SHA256, _manifeste_sha256(lignes), horodatage)
+
+    ancienne = _ecrire_atomique(chemin_zip, ecrire_zip, garder_ancien=remplacer)
+
+    documents = [e for e in entrees if e.matricule]
+    date_archivage = horodatage.isoformat(sep=" ", timespec="seconds")
+    nouvelles = [
+        [neutraliser(v) for v in (e.matricule, campagne, e.type_document, e.chemin)]
+        + [e.sha256, date_archivage]
+        for e in documents
+    ]
+    # Réarchiver une campagne remplace ses lignes : l'index ne décrit que les archives
+    # présentes, sans doublon.
+    gardees = [ligne for ligne in lignes_index_existantes if ligne[1] != neutraliser(campagne)]
+    _ecrire_index(dossier_archives / NOM_INDEX, gardees + nouvelles)
+
+    bilan = BilanArchive(
+        chemin_zip=chemin_zip,
+        campagne=campagne,
+        nb_fichiers=len(fichiers),
+        taille_octets=taille_totale,
+        taille_zip=chemin_zip.stat().st_size,
+        lignes_index=len(nouvelles),
+        ancienne_archive=ancienne,
+        ignores=[p.as_posix() for p in ignores],
+    )
+    if supprimer_originaux:
+        _supprimer_apres_verification(dossier_campagne, chemin_zip, entrees, campagne, ignores)
+        bilan.originaux_supprimes = True
+    return bilan
+
+
+def compter_fichiers(dossier_campagne: Path) -> int:
+    """Nombre de fichiers qu'`archiver` lira : la longueur d'une barre de progression."""
+    return len(_lister_campagne(Path(dossier_campagne))[0])
+
+
+def verifier_archive(chemin_zip: Path, progression: Progression = None) -> RapportVerification:
+    """Relit tout le zip et compare chaque fichier à `MANIFESTE-SHA256.txt`."""
+    chemin_zip = Path(chemin_zip)
+    if not chemin_zip.is_file():
+        raise ErreurEntretiens.simple(
+            "archive-introuvable",
+            f"L'archive « {chemin_zip} » n'existe pas. Vérifiez le chemin (les archives sont "
+            "dans sorties/archives/).",
+        )
+    rapport = RapportVerification(chemin_zip)
+    try:
+        with zipfile.ZipFile(chemin_zip) as zf:
+            attendus = _lire_manifeste(zf, chemin_zip)
+            vus: set[str] = set()
+            for info in zf.infolist():
+                nom = info.filename
+                if info.is_dir() or nom == MANIFESTE_SHA256:
+                    continue
+                if nom in vus or nom not in attendus:
+                    # Un nom en double (zip retouché par ajout) est aussi « en trop ».
+                    rapport.en_trop.append(nom)
+                    continue
+                vus.add(nom)
+                if _sha256_membre(zf, info) != attendus[nom]:
+                    rapport.modifies.append(nom)
+                rapport.nb_verifies += 1
+                if progression:
+                    progression(1)
+            rapport.manquants = [nom for nom in attendus if nom not in vus]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _erreur_zip_illisible(chemin_zip, exc) from exc
+    return rapport
+
+
+# --- Contrôles ----------------------------------------------------------------------
+
+
+def _controler_entrees(
+    dossier_campagne: Path,
+    chemin_registre: Path,
+    chemin_parametres: Path | None,
+    dossier_archives: Path,
+) -> None:
+    if not dossier_campagne.is_dir():
+        raise ErreurEntretiens.simple(
+            "campagne-introuvable",
+            f"Le dossier de campagne « {dossier_campagne} » n'existe pas. Vérifiez le nom de "
+            "la campagne (un dossier de sorties/, créé par « entretiens convocations »).",
+        )
+    if not chemin_registre.is_file():
+        raise ErreurEntretiens.simple(
+            "fichier-introuvable",
+            f"Le registre « {chemin_registre} » n'existe pas : l'archive doit en garder une "
+            "copie. Vérifiez le chemin donné à --registre.",
+        )
+    if chemin_parametres is not None and not Path(chemin_parametres).is_file():
+        raise ErreurEntretiens.simple(
+            "fichier-introuvable",
+            f"Le fichier de paramètres « {chemin_parametres} » n'existe pas. Vérifiez le "
+            "chemin donné à --parametres.",
+        )
+    campagne = dossier_campagne.resolve()
+    archives = dossier_archives.resolve()
+    if archives == campagne or campagne in archives.parents:
+        raise ErreurEntretiens.simple(
+            "archive-dans-campagne",
+            f"Le dossier des archives « {dossier_archives} » est dans la campagne à archiver : "
+            "l'archive se contiendrait elle-même. Choisissez un dossier d'archives à part.",
+        )
+    if (dossier_campagne / DOSSIER_SOURCES).exists():
+        raise ErreurEntretiens.simple(
+            "campagne-invalide",
+            f"Le dossier de campagne contient déjà « {DOSSIER_SOURCES} », nom réservé à la "
+            "copie du registre et des paramètres dans l'archive. Renommez ce dossier.",
+        )
+
+
+def _est_temporaire(nom: str) -> bool:
+    # Restes d'une écriture interrompue (fichiers.ecrire_fichier) et verrous de Word
+    # (« ~$convocation.docx ») : ni des documents ni des preuves.
+    return (nom.startswith(".") and nom.endswith(".tmp")) or nom.startswith("~$")
+
+
+def _lister_campagne(dossier: Path) -> tuple[list[Path], list[Path]]:
+    """Chemins relatifs des fichiers à archiver (triés : zip reproductible) et des ignorés."""
+    fichiers: list[Path] = []
+    ignores: list[Path] = []
+    for racine, dossiers, noms in os.walk(dossier):
+        dossiers.sort()
+        for nom in sorted(noms):
+            chemin = Path(racine, nom)
+            if not chemin.is_file():
+                continue
+            relatif = chemin.relative_to(dossier)
+            (ignores if _est_temporaire(nom) else fichiers).append(relatif)
+    return fichiers, ignores
+
+
+# --- Écriture du zip ----------------------------------------------------------------
+
+
+def _ajouter_fichier(zf: zipfile.ZipFile, source: Path, arcname: str, relatif: Path) -> _Entree:
+    """Copie un fichier dans le zip par blocs, en calculant son empreinte au passage."""
+    try:
+        info = zipfile.ZipInfo.from_file(source, arcname, strict_timestamps=False)
+        entree = open(source, "rb")  # fermé par le `with` ci-dessous
+    except OSError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-illisible",
+            f"Impossible de lire « {source} » ({exc.strerror or exc}) : aucune archive n'a été "
+            "écrite. Fermez le document s'il est ouvert, vérifiez les droits, puis relancez.",
+        ) from exc
+    # Sans niveau explicite (pas d'accès public avant Python 3.13), zlib prend son
+    # niveau par défaut, 6 : le même que `_NIVEAU_COMPRESSION`.
+    info.compress_type = zipfile.ZIP_DEFLATED
+    empreinte = hashlib.sha256()
+    taille = 0
+    with entree, zf.open(info, "w") as sortie:
+        for bloc in iter(lambda: entree.read(_BLOC), b""):
+            empreinte.update(bloc)
+            sortie.write(bloc)
+            taille += len(bloc)
+    modifie_le = datetime.fromtimestamp(source.stat().st_mtime).isoformat(timespec="seconds")
+    matricule, type_document = _decrire(relatif)
+    return _Entree(arcname, empreinte.hexdigest(), taille, modifie_le, matricule, type_document)
+
+
+def _ecrire_membre(zf: zipfile.ZipFile, arcname: str, contenu: bytes, quand: datetime) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=quand.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, contenu, compresslevel=_NIVEAU_COMPRESSION)
+
+
+def _ecrire_atomique(
+    chemin: Path, ecrire: Callable[[BinaryIO], None], garder_ancien: bool
+) -> Path | None:
+    """Écrit sous un nom temporaire puis renomme : jamais de zip à moitié écrit.
+
+    L'ancienne archive n'est mise de côté qu'une fois la nouvelle complète.
+    """
+    descripteur, temporaire = tempfile.mkstemp(
+        dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descripteur, "w+b") as sortie:
+            ecrire(sortie)
+            sortie.flush()
+            os.fsync(sortie.fileno())
+        ancienne = garder_ancienne_version(chemin) if garder_ancien and chemin.exists() else None
+        os.replace(temporaire, chemin)
+    except BaseException:
+        Path(temporaire).unlink(missing_ok=True)
+        raise
+    return ancienne
+
+
+def _decrire(relatif: Path) -> tuple[str, str]:
+    """(matricule, type de document) d'un fichier de campagne, d'après son chemin."""
+    parties = relatif.parts
+    base = relatif.name.split(".")[0]
+    ancien = ".ancien" in relatif.name
+    suffixe = " (ancienne version)" if ancien else ""
+    if parties[0] == "salaries" and len(parties) >= 3:
+        # Dossier `<MATRICULE>_<NOM>_<Prénom>` (fichiers.nom_dossier_salarie).
+        return parties[1].split("_")[0], base + suffixe
+    if parties[0] == "managers":
+        return "", "fiche_conducteur" + suffixe
+    if parties[0] == "publipostage":
+        types = {".eml": "brouillon_courriel", ".ics": "invitation"}
+        return "", types.get(relatif.suffix.lower(), "publipostage")
+    if len(parties) == 1:
+        return "", base + suffixe
+    return "", "autre"
+
+
+def _sources(
+    campagne: str,
+    chemin_registre: Path,
+    chemin_parametres: Path | None,
+    parametres: Parametres,
+    horodatage: datetime,
+) -> list[tuple[str, bytes, str]]:
+    """Copies du registre et des paramètres, et la notice qui dit ce qu'ils ont produit."""
+    registre = chemin_registre.read_bytes()
+    nom_registre = "registre" + (chemin_registre.suffix.lower() or ".xlsx")
+    if chemin_parametres is not None:
+        toml = Path(chemin_parametres).read_bytes()
+    else:
+        toml = _parametres_en_toml(parametres).encode("utf-8")
+    r = parametres.regles
+    e = parametres.entreprise
+    periodicite = f"{r.periodicite} mois" + (
+        " (accord collectif)" if r.periodicite_mois else " (périodicité légale)"
+    )
+    regime = {
+        "2025": "2025 (art. L6315-1 modifié par la loi n° 2025-989)",
+        "2014": "2014 (art. L6315-1, lois 2014-288 et 2018-771)",
+    }.get(r.regime, r.regime)
+    origine_parametres = (
+        f"« {chemin_parametres} »"
+        if chemin_parametres is not None
+        else "aucun fichier : valeurs par défaut"
+    )
+    lisezmoi = "\n".join(
+        [
+            f"Archive de la campagne d'entretiens professionnels « {campagne} »",
+            f"Archivée le {horodatage.strftime('%d/%m/%Y à %H:%M:%S')}.",
+            "",
+            "Données utilisées pour produire les documents de la campagne :",
+            f"- registre du personnel : {nom_registre}, copie de « {chemin_registre} »",
+            f"  (modifié le {_date_fichier(chemin_registre)}, SHA-256 {_sha256(registre)})",
+            f"- paramètres : parametres.toml, copie de {origine_parametres}",
+            f"  (SHA-256 {_sha256(toml)})",
+            "",
+            "Règles appliquées :",
+            f"- régime : {regime}",
+            f"- périodicité des entretiens : {periodicite}",
+            f"- état des lieux récapitulatif : tous les {r.cycle_etat_des_lieux_ans} ans",
+            f"- effectif déclaré : {e.effectif} salariés (abondement correctif "
+            + ("applicable, 50 salariés ou plus)" if e.effectif >= 50 else "non applicable)"),
+            f"- horizon de planification : {r.horizon_jours} jours",
+            "",
+            "Vérifier l'archive :",
+            "- avec l'outil : entretiens verifier-archive <archive>.zip",
+            "- sans l'outil : décompresser le zip dans un dossier vide, puis, dans ce dossier,",
+            f"  sha256sum -c {MANIFESTE_SHA256}",
+            "",
+        ]
+    )
+    return [
+        (nom_registre, registre, "registre"),
+        ("parametres.toml", toml, "parametres"),
+        ("LISEZMOI.txt", lisezmoi.replace("\n", "\r\n").encode("utf-8"), "notice"),
+    ]
+
+
+def _date_fichier(chemin: Path) -> str:
+    return datetime.fromtimestamp(chemin.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
+
+
+def _parametres_en_toml(parametres: Parametres) -> str:
+    """Les valeurs par défaut écrites en TOML, pour que l'archive soit rejouable."""
+    lignes = ["# Aucun fichier de paramètres n'a été donné : voici les valeurs par défaut."]
+    for section in fields(Parametres):
+        if section.name == "source":
+            continue
+        lignes.append(f"\n[{section.name}]")
+        valeurs = getattr(parametres, section.name)
+        for cle in fields(valeurs):
+            # json.dumps écrit des chaînes, nombres et listes de chaînes valides en TOML.
+            lignes.append(f"{cle.name} = {json.dumps(getattr(valeurs, cle.name))}")
+    return "\n".join(lignes) + "\n"
+
+
+def _manifeste_csv(entrees: list[_Entree]) -> bytes:
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
+    ecrivain.writerow(EN_TETES_MANIFESTE)
+    for e in entrees:
+        ecrivain.writerow(
+            [neutraliser(v) for v in (e.chemin, e.sha256, e.taille, e.modifie_le)]
+            + [neutraliser(e.matricule), e.type_document]
+        )
+    return tampon.getvalue().encode("utf-8-sig")
+
+
+def _manifeste_sha256(lignes: list[tuple[str, str]]) -> bytes:
+    """Format de `sha256sum` (mode texte : deux espaces), avec son échappement.
+
+    GNU coreutils préfixe la ligne par « \\ » quand le nom contient une barre oblique
+    inverse ou un saut de ligne, et les écrit « \\\\ » et « \\n ».
+    """
+    sortie = []
+    for empreinte, chemin in lignes:
+        if "\\" in chemin or "\n" in chemin or "\r" in chemin:
+            echappe = chemin.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+            sortie.append(f"\\{empreinte}  {echappe}\n")
+        else:
+            sortie.append(f"{empreinte}  {chemin}\n")
+    return "".join(sortie).encode("utf-8")
+
+
+# --- Lecture et vérification --------------------------------------------------------
+
+
+def _lire_manifeste(zf: zipfile.ZipFile, chemin_zip: Path) -> dict[str, str]:
+    try:
+        texte = zf.read(MANIFESTE_SHA256).decode("utf-8")
+    except KeyError:
+        raise ErreurEntretiens.simple(
+            "archive-sans-manifeste",
+            f"L'archive « {chemin_zip} » ne contient pas de {MANIFESTE_SHA256} : elle n'a pas "
+            "été produite par « entretiens archiver » ou son manifeste a été supprimé ; "
+            "elle ne peut pas être vérifiée.",
+        ) from None
+    attendus: dict[str, str] = {}
+    for numero, ligne in enumerate(texte.splitlines(), start=1):
+        if not ligne.strip():
+            continue
+        echappe = ligne.startswith("\\")
+        if echappe:
+            ligne = ligne[1:]
+        empreinte, separateur, nom = ligne.partition(" ")
+        if not separateur or len(empreinte) != 64 or nom[:1] not in (" ", "*"):
+            raise ErreurEntretiens.simple(
+                "manifeste-illisible",
+                f"{MANIFESTE_SHA256}, ligne {numero} : format inattendu (« empreinte  chemin » "
+                "attendu). Le manifeste a été modifié : l'archive n'est plus vérifiable.",
+            )
+        nom = nom[1:]
+        if echappe:
+            nom = _desechapper(nom)
+        attendus[nom] = empreinte.lower()
+    return attendus
+
+
+def _desechapper(nom: str) -> str:
+    sortie, i = [], 0
+    while i < len(nom):
+        if nom[i] == "\\" and i + 1 < len(nom):
+            sortie.append({"\\": "\\", "n": "\n", "r": "\r"}.get(nom[i + 1], nom[i + 1]))
+            i += 2
+        else:
+            sortie.append(nom[i])
+            i += 1
+    return "".join(sortie)
+
+
+def _sha256_membre(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """Empreinte d'un membre ; None s'il est illisible (données corrompues = modifié)."""
+    empreinte = hashlib.sha256()
+    try:
+        with zf.open(info) as entree:
+            for bloc in iter(lambda: entree.read(_BLOC), b""):
+                empreinte.update(bloc)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+        return None
+    return empreinte.hexdigest()
+
+
+def _erreur_zip_illisible(chemin: Path, exc: BaseException) -> ErreurEntretiens:
+    return ErreurEntretiens.simple(
+        "archive-illisible",
+        f"Le fichier « {chemin} » n'est pas une archive zip lisible ({exc}) : il est "
+        "corrompu ou ce n'est pas un zip. Reprenez une copie de sauvegarde de l'archive.",
+    )
+
+
+def _supprimer_apres_verification(
+    dossier: Path, chemin_zip: Path, entrees: list[_Entree], campagne: str, ignores: list[Path]
+) -> None:
+    """Supprime le dossier de campagne seulement si le zip relu est conforme et complet."""
+    verrous = [p.as_posix() for p in ignores if p.name.startswith("~$")]
+    if verrous:
+        raise ErreurEntretiens.simple(
+            "suppression-refusee",
+            f"Archive écrite, mais originaux conservés : un document est ouvert dans Word "
+            f"({', '.join(verrous)}). Fermez-le, puis supprimez le dossier « {dossier} » à la "
+            "main après « entretiens verifier-archive ».",
+        )
+    rapport = verifier_archive(chemin_zip)
+    # Le zip doit aussi contenir exactement ce qui est sur le disque maintenant : un
+    # fichier ajouté pendant l'archivage serait perdu par la suppression.
+    sur_disque = {f"{campagne}/{p.as_posix()}" for p in _lister_campagne(dossier)[0]}
+    archives = {e.chemin for e in entrees if not e.chemin.startswith(_prefixe_sources(campagne))}
+    ecarts = sorted(sur_disque ^ archives)
+    if not rapport.ok or ecarts:
+        details = rapport.lignes() if not rapport.ok else []
+        details += [f"Différence avec le disque : {c}" for c in ecarts]
+        raise ErreurEntretiens.simple(
+            "suppression-refusee",
+            f"L'archive « {chemin_zip} » relue ne correspond pas à son manifeste ou au dossier "
+            "de campagne : les originaux n'ont PAS été supprimés. " + " ; ".join(details[:10]),
+        )
+    shutil.rmtree(dossier)
+
+
+def _prefixe_sources(campagne: str) -> str:
+    return f"{campagne}/{DOSSIER_SOURCES}/"
+
+
+# --- Index --------------------------------------------------------------------------
+
+
+def _lire_index(chemin: Path) -> list[list[str]]:
+    if not chemin.exists():
+        return []
+    try:
+        with open(chemin, encoding="utf-8-sig", newline="") as entree:
+            lignes = list(csv.reader(entree, delimiter=";"))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _erreur_index(chemin, f"illisible ({exc})") from exc
+    if not lignes:
+        return []
+    if lignes[0] != EN_TETES_INDEX:
+        raise _erreur_index(chemin, "en-tête inattendu")
+    return [ligne for ligne in lignes[1:] if any(ligne)]
+
+
+def _erreur_index(chemin: Path, raison: str) -> ErreurEntretiens:
+    return ErreurEntretiens.simple(
+        "index-illisible",
+        f"L'index des archives « {chemin} » est {raison} ; il n'a pas été modifié. "
+        f"Renommez-le (il sera recréé) ou rétablissez l'en-tête : {';'.join(EN_TETES_INDEX)}.",
+    )
+
+
+def _ecrire_index(chemin: Path, lignes: list[list[str]]) -> None:
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
+    ecrivain.writerow(EN_TETES_INDEX)
+    ecrivain.writerows(lignes)
+    # L'index se reconstruit à partir des zips : on le remplace sans garder d'ancienne
+    # version (une par archivage s'accumulerait), mais toujours atomiquement.
+    ecrire_fichier(
+        chemin, tampon.getvalue().encode("utf-8-sig"), remplacer=True, garder_ancien=False
+    )
+
+
+def _sha256(contenu: bytes) -> str:
+    return hashlib.sha256(contenu).hexdigest()
+
+
+def iterer_index(chemin: Path) -> Iterator[dict[str, str]]:
+    """Les lignes de `index.csv` en dictionnaires (en-tête -> valeur)."""
+    for ligne in _lire_index(Path(chemin)):
+        yield dict(zip(EN_TETES_INDEX, ligne, strict=False))
