@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from pipeline import cli_fr
-from pipeline.erreurs import Anomalie, ErreurEntretiens
+from pipeline.erreurs import ErreurEntretiens, formater_anomalies
 
 cli_fr.installer()
 
@@ -62,38 +62,6 @@ def afficher_erreur(exc: ErreurEntretiens) -> None:
     deja_dit = len(exc.anomalies) == 1 and exc.message == str(exc.anomalies[0])
     if exc.anomalies and not deja_dit:
         click.echo(formater_anomalies(exc.anomalies), err=True)
-
-
-def formater_anomalies(anomalies: list[Anomalie]) -> str:
-    """Tableau Ligne | Colonne | Code | Message, regroupé par feuille."""
-    lignes: list[str] = []
-    par_feuille: dict[str, list[Anomalie]] = {}
-    for a in anomalies:
-        par_feuille.setdefault(a.feuille or "", []).append(a)
-    for feuille, groupe in par_feuille.items():
-        lignes.append("")
-        genre = "Fichier" if feuille.endswith(".toml") else "Feuille"
-        lignes.append(f"{genre} « {feuille} »" if feuille else "Général")
-        entetes = ["Ligne", "Colonne", "Code", "Message"]
-        rangs = [
-            [
-                "" if a.ligne is None else str(a.ligne),
-                a.colonne or "",
-                a.code + ("" if a.est_erreur else " (avertissement)"),
-                a.message,
-            ]
-            for a in groupe
-        ]
-        largeurs = [max(len(e), *(len(r[i]) for r in rangs)) for i, e in enumerate(entetes[:3])]
-        lignes.append(
-            " | ".join(e.ljust(w) for e, w in zip(entetes, largeurs, strict=False)) + " | Message"
-        )
-        lignes.append("-+-".join("-" * w for w in largeurs) + "-+-" + "-" * 40)
-        for r in rangs:
-            lignes.append(
-                " | ".join(v.ljust(w) for v, w in zip(r, largeurs, strict=False)) + " | " + r[3]
-            )
-    return "\n".join(lignes)
 
 
 # --------------------------------------------------------------------------- options communes

@@ -116,3 +116,34 @@ class ErreurEntretiens(Exception):
     @property
     def avertissements(self) -> list[Anomalie]:
         return [a for a in self.anomalies if not a.est_erreur]
+
+
+def formater_anomalies(anomalies: Iterable[Anomalie]) -> str:
+    """Tableau texte « Ligne | Colonne | Code | Message », un bloc par feuille."""
+    par_feuille: dict[str | None, list[Anomalie]] = {}
+    for a in anomalies:
+        par_feuille.setdefault(a.feuille, []).append(a)
+    blocs = []
+    for feuille, liste in par_feuille.items():
+        # Les paramètres (TOML) n'ont pas de feuilles : l'anomalie nomme le fichier.
+        genre = "Fichier" if feuille and feuille.endswith(".toml") else "Feuille"
+        titre = f"{genre} « {feuille} »" if feuille else "Fichier"
+        lignes = [
+            (
+                "" if a.ligne is None else str(a.ligne),
+                a.colonne or "",
+                a.code,
+                a.message if a.est_erreur else f"Avertissement : {a.message}",
+            )
+            for a in liste
+        ]
+        entete = ("Ligne", "Colonne", "Code", "Message")
+        largeurs = [max(len(entete[k]), *(len(r[k]) for r in lignes)) for k in range(3)]
+
+        def rangee(r: tuple[str, ...], largeurs: list[int] = largeurs) -> str:
+            debut = " | ".join(r[k].ljust(largeurs[k]) for k in range(3))
+            return f"{debut} | {r[3]}"
+
+        separateur = "-+-".join("-" * n for n in largeurs) + "-+-" + "-" * 7
+        blocs.append("\n".join([titre, rangee(entete), separateur, *map(rangee, lignes)]))
+    return "\n\n".join(blocs)
