@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.contexte import contexte_conducteur, contexte_salarie
+from pipeline.contexte import iterer_contextes_conducteurs, iterer_contextes_salaries
 from pipeline.fichiers import (
     CONSERVE,
     CREE,
@@ -45,7 +44,6 @@ DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
 DOCUMENTS_SALARIE = ("convocation", "support_preparation", "compte_rendu")
 ETAT_DES_LIEUX = "etat_des_lieux"
 FICHE_CONDUCTEUR = "fiche_conducteur"
-TABLES_HISTORIQUE = ("entretiens", "absences", "formations", "evolutions")
 COLONNES_MANIFESTE = ["chemin", "sha256", "taille", "date", "matricule", "type_document"]
 
 
@@ -123,32 +121,10 @@ def _taches(
     modeles: Path,
 ) -> Iterator[Tache]:
     entretiens = planning.entretiens
-    planifies = set(entretiens["matricule"])
-    # Regroupés une fois : filtrer chaque table pour chaque salarié serait quadratique.
-    obligations = _par_matricule(echeances, planifies)
-    historiques = {
-        nom: _par_matricule(getattr(registre, nom), planifies) for nom in TABLES_HISTORIQUE
-    }
-    salaries = registre.salaries.set_index("matricule", drop=False)
-    vide = {nom: getattr(registre, nom).iloc[0:0] for nom in TABLES_HISTORIQUE}
-
-    for entretien in entretiens.to_dict("records"):
-        matricule = entretien["matricule"]
-        # Le contexte ne voit que l'historique de ce salarié (et tout le personnel, pour
-        # retrouver son conducteur).
-        vue = SimpleNamespace(
-            salaries=registre.salaries,
-            **{nom: historiques[nom].get(matricule, vide[nom]) for nom in TABLES_HISTORIQUE},
-        )
-        salarie = salaries.loc[matricule].to_dict()
-        contexte = contexte_salarie(
-            salarie,
-            obligations.get(matricule, echeances.iloc[0:0]),
-            entretien,
-            vue,
-            parametres,
-            au,
-        )
+    for matricule, contexte in iterer_contextes_salaries(
+        echeances, entretiens, registre, parametres, au
+    ):
+        salarie = contexte["salarie"]
         destination = (
             dossier / "salaries" / nom_dossier_salarie(matricule, salarie["nom"], salarie["prenom"])
         )
@@ -164,19 +140,15 @@ def _taches(
                 (matricule, document),
             )
 
-    for conducteur, lignes in entretiens.groupby("conducteur", sort=True):
+    conducteurs = dict(iter(entretiens.groupby("conducteur", sort=True)))
+    for conducteur, contexte in iterer_contextes_conducteurs(entretiens, parametres, au):
         yield Tache(
             modeles / f"{FICHE_CONDUCTEUR}.docx",
-            contexte_conducteur(str(conducteur), lignes, parametres, au),
-            dossier / "managers" / f"{nom_fiche_conducteur(str(conducteur))}.docx",
+            contexte,
+            dossier / "managers" / f"{nom_fiche_conducteur(conducteur)}.docx",
             remplacer,
-            (_matricule_conducteur(lignes), FICHE_CONDUCTEUR),
+            (_matricule_conducteur(conducteurs[conducteur]), FICHE_CONDUCTEUR),
         )
-
-
-def _par_matricule(table: pd.DataFrame, matricules: set[str]) -> dict[str, pd.DataFrame]:
-    utiles = table[table["matricule"].isin(matricules)]
-    return {str(m): groupe for m, groupe in utiles.groupby("matricule", sort=False)}
 
 
 def _matricule_conducteur(lignes: pd.DataFrame) -> str:

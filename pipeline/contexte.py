@@ -1,0 +1,1435 @@
+"""Données offertes aux modèles Word : contextes des documents, sans aucune entrée-sortie.
+
+Les modèles `modeles_word/*.docx` (docxtpl/Jinja) ne reçoivent que ce que construisent
+`contexte_salarie` (convocation, support de préparation, compte-rendu, état des lieux) et
+`contexte_conducteur` (fiche du conducteur). Toutes les valeurs affichées sont déjà des
+textes français mis en forme (dates longues, heures « 14 h 00 », montants « 3 000 € ») :
+un modèle modifié par le service RH n'a donc besoin d'aucun filtre Jinja.
+
+Toute valeur qu'un modèle peut citer existe toujours (chaîne vide, liste vide ou faux
+quand elle ne s'applique pas) : le rendu se fait avec des variables indéfinies traitées
+comme des erreurs, et une rubrique conditionnelle non affichée ne doit pas dépendre de
+l'ordre d'évaluation.
+
+`verifier_modeles` relit les modèles, liste les variables qu'ils utilisent et signale
+celles que le programme ne fournit pas (commande `entretiens modeles`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date
+
+from pipeline.config import Parametres
+from pipeline.erreurs import ErreurEntretiens, Rapport
+
+LOCALE = "fr_FR"
+# Espace insécable : l'espace fine (U+202F) de Babel manque dans certaines polices de
+# bureautique, où elle s'afficherait comme un carré.
+_INSECABLE = "\u00a0"
+
+INTITULES = {"2025": "entretien de parcours professionnel", "2014": "entretien professionnel"}
+REFERENCES_LEGALES = {
+    "2025": "l'article L6315-1 du Code du travail, modifié par la loi n° 2025-989 "
+    "du 24 octobre 2025",
+    "2014": "l'article L6315-1 du Code du travail (rédaction issue des lois n° 2014-288 "
+    "et 2018-771)",
+}
+
+LIBELLES_TYPES = {
+    "premier": "Premier entretien suivant l'embauche",
+    "periodique": "Entretien périodique",
+    "etat_des_lieux": "État des lieux récapitulatif du parcours professionnel",
+    "retour": "Entretien de retour de congé",
+    "mi_carriere": "Entretien de mi-carrière",
+    "avant_60": "Entretien avant 60 ans",
+}
+# Pour les tableaux étroits (fiche du conducteur, tableur de suivi).
+LIBELLES_COURTS = {
+    "premier": "Premier entretien",
+    "periodique": "Périodique",
+    "etat_des_lieux": "État des lieux",
+    "retour": "Retour de congé",
+    "mi_carriere": "Mi-carrière",
+    "avant_60": "Avant 60 ans",
+}
+LIBELLES_STATUTS = {
+    "en_retard": "en retard",
+    "a_planifier": "à planifier",
+    "a_venir": "à venir",
+    "honoree": "honorée",
+}
+LIBELLES_ABSENCES = {
+    "maternite": "congé de maternité",
+    "adoption": "congé d'adoption",
+    "conge_parental": "congé parental d'éducation",
+    "proche_aidant": "congé de proche aidant",
+    "sabbatique": "congé sabbatique",
+    "mobilite_volontaire": "période de mobilité volontaire sécurisée",
+    "longue_maladie": "arrêt de longue maladie",
+    "mandat_syndical": "mandat syndical",
+    "maladie": "arrêt maladie",
+    "paternite": "congé de paternité",
+    "conges_payes": "congés payés",
+    "sans_solde": "congé sans solde",
+    "accident_travail": "accident du travail",
+    "autre": "absence",
+}
+# Seules ces absences figurent dans les documents : elles déclenchent l'entretien de
+# retour (regles.md §3.3). Un arrêt maladie ordinaire est une donnée de santé qui n'a
+# rien à faire dans un support remis au manager.
+MOTIFS_RETOUR = (
+    "maternite",
+    "adoption",
+    "conge_parental",
+    "proche_aidant",
+    "sabbatique",
+    "mobilite_volontaire",
+    "longue_maladie",
+    "mandat_syndical",
+)
+
+THEMES_OBLIGATOIRES = {
+    "2025": [
+        "vos compétences et les qualifications mobilisées dans votre emploi actuel, ainsi que "
+        "leur évolution possible au regard des transformations de l'entreprise ;",
+        "votre situation et votre parcours professionnels, au regard des évolutions des "
+        "métiers et des perspectives d'emploi dans l'entreprise ;",
+        "vos besoins de formation, liés à votre activité actuelle, à l'évolution de votre "
+        "emploi ou à un projet personnel ;",
+        "vos souhaits d'évolution professionnelle : mobilité interne ou externe, reconversion, "
+        "projet de transition professionnelle, bilan de compétences, validation des acquis "
+        "de l'expérience (VAE) ;",
+        "l'activation de votre compte personnel de formation (CPF), les abondements que "
+        "l'employeur est susceptible de financer et le conseil en évolution professionnelle "
+        "(CEP).",
+    ],
+    "2014": [
+        "vos perspectives d'évolution professionnelle, notamment en termes de qualifications "
+        "et d'emploi ;",
+        "vos souhaits de formation ;",
+        "l'information sur la validation des acquis de l'expérience (VAE) ;",
+        "l'activation de votre compte personnel de formation (CPF), les abondements que "
+        "l'employeur est susceptible de financer et le conseil en évolution professionnelle "
+        "(CEP).",
+    ],
+}
+
+# Modèle -> famille de contexte ; un modèle ajouté par le RH reçoit le contexte salarié.
+MODELES = {
+    "convocation": "salarie",
+    "support_preparation": "salarie",
+    "compte_rendu": "salarie",
+    "etat_des_lieux": "salarie",
+    "fiche_conducteur": "conducteur",
+}
+DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
+
+
+# --- mise en forme française ---------------------------------------------------------
+
+
+def en_date(valeur: Any) -> date | None:
+    """date, datetime, Timestamp ou texte ISO -> date ; vide / NaT / NA -> None."""
+    if valeur is None:
+        return None
+    if isinstance(valeur, datetime | pd.Timestamp):
+        return None if pd.isna(valeur) else valeur.date()
+    if isinstance(valeur, date):
+        return valeur
+    try:
+        if pd.isna(valeur):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(valeur, str):
+        if not valeur.strip():
+            return None
+        return pd.Timestamp(valeur).date()
+    return pd.Timestamp(valeur).date()
+
+
+def date_longue(valeur: Any) -> str:
+    """« mardi 8 décembre 2026 » ; « mardi 1er décembre 2026 » (usage français) ; "" si vide."""
+    d = en_date(valeur)
+    return "" if d is None else _formater(d, "full")
+
+
+def date_longue_sans_jour(valeur: Any) -> str:
+    """« 8 décembre 2026 » ; « 1er mars 2015 »."""
+    d = en_date(valeur)
+    return "" if d is None else _formater(d, "long")
+
+
+@functools.lru_cache(maxsize=8192)
+def _formater(d: date, forme: str) -> str:
+    # Une campagne répète les mêmes dates des milliers de fois ; Babel est lent.
+    texte = format_date(d, format=forme, locale=LOCALE)
+    return _premier_du_mois(texte) if d.day == 1 else texte
+
+
+def _premier_du_mois(texte: str) -> str:
+    return re.sub(r"(^|\s)1(?=\s)", r"\g<1>1er", texte, count=1)
+
+
+def date_courte(valeur: Any) -> str:
+    """« 08/12/2026 » ; "" si vide."""
+    d = en_date(valeur)
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def heure_fr(heure: Any) -> str:
+    """ "14:00" -> « 14 h 00 »."""
+    texte = _texte(heure)
+    m = re.fullmatch(r"(\d{1,2})[:hH](\d{2})(?::\d{2})?", texte.replace(" ", ""))
+    if not m:
+        return texte
+    return f"{int(m.group(1))} h {m.group(2)}"
+
+
+def duree_fr(minutes: Any) -> str:
+    """90 -> « 1 h 30 » ; 60 -> « 1 h » ; 45 -> « 45 min »."""
+    if _vide(minutes):
+        return ""
+    total = int(minutes)
+    heures, reste = divmod(total, 60)
+    if not heures:
+        return f"{reste} min"
+    return f"{heures} h {reste:02d}" if reste else f"{heures} h"
+
+
+def montant_fr(euros: Any) -> str:
+    """3000 -> « 3 000 € » (espaces insécables)."""
+    if _vide(euros):
+        return ""
+    entier = int(round(float(euros)))
+    groupes = f"{entier:,}".replace(",", _INSECABLE)
+    return f"{groupes}{_INSECABLE}€"
+
+
+def anciennete_fr(entree: Any, au: date) -> str:
+    """« 11 ans et 8 mois », « 3 mois », « moins d'un mois »."""
+    d = en_date(entree)
+    if d is None or d > au:
+        return ""
+    mois = (au.year - d.year) * 12 + au.month - d.month - (1 if au.day < d.day else 0)
+    ans, reste = divmod(mois, 12)
+    morceaux = []
+    if ans:
+        morceaux.append(f"{ans} an{'s' if ans > 1 else ''}")
+    if reste:
+        morceaux.append(f"{reste} mois")
+    return " et ".join(morceaux) if morceaux else "moins d'un mois"
+
+
+def oui_non(valeur: Any) -> str:
+    return "oui" if _vrai(valeur) else "non"
+
+
+def _vide(valeur: Any) -> bool:
+    if valeur is None:
+        return True
+    if isinstance(valeur, str):
+        return not valeur.strip()
+    try:
+        return bool(pd.isna(valeur))
+    except (TypeError, ValueError):
+        return False
+
+
+def _vrai(valeur: Any) -> bool:
+    return False if _vide(valeur) else bool(valeur)
+
+
+def _texte(valeur: Any) -> str:
+    return "" if _vide(valeur) else str(valeur).strip()
+
+
+def _entier(valeur: Any) -> int:
+    return 0 if _vide(valeur) else int(valeur)
+
+
+def _majuscule(texte: str) -> str:
+    return texte[:1].upper() + texte[1:]
+
+
+def _ajouter_mois(d: date, n: int) -> date:
+    return (pd.Timestamp(d) + pd.DateOffset(months=n)).date()
+
+
+def _fin_trimestre_suivant(d: date) -> date:
+    # R6323-3 : versement au plus tard le dernier jour du trimestre civil qui suit.
+    suivant = (d.month - 1) // 3 + 1
+    annee, trimestre = d.year + suivant // 4, suivant % 4
+    dernier_mois = trimestre * 3 + 3
+    return date(annee, dernier_mois, calendar.monthrange(annee, dernier_mois)[1])
+
+
+def _enregistrements(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame -> liste de dictionnaires ; deux fois plus rapide que `to_dict("records")`,
+    qui coûte près d'une milliseconde par petit tableau et par salarié."""
+    colonnes = [str(c) for c in df.columns]
+    valeurs = [df[c].tolist() for c in df.columns]
+    return [dict(zip(colonnes, ligne, strict=True)) for ligne in zip(*valeurs, strict=True)]
+
+
+# Index par matricule des tables du registre, construit une fois par table : filtrer un
+# DataFrame de 10 000 salariés à chaque contexte rendrait une campagne quadratique.
+_INDEX: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, list[dict[str, Any]]]]] = {}
+_INDEX_MAX = 32
+
+
+def _lignes(table: pd.DataFrame | None, matricule: str, tri: str = "") -> list[dict[str, Any]]:
+    """Lignes d'une table du registre pour un matricule, triées sur `tri` (une date)."""
+    if table is None or len(table) == 0 or "matricule" not in table.columns:
+        return []
+    cle = (id(table), tri)
+    entree = _INDEX.get(cle)
+    if entree is None or entree[0] is not table:
+        groupes: dict[str, list[dict[str, Any]]] = {}
+        for ligne in _enregistrements(table):
+            groupes.setdefault(str(ligne["matricule"]), []).append(ligne)
+        if tri and tri in table.columns:
+            for liste in groupes.values():
+                liste.sort(key=lambda r: en_date(r.get(tri)) or date.min)
+        if len(_INDEX) >= _INDEX_MAX:
+            _INDEX.pop(next(iter(_INDEX)))
+        entree = _INDEX[cle] = (table, groupes)
+    return entree[1].get(matricule, [])
+
+
+def _dans(valeur: Any, debut: date | None, fin: date | None) -> bool:
+    d = en_date(valeur)
+    if d is None:
+        return False
+    return (debut is None or d >= debut) and (fin is None or d <= fin)
+
+
+# --- contexte commun -----------------------------------------------------------------
+
+
+def contexte_entreprise(parametres: Parametres) -> dict[str, Any]:
+    """En-tête, signature et régime : commun à tous les documents."""
+    e = parametres.entreprise
+    regime = parametres.regles.regime
+    intitule = INTITULES.get(regime, INTITULES["2025"])
+    return {
+        "entreprise": {
+            "raison_sociale": e.raison_sociale,
+            "adresse": e.adresse,
+            "code_postal": e.code_postal,
+            "ville": e.ville,
+            "effectif": e.effectif,
+            "signataire": e.signataire,
+            "fonction_signataire": e.fonction_signataire,
+            "email_rh": e.email_rh,
+            "telephone_rh": e.telephone_rh,
+            "au_moins_50": e.effectif >= 50,
+            "au_moins_300": e.effectif >= 300,
+        },
+        "regime": regime,
+        "intitule_entretien": intitule,
+        "intitule_entretien_maj": _majuscule(intitule),
+        "reference_legale": REFERENCES_LEGALES.get(regime, REFERENCES_LEGALES["2025"]),
+        "periodicite_mois": parametres.regles.periodicite,
+        "cycle_etat_des_lieux_ans": parametres.regles.cycle_etat_des_lieux_ans,
+    }
+
+
+def _contexte_date_envoi(parametres: Parametres, au: date) -> dict[str, Any]:
+    return {
+        "fait_a": parametres.entreprise.ville,
+        "date_lettre_longue": date_longue(au),
+        "date_lettre_courte": date_courte(au),
+    }
+
+
+# --- contexte d'un salarié -----------------------------------------------------------
+
+
+def contexte_salarie(
+    salarie: Mapping[str, Any],
+    obligations: pd.DataFrame | Sequence[Mapping[str, Any]],
+    entretien: Mapping[str, Any] | None,
+    registre: Any,
+    parametres: Parametres,
+    au: date,
+) -> dict[str, Any]:
+    """Tout ce que les modèles salarié peuvent citer, pour un salarié.
+
+    `obligations` : ses lignes de la liste des échéances (colonnes du contrat de
+    `lister_echeances`), en DataFrame ou en liste de dictionnaires ; `entretien` : sa
+    ligne de `Planning.entretiens` (None s'il n'est pas planifié) ; `registre` : le
+    `Registre` (historique, conducteur). Pour toute une campagne, préférer
+    `iterer_contextes_salaries`, qui regroupe les tables une seule fois.
+    """
+    matricule = _texte(salarie.get("matricule"))
+    regime = parametres.regles.regime
+    ctx = contexte_entreprise(parametres)
+    ctx.update(_contexte_date_envoi(parametres, au))
+    ctx["salarie"] = _bloc_salarie(salarie, au)
+    ctx["entretien"] = _bloc_entretien(entretien, registre, parametres)
+
+    lignes = (
+        sorted(
+            _enregistrements(obligations)
+            if isinstance(obligations, pd.DataFrame)
+            else [dict(r) for r in obligations],
+            key=lambda r: en_date(r.get("echeance")) or date.max,
+        )
+        if len(obligations)
+        else []
+    )
+    types = {_texte(r.get("type")) for r in lignes}
+    if not lignes and entretien is not None:
+        # Un planning corrigé à la main peut porter des types sans la liste des échéances.
+        types = {t.strip() for t in _texte(entretien.get("types")).split(",") if t.strip()}
+    ctx["motifs"] = _bloc_motifs(lignes, entretien)
+    ctx["types"] = sorted(types)
+    ctx["est_premier"] = "premier" in types
+    ctx["est_periodique"] = "periodique" in types
+    ctx["est_retour"] = "retour" in types
+    ctx["est_etat_des_lieux"] = "etat_des_lieux" in types
+    ctx["est_mi_carriere"] = "mi_carriere" in types and regime == "2025"
+    ctx["est_avant_60"] = "avant_60" in types and regime == "2025"
+    ctx["themes_obligatoires"] = list(THEMES_OBLIGATOIRES.get(regime, THEMES_OBLIGATOIRES["2025"]))
+
+    ctx["retours"] = _bloc_retours(lignes, registre, matricule)
+    ctx["retour"] = (
+        ctx["retours"][-1]
+        if ctx["retours"]
+        else {"libelle": "", "debut_longue": "", "reprise_longue": "", "reprise_courte": ""}
+    )
+    ctx["mi_carriere"] = {
+        "visite_longue": date_longue_sans_jour(salarie.get("date_visite_mi_carriere")),
+        "visite_courte": date_courte(salarie.get("date_visite_mi_carriere")),
+    }
+    naissance = en_date(salarie.get("date_naissance"))
+    soixante = _ajouter_mois(naissance, 720) if naissance else None
+    ctx["avant_60"] = {"soixante_ans_longue": date_longue_sans_jour(soixante)}
+
+    ctx["historique"] = _bloc_historique(registre, matricule, parametres, au)
+    edl = next((r for r in lignes if _texte(r.get("type")) == "etat_des_lieux"), None)
+    ctx["etat_des_lieux"] = _bloc_etat_des_lieux(edl, registre, matricule, parametres)
+    return ctx
+
+
+def _bloc_salarie(s: Mapping[str, Any], au: date) -> dict[str, Any]:
+    civilite = _texte(s.get("civilite"))
+    nom, prenom = _texte(s.get("nom")), _texte(s.get("prenom"))
+    civilite_longue = {"M.": "Monsieur", "Mme": "Madame"}.get(civilite, "")
+    autres = s.get("autres")
+    return {
+        "matricule": _texte(s.get("matricule")),
+        "civilite": civilite,
+        "civilite_longue": civilite_longue,
+        # Sans civilité connue, la formule neutre évite de deviner le genre.
+        "appel": civilite_longue or "Madame, Monsieur",
+        "formule_appel": f"{civilite_longue}," if civilite_longue else "Madame, Monsieur,",
+        "nom": nom,
+        "prenom": prenom,
+        "nom_complet": " ".join(x for x in (prenom, nom) if x),
+        "destinataire": " ".join(x for x in (civilite, prenom, nom) if x),
+        "poste": _texte(s.get("poste")),
+        "service": _texte(s.get("service")),
+        "etablissement": _texte(s.get("etablissement")),
+        "email": _texte(s.get("email")),
+        "adresse": _texte(s.get("adresse")),
+        "code_postal": _texte(s.get("code_postal")),
+        "ville": _texte(s.get("ville")),
+        "date_entree_longue": date_longue_sans_jour(s.get("date_entree")),
+        "date_entree_courte": date_courte(s.get("date_entree")),
+        "anciennete": anciennete_fr(s.get("date_entree"), au),
+        "autres": {str(k): _texte(v) for k, v in autres.items()}
+        if isinstance(autres, Mapping)
+        else {},
+    }
+
+
+def _bloc_entretien(
+    e: Mapping[str, Any] | None, registre: Any, parametres: Parametres
+) -> dict[str, Any]:
+    if e is None:
+        return {
+            "planifie": False,
+            **{
+                k: ""
+                for k in (
+                    "date_longue",
+                    "date_courte",
+                    "heure",
+                    "fin",
+                    "duree",
+                    "lieu",
+                    "conducteur",
+                    "fonction_conducteur",
+                    "email_conducteur",
+                )
+            },
+        }
+    matricule_conducteur = _texte(e.get("matricule_conducteur"))
+    fonction = parametres.entreprise.fonction_signataire
+    if matricule_conducteur:
+        manager = _lignes(getattr(registre, "salaries", None), matricule_conducteur)
+        poste = _texte(manager[0].get("poste")) if manager else ""
+        fonction = poste or "Responsable hiérarchique"
+    return {
+        "planifie": True,
+        "date_longue": date_longue(e.get("date")),
+        "date_courte": date_courte(e.get("date")),
+        "heure": heure_fr(e.get("heure")),
+        "fin": heure_fr(e.get("fin")),
+        "duree": duree_fr(e.get("duree_minutes", parametres.planning.duree_minutes)),
+        "lieu": _texte(e.get("lieu")),
+        "conducteur": _texte(e.get("conducteur")) or parametres.entreprise.signataire,
+        "fonction_conducteur": fonction,
+        "email_conducteur": _texte(e.get("email_conducteur")),
+    }
+
+
+def _bloc_motifs(
+    lignes: list[dict[str, Any]], entretien: Mapping[str, Any] | None
+) -> list[dict[str, str]]:
+    motifs = []
+    for r in lignes:
+        code = _texte(r.get("type"))
+        libelle = LIBELLES_TYPES.get(code, _majuscule(code.replace("_", " ")))
+        if code == "retour" and _texte(r.get("motif_absence")):
+            absence = LIBELLES_ABSENCES.get(_texte(r.get("motif_absence")), "")
+            libelle = f"Entretien de retour : {absence}" if absence else libelle
+        motifs.append(
+            {
+                "type": code,
+                "libelle": libelle,
+                "motif": _texte(r.get("motif")),
+                "echeance_longue": date_longue_sans_jour(r.get("echeance")),
+                "echeance_courte": date_courte(r.get("echeance")),
+                "statut": LIBELLES_STATUTS.get(_texte(r.get("statut")), _texte(r.get("statut"))),
+            }
+        )
+    if not motifs and entretien is not None:
+        codes = [t.strip() for t in _texte(entretien.get("types")).split(",") if t.strip()]
+        phrases = [p.strip() for p in _texte(entretien.get("motifs")).split(";")]
+        for i, code in enumerate(codes):
+            motifs.append(
+                {
+                    "type": code,
+                    "libelle": LIBELLES_TYPES.get(code, code),
+                    "motif": phrases[i] if i < len(phrases) else "",
+                    "echeance_longue": "",
+                    "echeance_courte": "",
+                    "statut": LIBELLES_STATUTS.get(_texte(entretien.get("statut")), ""),
+                }
+            )
+    return motifs
+
+
+def _bloc_retours(
+    lignes: list[dict[str, Any]], registre: Any, matricule: str
+) -> list[dict[str, str]]:
+    absences = _lignes(getattr(registre, "absences", None), matricule, "date_debut")
+    retours: list[dict[str, str]] = []
+    cles: list[date] = []
+    for r in lignes:
+        if _texte(r.get("type")) != "retour":
+            continue
+        code = _texte(r.get("motif_absence"))
+        reprise = en_date(r.get("reprise"))
+        debut = None
+        for a in absences:
+            if _texte(a.get("motif")) == code and _reprise_absence(a) == reprise:
+                debut = en_date(a.get("date_debut"))
+        retours.append(
+            {
+                "libelle": LIBELLES_ABSENCES.get(code, code.replace("_", " ")),
+                "debut_longue": date_longue_sans_jour(debut),
+                "reprise_longue": date_longue_sans_jour(reprise),
+                "reprise_courte": date_courte(reprise),
+            }
+        )
+        cles.append(reprise or date.min)
+    # Le dernier retour est celui que la convocation cite.
+    ordre = sorted(range(len(retours)), key=lambda i: cles[i])
+    return [retours[i] for i in ordre]
+
+
+def _reprise_absence(a: Mapping[str, Any]) -> date | None:
+    reprise = en_date(a.get("date_reprise"))
+    if reprise:
+        return reprise
+    fin = en_date(a.get("date_fin"))
+    return fin + timedelta(days=1) if fin else None
+
+
+def _ligne_entretien(r: Mapping[str, Any]) -> dict[str, str]:
+    code = _texte(r.get("type")) or "periodique"
+    return {
+        "date_longue": date_longue_sans_jour(r.get("date")),
+        "date_courte": date_courte(r.get("date")),
+        "type": code,
+        "type_libelle": LIBELLES_TYPES.get(code, code),
+        "conduit_par": _texte(r.get("conduit_par")),
+        "commentaire": _texte(r.get("commentaire")),
+    }
+
+
+def _ligne_formation(r: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "date_longue": date_longue_sans_jour(r.get("date")),
+        "date_courte": date_courte(r.get("date")),
+        "intitule": _texte(r.get("intitule")),
+        "obligatoire": oui_non(r.get("obligatoire")),
+        "certifiante": oui_non(r.get("certifiante")),
+    }
+
+
+def _ligne_evolution(r: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "date_longue": date_longue_sans_jour(r.get("date")),
+        "date_courte": date_courte(r.get("date")),
+        "nature": _texte(r.get("nature")),
+        "commentaire": _texte(r.get("commentaire")),
+    }
+
+
+def _bloc_historique(
+    registre: Any, matricule: str, parametres: Parametres, au: date
+) -> dict[str, Any]:
+    # Le support couvre un cycle d'état des lieux (8 ou 6 ans) : assez pour retracer le
+    # parcours, sans ressortir des événements trop anciens.
+    depuis = _ajouter_mois(au, -12 * parametres.regles.cycle_etat_des_lieux_ans)
+    entretiens = _lignes(getattr(registre, "entretiens", None), matricule, "date")
+    passes = [r for r in entretiens if _dans(r.get("date"), None, au)]
+    dernier = (
+        _ligne_entretien(passes[-1])
+        if passes
+        else {
+            k: ""
+            for k in (
+                "date_longue",
+                "date_courte",
+                "type",
+                "type_libelle",
+                "conduit_par",
+                "commentaire",
+            )
+        }
+    )
+    formations = _lignes(getattr(registre, "formations", None), matricule, "date")
+    absences = _lignes(getattr(registre, "absences", None), matricule, "date_debut")
+    evolutions = _lignes(getattr(registre, "evolutions", None), matricule, "date")
+    liste_absences = []
+    for a in absences:
+        code = _texte(a.get("motif"))
+        if code not in MOTIFS_RETOUR or not _dans(a.get("date_debut"), None, au):
+            continue
+        reprise = _reprise_absence(a)
+        if reprise is not None and reprise < depuis:
+            continue
+        liste_absences.append(
+            {
+                "libelle": _majuscule(LIBELLES_ABSENCES.get(code, code)),
+                "debut_courte": date_courte(a.get("date_debut")),
+                "reprise_courte": date_courte(reprise) if reprise else "en cours",
+            }
+        )
+    return {
+        "depuis_longue": date_longue_sans_jour(depuis),
+        "depuis_courte": date_courte(depuis),
+        "a_deja_eu_entretien": bool(passes),
+        "dernier_entretien": dernier,
+        "entretiens": [_ligne_entretien(r) for r in passes if _dans(r.get("date"), depuis, au)],
+        "formations": [_ligne_formation(r) for r in formations if _dans(r.get("date"), depuis, au)],
+        "absences": liste_absences,
+        "evolutions": [_ligne_evolution(r) for r in evolutions if _dans(r.get("date"), depuis, au)],
+    }
+
+
+_EDL_VIDE: dict[str, Any] = {
+    "debut_longue": "",
+    "debut_courte": "",
+    "fin_longue": "",
+    "fin_courte": "",
+    "echeance_longue": "",
+    "echeance_courte": "",
+    "entretiens_realises": 0,
+    "entretiens_prevus": 0,
+    "entretiens": [],
+    "formations": [],
+    "certifications": [],
+    "progressions": [],
+    "critere_formation": "non",
+    "critere_certification": "non",
+    "critere_progression": "non",
+    "formation_non_obligatoire": "non",
+    "effectif": 0,
+    "abondement": False,
+    "montant": "",
+    "date_limite_versement_longue": "",
+    "date_limite_versement_courte": "",
+    "verdict": "",
+}
+
+
+def _bloc_etat_des_lieux(
+    ligne: Mapping[str, Any] | None, registre: Any, matricule: str, parametres: Parametres
+) -> dict[str, Any]:
+    effectif = parametres.entreprise.effectif
+    if ligne is None:
+        return {**_EDL_VIDE, "effectif": effectif}
+    echeance = en_date(ligne.get("echeance"))
+    fin = en_date(ligne.get("edl_fin")) or echeance
+    debut = en_date(ligne.get("edl_debut"))
+    if debut is None and fin is not None:
+        debut = _ajouter_mois(fin, -12 * parametres.regles.cycle_etat_des_lieux_ans)
+
+    def dans_fenetre(table_nom: str) -> list[dict[str, Any]]:
+        table = _lignes(getattr(registre, table_nom, None), matricule, "date")
+        return [r for r in table if _dans(r.get("date"), debut, fin)]
+
+    entretiens = [_ligne_entretien(r) for r in dans_fenetre("entretiens")]
+    formations_brutes = dans_fenetre("formations")
+    formations = [_ligne_formation(r) for r in formations_brutes]
+    certifications = [_ligne_formation(r) for r in formations_brutes if _vrai(r.get("certifiante"))]
+    progressions = [_ligne_evolution(r) for r in dans_fenetre("evolutions")]
+
+    realises = _entier(ligne.get("entretiens_realises"))
+    prevus = _entier(ligne.get("entretiens_prevus"))
+    non_obligatoire = _vrai(ligne.get("formation_non_obligatoire"))
+    abondement = _vrai(ligne.get("abondement_correctif"))
+    montant = _entier(ligne.get("montant_abondement")) or (3000 if abondement else 0)
+    limite = en_date(ligne.get("date_limite_versement"))
+    if abondement and limite is None and echeance is not None:
+        limite = _fin_trimestre_suivant(echeance)
+    bloc = {
+        "debut_longue": date_longue_sans_jour(debut),
+        "debut_courte": date_courte(debut),
+        "fin_longue": date_longue_sans_jour(fin),
+        "fin_courte": date_courte(fin),
+        "echeance_longue": date_longue_sans_jour(echeance),
+        "echeance_courte": date_courte(echeance),
+        "entretiens_realises": realises,
+        "entretiens_prevus": prevus,
+        "entretiens": entretiens,
+        "formations": formations,
+        "certifications": certifications,
+        "progressions": progressions,
+        "critere_formation": oui_non(ligne.get("critere_formation")),
+        "critere_certification": oui_non(ligne.get("critere_certification")),
+        "critere_progression": oui_non(ligne.get("critere_progression")),
+        "formation_non_obligatoire": oui_non(non_obligatoire),
+        "effectif": effectif,
+        "abondement": abondement,
+        "montant": montant_fr(montant) if abondement else montant_fr(0),
+        "date_limite_versement_longue": date_longue_sans_jour(limite) if abondement else "",
+        "date_limite_versement_courte": date_courte(limite) if abondement else "",
+    }
+    bloc["verdict"] = verdict_abondement(
+        effectif, realises, prevus, non_obligatoire, abondement, montant, limite
+    )
+    return bloc
+
+
+def verdict_abondement(
+    effectif: int,
+    realises: int,
+    prevus: int,
+    formation_non_obligatoire: bool,
+    abondement: bool,
+    montant: int,
+    date_limite: date | None,
+) -> str:
+    """La phrase du verdict : montant et échéance dus, ou pourquoi rien n'est dû."""
+    sources = "art. L6315-1, L6323-13 et R6323-3 du Code du travail"
+    if realises == 0:
+        tenus = f"aucun des {prevus} entretiens prévus n'a eu lieu"
+    else:
+        tenus = (
+            f"{realises} entretien{'s' if realises > 1 else ''} sur les {prevus} prévus "
+            f"{'ont' if realises > 1 else 'a'} eu lieu"
+        )
+    if abondement:
+        return (
+            f"L'entreprise compte {effectif} salariés (50 ou plus) ; sur la période, {tenus} "
+            "et le salarié n'a suivi aucune formation non obligatoire. Un abondement correctif "
+            f"de {montant_fr(montant)} est dû sur son compte personnel de formation : il doit "
+            "être versé à la Caisse des dépôts et consignations au plus tard le "
+            f"{date_longue_sans_jour(date_limite)} ({sources})."
+        )
+    if effectif < 50:
+        return (
+            f"L'entreprise compte {effectif} salarié{'s' if effectif > 1 else ''}, moins de 50 : "
+            f"aucun abondement correctif n'est dû ({sources})."
+        )
+    if prevus and realises >= prevus:
+        return (
+            f"Le salarié a bénéficié des entretiens prévus sur la période ({realises} sur "
+            f"{prevus}) : aucun abondement correctif n'est dû ({sources})."
+        )
+    return (
+        f"Sur la période, {tenus}, mais le salarié a suivi au moins une formation non "
+        "obligatoire : les deux manquements étant cumulatifs (Cass. soc., 21 janvier 2026, "
+        f"n° 24-12.972), aucun abondement correctif n'est dû ({sources})."
+    )
+
+
+# --- contexte d'un conducteur --------------------------------------------------------
+
+
+def contexte_conducteur(
+    conducteur: str, entretiens: pd.DataFrame, parametres: Parametres, au: date
+) -> dict[str, Any]:
+    """Fiche du conducteur : ses entretiens (lignes du planning), en ordre chronologique."""
+    ctx = contexte_entreprise(parametres)
+    ctx.update(_contexte_date_envoi(parametres, au))
+    lignes = _enregistrements(entretiens) if len(entretiens) else []
+    lignes.sort(key=lambda r: (en_date(r.get("date")) or date.max, _texte(r.get("heure"))))
+    email = next(
+        (_texte(r.get("email_conducteur")) for r in lignes if r.get("email_conducteur")), ""
+    )
+    liste = []
+    for r in lignes:
+        codes = [t.strip() for t in _texte(r.get("types")).split(",") if t.strip()]
+        libelles = [LIBELLES_TYPES.get(c, c) for c in codes]
+        liste.append(
+            {
+                "matricule": _texte(r.get("matricule")),
+                "salarie": " ".join(
+                    x for x in (_texte(r.get("prenom")), _texte(r.get("nom"))) if x
+                ),
+                "nom": _texte(r.get("nom")),
+                "prenom": _texte(r.get("prenom")),
+                "service": _texte(r.get("service")),
+                "date_longue": date_longue(r.get("date")),
+                "date_courte": date_courte(r.get("date")),
+                "heure": heure_fr(r.get("heure")),
+                "fin": heure_fr(r.get("fin")),
+                "lieu": _texte(r.get("lieu")),
+                "types_libelles": ", ".join(libelles),
+                "types_courts": ", ".join(LIBELLES_COURTS.get(c, c) for c in codes),
+                "motifs": _texte(r.get("motifs")),
+                "statut": LIBELLES_STATUTS.get(_texte(r.get("statut")), _texte(r.get("statut"))),
+                "etat_des_lieux": "etat_des_lieux" in codes,
+                "mi_carriere": "mi_carriere" in codes,
+                "avant_60": "avant_60" in codes,
+                "retour": "retour" in codes,
+            }
+        )
+    ctx["conducteur"] = {"nom": conducteur, "email": email}
+    ctx["entretiens"] = liste
+    ctx["nombre_entretiens"] = len(liste)
+    ctx["premiere_date_longue"] = liste[0]["date_longue"] if liste else ""
+    ctx["derniere_date_longue"] = liste[-1]["date_longue"] if liste else ""
+    ctx["a_etat_des_lieux"] = any(e["etat_des_lieux"] for e in liste)
+    ctx["a_mi_carriere"] = any(e["mi_carriere"] for e in liste)
+    ctx["a_avant_60"] = any(e["avant_60"] for e in liste)
+    ctx["a_retour"] = any(e["retour"] for e in liste)
+    return ctx
+
+
+# --- toute une campagne --------------------------------------------------------------
+
+
+def iterer_contextes_salaries(
+    echeances: pd.DataFrame,
+    entretiens: pd.DataFrame,
+    registre: Any,
+    parametres: Parametres,
+    au: date,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(matricule, contexte) pour chaque entretien planifié, dans l'ordre du planning.
+
+    Regroupe la liste des échéances une seule fois : appeler `contexte_salarie` avec un
+    filtre pandas par salarié coûterait plusieurs millisecondes de plus par document.
+    """
+    par_matricule: dict[str, list[dict[str, Any]]] = {}
+    for ligne in _enregistrements(echeances) if len(echeances) else []:
+        par_matricule.setdefault(str(ligne["matricule"]), []).append(ligne)
+    for entretien in _enregistrements(entretiens) if len(entretiens) else []:
+        matricule = str(entretien["matricule"])
+        trouves = _lignes(getattr(registre, "salaries", None), matricule)
+        salarie = trouves[0] if trouves else entretien
+        yield (
+            matricule,
+            contexte_salarie(
+                salarie, par_matricule.get(matricule, []), entretien, registre, parametres, au
+            ),
+        )
+
+
+def iterer_contextes_conducteurs(
+    entretiens: pd.DataFrame, parametres: Parametres, au: date
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(conducteur, contexte de sa fiche) pour chaque conducteur du planning."""
+    if not len(entretiens):
+        return
+    for conducteur, lignes in entretiens.groupby("conducteur", sort=True):
+        yield str(conducteur), contexte_conducteur(str(conducteur), lignes, parametres, au)
+
+
+# --- exemples (README, tests, bancs d'essai) ------------------------------------------
+
+
+@dataclass
+class RegistreExemple:
+    """Le strict nécessaire d'un `Registre` pour construire un contexte d'exemple."""
+
+    salaries: pd.DataFrame
+    entretiens: pd.DataFrame
+    absences: pd.DataFrame
+    formations: pd.DataFrame
+    evolutions: pd.DataFrame
+
+
+AU_EXEMPLE = date(2026, 11, 27)
+TOUS_LES_TYPES = ("periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
+
+
+def _ts(texte: str | None) -> pd.Timestamp:
+    return pd.Timestamp(texte) if texte else pd.NaT
+
+
+def registre_exemple() -> RegistreExemple:
+    """Deux salariés fictifs : Élodie L'Hôpital-Dupont & Fils <SARL>… et son manager."""
+    salaries = pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "civilite": "Mme",
+                "nom": "L'Hôpital-Dupont",
+                "prenom": "Élodie",
+                "email": "elodie.lhopital@exemple.fr",
+                "poste": "Technicienne qualité & méthodes",
+                "service": "Qualité <Lyon>",
+                "etablissement": "Lyon Gerland",
+                "matricule_manager": "00007",
+                "adresse": "3 rue de la Ferronnière",
+                "code_postal": "69007",
+                "ville": "Lyon",
+                "date_naissance": _ts("1966-12-20"),
+                "date_entree": _ts("2018-11-15"),
+                "date_sortie": pd.NaT,
+                "date_visite_mi_carriere": _ts("2026-10-20"),
+                "ligne": 2,
+                "autres": {"Coefficient": "250"},
+            },
+            {
+                "matricule": "00007",
+                "civilite": "M.",
+                "nom": "Benoît",
+                "prenom": "François",
+                "email": "francois.benoit@exemple.fr",
+                "poste": "Responsable qualité",
+                "service": "Qualité <Lyon>",
+                "etablissement": "Lyon Gerland",
+                "matricule_manager": "",
+                "adresse": "",
+                "code_postal": "",
+                "ville": "",
+                "date_naissance": _ts("1975-04-02"),
+                "date_entree": _ts("2010-01-04"),
+                "date_sortie": pd.NaT,
+                "date_visite_mi_carriere": _ts("2026-10-05"),
+                "ligne": 3,
+                "autres": {"Coefficient": "400"},
+            },
+        ]
+    )
+    entretiens = pd.DataFrame(
+        [
+            {
+                "matricule": "00007",
+                "date": _ts("2020-12-03"),
+                "type": "periodique",
+                "conduit_par": "Claire Martin",
+                "commentaire": "",
+                "ligne": 2,
+            },
+            {
+                "matricule": "00042",
+                "date": _ts("2022-11-10"),
+                "type": "periodique",
+                "conduit_par": "François Benoît",
+                "commentaire": "Souhaite se former à l'audit",
+                "ligne": 3,
+            },
+        ]
+    )
+    absences = pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "motif": "conge_parental",
+                "libelle_motif": "Congé parental d'éducation",
+                "date_debut": _ts("2025-09-01"),
+                "date_fin": _ts("2026-10-31"),
+                "date_reprise": _ts("2026-11-02"),
+                "ligne": 2,
+            },
+            {
+                "matricule": "00042",
+                "motif": "maladie",
+                "libelle_motif": "Maladie",
+                "date_debut": _ts("2024-02-05"),
+                "date_fin": _ts("2024-02-09"),
+                "date_reprise": pd.NaT,
+                "ligne": 3,
+            },
+        ]
+    )
+    formations = pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "intitule": "Habilitation électrique B0",
+                "date": _ts("2021-03-15"),
+                "obligatoire": True,
+                "certifiante": False,
+                "ligne": 2,
+            },
+            {
+                "matricule": "00042",
+                "intitule": "CQP Technicien qualité",
+                "date": _ts("2023-06-20"),
+                "obligatoire": True,
+                "certifiante": True,
+                "ligne": 3,
+            },
+        ]
+    )
+    evolutions = pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "date": _ts("2023-01-01"),
+                "nature": "salariale",
+                "commentaire": "Augmentation individuelle",
+                "ligne": 2,
+            },
+        ]
+    )
+    return RegistreExemple(salaries, entretiens, absences, formations, evolutions)
+
+
+def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 120) -> pd.DataFrame:
+    """Lignes de la liste des échéances du salarié d'exemple, pour les types demandés."""
+    base: dict[str, Any] = {
+        "matricule": "00042",
+        "nom": "L'Hôpital-Dupont",
+        "prenom": "Élodie",
+        "service": "Qualité <Lyon>",
+        "matricule_manager": "00007",
+        "reprise": pd.NaT,
+        "motif_absence": pd.NA,
+        "edl_debut": pd.NaT,
+        "edl_fin": pd.NaT,
+        "entretiens_realises": pd.NA,
+        "entretiens_prevus": pd.NA,
+        "formation_non_obligatoire": pd.NA,
+        "critere_formation": pd.NA,
+        "critere_certification": pd.NA,
+        "critere_progression": pd.NA,
+        "abondement_correctif": pd.NA,
+        "montant_abondement": pd.NA,
+        "date_limite_versement": pd.NaT,
+    }
+    abondement = effectif >= 50
+    modeles = {
+        "premier": {
+            "echeance": _ts("2026-12-15"),
+            "statut": "a_planifier",
+            "motif": "Entrée le 15/12/2025 ; premier entretien dans l'année qui suit "
+            "l'embauche (art. L6315-1, loi n° 2025-989)",
+        },
+        "periodique": {
+            "echeance": _ts("2026-11-10"),
+            "statut": "en_retard",
+            "motif": "Dernier entretien le 10/11/2022 ; périodicité 48 mois "
+            "(art. L6315-1, loi n° 2025-989)",
+        },
+        "etat_des_lieux": {
+            "echeance": _ts("2026-11-15"),
+            "statut": "en_retard",
+            "motif": "8 ans d'ancienneté le 15/11/2026 : état des lieux "
+            "récapitulatif (art. L6315-1, II)",
+            "edl_debut": _ts("2018-11-15"),
+            "edl_fin": _ts("2026-11-15"),
+            "entretiens_realises": 1,
+            "entretiens_prevus": 2,
+            "formation_non_obligatoire": False,
+            "critere_formation": True,
+            "critere_certification": True,
+            "critere_progression": True,
+            "abondement_correctif": abondement,
+            "montant_abondement": 3000 if abondement else 0,
+            "date_limite_versement": _ts("2027-03-31") if abondement else pd.NaT,
+        },
+        "retour": {
+            "echeance": _ts("2026-12-02"),
+            "statut": "a_planifier",
+            "motif": "Reprise le 02/11/2026 après un congé parental d'éducation (art. L6315-1)",
+            "reprise": _ts("2026-11-02"),
+            "motif_absence": "conge_parental",
+        },
+        "mi_carriere": {
+            "echeance": _ts("2026-12-20"),
+            "statut": "a_planifier",
+            "motif": "Visite médicale de mi-carrière le 20/10/2026 ; entretien "
+            "dans les deux mois qui suivent (art. L4624-2-2, L6315-1)",
+        },
+        "avant_60": {
+            "echeance": _ts("2026-12-19"),
+            "statut": "a_planifier",
+            "motif": "60 ans le 20/12/2026 : entretien dans les deux années qui "
+            "précèdent (art. L6315-1, loi n° 2025-989)",
+        },
+    }
+    lignes = [{**base, "type": t, **modeles[t]} for t in types]
+    return pd.DataFrame(lignes)
+
+
+def planning_exemple() -> pd.DataFrame:
+    """Deux lignes de `Planning.entretiens`, conduites par le manager d'exemple."""
+    commun = {
+        "conducteur": "François Benoît",
+        "matricule_conducteur": "00007",
+        "email_conducteur": "francois.benoit@exemple.fr",
+        "duree_minutes": 90,
+    }
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "nom": "L'Hôpital-Dupont",
+                "prenom": "Élodie",
+                "service": "Qualité <Lyon>",
+                **commun,
+                "date": _ts("2026-12-08"),
+                "heure": "14:00",
+                "fin": "15:30",
+                "lieu": "Salle de réunion Rhône",
+                "types": "periodique, etat_des_lieux, retour",
+                "motifs": "Dernier entretien le 10/11/2022 ; périodicité 48 mois ; 8 ans "
+                "d'ancienneté",
+                "statut": "en_retard",
+            },
+            {
+                "matricule": "00051",
+                "nom": "Nguyễn",
+                "prenom": "Anh & Co",
+                "service": "Achats",
+                **commun,
+                "date": _ts("2026-12-01"),
+                "heure": "09:00",
+                "fin": "10:30",
+                "lieu": "Salle de réunion Saône",
+                "types": "premier, mi_carriere",
+                "motifs": "Entrée le 15/12/2025",
+                "statut": "a_planifier",
+            },
+        ]
+    )
+
+
+def exemple_contexte_salarie(
+    regime: str = "2025",
+    types: Iterable[str] = TOUS_LES_TYPES,
+    effectif: int = 120,
+    au: date = AU_EXEMPLE,
+) -> dict[str, Any]:
+    """Contexte complet d'un salarié fictif (par défaut : toutes les rubriques affichées)."""
+    parametres = dataclasses.replace(
+        Parametres(),
+        regles=dataclasses.replace(Parametres().regles, regime=regime),
+        entreprise=dataclasses.replace(
+            Parametres().entreprise,
+            raison_sociale="Dupont & Fils <SARL>",
+            effectif=effectif,
+            telephone_rh="04 72 00 00 00",
+        ),
+    )
+    registre = registre_exemple()
+    salarie = registre.salaries.iloc[0].to_dict()
+    entretien = planning_exemple().iloc[0].to_dict()
+    return contexte_salarie(
+        salarie, obligations_exemple(types, effectif), entretien, registre, parametres, au
+    )
+
+
+def exemple_contexte_conducteur(regime: str = "2025", au: date = AU_EXEMPLE) -> dict[str, Any]:
+    """Contexte complet de la fiche d'un conducteur fictif (deux entretiens)."""
+    parametres = dataclasses.replace(
+        Parametres(),
+        regles=dataclasses.replace(Parametres().regles, regime=regime),
+        entreprise=dataclasses.replace(
+            Parametres().entreprise,
+            raison_sociale="Dupont & Fils <SARL>",
+            telephone_rh="04 72 00 00 00",
+        ),
+    )
+    return contexte_conducteur("François Benoît", planning_exemple(), parametres, au)
+
+
+# --- inventaire et vérification des variables ----------------------------------------
+
+
+def aplatir(contexte: Mapping[str, Any], prefixe: str = "") -> dict[str, Any]:
+    """{"salarie": {"nom": "X"}, "motifs": [{"libelle": "Y"}]} ->
+    {"salarie.nom": "X", "motifs[].libelle": "Y"} (premier élément des listes)."""
+    plat: dict[str, Any] = {}
+    for cle, valeur in contexte.items():
+        chemin = f"{prefixe}.{cle}" if prefixe else str(cle)
+        if prefixe.endswith(".autres") or chemin.endswith(".autres"):
+            if isinstance(valeur, Mapping):
+                plat[f'{chemin}["<colonne>"]'] = next(iter(valeur.values()), "")
+                continue
+        if isinstance(valeur, Mapping):
+            plat.update(aplatir(valeur, chemin))
+        elif isinstance(valeur, list):
+            if valeur and isinstance(valeur[0], Mapping):
+                plat.update(aplatir(valeur[0], chemin + "[]"))
+            else:
+                plat[chemin + "[]"] = valeur[0] if valeur else ""
+        else:
+            plat[chemin] = valeur
+    return plat
+
+
+def _exemple_texte(valeur: Any) -> str:
+    if isinstance(valeur, bool):
+        return "vrai" if valeur else "faux"
+    return str(valeur)
+
+
+def variables_par_modele() -> dict[str, dict[str, str]]:
+    """Modèle -> chemin de variable -> valeur d'exemple : tout ce que le programme fournit."""
+    familles = {
+        "salarie": {k: _exemple_texte(v) for k, v in aplatir(exemple_contexte_salarie()).items()},
+        "conducteur": {
+            k: _exemple_texte(v) for k, v in aplatir(exemple_contexte_conducteur()).items()
+        },
+    }
+    return {nom: dict(familles[famille]) for nom, famille in MODELES.items()}
+
+
+@dataclass(frozen=True)
+class ModeleVerifie:
+    """Un modèle relu : ses variables (ordre d'apparition) et celles que le programme ignore."""
+
+    nom: str
+    chemin: Path
+    variables: list[str]
+    inconnues: list[str]
+    exemples: dict[str, str]  # variable connue -> valeur d'exemple ("(liste)" pour une liste)
+
+
+def variables_utilisees(chemin: Path) -> list[str]:
+    """Chemins des variables qu'un modèle .docx utilise (« salarie.nom », « motifs[].libelle »)."""
+    import jinja2.sandbox
+    from docxtpl import DocxTemplate
+
+    modele = DocxTemplate(str(chemin))
+    modele.init_docx()
+    morceaux = [modele.patch_xml(modele.get_xml())]
+    for uri in (modele.HEADER_URI, modele.FOOTER_URI):
+        for _, part in modele.get_headers_footers(uri):
+            morceaux.append(modele.patch_xml(modele.get_part_xml(part)))
+    env = jinja2.sandbox.SandboxedEnvironment()
+    chemins: list[str] = []
+    for xml in morceaux:
+        _Collecteur(chemins).visiter(env.parse(xml), {})
+    return list(dict.fromkeys(chemins))
+
+
+def _noms_cibles(cible: Any) -> list[str]:
+    """Noms liés par `for x in` / `set x =` (un nom seul ou un tuple de noms)."""
+    from jinja2 import nodes
+
+    if isinstance(cible, nodes.Name):
+        return [cible.name]
+    return [n.name for n in cible.find_all(nodes.Name)]
+
+
+class _Collecteur:
+    """Parcourt l'arbre Jinja en suivant les variables de boucle : dans
+    `{% for m in motifs %}`, `m.libelle` devient `motifs[].libelle`."""
+
+    def __init__(self, sortie: list[str]) -> None:
+        self.sortie = sortie
+
+    def chemin(self, noeud: Any, portee: dict[str, str | None]) -> str | None:
+        from jinja2 import nodes
+
+        if isinstance(noeud, nodes.Name):
+            if noeud.name in portee:
+                return portee[noeud.name]
+            return noeud.name
+        if isinstance(noeud, nodes.Getattr):
+            base = self.chemin(noeud.node, portee)
+            return None if base is None else f"{base}.{noeud.attr}"
+        if isinstance(noeud, nodes.Getitem) and isinstance(noeud.arg, nodes.Const):
+            base = self.chemin(noeud.node, portee)
+            if base is None:
+                return None
+            if isinstance(noeud.arg.value, str):
+                return f'{base}["{noeud.arg.value}"]'
+            return f"{base}[]"
+        return None
+
+    def visiter(self, noeud: Any, portee: dict[str, str | None]) -> None:
+        from jinja2 import nodes
+
+        if isinstance(noeud, nodes.For):
+            self.visiter(noeud.iter, portee)
+            source = self.chemin(noeud.iter, portee)
+            interieure = dict(portee)
+            interieure["loop"] = None
+            for cible in _noms_cibles(noeud.target):
+                interieure[cible] = f"{source}[]" if source else None
+            for enfant in noeud.body:
+                self.visiter(enfant, interieure)
+            if noeud.test is not None:
+                self.visiter(noeud.test, interieure)
+            for enfant in noeud.else_:
+                self.visiter(enfant, portee)
+            return
+        if isinstance(noeud, nodes.Assign):
+            self.visiter(noeud.node, portee)
+            for cible in _noms_cibles(noeud.target):
+                portee[cible] = None
+            return
+        if isinstance(noeud, nodes.Name | nodes.Getattr | nodes.Getitem):
+            chemin = self.chemin(noeud, portee)
+            if chemin is not None:
+                self.sortie.append(chemin)
+                if isinstance(noeud, nodes.Getitem) and not isinstance(noeud.arg, nodes.Const):
+                    self.visiter(noeud.arg, portee)
+                return
+            if isinstance(noeud, nodes.Name):
+                return  # variable locale (boucle, set)
+        for enfant in noeud.iter_child_nodes():
+            self.visiter(enfant, portee)
+
+
+def _est_connue(variable: str, connues: Mapping[str, Any]) -> tuple[bool, str]:
+    if variable in connues:
+        return True, _exemple_texte(connues[variable])
+    # Un conteneur (« historique.formations ») est connu si l'une de ses feuilles l'est.
+    if any(k.startswith(variable + "[") for k in connues):
+        return True, "(liste)"
+    if any(k.startswith(variable + ".") for k in connues):
+        return True, "(groupe de valeurs)"
+    # Méthode d'un texte (« salarie.nom.upper ») ou colonne libre du registre.
+    morceaux = re.split(r"(?=\.)|(?=\[)", variable)
+    for i in range(len(morceaux) - 1, 0, -1):
+        prefixe = "".join(morceaux[:i])
+        if prefixe in connues:
+            return True, _exemple_texte(connues[prefixe])
+        if prefixe.endswith(".autres") and any(k.startswith(prefixe + "[") for k in connues):
+            return True, ""
+    return False, ""
+
+
+def verifier_modeles(dossier: Path = DOSSIER_MODELES) -> list[ModeleVerifie]:
+    """Relit chaque modèle `*.docx` du dossier : variables utilisées, variables inconnues.
+
+    Un modèle illisible ou à la syntaxe Jinja invalide lève `ErreurEntretiens` (toutes les
+    fautes réunies), avec le nom du fichier et la ligne de l'erreur.
+    """
+    import zipfile
+
+    import jinja2
+    from docx.opc.exceptions import PackageNotFoundError
+
+    dossier = Path(dossier)
+    if not dossier.is_dir():
+        raise ErreurEntretiens.simple(
+            "dossier-modeles-introuvable",
+            f"Le dossier de modèles « {dossier} » n'existe pas.",
+        )
+    disponibles = {
+        "salarie": aplatir(exemple_contexte_salarie()),
+        "conducteur": aplatir(exemple_contexte_conducteur()),
+    }
+    rapport = Rapport()
+    resultat: list[ModeleVerifie] = []
+    for chemin in sorted(dossier.glob("*.docx")):
+        if chemin.name.startswith("~$"):
+            continue  # fichier de verrou de Word, pas un modèle
+        nom = chemin.stem
+        try:
+            variables = variables_utilisees(chemin)
+        except jinja2.TemplateSyntaxError as exc:
+            rapport.erreur(
+                "modele-syntaxe",
+                f"Balise Jinja invalide dans « {chemin.name} » : {exc.message}. Vérifiez que "
+                "chaque {% if %} a son {% endif %} et chaque {% for %} son {% endfor %}.",
+                feuille=chemin.name,
+            )
+            continue
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, OSError, SyntaxError) as exc:
+            rapport.erreur(
+                "modele-illisible",
+                f"Le modèle « {chemin.name} » n'est pas un document Word lisible ({exc}).",
+                feuille=chemin.name,
+            )
+            continue
+        connues = disponibles[MODELES.get(nom, "salarie")]
+        inconnues: list[str] = []
+        exemples: dict[str, str] = {}
+        for variable in variables:
+            connue, exemple = _est_connue(variable, connues)
+            if connue:
+                exemples[variable] = exemple
+            else:
+                inconnues.append(variable)
+        resultat.append(ModeleVerifie(nom, chemin, variables, inconnues, exemples))
+    rapport.lever_si_erreurs(f"Modèles Word invalides dans « {dossier} ».")
+    return resultat
+
+
+def modeles_manquants(dossier: Path = DOSSIER_MODELES) -> list[str]:
+    """Noms des modèles attendus absents du dossier."""
+    return [nom for nom in MODELES if not (Path(dossier) / f"{nom}.docx").exists()]
+
+
+__all__ = [
+    "DOSSIER_MODELES",
+    "INTITULES",
+    "LIBELLES_COURTS",
+    "LIBELLES_TYPES",
+    "MODELES",
+    "ModeleVerifie",
+    "aplatir",
+    "contexte_conducteur",
+    "contexte_entreprise",
+    "contexte_salarie",
+    "date_courte",
+    "date_longue",
+    "date_longue_sans_jour",
+    "duree_fr",
+    "exemple_contexte_conducteur",
+    "exemple_contexte_salarie",
+    "heure_fr",
+    "iterer_contextes_conducteurs",
+    "iterer_contextes_salaries",
+    "modeles_manquants",
+    "montant_fr",
+    "obligations_exemple",
+    "planning_exemple",
+    "registre_exemple",
+    "variables_par_modele",
+    "variables_utilisees",
+    "verdict_abondement",
+    "verifier_modeles",
+]
