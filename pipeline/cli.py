@@ -530,7 +530,7 @@ def publipostage(
             remplacer=remplacer,
             progression=barre.update,
         )
-    click.echo(str(bilan))
+    _resume_publipostage(bilan)
     if not envoyer:
         click.echo(
             "Rien n'a été envoyé. Ouvrez les brouillons .eml avec Outlook, ou relancez avec "
@@ -553,9 +553,68 @@ def publipostage(
             pause=pause,
             progression=barre.update,
         )
-    click.echo(str(bilan_envoi))
+    _resume_envoi(bilan_envoi)
     if simulation:
         click.echo("Simulation : rien n'est parti. Ajoutez --reel pour envoyer vraiment.")
+
+
+def _resume_publipostage(bilan: Any) -> None:
+    click.echo(f"Publipostage : {bilan.dossier}")
+    click.echo(
+        f"  Brouillons créés : {bilan.crees}, conservés : {bilan.conserves}"
+        + (f", remplacés : {bilan.remplaces}" if bilan.remplaces else "")
+    )
+    for avertissement in bilan.avertissements:
+        if avertissement.code != "courrier-papier":  # résumés juste en dessous
+            click.secho(f"  Avertissement : {avertissement.message}", fg="yellow")
+    if bilan.courriers_papier:
+        click.secho(
+            f"  {len(bilan.courriers_papier)} salarié(s) sans adresse électronique : "
+            "convocation à remettre en main propre ou par courrier (courriers_papier.csv) :",
+            fg="yellow",
+        )
+        for salarie in bilan.courriers_papier:
+            click.echo(f"    {salarie}")
+
+
+def _resume_envoi(bilan: Any) -> None:
+    if bilan.simulation:
+        click.echo(f"Seraient envoyés : {len(bilan.prevus)} courriel(s).")
+        for brouillon in bilan.prevus:
+            click.echo(f"  {brouillon.matricule} → {', '.join(brouillon.destinataires)}")
+    else:
+        click.echo(f"Envoyés : {len(bilan.envoyes)}")
+    if bilan.deja_envoyes:
+        click.echo(f"Déjà envoyés lors d'une exécution précédente : {len(bilan.deja_envoyes)}")
+    for matricule, erreur in bilan.echecs:
+        click.secho(f"Échec pour {matricule} : {erreur}", fg="red")
+    if bilan.journal:
+        click.echo(f"Journal des envois : {bilan.journal}")
+
+
+def _pourcentage(taux: float | None) -> str:
+    return "—" if taux is None else f"{taux:.0%}".replace("%", " %")
+
+
+def _resume_tableau(ind: Any) -> None:
+    click.secho(f"Au {ind.au:%d/%m/%Y} — régime {ind.regime}", bold=True)
+    click.echo(
+        f"  Salariés à jour           : {ind.nb_a_jour} sur {ind.nb_salaries} "
+        f"({_pourcentage(ind.taux_a_jour)})"
+    )
+    for ligne in ind.par_statut.itertuples(index=False):
+        click.echo(f"  {ligne.libelle:<26}: {ligne.nombre}")
+    if ind.abondement_applicable:
+        montant = f"{ind.montant_abondement:,}".replace(",", "\u202f")
+        click.echo(
+            f"  Abondement correctif      : {ind.nb_exposes} salarié(s) exposé(s), {montant} €"
+        )
+    else:
+        click.echo("  Abondement correctif      : non applicable (moins de 50 salariés)")
+    click.echo(
+        f"  Entretien sur 12 mois (CSE) : {ind.nb_entretien_12_mois} "
+        f"({_pourcentage(ind.taux_entretien_12_mois)})"
+    )
 
 
 @cli.command()
@@ -585,7 +644,18 @@ def archiver(
             remplacer=remplacer,
             progression=barre.update,
         )
-    click.echo(str(bilan))
+    click.echo(
+        f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers, "
+        f"{bilan.taille_zip / 1e6:.1f} Mo)"
+    )
+    click.echo(f"Index des documents : {bilan.chemin_zip.parent / 'index.csv'}")
+    if bilan.ancienne_archive:
+        click.echo(f"Ancienne archive gardée : {bilan.ancienne_archive}")
+    if bilan.originaux_supprimes:
+        click.echo(f"Archive vérifiée, dossier {dossier} supprimé.")
+    for ignore in bilan.ignores:
+        click.secho(f"Non archivé (fichier temporaire ou verrou) : {ignore}", fg="yellow")
+    click.echo(f"Pour la vérifier plus tard : entretiens verifier-archive {bilan.chemin_zip}")
 
 
 @cli.command("verifier-archive")
@@ -595,7 +665,8 @@ def verifier_archive(archive: Path) -> None:
     from pipeline.archive import verifier_archive as verifier
 
     rapport = verifier(archive)
-    click.echo(str(rapport))
+    for ligne in rapport.lignes():
+        click.secho(ligne, fg=None if rapport.ok else "red")
     if not rapport.ok:
         sys.exit(1)
 
@@ -619,7 +690,7 @@ def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
     echeancier = lister_echeances(obligations, entrees.registre, tout=True)
     cible = sortie or entrees.dossier_sorties / "tableau_de_bord.xlsx"
     ecrire_tableau_de_bord(indicateurs, echeancier, cible)
-    click.echo(str(indicateurs))
+    _resume_tableau(indicateurs)
     click.echo(f"Tableau de bord écrit dans {cible}")
 
 
