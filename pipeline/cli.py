@@ -708,9 +708,13 @@ def modeles(dossier: Path) -> None:
 
     inconnues = 0
     for modele in verifier_modeles(dossier):
-        click.secho(f"{modele.nom}", bold=True)
+        click.secho(f"{modele.nom}  ({modele.chemin})", bold=True)
+        largeur = max((len(v) for v in modele.variables), default=0)
         for variable in modele.variables:
-            click.echo(f"  {variable}")
+            if variable in modele.inconnues:
+                continue
+            exemple = modele.exemples.get(variable, "")
+            click.echo(f"  {variable:<{largeur}}  {exemple[:60]}")
         for variable in modele.inconnues:
             inconnues += 1
             click.secho(f"  {variable}  ← variable inconnue du programme", fg="red")

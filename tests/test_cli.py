@@ -223,3 +223,20 @@ def test_planning_corrige_a_la_main(projet: Path) -> None:
     assert code == 1
     assert "jour-non-ouvre" in sortie
     assert not (projet / "sorties" / AU / "salaries").exists()
+
+
+def test_modeles_liste_et_signale_les_variables_inconnues(tmp_path: Path) -> None:
+    code, sortie = invoquer("modeles")
+    assert code == 0, sortie
+    for modele in ("convocation", "compte_rendu", "etat_des_lieux", "fiche_conducteur"):
+        assert modele in sortie
+    assert "salarie.nom_complet" in sortie
+
+    copie = tmp_path / "modeles"
+    shutil.copytree(RACINE / "modeles_word", copie)
+    document = Document(str(copie / "convocation.docx"))
+    document.add_paragraph("{{ salarie.pointure }}")
+    document.save(str(copie / "convocation.docx"))
+    code, sortie = invoquer("modeles", "--dossier", str(copie))
+    assert code == 1
+    assert "salarie.pointure  ← variable inconnue du programme" in sortie
