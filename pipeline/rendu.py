@@ -1,0 +1,780 @@
+"""Rendu des modèles Word : docxtpl compilé une fois, puis des milliers de documents.
+
+Une boucle docxtpl ordinaire (`DocxTemplate(chemin)`, `render`, `save` par document)
+recharge le paquet, re-nettoie le XML et recompile le gabarit Jinja à chaque salarié.
+`ModeleCompile` fait ce travail une seule fois par modèle : il applique aux parties que
+docxtpl rend (corps, en-têtes, pieds de page, notes, propriétés du document) le même
+prétraitement que docxtpl — en appelant ses propres fonctions (`patch_xml`,
+`resolve_listing`, `fix_tables`, `fix_docpr_ids`…), pas une copie —, compile chaque
+partie, puis pour chaque contexte ne rend que ces parties et recopie les autres membres
+du zip tels quels (octets compressés compris). Le XML produit est identique, octet pour
+octet, à celui de docxtpl (vérifié par les tests).
+
+Ce qui a besoin de l'objet `DocxTemplate` pendant le rendu (images `InlineImage`) passe
+par docxtpl lui-même ; ce qu'aucun rendu séparé ne peut produire juste (sous-documents,
+liens hypertexte de `RichText`, liés au `DocxTemplate` qui les a créés) est refusé avec
+un message : jamais de document faux en silence.
+
+Sécurité : bac à sable Jinja (un modèle édité dans Word ne peut pas exécuter de code),
+échappement automatique (« Dupont & Fils <SARL> » s'imprime tel quel) et variable
+inconnue = erreur, pas texte vide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import multiprocessing
+import re
+import struct
+import traceback
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
+from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from pipeline.erreurs import ErreurEntretiens
+
+RAPIDE = "rapide"
+DOCXTPL = "docxtpl"
+
+# Les propriétés que docxtpl rend (DocxTemplate.render_properties) : les autres ne
+# peuvent pas être écrites comme du texte par python-docx.
+PROPRIETES_RENDUES = ("author", "comments", "identifier", "language", "subject", "title")
+
+TYPE_NOTES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
+)
+
+# Niveau 6 = celui de zipfile/python-docx ; le niveau 1 est environ trois fois plus
+# rapide pour un fichier à peine plus gros (quelques %), et la compression des parties
+# rendues est une bonne part du coût d'un document.
+NIVEAU_COMPRESSION = 1
+
+_BALISE_JINJA = re.compile(r"\{[{%#]")
+# Les caractères que DocxTemplate.resolve_listing transforme (tabulation, saut de ligne,
+# de paragraphe, de page) : sans eux dans le XML rendu, resolve_listing ne change rien.
+_CARACTERES_LISTING = ("\n", "\t", "\a", "\f")
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": _W}
+# DocxTemplate.fix_tables ne modifie un tableau que si une ligne a plus de cellules que
+# la grille n'a de colonnes, ou si aucune ligne (largeur des fusions comprise) n'atteint
+# le nombre de colonnes. Ces deux tests en XPath (code C) évitent sa boucle Python sur
+# chaque cellule quand elle n'aurait rien changé ; sinon c'est elle qui corrige.
+_XP_TABLEAUX = etree.XPath("//w:tbl", namespaces=_NS)
+_XP_COLONNES = etree.XPath("count(w:tblGrid[1]/w:gridCol)", namespaces=_NS)
+_XP_GRILLE = etree.XPath("w:tblGrid", namespaces=_NS)
+_XP_LIGNE_TROP_LARGE = etree.XPath(".//w:tr[count(w:tc) > $n]", namespaces=_NS)
+_XP_LIGNE_PLEINE = etree.XPath(
+    ".//w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan[1]/@w:val) >= $n]",
+    namespaces=_NS,
+)
+
+
+# --------------------------------------------------------------------------------------
+# Environnement Jinja
+
+
+def _date_fr(valeur: Any, format: str = "long") -> str:
+    """`{{ d|date_fr }}` → « 8 décembre 2026 » ; `format` : court, long, complet."""
+    if valeur is None or valeur == "":
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(valeur):
+            return ""
+        if isinstance(valeur, pd.Timestamp):
+            valeur = valeur.to_pydatetime()
+    except (TypeError, ValueError):
+        pass
+    if isinstance(valeur, str):
+        valeur = date.fromisoformat(valeur[:10])
+    if isinstance(valeur, datetime):
+        valeur = valeur.date()
+    from babel.dates import format_date
+
+    motifs = {"court": "dd/MM/y", "long": "d MMMM y", "complet": "EEEE d MMMM y"}
+    return format_date(valeur, motifs.get(format, format), locale="fr_FR")
+
+
+def _environnement(autoescape: bool) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
+    env.filters["date_fr"] = _date_fr
+    return env
+
+
+def environnement_jinja() -> SandboxedEnvironment:
+    """Bac à sable, échappement XML automatique, variable inconnue = erreur."""
+    return _environnement(autoescape=True)
+
+
+def _environnement_proprietes() -> SandboxedEnvironment:
+    # Les propriétés du document (titre, sujet…) sont du texte brut que python-docx
+    # échappe lui-même à l'écriture : avec l'échappement automatique, « & » y
+    # deviendrait « &amp; » en toutes lettres (défaut de docxtpl en autoescape).
+    return _environnement(autoescape=False)
+
+
+class _DocxTemplateProprietes(DocxTemplate):
+    """docxtpl tel quel, sauf les propriétés du document rendues sans double échappement."""
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        super().render_properties(context, _environnement_proprietes())
+
+
+# --------------------------------------------------------------------------------------
+# Erreurs en français
+
+
+def _texte_lignes(source: str, ligne: int | None) -> str:
+    """Le texte visible (sans balises XML) autour d'une ligne du XML préparé."""
+    if not ligne:
+        return ""
+    lignes = source.splitlines()
+    debut = max(ligne - 2, 0)
+    morceaux = [re.sub(r"<[^>]+>", "", x).strip() for x in lignes[debut : ligne + 1]]
+    texte = " … ".join(m for m in morceaux if m)
+    return texte[:200] + ("…" if len(texte) > 200 else "")
+
+
+def _ligne_du_gabarit(exc: BaseException) -> int | None:
+    # Jinja réécrit la pile d'appels : la dernière trame « <template> » porte la ligne
+    # du gabarit où le rendu a échoué.
+    ligne = getattr(exc, "lineno", None)
+    for trame, numero in traceback.walk_tb(exc.__traceback__):
+        if trame.f_code.co_filename == "<template>":
+            ligne = numero
+    return ligne
+
+
+def _erreur_modele(
+    nom: str, partie: str, source: str, exc: BaseException, passage: str | None = None
+) -> ErreurEntretiens:
+    if passage is None:
+        passage = _texte_lignes(source, _ligne_du_gabarit(exc))
+    pres = f" près du texte « {passage} »" if passage else ""
+    lieu = f"Le modèle « {nom} » ({partie})"
+    if isinstance(exc, UndefinedError):
+        trouve = re.search(r"'([^']+)' is undefined", str(exc)) or re.search(
+            r"has no attribute '([^']+)'", str(exc)
+        )
+        variable = trouve.group(1) if trouve else str(exc)
+        message = (
+            f"{lieu} utilise la variable « {variable} »{pres}, que le programme ne fournit "
+            "pas. Ouvrez le modèle dans Word et corrigez le nom entre {{ }} (la liste des "
+            "variables disponibles est dans modeles_word/README.md et `entretiens modeles`)."
+        )
+    elif isinstance(exc, SecurityError):
+        message = (
+            f"{lieu} contient une expression interdite{pres} ({exc}). Les modèles ne "
+            "peuvent qu'afficher des variables : ouvrez-le dans Word et supprimez cette balise."
+        )
+    elif isinstance(exc, TemplateSyntaxError):
+        message = (
+            f"{lieu} contient une balise mal formée{pres} : {exc.message}. Ouvrez le modèle "
+            "dans Word et vérifiez ce passage : accolades fermées ({{ … }}, {% … %}), "
+            "chaque {% if %} fermé par {% endif %}, chaque {%tr for %} par {%tr endfor %}."
+        )
+    else:
+        message = (
+            f"{lieu} ne peut pas être rendu{pres} : {exc}. Ouvrez le modèle dans Word et "
+            "vérifiez les balises de ce passage."
+        )
+    return ErreurEntretiens.simple("modele-invalide", message)
+
+
+# --------------------------------------------------------------------------------------
+# Modèle compilé
+
+
+@dataclass
+class _Partie:
+    """Une partie XML rendue : son gabarit compilé et comment la réécrire."""
+
+    membre: str  # nom dans le zip, ex. word/header1.xml
+    libelle: str  # pour les messages : « corps du document », « en-tête »…
+    source: str  # XML préparé, pour citer le passage fautif
+    gabarit: jinja2.Template
+    genre: str  # corps, entete_pied, notes
+    encodage: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class _Membre:
+    """Un membre du zip source, prêt à être recopié sans décompression."""
+
+    nom: bytes
+    drapeaux: int
+    methode: int
+    heure_dos: int
+    date_dos: int
+    crc: int
+    taille_compressee: int
+    taille: int
+    attributs_externes: int
+    donnees: bytes  # octets compressés tels qu'ils sont dans le zip source
+
+
+def _outil_docxtpl() -> DocxTemplate:
+    # Les méthodes de docxtpl utilisées ici (patch_xml, resolve_listing, fix_tables,
+    # fix_docpr_ids) ne dépendent que de docx_ids_index : une instance vide suffit.
+    return DocxTemplate(io.BytesIO())
+
+
+def _lire_membres(contenu: bytes) -> list[_Membre]:
+    import zipfile
+
+    membres = []
+    with zipfile.ZipFile(io.BytesIO(contenu)) as zin:
+        for info in zin.infolist():
+            # Les données compressées suivent l'en-tête local, dont les longueurs de nom
+            # et d'extra peuvent différer de celles du répertoire central.
+            debut = info.header_offset
+            n_nom, n_extra = struct.unpack("<HH", contenu[debut + 26 : debut + 30])
+            debut_donnees = debut + 30 + n_nom + n_extra
+            annee, mois, jour, heure, minute, seconde = info.date_time
+            membres.append(
+                _Membre(
+                    nom=info.filename.encode("utf-8"),
+                    drapeaux=info.flag_bits & 0x800,
+                    methode=info.compress_type,
+                    heure_dos=(heure << 11) | (minute << 5) | (seconde // 2),
+                    date_dos=((annee - 1980) << 9) | (mois << 5) | jour,
+                    crc=info.CRC,
+                    taille_compressee=info.compress_size,
+                    taille=info.file_size,
+                    attributs_externes=info.external_attr,
+                    donnees=contenu[debut_donnees : debut_donnees + info.compress_size],
+                )
+            )
+    return membres
+
+
+def _compresser(membre: _Membre, octets: bytes) -> _Membre:
+    compresseur = zlib.compressobj(NIVEAU_COMPRESSION, zlib.DEFLATED, -15)
+    donnees = compresseur.compress(octets) + compresseur.flush()
+    return _Membre(
+        nom=membre.nom,
+        drapeaux=membre.drapeaux,
+        methode=8,
+        heure_dos=membre.heure_dos,
+        date_dos=membre.date_dos,
+        crc=zlib.crc32(octets),
+        taille_compressee=len(donnees),
+        taille=len(octets),
+        attributs_externes=membre.attributs_externes,
+        donnees=donnees,
+    )
+
+
+def _ecrire_zip(membres: Iterable[_Membre]) -> bytes:
+    """Un zip minimal (sans zip64 : un .docx n'approche jamais 4 Go)."""
+    sortie = io.BytesIO()
+    central = []
+    for m in membres:
+        position = sortie.tell()
+        sortie.write(
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                m.drapeaux,
+                m.methode,
+                m.heure_dos,
+                m.date_dos,
+                m.crc,
+                m.taille_compressee,
+                m.taille,
+                len(m.nom),
+                0,
+            )
+        )
+        sortie.write(m.nom)
+        sortie.write(m.donnees)
+        central.append(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                m.drapeaux,
+                m.methode,
+                m.heure_dos,
+                m.date_dos,
+                m.crc,
+                m.taille_compressee,
+                m.taille,
+                len(m.nom),
+                0,
+                0,
+                0,
+                0,
+                m.attributs_externes,
+                position,
+            )
+            + m.nom
+        )
+    debut_central = sortie.tell()
+    for entree in central:
+        sortie.write(entree)
+    taille_central = sortie.tell() - debut_central
+    sortie.write(
+        struct.pack(
+            "<4s4H2LH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(central),
+            len(central),
+            taille_central,
+            debut_central,
+            0,
+        )
+    )
+    return sortie.getvalue()
+
+
+class _ObjetDocxtpl(Exception):
+    """Levée pendant le rendu rapide quand une valeur affichée exige docxtpl."""
+
+
+def _exige_docxtpl(valeur: Any) -> bool:
+    return (
+        isinstance(valeur, InlineImage)
+        or type(valeur).__name__ == "Subdoc"
+        or (isinstance(valeur, RichText | RichTextParagraph) and "w:hyperlink" in valeur.xml)
+    )
+
+
+def _finaliseur(suivant: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    # `finalize` voit chaque valeur affichée par {{ }} : détecter ici les objets docxtpl
+    # ne coûte rien aux contextes ordinaires (pas de parcours de tout le contexte).
+    def finaliser(valeur: Any) -> Any:
+        if _exige_docxtpl(valeur):
+            raise _ObjetDocxtpl()
+        return suivant(valeur) if suivant else valeur
+
+    return finaliser
+
+
+def _objets_docxtpl(valeur: Any, trouves: list[Any], profondeur: int = 0) -> None:
+    """Collecte les objets docxtpl du contexte qui ont besoin d'un DocxTemplate."""
+    if profondeur > 20:
+        return
+    if isinstance(valeur, dict):
+        for v in valeur.values():
+            _objets_docxtpl(v, trouves, profondeur + 1)
+    elif isinstance(valeur, list | tuple | set | frozenset):
+        for v in valeur:
+            _objets_docxtpl(v, trouves, profondeur + 1)
+    elif _exige_docxtpl(valeur):
+        trouves.append(valeur)
+
+
+class ModeleCompile:
+    """Un modèle .docx chargé et compilé une fois ; `rendre(contexte)` → octets du .docx.
+
+    `mode` vaut « rapide », ou « docxtpl » si le paquet a une structure que le rendu
+    rapide ne sait pas reproduire (chaque document passe alors par docxtpl). Un objet
+    n'est pas partagé entre fils d'exécution : le rendu réutilise l'arbre du document.
+    """
+
+    def __init__(self, chemin: Path | str, env: SandboxedEnvironment | None = None) -> None:
+        self.chemin = Path(chemin)
+        self.nom = self.chemin.name
+        self.env = env or environnement_jinja()
+        self._env_rendu = self.env.overlay(finalize=_finaliseur(self.env.finalize))
+        self.env_proprietes = _environnement_proprietes()
+        for nom_filtre, filtre in self.env.filters.items():
+            self.env_proprietes.filters.setdefault(nom_filtre, filtre)
+        self.mode = RAPIDE
+        self.raison_docxtpl = ""
+        # Documents rendus par docxtpl faute de mieux (images dans le contexte).
+        self.replis_docxtpl = 0
+        try:
+            self._contenu = self.chemin.read_bytes()
+        except OSError as exc:
+            raise ErreurEntretiens.simple(
+                "modele-absent",
+                f"Le modèle « {self.chemin} » est introuvable ou illisible ({exc.strerror}). "
+                "Vérifiez le dossier des modèles (modeles_word/).",
+            ) from exc
+        self._outil = _outil_docxtpl()
+        self._parties: list[_Partie] = []
+        self._proprietes: dict[str, jinja2.Template] = {}
+        self._membre_proprietes = ""
+        try:
+            self._compiler()
+        except ErreurEntretiens:
+            raise
+        except Exception as exc:  # paquet inhabituel : docxtpl saura peut-être le rendre
+            self.mode = DOCXTPL
+            self.raison_docxtpl = f"structure non prise en charge par le rendu rapide ({exc})"
+
+    # -- compilation ---------------------------------------------------------------
+
+    def _compiler(self) -> None:
+        tpl = DocxTemplate(io.BytesIO(self._contenu))
+        try:
+            tpl.init_docx()
+        except Exception as exc:
+            raise ErreurEntretiens.simple(
+                "modele-invalide",
+                f"Le modèle « {self.nom} » n'est pas un document Word (.docx) lisible ({exc}). "
+                "Ouvrez-le dans Word et enregistrez-le au format « Document Word (.docx) ».",
+            ) from exc
+        self._membres = _lire_membres(self._contenu)
+        noms = [m.nom.decode("utf-8") for m in self._membres]
+        if len(set(noms)) != len(noms):
+            raise ValueError("noms en double dans le zip")
+        presents = set(noms)
+
+        def membre_de(partie: Any) -> str:
+            nom = str(partie.partname).lstrip("/")
+            if nom not in presents:
+                raise ValueError(f"partie {nom} absente du zip")
+            return nom
+
+        # Corps : exactement DocxTemplate.build_xml, sans le rendu.
+        document = tpl.docx.part
+        self._racine = tpl.docx.element
+        self._corps = self._racine.body
+        self._membre_corps = membre_de(document)
+        self._ajouter(
+            self._membre_corps, "corps du document", tpl.patch_xml(tpl.get_xml()), "corps"
+        )
+
+        # En-têtes et pieds : les mêmes relations que DocxTemplate.get_headers_footers.
+        for uri, libelle in ((tpl.HEADER_URI, "en-tête"), (tpl.FOOTER_URI, "pied de page")):
+            for _cle, partie in tpl.get_headers_footers(uri):
+                xml = tpl.get_part_xml(partie)
+                encodage = tpl.get_headers_footers_encoding(xml)
+                self._ajouter(
+                    membre_de(partie), libelle, tpl.patch_xml(xml), "entete_pied", encodage
+                )
+
+        # Notes de bas de page (comme DocxTemplate.render_footnotes) ; les notes de fin,
+        # que docxtpl 0.20 oublie, sont rendues de la même façon plutôt que de laisser
+        # des {{ }} dans le document.
+        for partie in document.package.parts:
+            if partie.content_type in TYPE_NOTES:
+                xml = partie.blob.decode("utf-8")
+                libelle = (
+                    "notes de bas de page" if "footnotes" in partie.content_type else "notes de fin"
+                )
+                if _BALISE_JINJA.search(xml):
+                    self._ajouter(membre_de(partie), libelle, tpl.patch_xml(xml), "notes")
+
+        # Propriétés du document (DocxTemplate.render_properties), toujours rendues comme
+        # le fait docxtpl (qui y ajoute au passage les éléments vides manquants).
+        for rel in document.package.rels.values():
+            if rel.reltype == RT.CORE_PROPERTIES and not rel.is_external:
+                proprietes = tpl.docx.core_properties
+                self._membre_proprietes = membre_de(rel.target_part)
+                self._xml_proprietes = rel.target_part.blob
+                for prop in PROPRIETES_RENDUES:
+                    texte = getattr(proprietes, prop) or ""
+                    self._proprietes[prop] = self._compiler_texte(
+                        self.env_proprietes, texte, "propriétés du document", texte
+                    )
+
+    def _compiler_texte(
+        self, env: SandboxedEnvironment, source: str, libelle: str, citation: str
+    ) -> jinja2.Template:
+        try:
+            return env.from_string(source)
+        except TemplateError as exc:
+            raise _erreur_modele(self.nom, libelle, citation, exc) from exc
+
+    def _ajouter(
+        self, membre: str, libelle: str, xml: str, genre: str, encodage: str = "utf-8"
+    ) -> None:
+        # Comme DocxTemplate.render_xml_part : un saut de ligne avant chaque paragraphe,
+        # pour que les numéros de ligne de Jinja désignent un paragraphe.
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        gabarit = self._compiler_texte(self._env_rendu, xml, libelle, xml)
+        self._parties.append(_Partie(membre, libelle, xml, gabarit, genre, encodage))
+
+    # -- rendu -----------------------------------------------------------------------
+
+    def rendre(self, contexte: dict[str, Any]) -> bytes:
+        """Le .docx rendu, en mémoire ; même XML que docxtpl pour le même contexte."""
+        if self.mode == DOCXTPL:
+            return self._rendre_par_docxtpl(contexte)
+        rendus: dict[str, bytes] = {}
+        try:
+            for partie in self._parties:
+                rendus[partie.membre] = self._rendre_partie(partie, contexte)
+        except _ObjetDocxtpl:
+            return self._rendre_par_docxtpl(contexte)
+        if self._membre_proprietes:
+            rendus[self._membre_proprietes] = self._rendre_proprietes(contexte)
+        membres = (
+            _compresser(m, rendus[nom]) if (nom := m.nom.decode("utf-8")) in rendus else m
+            for m in self._membres
+        )
+        return _ecrire_zip(membres)
+
+    def _rendre_par_docxtpl(self, contexte: dict[str, Any]) -> bytes:
+        objets: list[Any] = []
+        _objets_docxtpl(contexte, objets)
+        if any(not isinstance(o, InlineImage) for o in objets):
+            raise ErreurEntretiens.simple(
+                "modele-invalide",
+                f"Le contexte du modèle « {self.nom} » contient un sous-document ou un lien "
+                "hypertexte docxtpl, liés à un autre DocxTemplate : ils ne peuvent pas être "
+                "rendus ici. Utilisez du texte simple.",
+            )
+        self.replis_docxtpl += 1
+        return rendre_docxtpl(self.chemin, contexte, env=self.env, _images=objets)
+
+    def _rendre_partie(self, partie: _Partie, contexte: dict[str, Any]) -> bytes:
+        try:
+            xml = partie.gabarit.render(contexte)
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise _erreur_modele(self.nom, partie.libelle, partie.source, exc) from exc
+        # La suite de DocxTemplate.render_xml_part, à l'identique (str.replace au lieu de
+        # re.sub(r"\n<w:p([ >])", …) : même résultat, les motifs ne se chevauchent pas).
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+        if any(c in xml for c in _CARACTERES_LISTING):
+            xml = self._outil.resolve_listing(xml)
+        if partie.genre == "corps":
+            # DocxTemplate.render : fix_tables, fix_docpr_ids, map_tree, puis python-docx
+            # sérialise la racine du document.
+            arbre = etree.fromstring(xml, etree.XMLParser(recover=True))
+            if _tableaux_a_corriger(arbre):
+                arbre = self._outil.fix_tables(xml)
+            if "docPr" in xml:
+                self._outil.docx_ids_index = 1000
+                self._outil.fix_docpr_ids(arbre)
+            self._racine.replace(self._corps, arbre)
+            self._corps = arbre
+            return serialize_part_xml(self._racine)
+        if partie.genre == "entete_pied":
+            # DocxTemplate.map_headers_footers_xml recharge la partie (XmlPart.load).
+            return serialize_part_xml(parse_xml(xml.encode(partie.encodage)))
+        return xml.encode("utf-8")
+
+    def _rendre_proprietes(self, contexte: dict[str, Any]) -> bytes:
+        element = parse_xml(self._xml_proprietes)
+        proprietes = CoreProperties(element)
+        for prop, gabarit in self._proprietes.items():
+            try:
+                texte = gabarit.render(contexte)
+            except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+                raise _erreur_modele(
+                    self.nom, "propriétés du document", getattr(proprietes, prop), exc
+                ) from exc
+            setattr(proprietes, prop, texte)
+        return serialize_part_xml(element)
+
+
+def _tableaux_a_corriger(arbre: etree._Element) -> bool:
+    """Vrai si DocxTemplate.fix_tables changerait quelque chose (ou échouerait)."""
+    if arbre.nsmap.get("w") != _W:
+        return True  # espace de noms inattendu : docxtpl décide
+    for tableau in _XP_TABLEAUX(arbre):
+        if not _XP_GRILLE(tableau):
+            return True  # fix_tables lèvera la même erreur que docxtpl
+        colonnes = _XP_COLONNES(tableau)
+        if _XP_LIGNE_TROP_LARGE(tableau, n=colonnes) or not _XP_LIGNE_PLEINE(tableau, n=colonnes):
+            return True
+    return False
+
+
+def rendre_docxtpl(
+    chemin_modele: Path | str,
+    contexte: dict[str, Any],
+    env: SandboxedEnvironment | None = None,
+    _images: Iterable[Any] = (),
+) -> bytes:
+    """docxtpl ordinaire (même environnement) : repli et référence des tests."""
+    nom = Path(chemin_modele).name
+    tpl = _DocxTemplateProprietes(str(chemin_modele))
+    for image in _images:
+        # Une InlineImage s'insère dans la partie en cours de rendu de *son* DocxTemplate.
+        image.tpl = tpl
+    try:
+        tpl.render(contexte, jinja_env=env or environnement_jinja())
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        # docxtpl joint aux erreurs de syntaxe le texte des lignes voisines.
+        voisines = [x.strip() for x in getattr(exc, "docx_context", []) if x.strip()]
+        raise _erreur_modele(nom, "document", "", exc, " … ".join(voisines)[:200]) from exc
+    sortie = io.BytesIO()
+    tpl.save(sortie)
+    return sortie.getvalue()
+
+
+# --------------------------------------------------------------------------------------
+# Génération en parallèle
+
+
+@dataclass(frozen=True)
+class Tache:
+    """Un document à produire. `etiquette` est rendue telle quelle dans le résultat."""
+
+    modele: Path
+    contexte: dict[str, Any]
+    destination: Path
+    remplacer: bool = False
+    etiquette: Any = None
+
+
+@dataclass(frozen=True)
+class Resultat:
+    destination: Path
+    statut: str  # cree, conserve, remplace
+    sha256: str
+    taille: int
+    etiquette: Any = None
+
+
+# Un cache par processus : chaque modèle est compilé une fois par processus de travail.
+_CACHE: dict[tuple[str, int, int], ModeleCompile] = {}
+
+
+def modele_compile(chemin: Path | str) -> ModeleCompile:
+    """Le modèle compilé, en cache (clé : chemin, date et taille : un modèle modifié
+    pendant la session est recompilé)."""
+    chemin = Path(chemin).resolve()
+    etat = chemin.stat()
+    cle = (str(chemin), etat.st_mtime_ns, etat.st_size)
+    if cle not in _CACHE:
+        _CACHE[cle] = ModeleCompile(chemin)
+    return _CACHE[cle]
+
+
+def _traiter(tache: Tache) -> Resultat:
+    from pipeline.fichiers import CONSERVE, ecrire_fichier, sha256_fichier
+
+    destination = Path(tache.destination)
+    if destination.exists() and not tache.remplacer:
+        # Relance : le document existe (peut-être complété à la main), on ne le rend pas.
+        return Resultat(
+            destination,
+            CONSERVE,
+            sha256_fichier(destination),
+            destination.stat().st_size,
+            tache.etiquette,
+        )
+    contenu = modele_compile(tache.modele).rendre(tache.contexte)
+    statut = ecrire_fichier(destination, contenu, remplacer=tache.remplacer)
+    if statut == CONSERVE:  # créé entre-temps par quelqu'un d'autre : on le garde
+        return Resultat(
+            destination,
+            statut,
+            sha256_fichier(destination),
+            destination.stat().st_size,
+            tache.etiquette,
+        )
+    return Resultat(
+        destination, statut, hashlib.sha256(contenu).hexdigest(), len(contenu), tache.etiquette
+    )
+
+
+def _traiter_lot(lot: list[Tache]) -> tuple[list[Resultat], ErreurEntretiens | None, str]:
+    # Une ErreurEntretiens ne traverse pas telle quelle la frontière entre processus (le
+    # pickle perdrait ses anomalies) : on la renvoie comme une valeur.
+    resultats = []
+    try:
+        for tache in lot:
+            resultats.append(_traiter(tache))
+    except ErreurEntretiens as exc:
+        return resultats, exc, ""
+    except Exception as exc:  # bogue : on garde la trace pour --debug
+        return resultats, None, "".join(traceback.format_exception(exc))
+    return resultats, None, ""
+
+
+def _lots(taches: Iterable[Tache], taille: int) -> Iterator[list[Tache]]:
+    lot: list[Tache] = []
+    for tache in taches:
+        lot.append(tache)
+        if len(lot) >= taille:
+            yield lot
+            lot = []
+    if lot:
+        yield lot
+
+
+def _deballer(
+    reponse: tuple[list[Resultat], ErreurEntretiens | None, str],
+) -> list[Resultat]:
+    resultats, erreur, trace = reponse
+    if erreur is not None:
+        raise ErreurEntretiens(erreur.message, anomalies=erreur.anomalies)
+    if trace:
+        raise RuntimeError(f"Échec dans un processus de rendu :\n{trace}")
+    return resultats
+
+
+def rendre_en_parallele(
+    taches: Iterable[Tache],
+    jobs: int = 1,
+    progression: Callable[[int], None] | None = None,
+    taille_lot: int = 8,
+) -> Iterator[Resultat]:
+    """Rend et écrit chaque document ; résultats dans l'ordre des tâches.
+
+    Les tâches sont consommées au fil de l'eau et au plus `4 × jobs` lots sont en cours :
+    la mémoire ne dépend pas du nombre de salariés. `jobs=1` travaille dans le processus
+    courant, sans pool. Un document existant n'est ni rendu ni réécrit sauf `remplacer`.
+    """
+    if jobs <= 1:
+        for tache in taches:
+            resultat = _traiter(tache)
+            if progression:
+                progression(1)
+            yield resultat
+        return
+
+    # Les processus de travail naissent par fork (Linux) : un modèle compilé ici avant
+    # leur création leur est acquis sans recompilation (60 ms pour un gros modèle, par
+    # processus). On regarde pour cela les premières tâches qui seront vraiment rendues.
+    iterateur = iter(taches)
+    debut = list(itertools.islice(iterateur, taille_lot * jobs))
+    if multiprocessing.get_start_method() == "fork":
+        for modele in dict.fromkeys(
+            t.modele for t in debut if t.remplacer or not Path(t.destination).exists()
+        ):
+            modele_compile(modele)
+    taches = itertools.chain(debut, iterateur)
+
+    fenetre: deque[Future[Any]] = deque()
+    with ProcessPoolExecutor(max_workers=jobs) as executeur:
+        try:
+            for lot in _lots(taches, taille_lot):
+                fenetre.append(executeur.submit(_traiter_lot, lot))
+                if len(fenetre) >= 4 * jobs:
+                    resultats = _deballer(fenetre.popleft().result())
+                    if progression:
+                        progression(len(resultats))
+                    yield from resultats
+            while fenetre:
+                resultats = _deballer(fenetre.popleft().result())
+                if progression:
+                    progression(len(resultats))
+                yield from resultats
+        except BaseException:
+            executeur.shutdown(wait=True, cancel_futures=True)
+            raise

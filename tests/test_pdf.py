@@ -1,0 +1,120 @@
+"""Conversion PDF avec le vrai LibreOffice (installé en CI par .ci/run)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_rendu import CONTEXTES, DOSSIER_MODELES, fabriquer_modele
+
+from pipeline.erreurs import ErreurEntretiens
+from pipeline.pdf import convertir_pdf, soffice_disponible
+from pipeline.rendu import ModeleCompile
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    chemin = soffice_disponible()
+    if chemin is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) doit être installé en CI : .ci/run l'installe.")
+        pytest.skip("LibreOffice (soffice) n'est pas installé sur cette machine")
+    return chemin
+
+
+def nombre_de_pages(pdf: Path) -> int:
+    """Les objets « /Type /Page » (LibreOffice n'utilise pas de flux d'objets)."""
+    contenu = pdf.read_bytes()
+    assert contenu.startswith(b"%PDF-")
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", contenu))
+
+
+def test_conversion_et_pdf_existant_conserve(soffice: str, tmp_path: Path) -> None:
+    modele = ModeleCompile(fabriquer_modele(tmp_path / "modele.docx"))
+    documents = []
+    for nom in ("retour", "texte_long", "listes_vides"):
+        # Même nom de fichier dans des dossiers différents, comme une vraie campagne.
+        chemin = tmp_path / nom / "convocation.docx"
+        chemin.parent.mkdir()
+        chemin.write_bytes(modele.rendre(CONTEXTES[nom]))
+        documents.append(chemin)
+    deja = documents[2].with_suffix(".pdf")
+    deja.write_bytes(b"PDF signe a garder")
+
+    avances: list[int] = []
+    pdfs = convertir_pdf(documents, jobs=2, progression=avances.append)
+
+    assert pdfs == [d.with_suffix(".pdf") for d in documents]
+    assert sum(avances) == 3
+    assert nombre_de_pages(pdfs[0]) == 1
+    # 400 fois une phrase de 40 caractères : plusieurs pages, mais pas des dizaines.
+    assert 2 <= nombre_de_pages(pdfs[1]) <= 8
+    assert deja.read_bytes() == b"PDF signe a garder"
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_modeles_reels_convertis(soffice: str, tmp_path: Path) -> None:
+    modeles = sorted(DOSSIER_MODELES.glob("*.docx"))
+    if not modeles:
+        pytest.skip("aucun modèle .docx dans modeles_word/ pour l'instant")
+    contexte = pytest.importorskip("pipeline.contexte")
+    documents = []
+    for chemin in modeles:
+        famille = contexte.MODELES.get(chemin.stem, "salarie")
+        ctx = (
+            contexte.exemple_contexte_conducteur()
+            if famille == "conducteur"
+            else contexte.exemple_contexte_salarie()
+        )
+        destination = tmp_path / chemin.name
+        destination.write_bytes(ModeleCompile(chemin).rendre(ctx))
+        documents.append(destination)
+    pages = {pdf.stem: nombre_de_pages(pdf) for pdf in convertir_pdf(documents, jobs=2)}
+    # Mesuré avec les modèles livrés : convocation 1, état des lieux 2, fiche 2,
+    # support et compte-rendu 4 pages ; les bornes laissent de la marge aux retouches.
+    bornes = {"convocation": (1, 2), "etat_des_lieux": (1, 4), "fiche_conducteur": (1, 6)}
+    for nom, nombre in pages.items():
+        minimum, maximum = bornes.get(nom, (2, 10))
+        assert minimum <= nombre <= maximum, (nom, nombre)
+
+
+def test_libreoffice_absent_message_clair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vide = tmp_path / "bin"
+    vide.mkdir()
+    monkeypatch.setenv("PATH", str(vide))
+    assert soffice_disponible() is None
+    document = tmp_path / "convocation.docx"
+    document.write_bytes(b"contenu")
+    with pytest.raises(ErreurEntretiens) as erreur:
+        convertir_pdf([document])
+    anomalie = erreur.value.anomalies[0]
+    assert anomalie.code == "libreoffice-absent"
+    assert "LibreOffice n'est pas installé" in anomalie.message
+    assert "sudo apt-get install libreoffice-writer-nogui" in anomalie.message
+    assert not document.with_suffix(".pdf").exists()
+
+
+def test_document_illisible_signale(soffice: str, tmp_path: Path) -> None:
+    casse = tmp_path / "casse.docx"
+    # Un zip tronqué : LibreOffice refuse de le charger (un fichier vide, lui, passerait
+    # pour un document texte vide).
+    casse.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00tronque")
+    with pytest.raises(ErreurEntretiens) as erreur:
+        convertir_pdf([casse])
+    assert erreur.value.anomalies[0].code == "pdf-echec"
+    assert "casse.docx" in erreur.value.anomalies[0].message
+    assert "n'a pas pu ouvrir le fichier" in erreur.value.anomalies[0].message
+    assert not casse.with_suffix(".pdf").exists()
+
+
+def test_rien_a_convertir_n_exige_pas_libreoffice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    document = tmp_path / "a.docx"
+    document.write_bytes(b"x")
+    shutil.copyfile(document, document.with_suffix(".pdf"))
+    assert convertir_pdf([document]) == [document.with_suffix(".pdf")]

@@ -1,0 +1,630 @@
+"""Rendu rapide des modèles : mêmes documents que docxtpl, sûrs, en parallèle.
+
+La référence est docxtpl lui-même (`rendre_docxtpl`) : chaque test compare le texte lu
+par python-docx (corps, tableaux, en-têtes, pieds) et le XML de chaque partie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Pt
+from docxtpl import InlineImage, RichText
+from lxml import etree
+
+from pipeline.erreurs import ErreurEntretiens
+from pipeline.rendu import (
+    DOCXTPL,
+    RAPIDE,
+    ModeleCompile,
+    Tache,
+    rendre_docxtpl,
+    rendre_en_parallele,
+)
+
+# --- modèles fabriqués avec python-docx ---------------------------------------------
+
+
+def fabriquer_modele(chemin: Path) -> Path:
+    """Un modèle qui exerce tout ce que docxtpl prétraite : {%p %}, {%tr %}, {%tc %},
+    boucles en ligne, en-tête, pied de page, propriété du document."""
+    d = docx.Document()
+    d.core_properties.title = "Convocation de {{ salarie.nom }}"
+    d.core_properties.subject = "Entretien {{ intitule }}"
+    d.add_heading("Convocation à l'{{ intitule }}", 1)
+    p = d.add_paragraph("Madame, Monsieur ")
+    gras = p.add_run("{{ salarie.prenom }} {{ salarie.nom }}")
+    gras.bold = True
+    gras.font.size = Pt(12)
+    p.add_run(", de la société {{ entreprise }}.")
+    d.add_paragraph(
+        "Motifs : {% for m in motifs %}{{ m }}{% if not loop.last %}, {% endif %}{% endfor %}."
+    )
+    d.add_paragraph("{%p if cas == 'retour' %}")
+    d.add_paragraph("Vous reprenez votre poste après {{ absence }}.")
+    d.add_paragraph("{%p elif cas == 'mi_carriere' %}")
+    d.add_paragraph("Entretien de mi-carrière : usure professionnelle.")
+    d.add_paragraph("{%p else %}")
+    d.add_paragraph("Entretien périodique.")
+    d.add_paragraph("{%p endif %}")
+    tableau = d.add_table(rows=4, cols=3)
+    tableau.style = "Table Grid"
+    for cellule, texte in zip(tableau.rows[0].cells, ("Formation", "Date", "Heures"), strict=True):
+        cellule.text = texte
+    tableau.cell(1, 0).text = "{%tr for f in formations %}"
+    tableau.cell(2, 0).text = "{{ f.intitule }}"
+    tableau.cell(2, 1).text = "{{ f.date }}"
+    tableau.cell(2, 2).text = "{{ f.heures }}"
+    tableau.cell(3, 0).text = "{%tr endfor %}"
+    colonnes = d.add_table(rows=1, cols=3)
+    colonnes.style = "Table Grid"
+    colonnes.cell(0, 0).text = "{%tc for c in criteres %}"
+    colonnes.cell(0, 1).text = "{{ c }}"
+    colonnes.cell(0, 2).text = "{%tc endfor %}"
+    # Toutes les lignes dans une boucle : avec une liste vide, fix_tables retire la grille.
+    boucle = d.add_table(rows=3, cols=2)
+    boucle.cell(0, 0).text = "{%tr for c in criteres %}"
+    boucle.cell(1, 0).text = "{{ c }}"
+    boucle.cell(1, 1).text = "{{ loop.index }}"
+    boucle.cell(2, 0).text = "{%tr endfor %}"
+    speciales = d.add_table(rows=2, cols=3)
+    speciales.style = "Table Grid"
+    speciales.cell(0, 0).text = "{% cellbg couleur %}Fond"
+    speciales.cell(0, 1).text = "{% colspan largeur %}Fusion"
+    speciales.cell(0, 2).text = "Fin"
+    speciales.cell(1, 0).text = "{{ couleur }}"
+    d.add_paragraph("Observations : {{ observations }}")
+    d.add_paragraph("{{r mise_en_forme }}")
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "{{ entreprise }} — {{ intitule }}"
+    section.footer.paragraphs[0].text = "Pied : {{ salarie.nom }} {{ salarie.prenom }}"
+    d.save(chemin)
+    return chemin
+
+
+def fabriquer_modele_simple(chemin: Path, *paragraphes: str) -> Path:
+    d = docx.Document()
+    for texte in paragraphes:
+        d.add_paragraph(texte)
+    d.save(chemin)
+    return chemin
+
+
+def contexte(**changements: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "intitule": "entretien de parcours professionnel",
+        "salarie": {"nom": "Dupont & Fils <SARL>", "prenom": "Éloïse"},
+        "entreprise": "Ça & Là « Œuvres » <SAS>",
+        "motifs": ["Entretien périodique", "État des lieux"],
+        "cas": "retour",
+        "absence": "un congé parental d'éducation",
+        "formations": [
+            {"intitule": "Sécurité & prévention", "date": "12/03/2024", "heures": "7"},
+            {"intitule": "Excel <avancé>", "date": "01/06/2025", "heures": "14"},
+        ],
+        "criteres": ["formation", "certification", "progression"],
+        "observations": "Première ligne\nDeuxième ligne\tavec tabulation",
+        "mise_en_forme": RichText("souligné & gras", bold=True, underline=True),
+        "couleur": "FFCC00",
+        "largeur": 2,
+    }
+    base.update(changements)
+    return base
+
+
+CONTEXTES = {
+    "retour": contexte(),
+    "mi_carriere": contexte(cas="mi_carriere"),
+    "periodique": contexte(cas="autre"),
+    "listes_vides": contexte(motifs=[], formations=[], criteres=[]),
+    "texte_long": contexte(observations="Très long commentaire « é » & <x> " * 400),
+    "une_formation": contexte(
+        formations=[{"intitule": "Ébénisterie", "date": "", "heures": "0"}], criteres=["seul"]
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def modele(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fabriquer_modele(tmp_path_factory.mktemp("modeles") / "convocation.docx")
+
+
+# --- lecture des documents produits ---------------------------------------------------
+
+
+def _textes_tableau(tableau: docx.table.Table) -> list[str]:
+    textes = []
+    for ligne in tableau.rows:
+        for cellule in ligne.cells:
+            textes.extend(p.text for p in cellule.paragraphs)
+            for imbrique in cellule.tables:
+                textes.extend(_textes_tableau(imbrique))
+    return textes
+
+
+def texte_document(contenu: bytes) -> dict[str, list[str]]:
+    """Tout le texte visible, par zone : corps, tableaux, en-têtes, pieds, propriétés."""
+    d = docx.Document(io.BytesIO(contenu))
+    zones: dict[str, list[str]] = {
+        "corps": [p.text for p in d.paragraphs],
+        "tableaux": [t for tableau in d.tables for t in _textes_tableau(tableau)],
+        "entetes": [],
+        "pieds": [],
+    }
+    for section in d.sections:
+        for entete in (section.header, section.first_page_header, section.even_page_header):
+            if not entete.is_linked_to_previous:
+                zones["entetes"] += [p.text for p in entete.paragraphs]
+        for pied in (section.footer, section.first_page_footer, section.even_page_footer):
+            if not pied.is_linked_to_previous:
+                zones["pieds"] += [p.text for p in pied.paragraphs]
+    zones["proprietes"] = [d.core_properties.title, d.core_properties.subject]
+    return zones
+
+
+_ANALYSEUR = etree.XMLParser(remove_blank_text=True)
+
+
+def _xml_canonique(octets: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(octets, _ANALYSEUR), method="c14n")
+
+
+# Les parties que docxtpl rend ; les autres sont recopiées du modèle (test plus bas),
+# alors que python-docx les réécrit (ordre de [Content_Types].xml…).
+PARTIES_RENDUES = re.compile(
+    r"word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml"
+)
+
+
+def verifier_equivalence(rapide: bytes, reference: bytes) -> None:
+    """Même texte partout et même XML (forme canonique) pour chaque partie rendue."""
+    assert texte_document(rapide) == texte_document(reference)
+    with (
+        zipfile.ZipFile(io.BytesIO(rapide)) as zr,
+        zipfile.ZipFile(io.BytesIO(reference)) as zd,
+    ):
+        assert zr.testzip() is None
+        communs = set(zr.namelist()) & set(zd.namelist())
+        assert "word/document.xml" in communs
+        for nom in sorted(communs):
+            if PARTIES_RENDUES.fullmatch(nom):
+                assert _xml_canonique(zr.read(nom)) == _xml_canonique(zd.read(nom)), nom
+
+
+def tout_le_texte(contenu: bytes) -> str:
+    return "\n".join(t for zone in texte_document(contenu).values() for t in zone)
+
+
+# --- équivalence avec docxtpl ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("nom_contexte", sorted(CONTEXTES))
+def test_meme_document_que_docxtpl(modele: Path, nom_contexte: str) -> None:
+    compile_ = ModeleCompile(modele)
+    assert compile_.mode == RAPIDE
+    ctx = CONTEXTES[nom_contexte]
+    rapide = compile_.rendre(ctx)
+    verifier_equivalence(rapide, rendre_docxtpl(modele, ctx))
+    texte = tout_le_texte(rapide)
+    assert "{{" not in texte and "{%" not in texte and "}}" not in texte
+
+
+def test_les_parties_rendues_sont_identiques_octet_pour_octet(modele: Path) -> None:
+    ctx = CONTEXTES["retour"]
+    rapide, reference = ModeleCompile(modele).rendre(ctx), rendre_docxtpl(modele, ctx)
+    with (
+        zipfile.ZipFile(io.BytesIO(rapide)) as zr,
+        zipfile.ZipFile(io.BytesIO(reference)) as zd,
+    ):
+        for nom in ("word/document.xml", "word/header1.xml", "word/footer1.xml"):
+            assert zr.read(nom) == zd.read(nom), nom
+
+
+def test_valeurs_imprimees_telles_quelles(modele: Path) -> None:
+    zones = texte_document(ModeleCompile(modele).rendre(CONTEXTES["retour"]))
+    assert zones["corps"][1] == "Madame, Monsieur Éloïse Dupont & Fils <SARL>, de la société " + (
+        "Ça & Là « Œuvres » <SAS>."
+    )
+    assert zones["corps"][2] == "Motifs : Entretien périodique, État des lieux."
+    assert "Vous reprenez votre poste après un congé parental d'éducation." in zones["corps"]
+    assert "Entretien périodique." not in zones["corps"]
+    assert "Observations : Première ligne\nDeuxième ligne\tavec tabulation" in zones["corps"]
+    assert zones["tableaux"][:9] == [
+        "Formation",
+        "Date",
+        "Heures",
+        "Sécurité & prévention",
+        "12/03/2024",
+        "7",
+        "Excel <avancé>",
+        "01/06/2025",
+        "14",
+    ]
+    assert zones["entetes"] == ["Ça & Là « Œuvres » <SAS> — entretien de parcours professionnel"]
+    assert zones["pieds"] == ["Pied : Dupont & Fils <SARL> Éloïse"]
+    # Pas de double échappement dans les propriétés (« &amp; » en toutes lettres).
+    assert zones["proprietes"] == [
+        "Convocation de Dupont & Fils <SARL>",
+        "Entretien entretien de parcours professionnel",
+    ]
+
+
+def test_branches_et_listes_vides(modele: Path) -> None:
+    compile_ = ModeleCompile(modele)
+    mi_carriere = texte_document(compile_.rendre(CONTEXTES["mi_carriere"]))["corps"]
+    assert "Entretien de mi-carrière : usure professionnelle." in mi_carriere
+    assert not any("reprenez" in t for t in mi_carriere)
+    assert (
+        "Entretien périodique." in texte_document(compile_.rendre(CONTEXTES["periodique"]))["corps"]
+    )
+    vide = texte_document(compile_.rendre(CONTEXTES["listes_vides"]))
+    assert "Motifs : ." in vide["corps"]
+    assert vide["tableaux"][:3] == ["Formation", "Date", "Heures"]
+    assert "Sécurité & prévention" not in vide["tableaux"]
+
+
+def test_accolades_litterales(tmp_path: Path) -> None:
+    chemin = fabriquer_modele_simple(tmp_path / "m.docx", "Écrire {_{ nom }_} ou {_% if %_}")
+    rapide = ModeleCompile(chemin).rendre({})
+    verifier_equivalence(rapide, rendre_docxtpl(chemin, {}))
+    assert texte_document(rapide)["corps"] == ["Écrire {{ nom }} ou {% if %}"]
+
+
+def test_sortie_deterministe_et_modele_reutilisable(modele: Path) -> None:
+    compile_ = ModeleCompile(modele)
+    premier = compile_.rendre(CONTEXTES["retour"])
+    compile_.rendre(CONTEXTES["periodique"])
+    assert compile_.rendre(CONTEXTES["retour"]) == premier
+
+
+def test_membres_non_rendus_recopies_a_l_identique(modele: Path) -> None:
+    rapide = ModeleCompile(modele).rendre(CONTEXTES["retour"])
+    with zipfile.ZipFile(modele) as source, zipfile.ZipFile(io.BytesIO(rapide)) as sortie:
+        assert sortie.namelist() == source.namelist()
+        rendus = {"word/document.xml", "word/header1.xml", "word/footer1.xml", "docProps/core.xml"}
+        for nom in source.namelist():
+            if nom not in rendus:
+                assert sortie.read(nom) == source.read(nom), nom
+
+
+def _ajouter_notes(source: Path, destination: Path) -> Path:
+    """Ajoute des notes de bas de page et de fin (python-docx ne sait pas en créer)."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    types = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    notes = {
+        "footnotes": "Note de bas : {{ salarie.nom }}",
+        "endnotes": "Note de fin : {{ salarie.prenom }}",
+    }
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(destination, "w") as zout:
+        for info in zin.infolist():
+            contenu = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                ajout = "".join(
+                    f'<Override PartName="/word/{n}.xml" ContentType="{types}.{n}+xml"/>'
+                    for n in notes
+                )
+                contenu = contenu.replace(b"</Types>", ajout.encode() + b"</Types>")
+            elif info.filename == "word/_rels/document.xml.rels":
+                ajout = "".join(
+                    f'<Relationship Id="rIdNote{i}" Type="{relations}/{n}" Target="{n}.xml"/>'
+                    for i, n in enumerate(notes)
+                )
+                contenu = contenu.replace(b"</Relationships>", ajout.encode() + b"</Relationships>")
+            zout.writestr(info, contenu)
+        for nom, texte in notes.items():
+            element = nom[:-1]
+            zout.writestr(
+                f"word/{nom}.xml",
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<w:{nom} xmlns:w="{w}"><w:{element} w:id="1"><w:p><w:r><w:t>{texte}'
+                f"</w:t></w:r></w:p></w:{element}></w:{nom}>",
+            )
+    return destination
+
+
+def test_notes_de_bas_de_page_et_de_fin(modele: Path, tmp_path: Path) -> None:
+    chemin = _ajouter_notes(modele, tmp_path / "notes.docx")
+    ctx = CONTEXTES["retour"]
+    rapide, reference = ModeleCompile(chemin).rendre(ctx), rendre_docxtpl(chemin, ctx)
+    verifier_equivalence(rapide, reference)  # notes de bas de page comprises
+    with zipfile.ZipFile(io.BytesIO(rapide)) as zr:
+        bas = zr.read("word/footnotes.xml").decode()
+        fin = zr.read("word/endnotes.xml").decode()
+    assert "Note de bas : Dupont &amp; Fils &lt;SARL&gt;" in bas
+    # docxtpl 0.20 laisse les notes de fin telles quelles ; le rendu rapide les rend.
+    assert "Note de fin : Éloïse" in fin and "{{" not in fin
+
+
+# --- erreurs et sécurité -------------------------------------------------------------
+
+
+def test_variable_inconnue_est_une_erreur(modele: Path) -> None:
+    ctx = dict(CONTEXTES["retour"])
+    del ctx["entreprise"]
+    with pytest.raises(ErreurEntretiens) as erreur:
+        ModeleCompile(modele).rendre(ctx)
+    anomalie = erreur.value.anomalies[0]
+    assert anomalie.code == "modele-invalide"
+    assert "« convocation.docx »" in anomalie.message
+    assert "« entreprise »" in anomalie.message
+    assert "Word" in anomalie.message
+    with pytest.raises(ErreurEntretiens) as erreur_docxtpl:
+        rendre_docxtpl(modele, ctx)
+    assert erreur_docxtpl.value.anomalies[0].code == "modele-invalide"
+
+
+def test_attribut_inconnu_nomme_la_variable(tmp_path: Path) -> None:
+    chemin = fabriquer_modele_simple(tmp_path / "m.docx", "Bonjour", "Nom : {{ salarie.nom }}")
+    with pytest.raises(ErreurEntretiens) as erreur:
+        ModeleCompile(chemin).rendre({"salarie": {"prenom": "Luc"}})
+    assert "« nom »" in erreur.value.message
+    assert "Nom :" in erreur.value.message  # le passage du document est cité
+
+
+def test_balise_mal_formee_nomme_le_modele_et_le_passage(tmp_path: Path) -> None:
+    chemin = fabriquer_modele_simple(
+        tmp_path / "casse.docx", "Introduction", "{%p if x %}", "Texte conditionnel"
+    )
+    with pytest.raises(ErreurEntretiens) as erreur:
+        ModeleCompile(chemin)
+    message = erreur.value.anomalies[0].message
+    assert erreur.value.anomalies[0].code == "modele-invalide"
+    assert "« casse.docx »" in message and "endif" in message
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ salarie.__class__.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os }}",
+    ],
+)
+def test_bac_a_sable(tmp_path: Path, expression: str) -> None:
+    chemin = fabriquer_modele_simple(tmp_path / "piege.docx", "Nom", expression)
+    with pytest.raises(ErreurEntretiens) as erreur:
+        ModeleCompile(chemin).rendre({"salarie": {"nom": "X"}})
+    assert erreur.value.anomalies[0].code == "modele-invalide"
+    with pytest.raises(ErreurEntretiens):
+        rendre_docxtpl(chemin, {"salarie": {"nom": "X"}})
+
+
+def test_fichier_qui_n_est_pas_un_docx(tmp_path: Path) -> None:
+    chemin = tmp_path / "faux.docx"
+    chemin.write_text("pas un zip")
+    with pytest.raises(ErreurEntretiens) as erreur:
+        ModeleCompile(chemin)
+    assert "faux.docx" in erreur.value.message
+
+
+# --- ce que le rendu rapide ne sait pas faire --------------------------------------
+
+
+def _png_1x1() -> bytes:
+    def bloc(genre: bytes, donnees: bytes) -> bytes:
+        corps = genre + donnees
+        return struct.pack(">I", len(donnees)) + corps + struct.pack(">I", zlib.crc32(corps))
+
+    entete = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + bloc(b"IHDR", entete)
+        + bloc(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + bloc(b"IEND", b"")
+    )
+
+
+def test_image_rendue_par_docxtpl(tmp_path: Path) -> None:
+    chemin = fabriquer_modele_simple(tmp_path / "image.docx", "Logo : {{ logo }}")
+    compile_ = ModeleCompile(chemin)
+    image = InlineImage(None, io.BytesIO(_png_1x1()))
+    contenu = compile_.rendre({"logo": image})
+    document = docx.Document(io.BytesIO(contenu))
+    assert len(document.inline_shapes) == 1
+    assert compile_.mode == RAPIDE and compile_.replis_docxtpl == 1
+    assert document.paragraphs[0].text.startswith("Logo :")
+
+
+def test_lien_hypertexte_refuse(tmp_path: Path) -> None:
+    chemin = fabriquer_modele_simple(tmp_path / "lien.docx", "Site : {{ lien }}")
+    lien = RichText()
+    lien.add("moncompteformation.gouv.fr", url_id="rId99")
+    with pytest.raises(ErreurEntretiens) as erreur:
+        ModeleCompile(chemin).rendre({"lien": lien})
+    assert "lien hypertexte" in erreur.value.message
+
+
+def test_paquet_inhabituel_rendu_par_docxtpl(tmp_path: Path, modele: Path) -> None:
+    # Un zip avec un membre en double : le rendu rapide ne saurait pas lequel recopier.
+    chemin = tmp_path / "double.docx"
+    with zipfile.ZipFile(modele) as source, zipfile.ZipFile(chemin, "w") as sortie:
+        for info in source.infolist():
+            sortie.writestr(info, source.read(info))
+        with pytest.warns(UserWarning):
+            sortie.writestr("docProps/app.xml", source.read("docProps/app.xml"))
+    compile_ = ModeleCompile(chemin)
+    assert compile_.mode == DOCXTPL
+    zones = texte_document(compile_.rendre(CONTEXTES["retour"]))
+    assert zones["pieds"] == ["Pied : Dupont & Fils <SARL> Éloïse"]
+
+
+# --- modèles réels de modeles_word/ -------------------------------------------------
+
+DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
+
+
+def _contextes_reels() -> list[tuple[str, str, dict[str, object]]]:
+    contexte_module = pytest.importorskip(
+        "pipeline.contexte", reason="pipeline/contexte.py (contextes d'exemple) indisponible"
+    )
+    if not hasattr(contexte_module, "exemple_contexte_salarie"):
+        pytest.skip("pipeline.contexte ne fournit pas encore exemple_contexte_salarie")
+    salarie = contexte_module.exemple_contexte_salarie
+    conducteur = contexte_module.exemple_contexte_conducteur
+    return [
+        ("salarie", "2025 tout", salarie("2025")),
+        ("salarie", "2014 tout", salarie("2014")),
+        ("salarie", "periodique seul", salarie("2025", types=("periodique",))),
+        ("salarie", "premier", salarie("2025", types=("premier",))),
+        ("salarie", "edl 49", salarie("2025", types=("etat_des_lieux",), effectif=49)),
+        ("salarie", "edl 50", salarie("2025", types=("etat_des_lieux",), effectif=50)),
+        ("salarie", "textes piegeux", _piegeux(salarie("2025"))),
+        ("conducteur", "2025", conducteur("2025")),
+        ("conducteur", "2014", conducteur("2014")),
+        ("conducteur", "textes piegeux", _piegeux(conducteur("2025"))),
+    ]
+
+
+def _piegeux(valeur: object) -> object:
+    """Chaque texte reçoit accents, &, <, > et une longue suite ; les listes restent."""
+    if isinstance(valeur, dict):
+        return {cle: _piegeux(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [_piegeux(v) for v in valeur]
+    if isinstance(valeur, str) and valeur:
+        return valeur + " & <Œ> « é » " + "long " * 60
+    return valeur
+
+
+def _vider_listes(valeur: object) -> object:
+    if isinstance(valeur, dict):
+        return {cle: _vider_listes(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return []
+    return valeur
+
+
+MODELES_REELS = sorted(DOSSIER_MODELES.glob("*.docx"))
+
+
+@pytest.mark.parametrize(
+    "chemin",
+    [pytest.param(p, id=p.stem) for p in MODELES_REELS]
+    or [pytest.param(None, marks=pytest.mark.skip(reason="aucun modèle .docx dans modeles_word/"))],
+)
+def test_modeles_reels_identiques_a_docxtpl(chemin: Path) -> None:
+    contextes = _contextes_reels()
+    from pipeline.contexte import MODELES
+
+    famille = MODELES.get(chemin.stem, "salarie")
+    compile_ = ModeleCompile(chemin)
+    assert compile_.mode == RAPIDE, compile_.raison_docxtpl
+    a_tester = [(nom, ctx) for fam, nom, ctx in contextes if fam == famille]
+    a_tester.append(("listes vides", _vider_listes(a_tester[0][1])))
+    for nom, ctx in a_tester:
+        try:
+            reference = rendre_docxtpl(chemin, ctx)
+        except ErreurEntretiens as exc:
+            # Un modèle qui exige un élément de liste : les deux rendus refusent.
+            with pytest.raises(ErreurEntretiens) as erreur:
+                compile_.rendre(ctx)
+            assert erreur.value.anomalies[0].code == exc.anomalies[0].code
+            continue
+        rapide = compile_.rendre(ctx)
+        try:
+            verifier_equivalence(rapide, reference)
+        except AssertionError as exc:
+            raise AssertionError(f"contexte « {nom} » : {exc}") from exc
+        texte = tout_le_texte(rapide)
+        assert "{{" not in texte and "{%" not in texte, nom
+
+
+# --- génération en parallèle ---------------------------------------------------------
+
+
+def _taches(modele: Path, autre: Path, dossier: Path, remplacer: bool = False) -> list[Tache]:
+    taches = []
+    for rang, nom_ctx in enumerate(sorted(CONTEXTES)):
+        for chemin in (modele, autre):
+            destination = dossier / f"{rang:02d}_{nom_ctx}" / chemin.name
+            taches.append(
+                Tache(chemin, CONTEXTES[nom_ctx], destination, remplacer, (rang, chemin.stem))
+            )
+    return taches
+
+
+@pytest.fixture(scope="module")
+def autre_modele(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fabriquer_modele_simple(
+        tmp_path_factory.mktemp("autres") / "support.docx",
+        "Support de {{ salarie.prenom }} {{ salarie.nom }}",
+        "{%p for m in motifs %}",
+        "– {{ m }}",
+        "{%p endfor %}",
+    )
+
+
+def test_parallele_memes_fichiers_que_sequentiel(
+    modele: Path, autre_modele: Path, tmp_path: Path
+) -> None:
+    avances: list[int] = []
+    seq = list(rendre_en_parallele(_taches(modele, autre_modele, tmp_path / "seq"), jobs=1))
+    par = list(
+        rendre_en_parallele(
+            _taches(modele, autre_modele, tmp_path / "par"),
+            jobs=2,
+            progression=avances.append,
+            taille_lot=3,
+        )
+    )
+    assert sum(avances) == len(par) == len(seq) == 2 * len(CONTEXTES)
+    assert [r.etiquette for r in par] == [r.etiquette for r in seq]  # ordre des tâches
+    for r_seq, r_par in zip(seq, par, strict=True):
+        assert r_seq.statut == r_par.statut == "cree"
+        contenu = r_par.destination.read_bytes()
+        assert hashlib.sha256(contenu).hexdigest() == r_par.sha256 == r_seq.sha256
+        assert len(contenu) == r_par.taille
+        assert r_seq.destination.read_bytes() == contenu
+    # Les fichiers écrits sont bien ceux de docxtpl.
+    premier = par[0]
+    ctx = CONTEXTES[sorted(CONTEXTES)[0]]
+    verifier_equivalence(premier.destination.read_bytes(), rendre_docxtpl(modele, ctx))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_jamais_d_ecrasement_sauf_remplacer(
+    modele: Path, autre_modele: Path, tmp_path: Path, jobs: int
+) -> None:
+    taches = _taches(modele, autre_modele, tmp_path)
+    premiers = list(rendre_en_parallele(taches, jobs=jobs))
+    edite = premiers[0].destination
+    edite.write_bytes(b"document complete a la main")
+
+    relance = list(rendre_en_parallele(taches, jobs=jobs))
+    assert {r.statut for r in relance} == {"conserve"}
+    assert edite.read_bytes() == b"document complete a la main"
+    assert relance[0].sha256 == hashlib.sha256(b"document complete a la main").hexdigest()
+    assert [r.sha256 for r in relance[1:]] == [r.sha256 for r in premiers[1:]]
+
+    remplaces = list(rendre_en_parallele(_taches(modele, autre_modele, tmp_path, True), jobs))
+    assert {r.statut for r in remplaces} == {"remplace"}
+    assert edite.read_bytes() != b"document complete a la main"
+    anciens = [p for p in edite.parent.glob(f"{edite.stem}.*.ancien.docx")]
+    assert [p.read_bytes() for p in anciens] == [b"document complete a la main"]
+
+
+def test_document_existant_pas_meme_rendu(modele: Path, tmp_path: Path) -> None:
+    # Un contexte incomplet ferait échouer le rendu : le document existant n'est pas rendu.
+    destination = tmp_path / "deja.docx"
+    destination.write_bytes(b"existant")
+    (resultat,) = rendre_en_parallele([Tache(modele, {}, destination)], jobs=1)
+    assert resultat.statut == "conserve" and resultat.taille == len(b"existant")
+
+
+def test_erreur_dans_un_processus_remonte_en_francais(modele: Path, tmp_path: Path) -> None:
+    ctx = dict(CONTEXTES["retour"])
+    del ctx["motifs"]
+    taches = [Tache(modele, ctx, tmp_path / f"{i}.docx") for i in range(4)]
+    with pytest.raises(ErreurEntretiens) as erreur:
+        list(rendre_en_parallele(taches, jobs=2, taille_lot=1))
+    assert erreur.value.anomalies[0].code == "modele-invalide"
+    assert "« motifs »" in erreur.value.message
