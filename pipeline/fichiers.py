@@ -71,7 +71,7 @@ def ecrire_fichier(
     tableau de bord) : ils sont recalculés à chaque fois et les empiler n'aurait pas de sens.
     """
     chemin = Path(chemin)
-    existe = chemin.exists()
+    existe = deja_ecrit(chemin)
     if existe and not remplacer:
         return CONSERVE
     chemin.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +79,14 @@ def ecrire_fichier(
         garder_ancienne_version(chemin)
     _ecrire_atomique(chemin, contenu)
     return REMPLACE if existe else CREE
+
+
+def deja_ecrit(chemin: Path) -> bool:
+    """Le fichier existe avec un contenu (un fichier vide ne porte aucune saisie humaine)."""
+    try:
+        return Path(chemin).stat().st_size > 0
+    except FileNotFoundError:
+        return False
 
 
 def garder_ancienne_version(chemin: Path) -> Path:
@@ -102,9 +110,9 @@ def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
     )
     try:
         # Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
-        # par document). Le renommage suffit contre une interruption du programme ; contre
-        # une coupure de courant, ext4 et NTFS vident les données avant un renommage qui
-        # remplace, et la relance complète ce qui manque.
+        # par document). Le renommage suffit contre une interruption du programme ; après
+        # une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
+        # comme absent, et la relance le régénère.
         with os.fdopen(descripteur, "wb") as sortie:
             sortie.write(contenu)
         os.replace(temporaire, chemin)

@@ -49,6 +49,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from pipeline.erreurs import ErreurEntretiens
+from pipeline.fichiers import CONSERVE, deja_ecrit, ecrire_fichier, sha256_fichier
 
 RAPIDE = "rapide"
 DOCXTPL = "docxtpl"
@@ -665,10 +666,9 @@ def modele_compile(chemin: Path | str) -> ModeleCompile:
 
 
 def _traiter(tache: Tache) -> Resultat:
-    from pipeline.fichiers import CONSERVE, ecrire_fichier, sha256_fichier
 
     destination = Path(tache.destination)
-    if destination.exists() and not tache.remplacer:
+    if deja_ecrit(destination) and not tache.remplacer:
         # Relance : le document existe (peut-être complété à la main), on ne le rend pas.
         return Resultat(
             destination,
@@ -755,7 +755,7 @@ def rendre_en_parallele(
     debut = list(itertools.islice(iterateur, taille_lot * jobs))
     if multiprocessing.get_start_method() == "fork":
         for modele in dict.fromkeys(
-            t.modele for t in debut if t.remplacer or not Path(t.destination).exists()
+            t.modele for t in debut if t.remplacer or not deja_ecrit(Path(t.destination))
         ):
             modele_compile(modele)
     taches = itertools.chain(debut, iterateur)

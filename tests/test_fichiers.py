@@ -91,3 +91,11 @@ def test_empreinte(tmp_path: Path) -> None:
     cible = tmp_path / "f.bin"
     cible.write_bytes(b"x" * 3_000_000)
     assert sha256_fichier(cible) == hashlib.sha256(b"x" * 3_000_000).hexdigest()
+
+
+def test_fichier_vide_regenere(tmp_path: Path) -> None:
+    # Une coupure de courant peut laisser un fichier vide : il ne porte aucune saisie.
+    cible = tmp_path / "doc.docx"
+    cible.write_bytes(b"")
+    assert ecrire_fichier(cible, b"contenu") == CREE
+    assert cible.read_bytes() == b"contenu"
