@@ -341,10 +341,12 @@ def _afficher_resume(resume: dict, entrees: Entrees) -> None:
         f"Au {entrees.au:%d/%m/%Y} — régime {regles.regime}, périodicité {regles.periodicite} mois",
         bold=True,
     )
+    click.echo("  Par statut :")
     for statut, nombre in resume.get("par_statut", {}).items():
-        click.echo(f"  {LIBELLES_STATUTS.get(statut, statut):<28} {nombre:>6}")
+        click.echo(f"    {LIBELLES_STATUTS.get(statut, statut):<28} {nombre:>6}")
+    click.echo("  Par type :")
     for type_, nombre in resume.get("par_type", {}).items():
-        click.echo(f"  {LIBELLES_TYPES.get(type_, type_):<28} {nombre:>6}")
+        click.echo(f"    {LIBELLES_TYPES.get(type_, type_):<28} {nombre:>6}")
 
 
 @cli.command()
