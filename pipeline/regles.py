@@ -1,0 +1,875 @@
+"""Moteur de règles : registre + date de référence -> obligations d'entretien.
+
+Contrat : `../shared/specs/regles.md` (les notations D, H, B, V, E, P, C, A_k viennent de
+là). Fonctions pures : pas d'entrée-sortie, pas d'horloge (la date `au` est un paramètre).
+
+Tout est vectorisé sur des tableaux numpy de jours (`datetime64[D]`) : un registre de
+100 000 salariés se calcule en une fraction de seconde. Les questions « le salarié i
+a-t-il un entretien daté dans [a, b) ? » deviennent des `searchsorted` sur une clé triée
+(salarié, jour) ; aucune boucle Python par salarié. Une seconde implémentation, naïve et
+volontairement indépendante (tests/reference_regles.py), est comparée à celle-ci sur des
+milliers de salariés aléatoires : c'est notre garde-fou contre les erreurs de dates.
+
+Ce que contient la table des obligations (une ligne par obligation, non triée) :
+- `premier` ou `periodique` : exactement une par salarié pris en compte, la prochaine due
+  (un périodique honoré n'a pas de ligne : son successeur mois(L, P) est déjà celle-ci) ;
+- `etat_des_lieux` : celui du dernier anniversaire A_k* ≤ D + horizon s'il existe, plus,
+  s'il est honoré ou s'il n'existe pas, le suivant (premier A_k > D + horizon) « à venir ».
+  Les chiffres (entretiens réalisés, critères, abondement) d'un état des lieux au-delà de
+  l'horizon restent vides : sa fenêtre est loin d'être close ;
+- `retour` : une par absence déclenchante commencée au plus tard D et dont la reprise
+  (ou la fin) est connue ;
+- `mi_carriere`, `avant_60` (régime 2025) : une chacune quand elles s'appliquent.
+Les obligations honorées y figurent (statut « honoree ») pour le tableau de bord et les
+documents ; `lister_echeances` ne garde que ce qui est à faire (et, avec `tout`, ce qui
+est « a_venir » : c'est ce que liste `entretiens echeances --tout`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import PERIODICITE_MAX_2025, REGIMES, Regles
+from pipeline.erreurs import ErreurEntretiens
+
+ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
+# Un salarié entré avant cette date avait déjà fini sa première année à l'entrée en
+# vigueur : on garde l'échéance de l'ancien régime (2 ans), choix de regles.md §3.1.
+SEUIL_PREMIER_2025 = date(2024, 10, 26)
+MONTANT_ABONDEMENT = 3000  # euros, art. R6323-3
+SEUIL_EFFECTIF_ABONDEMENT = 50
+
+TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
+STATUTS = ("en_retard", "a_planifier", "a_venir", "honoree")
+
+# Motifs d'absence qui déclenchent l'entretien de retour, avec le début de phrase du motif.
+RETOURS: dict[str, str] = {
+    "maternite": "Retour de congé de maternité",
+    "adoption": "Retour de congé d'adoption",
+    "conge_parental": "Retour de congé parental d'éducation (ou temps partiel parental)",
+    "proche_aidant": "Retour de congé de proche aidant",
+    "sabbatique": "Retour de congé sabbatique",
+    "mobilite_volontaire": "Retour de mobilité volontaire sécurisée (art. L1222-12)",
+    "longue_maladie": "Retour d'arrêt longue maladie (art. L324-1 CSS)",
+    "mandat_syndical": "Fin de mandat syndical",
+}
+
+COLONNES = (
+    "matricule",
+    "type",
+    "echeance",
+    "motif",
+    "honoree",
+    "statut",
+    "reprise",
+    "motif_absence",
+    "edl_debut",
+    "edl_fin",
+    "entretiens_realises",
+    "entretiens_prevus",
+    "formation_non_obligatoire",
+    "critere_formation",
+    "critere_certification",
+    "critere_progression",
+    "abondement_correctif",
+    "montant_abondement",
+    "date_limite_versement",
+)
+COLONNES_BOOLEENS = (
+    "formation_non_obligatoire",
+    "critere_formation",
+    "critere_certification",
+    "critere_progression",
+    "abondement_correctif",
+)
+COLONNES_ENTIERS = ("entretiens_realises", "entretiens_prevus", "montant_abondement")
+
+_UN_JOUR = np.timedelta64(1, "D")
+_DECALAGE = np.int64(2**31)  # rend le jour positif dans la clé (salarié, jour)
+# Une certification sans case « Certifiante » cochée peut être une VAE : on la reconnaît
+# à son intitulé (le registre n'a pas de colonne dédiée).
+_MOTIF_VAE = r"(?i)\bVAE\b|validation des acquis"
+
+
+# ---------------------------------------------------------------------------
+# Dates
+
+
+def ajouter_mois(jours: np.ndarray, n: Any) -> np.ndarray:
+    """mois(d, n) vectorisé : même quantième, ramené à la fin du mois (= DateOffset).
+
+    Deux lectures dans des tables du calendrier 1700-2299 ; hors de cette plage,
+    arithmétique entière (« days from civil » de H. Hinnant). Les conversions numpy
+    datetime64[D] <-> [M] seraient dix fois plus lentes sur 100 000 dates.
+    """
+    jours = np.asarray(jours, dtype="datetime64[D]")
+    manquant = np.isnat(jours)
+    z = np.where(manquant, _JOUR_REPLI, jours.astype(np.int64))
+    position = z - _TABLE_DEBUT
+    if position.size and (position.min() < 0 or position.max() >= len(_T_MOIS)):
+        return _ajouter_mois_calcule(z, n, manquant)
+    cible = _T_MOIS[position] + np.asarray(n, dtype=np.int64)
+    if cible.size and (cible.min() < 0 or cible.max() >= len(_T_DUREE)):
+        return _ajouter_mois_calcule(z, n, manquant)
+    resultat = _T_DEBUT_MOIS[cible] + np.minimum(_T_QUANTIEME[position], _T_DUREE[cible]) - 1
+    resultat = resultat.astype("datetime64[D]")
+    resultat[manquant] = np.datetime64("NaT")
+    return resultat
+
+
+def _ajouter_mois_calcule(z: np.ndarray, n: Any, manquant: np.ndarray) -> np.ndarray:
+    annee, mois, quantieme = _civil(z)
+    total = annee * 12 + (mois - 1) + np.asarray(n, dtype=np.int64)
+    annee, mois = total // 12, total % 12 + 1
+    quantieme = np.minimum(quantieme, _jours_dans_mois(annee, mois))
+    resultat = _depuis_civil(annee, mois, quantieme).astype("datetime64[D]")
+    resultat[manquant] = np.datetime64("NaT")
+    return resultat
+
+
+def _civil(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Jours depuis 1970-01-01 -> (année, mois 1-12, jour 1-31), calendrier grégorien."""
+    z = z + 719468
+    ere = z // 146097
+    jour_ere = z - ere * 146097
+    annee_ere = (jour_ere - jour_ere // 1460 + jour_ere // 36524 - jour_ere // 146096) // 365
+    jour_annee = jour_ere - (365 * annee_ere + annee_ere // 4 - annee_ere // 100)
+    mois_mars = (5 * jour_annee + 2) // 153  # mars = 0
+    quantieme = jour_annee - (153 * mois_mars + 2) // 5 + 1
+    mois = np.where(mois_mars < 10, mois_mars + 3, mois_mars - 9)
+    annee = annee_ere + ere * 400 + (mois <= 2)
+    return annee, mois, quantieme
+
+
+def _depuis_civil(annee: np.ndarray, mois: np.ndarray, quantieme: np.ndarray) -> np.ndarray:
+    annee = annee - (mois <= 2)
+    ere = annee // 400
+    annee_ere = annee - ere * 400
+    jour_annee = (153 * ((mois + 9) % 12) + 2) // 5 + quantieme - 1
+    jour_ere = annee_ere * 365 + annee_ere // 4 - annee_ere // 100 + jour_annee
+    return ere * 146097 + jour_ere - 719468
+
+
+_DUREES_MOIS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _jours_dans_mois(annee: np.ndarray, mois: np.ndarray) -> np.ndarray:
+    bissextile = (annee % 4 == 0) & ((annee % 100 != 0) | (annee % 400 == 0))
+    return _DUREES_MOIS[mois] + ((mois == 2) & bissextile)
+
+
+# Tables du calendrier : jour -> (mois absolu, quantième) et mois -> (premier jour, durée).
+# Mois absolu = (année - 1700) × 12 + mois - 1.
+_ANNEE_TABLE = 1700
+_TABLE_DEBUT = int(_depuis_civil(np.int64(_ANNEE_TABLE), np.int64(1), np.int64(1)))
+_TABLE_FIN = int(_depuis_civil(np.int64(2300), np.int64(1), np.int64(1)))
+_JOUR_REPLI = 10957  # 01/01/2000, pour les NaT (le résultat est remis à NaT)
+
+
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    annee, mois, quantieme = _civil(np.arange(_TABLE_DEBUT, _TABLE_FIN, dtype=np.int64))
+    t_mois = (annee - _ANNEE_TABLE) * 12 + mois - 1
+    absolus = np.arange((2300 - _ANNEE_TABLE) * 12 + 1, dtype=np.int64)
+    debuts = _depuis_civil(absolus // 12 + _ANNEE_TABLE, absolus % 12 + 1, np.ones_like(absolus))
+    return t_mois, quantieme, debuts[:-1], np.diff(debuts)
+
+
+_T_MOIS, _T_QUANTIEME, _T_DEBUT_MOIS, _T_DUREE = _tables()
+
+
+def _jours(serie: pd.Series) -> np.ndarray:
+    if not pd.api.types.is_datetime64_any_dtype(serie):
+        serie = pd.to_datetime(serie, errors="coerce")
+    return serie.to_numpy(dtype="datetime64[D]")
+
+
+def _mois_absolu(jours: np.ndarray) -> np.ndarray:
+    """Numéro de mois (année × 12 + mois - 1) ; NaT donne un nombre sans signification."""
+    z = np.where(np.isnat(jours), _JOUR_REPLI, jours.astype(np.int64))
+    position = z - _TABLE_DEBUT
+    if position.size and (position.min() < 0 or position.max() >= len(_T_MOIS)):
+        annee, mois, _ = _civil(z)
+        return annee * 12 + mois - 1
+    return _T_MOIS[position] + _ANNEE_TABLE * 12
+
+
+def _annee(jours: np.ndarray) -> np.ndarray:
+    return _mois_absolu(jours) // 12
+
+
+def _date(annee: np.ndarray, mois: int, quantieme: int) -> np.ndarray:
+    return _depuis_civil(annee, mois, quantieme).astype("datetime64[D]")
+
+
+def _fin_trimestre_suivant(jours: np.ndarray) -> np.ndarray:
+    """Dernier jour du trimestre civil qui suit celui de la date (R6323-3)."""
+    rang = _mois_absolu(jours)
+    debut_suivant = rang - rang % 3 + 6  # premier mois du trimestre d'après le suivant
+    premier = _date(debut_suivant // 12, debut_suivant % 12 + 1, 1)
+    return np.where(np.isnat(jours), np.datetime64("NaT"), premier - _UN_JOUR)
+
+
+def formater_dates(jours: np.ndarray) -> np.ndarray:
+    """JJ/MM/AAAA pour chaque date ; on ne formate que les dates distinctes (rapide)."""
+    if len(jours) == 0:
+        return np.array([], dtype=object)
+    # Factorisation par hachage (O(n)) plutôt que np.unique, qui trie.
+    inverse, uniques = pd.factorize(jours.astype(np.int64))
+    iso = np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D")
+    textes = np.array([f"{s[8:10]}/{s[5:7]}/{s[:4]}" if s != "NaT" else "" for s in iso], object)
+    return textes[inverse]
+
+
+# ---------------------------------------------------------------------------
+# Événements datés d'un salarié : entretiens, formations, évolutions
+
+
+class _Evenements:
+    """Dates d'événements par salarié, triées, pour compter « combien dans [a, b) »."""
+
+    def __init__(self, salarie: np.ndarray, jours: np.ndarray, masque: np.ndarray | None = None):
+        garde = (salarie >= 0) & ~np.isnat(jours)
+        if masque is not None:
+            garde &= masque
+        self.cles = np.sort(_cle(salarie[garde], jours[garde]))
+
+    def compter(
+        self, salarie: np.ndarray, debut: np.ndarray | None, fin: np.ndarray | None
+    ) -> np.ndarray:
+        """Nombre d'événements dans [debut, fin) ; None = sans borne de ce côté."""
+        bas = salarie.astype(np.int64) << 32 if debut is None else _cle(salarie, debut)
+        haut = (salarie.astype(np.int64) + 1) << 32 if fin is None else _cle(salarie, fin)
+        return np.searchsorted(self.cles, haut) - np.searchsorted(self.cles, bas)
+
+    def existe(self, salarie: np.ndarray, debut: np.ndarray | None, fin=None) -> np.ndarray:
+        return self.compter(salarie, debut, fin) > 0
+
+    def dernier(self, salarie: np.ndarray) -> np.ndarray:
+        """Date du dernier événement de chaque salarié (NaT s'il n'en a aucun)."""
+        haut = np.searchsorted(self.cles, (salarie.astype(np.int64) + 1) << 32) - 1
+        resultat = np.full(len(salarie), np.datetime64("NaT"), dtype="datetime64[D]")
+        if len(self.cles):
+            cle = self.cles[np.clip(haut, 0, None)]
+            trouve = (haut >= 0) & ((cle >> 32) == salarie)
+            jours = ((cle & 0xFFFFFFFF) - _DECALAGE).astype("datetime64[D]")
+            resultat[trouve] = jours[trouve]
+        return resultat
+
+
+def _cle(salarie: np.ndarray, jours: np.ndarray) -> np.ndarray:
+    return (salarie.astype(np.int64) << 32) | (jours.astype(np.int64) + _DECALAGE)
+
+
+# ---------------------------------------------------------------------------
+# Calcul des obligations
+
+
+def calculer_obligations(
+    registre: Any,
+    au: date,
+    regles: Regles,
+    effectif: int,
+    horizon_jours: int | None = None,
+) -> pd.DataFrame:
+    """Toutes les obligations des salariés présents au `au` (voir le docstring du module).
+
+    Colonnes : `COLONNES`. Lignes non triées (groupées par type) : `lister_echeances` trie.
+    """
+    horizon = regles.horizon_jours if horizon_jours is None else horizon_jours
+    _verifier(regles, horizon)
+    contexte = _Contexte(registre, au, regles, effectif, horizon)
+    morceaux = [
+        contexte.premier_ou_periodique(),
+        *contexte.etats_des_lieux(),
+        contexte.retours(),
+    ]
+    if regles.regime == "2025":
+        morceaux += [contexte.mi_carriere(), contexte.avant_60()]
+    return contexte.assembler(morceaux)
+
+
+def _verifier(regles: Regles, horizon: int) -> None:
+    # config.py valide déjà parametres.toml ; ceci protège les appels directs (tests, API).
+    if regles.regime not in REGIMES:
+        raise ErreurEntretiens.simple(
+            "parametre-hors-bornes",
+            f'Régime « {regles.regime} » inconnu : choisissez "2025" ou "2014".',
+        )
+    if regles.periodicite < 1 or (
+        regles.regime == "2025" and regles.periodicite > PERIODICITE_MAX_2025
+    ):
+        raise ErreurEntretiens.simple(
+            "parametre-hors-bornes",
+            f"Périodicité de {regles.periodicite} mois impossible : en régime 2025 un accord "
+            f"ne peut pas dépasser {PERIODICITE_MAX_2025} mois (art. L6315-1).",
+        )
+    if horizon < 0:
+        raise ErreurEntretiens.simple(
+            "parametre-hors-bornes", f"L'horizon ({horizon} jours) ne peut pas être négatif."
+        )
+
+
+class _Contexte:
+    """Données préparées une fois (salariés retenus, index d'événements) pour chaque règle."""
+
+    def __init__(self, registre: Any, au: date, regles: Regles, effectif: int, horizon: int):
+        self.regles = regles
+        self.effectif = effectif
+        self.regime_2025 = regles.regime == "2025"
+        self.P = regles.periodicite
+        self.C = regles.cycle_etat_des_lieux_ans
+        self.D = np.datetime64(au, "D")
+        self.limite = self.D + np.timedelta64(horizon, "D")
+        self.T = np.datetime64(ENTREE_EN_VIGUEUR_2025, "D")
+        self.loi = "loi n° 2025-989" if self.regime_2025 else "loi n° 2014-288"
+        self.reference = f"art. L6315-1, {self.loi}"
+
+        sal = registre.salaries
+        entree = _jours(sal["date_entree"])
+        sortie = _jours(sal["date_sortie"])
+        retenu = ~np.isnat(entree) & (entree <= self.D) & (np.isnat(sortie) | (sortie >= self.D))
+        objets = sal["matricule"].astype(str).to_numpy(dtype=object)[retenu]
+        self.matricules = pd.Index(objets, dtype=object)
+        self.matricules_textes = pd.array(objets, dtype="str")
+        self.H = entree[retenu]
+        self.B = _jours(sal["date_naissance"])[retenu]
+        self.V = _jours(sal["date_visite_mi_carriere"])[retenu]
+        self.n = len(self.H)
+        self.tous = np.arange(self.n, dtype=np.int64)
+
+        ent = registre.entretiens
+        ent_sal = self.indices(ent["matricule"])
+        ent_jours = _jours(ent["date"])
+        # E : entretiens datés au plus tard D ; ceux d'après sont ignorés (regles.md §2).
+        passe = ~np.isnat(ent_jours) & (ent_jours <= self.D)
+        # Comparer des codes entiers plutôt que 300 000 chaînes Python.
+        codes, types = pd.factorize(ent["type"].astype(str).to_numpy(dtype=object))
+        rang_type = pd.Index(TYPES).get_indexer(types)
+        rang_type = np.append(rang_type, -1)[codes] if len(codes) else codes
+        self.E = _Evenements(ent_sal, ent_jours, passe)
+        self.E_edl = _Evenements(
+            ent_sal, ent_jours, passe & (rang_type == TYPES.index("etat_des_lieux"))
+        )
+        self.E_mi = _Evenements(
+            ent_sal, ent_jours, passe & (rang_type == TYPES.index("mi_carriere"))
+        )
+
+        # Choix : formations et évolutions datées après D sont ignorées, comme les entretiens
+        # (une formation inscrite au registre mais pas encore suivie ne compte pas).
+        form = registre.formations
+        f_sal = self.indices(form["matricule"])
+        f_jours = _jours(form["date"])
+        f_passe = ~np.isnat(f_jours) & (f_jours <= self.D)
+        obligatoire = form["obligatoire"].astype(bool).to_numpy()
+        certifiante = form["certifiante"].astype(bool).to_numpy()
+        # L'expression régulière n'est évaluée que sur les intitulés distincts.
+        codes, intitules = pd.factorize(form["intitule"].astype(str))
+        vae = pd.Series(intitules).str.contains(_MOTIF_VAE, regex=True).to_numpy(bool)[codes]
+        self.F = _Evenements(f_sal, f_jours, f_passe)
+        self.F_libre = _Evenements(f_sal, f_jours, f_passe & ~obligatoire)
+        self.F_certif = _Evenements(f_sal, f_jours, f_passe & (certifiante | vae))
+
+        evo = registre.evolutions
+        e_jours = _jours(evo["date"])
+        self.EV = _Evenements(self.indices(evo["matricule"]), e_jours, e_jours <= self.D)
+
+        self.absences = registre.absences
+
+    # --- 3.1 premier / periodique -------------------------------------------------------
+
+    def premier_ou_periodique(self) -> dict[str, Any]:
+        s, H = self.tous, self.H
+        depuis_embauche = self.E.existe(s, H)
+        L = self.E.dernier(s)
+        if self.regime_2025:
+            recent = H >= np.datetime64(SEUIL_PREMIER_2025, "D")
+            ech_sans = ajouter_mois(H, np.where(recent, 12, 24))
+            type_sans = "premier"
+        else:
+            recent = np.zeros(self.n, dtype=bool)
+            ech_sans = ajouter_mois(H, self.P)
+            type_sans = "periodique"
+        quand = np.where(depuis_embauche, L, H)
+        # 0 : dernier entretien ; 1 : premier dans l'année ; 2 : sans entretien, ancien cas.
+        cas = np.where(depuis_embauche, 0, np.where(recent, 1, 2))
+
+        texte_P = f"périodicité {self.P} mois"
+        if self.regles.periodicite_mois and self.P != (48 if self.regime_2025 else 24):
+            texte_P += " fixée par accord collectif"
+        ref = self.reference
+        if self.regime_2025:
+            sans = (
+                ", aucun entretien depuis : premier entretien dû dans les deux ans (embauche "
+                "avant le 26/10/2024, échéance du régime alors applicable ; art. L6315-1)"
+            )
+        else:
+            sans = f", aucun entretien depuis ; {texte_P} ({ref})"
+        avant = ("Dernier entretien le ", "Embauche le ", "Embauche le ")
+        apres = (
+            f" ; {texte_P} ({ref})",
+            f" : premier entretien dans l'année suivant l'embauche ({ref})",
+            sans,
+        )
+
+        def fabrique(i: np.ndarray) -> list[str]:
+            dates = formater_dates(quand[i]).tolist()
+            return [avant[c] + d + apres[c] for c, d in zip(cas[i].tolist(), dates, strict=True)]
+
+        return {
+            "salarie": s,
+            "type": np.where(depuis_embauche, TYPES.index("periodique"), TYPES.index(type_sans)),
+            "echeance": np.where(depuis_embauche, ajouter_mois(L, self.P), ech_sans),
+            "honoree": np.zeros(self.n, dtype=bool),
+            "motif": _par_cle((_decale(quand) << 2) | cas, fabrique),
+        }
+
+    # --- 3.2 état des lieux ----------------------------------------------------------------
+
+    def _rang_anniversaire(self, borne: np.ndarray, inclus: bool) -> np.ndarray:
+        """k max tel que A_k ≤ borne (inclus) ou A_k < borne (exclu), 0 s'il n'y en a pas."""
+        cycle = 12 * self.C
+        ecart = _mois_absolu(borne) - _mois_absolu(self.H)
+        k = np.maximum(ecart // cycle, 0)
+        A = ajouter_mois(self.H, k * cycle)
+        trop = A > borne if inclus else A >= borne
+        return np.where((k > 0) & trop, k - 1, k)
+
+    def etats_des_lieux(self) -> list[dict[str, Any]]:
+        cycle = 12 * self.C
+        limite = np.full(self.n, self.limite)
+        k_max = self._rang_anniversaire(limite, inclus=True)
+        A = ajouter_mois(self.H, k_max * cycle)
+        existe = k_max >= 1
+        if self.regime_2025:
+            existe &= A >= self.T
+        s = self.tous[existe]
+        k = k_max[existe]
+        echu = self._edl(s, k)
+
+        # Le suivant (à venir) : quand l'actuel est honoré ou n'existe pas. En régime 2025
+        # seuls comptent les anniversaires postérieurs à l'entrée en vigueur.
+        k_suivant = k_max + 1
+        if self.regime_2025:
+            seuil = np.full(self.n, self.T)
+            k_seuil = self._rang_anniversaire(seuil, inclus=False) + 1
+            k_suivant = np.maximum(k_suivant, k_seuil)
+        besoin = ~existe
+        besoin[s[echu["honoree"]]] = True
+        s2 = self.tous[besoin]
+        return [echu, self._edl(s2, k_suivant[besoin])]
+
+    def _edl(self, s: np.ndarray, k: np.ndarray) -> dict:
+        H = self.H[s]
+        A = ajouter_mois(H, k * 12 * self.C)
+        # Honoré par un entretien « état des lieux » dans [mois(A_k, -12), mois(A_k+1, -12)).
+        honore = self.E_edl.existe(
+            s, ajouter_mois(A, -12), ajouter_mois(ajouter_mois(H, (k + 1) * 12 * self.C), -12)
+        )
+        debut = ajouter_mois(A, -12 * self.C)
+        apres = A + _UN_JOUR  # fenêtre [mois(A, -12C), A] bornes incluses
+        nb_prevus = (12 * self.C) // self.P
+        # Choix : au-delà de l'horizon, la fenêtre est loin d'être close ; ses chiffres
+        # seraient trompeurs (« 0 entretien, abondement dû ») : ils restent vides (NA).
+        lointain = A > self.limite
+        proche = ~lointain
+        sp, dp, ap = s[proche], debut[proche], apres[proche]
+
+        def sur_proches(valeurs: np.ndarray) -> np.ndarray:
+            complet = np.zeros(len(s), dtype=valeurs.dtype)
+            complet[proche] = valeurs
+            return complet
+
+        realises = sur_proches(self.E.compter(sp, dp, ap))
+        libre = sur_proches(self.F_libre.existe(sp, dp, ap))
+        abondement = (
+            (self.effectif >= SEUIL_EFFECTIF_ABONDEMENT) & (realises < nb_prevus) & ~libre & proche
+        )
+        limite = np.where(abondement, _fin_trimestre_suivant(A), np.datetime64("NaT"))
+        # Avant l'anniversaire, les chiffres sont ceux connus au `au` : l'abondement n'est
+        # qu'encouru (il tombe si un entretien ou une formation non obligatoire a lieu d'ici là).
+        futur = A > self.D
+        C = self.C
+        fin_texte = f" (art. L6315-1 II et R6323-3 C. trav., {self.loi})"
+
+        def fabrique(i: np.ndarray) -> list[str]:
+            textes = []
+            colonnes = (
+                (k[i] * C).tolist(),
+                formater_dates(H[i]).tolist(),
+                realises[i].tolist(),
+                formater_dates(debut[i]).tolist(),
+                formater_dates(A[i]).tolist(),
+                libre[i].tolist(),
+                abondement[i].tolist(),
+                futur[i].tolist(),
+                formater_dates(limite[i]).tolist(),
+                lointain[i].tolist(),
+            )
+            for ans, h, r, d, a, lib, ab, fu, lim, loin in zip(*colonnes, strict=True):
+                texte = f"État des lieux récapitulatif des {ans} ans d'ancienneté (entrée le {h})"
+                if loin:
+                    textes.append(f"{texte} prévu le {a}, sur la période du {d} au {a}{fin_texte}")
+                    continue
+                texte += (
+                    f" : {r} entretien(s) sur {nb_prevus} prévu(s) du {d} au {a}, formation non "
+                    f"obligatoire : {'oui' if lib else 'non'}"
+                )
+                if ab:
+                    texte += (
+                        " ; abondement correctif "
+                        + ("encouru si rien ne change" if fu else "dû")
+                        + " : 3 000 € à verser au CPF (Caisse des dépôts) au plus tard le "
+                        + lim
+                    )
+                textes.append(texte + fin_texte)
+            return textes
+
+        # Au-delà de l'horizon, les chiffres (provisoires) restent dans leurs colonnes mais
+        # pas dans la phrase : le motif ne dépend alors que de (H, k), d'où moins de textes.
+        chiffres = (np.minimum(realises, 2**24) << 2) | (libre << 1) | 1
+        cle = (_decale(H) << 40) | (k << 28) | np.where(lointain, 0, chiffres)
+        return {
+            "salarie": s,
+            "type": "etat_des_lieux",
+            "echeance": A,
+            "honoree": honore,
+            "motif": _par_cle(cle, fabrique),
+            "edl_debut": debut,
+            "edl_fin": A,
+            "entretiens_realises": realises,
+            "entretiens_prevus": np.full(len(s), nb_prevus, dtype=np.int64),
+            "formation_non_obligatoire": libre,
+            "critere_formation": sur_proches(self.F.existe(sp, dp, ap)),
+            "critere_certification": sur_proches(self.F_certif.existe(sp, dp, ap)),
+            "critere_progression": sur_proches(self.EV.existe(sp, dp, ap)),
+            "chiffres_absents": lointain,
+            "abondement_correctif": abondement,
+            "montant_abondement": np.where(abondement, MONTANT_ABONDEMENT, 0),
+            "date_limite_versement": limite,
+        }
+
+    # --- 3.3 retour --------------------------------------------------------------------------
+
+    def retours(self) -> dict[str, Any]:
+        ab = self.absences
+        s = self.indices(ab["matricule"])
+        codes = list(RETOURS)
+        if len(ab):
+            rang_motif = pd.Index(codes).get_indexer(ab["motif"].astype(str))
+        else:
+            rang_motif = np.array([], dtype=np.int64)
+        debut = _jours(ab["date_debut"])
+        fin = _jours(ab["date_fin"])
+        reprise = _jours(ab["date_reprise"])
+        R = np.where(np.isnat(reprise), fin + _UN_JOUR, reprise)
+        # Choix : une absence qui n'a pas commencé au `au` est ignorée (comme un entretien
+        # daté après D) ; sans reprise ni fin elle est en cours : pas encore d'obligation.
+        garde = (s >= 0) & (rang_motif >= 0) & ~np.isnat(R) & ~np.isnat(debut) & (debut <= self.D)
+        s, rang_motif, debut, R = s[garde], rang_motif[garde], debut[garde], R[garde]
+        if self.regime_2025:
+            regle_2025 = R >= self.T
+        else:
+            regle_2025 = np.zeros(len(s), dtype=bool)
+        honore = self.E.existe(s, np.where(regle_2025, ajouter_mois(R, -12), debut))
+        delai = self.regles.delai_retour_jours
+        libelles = list(RETOURS.values())
+        fin_2025 = (
+            " ; entretien à proposer au retour, sauf entretien tenu dans les 12 mois précédant "
+            f"la reprise, échéance retenue : reprise + {delai} jours ({self.reference})"
+        )
+        fin_ancien = (
+            " ; entretien proposé systématiquement au retour, échéance retenue : reprise + "
+            f"{delai} jours (art. L6315-1)"
+        )
+
+        def fabrique(i: np.ndarray) -> list[str]:
+            colonnes = (
+                rang_motif[i].tolist(),
+                formater_dates(R[i]).tolist(),
+                regle_2025[i].tolist(),
+            )
+            return [
+                f"{libelles[m]} : reprise le {r}" + (fin_2025 if nouveau else fin_ancien)
+                for m, r, nouveau in zip(*colonnes, strict=True)
+            ]
+
+        cle = (_decale(R) << 5) | (rang_motif << 1) | regle_2025
+        return {
+            "salarie": s,
+            "type": "retour",
+            "echeance": R + np.timedelta64(delai, "D"),
+            "honoree": honore,
+            "motif": _par_cle(cle, fabrique),
+            "reprise": R,
+            "motif_absence": _Textes(codes, rang_motif),
+        }
+
+    # --- 3.4 mi-carrière ---------------------------------------------------------------------
+
+    def mi_carriere(self) -> dict[str, Any]:
+        V, B = self.V, self.B
+        avec_visite = ~np.isnat(V) & (V >= self.T)
+        y45 = np.where(np.isnat(B), 0, _annee(B) + 45)
+        sans_visite = np.isnat(V) & ~np.isnat(B) & (y45 >= 2026)
+        garde = avec_visite | sans_visite
+        s = self.tous[garde]
+        visite = avec_visite[garde]
+        V, y45 = V[garde], y45[garde]
+        debut_annee = _date(y45, 1, 1)
+        # 1er mars - 1 jour : le dernier jour de février, bissextile ou non.
+        fin_fevrier = _date(y45 + 1, 3, 1) - _UN_JOUR
+        echeance = np.where(visite, ajouter_mois(V, 2), fin_fevrier)
+        honore = np.where(
+            visite,
+            self.E.existe(s, np.where(visite, V, debut_annee)),
+            self.E_mi.existe(s, debut_annee),
+        )
+        ref = f"art. L4624-2-2 et L6315-1, {self.loi}"
+
+        def fabrique(i: np.ndarray) -> list[str]:
+            colonnes = (
+                visite[i].tolist(),
+                formater_dates(V[i]).tolist(),
+                y45[i].tolist(),
+                formater_dates(fin_fevrier[i]).tolist(),
+            )
+            return [
+                f"Visite médicale de mi-carrière le {v} : entretien professionnel dans les "
+                f"deux mois qui suivent ({ref})"
+                if connue
+                else f"Visite médicale de mi-carrière non renseignée : 45 ans en {y}, visite "
+                f"présumée dans l'année, entretien de mi-carrière attendu au plus tard le {f} "
+                f"({ref})"
+                for connue, v, y, f in zip(*colonnes, strict=True)
+            ]
+
+        cle = np.where(visite, _decale(V) << 1 | 1, y45 << 1)
+        return {
+            "salarie": s,
+            "type": "mi_carriere",
+            "echeance": echeance,
+            "honoree": honore,
+            "motif": _par_cle(cle, fabrique),
+        }
+
+    # --- 3.5 avant 60 ans ------------------------------------------------------------------
+
+    def avant_60(self) -> dict[str, Any]:
+        B60 = ajouter_mois(self.B, 720)
+        veille = B60 - _UN_JOUR
+        garde = ~np.isnat(B60) & (veille >= self.T)
+        s = self.tous[garde]
+        B60, veille = B60[garde], veille[garde]
+        honore = self.E.existe(s, ajouter_mois(B60, -24), B60)
+        fin = (
+            " : entretien dans les deux ans précédant (maintien dans l'emploi, aménagements de "
+            f"fin de carrière : temps partiel, retraite progressive) ({self.reference})"
+        )
+
+        def fabrique(i: np.ndarray) -> list[str]:
+            return ["60 ans le " + d + fin for d in formater_dates(B60[i]).tolist()]
+
+        return {
+            "salarie": s,
+            "type": "avant_60",
+            "echeance": veille,
+            "honoree": honore,
+            "motif": _par_cle(_decale(B60), fabrique),
+        }
+
+    # --- assemblage --------------------------------------------------------------------------
+
+    def assembler(self, morceaux: list[dict[str, Any]]) -> pd.DataFrame:
+        tailles = [len(m["salarie"]) for m in morceaux]
+
+        def colonne(nom: str, vide: Any, dtype: Any) -> np.ndarray:
+            parts = []
+            for m, t in zip(morceaux, tailles, strict=True):
+                valeur = m.get(nom, vide)
+                if np.ndim(valeur) == 0:
+                    parts.append(np.full(t, valeur, dtype=dtype))
+                else:
+                    parts.append(np.asarray(valeur).astype(dtype, copy=False))
+            return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+        s = colonne("salarie", -1, np.int64)
+        echeance = colonne("echeance", np.datetime64("NaT"), "datetime64[D]")
+        honoree = colonne("honoree", False, bool)
+        rang_type = np.concatenate(
+            [
+                np.full(t, TYPES.index(m["type"])) if isinstance(m["type"], str) else m["type"]
+                for m, t in zip(morceaux, tailles, strict=True)
+            ]
+        ).astype(np.int64)
+        statut = np.select([honoree, echeance < self.D, echeance <= self.limite], [3, 0, 1], 2)
+
+        # Pas de tri ici (lignes groupées par type, dans l'ordre du registre) : c'est
+        # `lister_echeances` qui trie ce qu'elle garde, et trier 300 000 lignes coûte.
+        est_edl = rang_type == TYPES.index("etat_des_lieux")
+
+        def dates(nom: str) -> np.ndarray:
+            return colonne(nom, np.datetime64("NaT"), "datetime64[D]").astype("datetime64[ns]")
+
+        donnees: dict[str, Any] = {
+            "matricule": self.matricules_textes.take(s),
+            "type": _Textes(list(TYPES), rang_type).tableau(),
+            "echeance": echeance.astype("datetime64[ns]"),
+            "motif": _Textes.concatener([m["motif"] for m in morceaux]).tableau(),
+            "honoree": honoree,
+            "statut": _Textes(list(STATUTS), statut).tableau(),
+            "reprise": dates("reprise"),
+            "motif_absence": _Textes.concatener(
+                [
+                    m.get("motif_absence", _Textes.vides(t))
+                    for m, t in zip(morceaux, tailles, strict=True)
+                ]
+            ).tableau(),
+            "edl_debut": dates("edl_debut"),
+            "edl_fin": dates("edl_fin"),
+            "date_limite_versement": dates("date_limite_versement"),
+        }
+        absents = ~est_edl | colonne("chiffres_absents", False, bool)
+        for nom in COLONNES_ENTIERS:
+            masque = ~est_edl if nom == "entretiens_prevus" else absents
+            donnees[nom] = pd.arrays.IntegerArray(colonne(nom, 0, np.int64), masque)
+        for nom in COLONNES_BOOLEENS:
+            donnees[nom] = pd.arrays.BooleanArray(colonne(nom, False, bool), absents)
+        # Les tableaux viennent d'être créés : inutile que pandas les recopie.
+        return pd.DataFrame(donnees, columns=list(COLONNES), copy=False)
+
+    def indices(self, serie: pd.Series) -> np.ndarray:
+        """Position de chaque matricule parmi les salariés retenus (-1 : inconnu ou exclu)."""
+        if len(serie) == 0:
+            return np.array([], dtype=np.int64)
+        return self.matricules.get_indexer(_textes(serie)).astype(np.int64)
+
+
+def _textes(serie: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """Le tableau de textes d'une colonne (sans copie si elle est déjà de type « str »)."""
+    if not isinstance(serie.dtype, pd.StringDtype):
+        serie = serie.astype(str)
+    return serie.array
+
+
+def _decale(jours: np.ndarray) -> np.ndarray:
+    """Jour en entier positif sur 22 bits, pour composer des clés (NaT : 0)."""
+    entiers = jours.astype(np.int64) + (1 << 21)
+    return np.where(np.isnat(jours), 0, entiers)
+
+
+def _par_cle(cle: np.ndarray, fabrique: Callable[[np.ndarray], list[str]]) -> _Textes:
+    """Un texte par ligne, fabriqué une seule fois par valeur distincte de `cle`.
+
+    Les motifs ne dépendent que de quelques dates : 100 000 salariés n'ont que quelques
+    milliers de dates d'entrée ou de dernier entretien distinctes. `fabrique` reçoit, pour
+    chaque valeur distincte, la position d'une ligne qui la porte (n'importe laquelle : elles
+    donnent le même texte).
+    """
+    if len(cle) == 0:
+        return _Textes([], np.array([], dtype=np.int64))
+    codes, uniques = pd.factorize(cle)
+    representants = np.empty(len(uniques), dtype=np.int64)
+    representants[codes] = np.arange(len(cle))
+    return _Textes(fabrique(representants), codes)
+
+
+@dataclass
+class _Textes:
+    """Colonne de textes codée : textes distincts + un code par ligne (-1 : manquant).
+
+    Valider 300 000 chaînes pour le type « str » de pandas coûte ; on ne valide que les
+    textes distincts puis on fait un `take`.
+    """
+
+    textes: list[str]
+    codes: np.ndarray
+
+    @classmethod
+    def vides(cls, taille: int) -> _Textes:
+        return cls([], np.full(taille, -1, dtype=np.int64))
+
+    @classmethod
+    def concatener(cls, morceaux: list[_Textes]) -> _Textes:
+        textes: list[str] = []
+        codes = []
+        for m in morceaux:
+            codes.append(np.where(m.codes >= 0, m.codes + len(textes), -1))
+            textes += m.textes
+        return cls(textes, np.concatenate(codes) if codes else np.array([], dtype=np.int64))
+
+    def tableau(self) -> pd.api.extensions.ExtensionArray:
+        return pd.array(self.textes, dtype="str").take(self.codes, allow_fill=True)
+
+
+def _rangs(textes: np.ndarray) -> np.ndarray:
+    """Rang de chaque texte dans l'ordre lexicographique.
+
+    Trier des chaînes numpy de longueur fixe est 5 fois plus rapide que des objets Python.
+    """
+    if len(textes) == 0:
+        return np.array([], dtype=np.int64)
+    return np.unique(np.asarray(textes, dtype=str), return_inverse=True)[1]
+
+
+# ---------------------------------------------------------------------------
+# Liste des échéances
+
+
+def lister_echeances(obligations: pd.DataFrame, registre: Any, tout: bool = False) -> pd.DataFrame:
+    """Ce qu'il faut faire : obligations non honorées dues d'ici l'horizon (+ à venir si `tout`).
+
+    Les 7 premières colonnes sont exactement celles du CSV de regles.md §4, puis le service,
+    le manager et les colonnes de détail ; tri par échéance, matricule puis type.
+    """
+    statuts = ["en_retard", "a_planifier"] + (["a_venir"] if tout else [])
+    retenues = obligations[obligations["statut"].isin(statuts).to_numpy()]
+    sal = registre.salaries
+    matricules_sal = sal["matricule"].astype(str).to_numpy(dtype=object)
+    position = pd.Index(matricules_sal, dtype=object).get_indexer(_textes(retenues["matricule"]))
+    connus = position >= 0
+
+    # Tri robuste même si `obligations` a été filtrée ou concaténée par l'appelant ; le rang
+    # du matricule vient du registre (un matricule absent du registre passe en dernier).
+    rang = np.append(_rangs(matricules_sal), len(matricules_sal))[np.where(connus, position, -1)]
+    rang_type = pd.Index(TYPES).get_indexer(retenues["type"].astype(str).to_numpy(dtype=object))
+    cle = (_decale(retenues["echeance"].to_numpy(dtype="datetime64[D]")) << 40) | (rang << 3)
+    ordre = np.argsort(cle | np.maximum(rang_type, 0), kind="stable")
+    resultat = retenues.iloc[ordre].reset_index(drop=True)
+    prise, connus = np.where(connus, position, 0)[ordre], connus[ordre]
+
+    for place, nom in ((1, "nom"), (2, "prenom")):
+        resultat.insert(place, nom, _depuis_salaries(sal, nom, prise, connus))
+    resultat["service"] = _depuis_salaries(sal, "service", prise, connus)
+    resultat["matricule_manager"] = _depuis_salaries(sal, "matricule_manager", prise, connus)
+    premieres = ["matricule", "nom", "prenom", "type", "motif", "echeance", "statut"]
+    suite = ["service", "matricule_manager"]
+    details = [c for c in COLONNES if c not in premieres and c != "honoree"]
+    return resultat[premieres + suite + details]
+
+
+def _depuis_salaries(
+    sal: pd.DataFrame, nom: str, prise: np.ndarray, connus: np.ndarray
+) -> pd.api.extensions.ExtensionArray:
+    valeurs = pd.array(sal[nom].astype(str).to_numpy(dtype=object), dtype="str")
+    if len(valeurs) == 0:
+        return pd.array([""] * len(prise), dtype="str")
+    resultat = valeurs.take(prise)
+    resultat[~connus] = ""
+    return resultat
+
+
+def resumer(echeances: pd.DataFrame) -> dict[str, Any]:
+    """Comptes pour le résumé de la CLI : total, par statut et par type (ordre fixe)."""
+    par_statut = echeances["statut"].value_counts()
+    par_type = echeances["type"].value_counts()
+    return {
+        "total": int(len(echeances)),
+        "par_statut": {s: int(par_statut.get(s, 0)) for s in STATUTS if par_statut.get(s, 0)},
+        "par_type": {t: int(par_type.get(t, 0)) for t in TYPES if par_type.get(t, 0)},
+    }
