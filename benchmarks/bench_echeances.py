@@ -140,9 +140,13 @@ ENTETES = {
 }  # fmt: skip
 
 
-def ecrire_classeur(tables: dict[str, pd.DataFrame], chemin: Path) -> None:
+def ecrire_classeur(
+    tables: dict[str, pd.DataFrame], chemin: Path, entetes_en_plus: dict | None = None
+) -> None:
+    """Écrit les tables ; `entetes_en_plus` : {table: {colonne: en-tête}} (autres bancs)."""
     classeur = Workbook(write_only=True)
     for table, (feuille, entetes) in ENTETES.items():
+        entetes = {**entetes, **(entetes_en_plus or {}).get(table, {})}
         ws = classeur.create_sheet(feuille)
         ws.append(list(entetes.values()))
         df = tables[table]
