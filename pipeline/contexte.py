@@ -32,6 +32,13 @@ from babel.dates import format_date
 
 from pipeline.config import Parametres
 from pipeline.erreurs import ErreurEntretiens, Rapport
+from pipeline.libelles import (
+    LIBELLES_ABSENCES,
+    LIBELLES_STATUTS_PHRASE,
+    LIBELLES_TYPES_COURTS,
+    LIBELLES_TYPES_DOCUMENTS,
+)
+from pipeline.registre import MOTIFS_RETOUR
 
 LOCALE = "fr_FR"
 # Espace insécable : l'espace fine (U+202F) de Babel manque dans certaines polices de
@@ -45,59 +52,6 @@ REFERENCES_LEGALES = {
     "2014": "l'article L6315-1 du Code du travail (rédaction issue des lois n° 2014-288 "
     "et 2018-771)",
 }
-
-LIBELLES_TYPES = {
-    "premier": "Premier entretien suivant l'embauche",
-    "periodique": "Entretien périodique",
-    "etat_des_lieux": "État des lieux récapitulatif du parcours professionnel",
-    "retour": "Entretien de retour de congé",
-    "mi_carriere": "Entretien de mi-carrière",
-    "avant_60": "Entretien avant 60 ans",
-}
-# Pour les tableaux étroits (fiche du conducteur, tableur de suivi).
-LIBELLES_COURTS = {
-    "premier": "Premier entretien",
-    "periodique": "Périodique",
-    "etat_des_lieux": "État des lieux",
-    "retour": "Retour de congé",
-    "mi_carriere": "Mi-carrière",
-    "avant_60": "Avant 60 ans",
-}
-LIBELLES_STATUTS = {
-    "en_retard": "en retard",
-    "a_planifier": "à planifier",
-    "a_venir": "à venir",
-    "honoree": "honorée",
-}
-LIBELLES_ABSENCES = {
-    "maternite": "congé de maternité",
-    "adoption": "congé d'adoption",
-    "conge_parental": "congé parental d'éducation",
-    "proche_aidant": "congé de proche aidant",
-    "sabbatique": "congé sabbatique",
-    "mobilite_volontaire": "période de mobilité volontaire sécurisée",
-    "longue_maladie": "arrêt de longue maladie",
-    "mandat_syndical": "mandat syndical",
-    "maladie": "arrêt maladie",
-    "paternite": "congé de paternité",
-    "conges_payes": "congés payés",
-    "sans_solde": "congé sans solde",
-    "accident_travail": "accident du travail",
-    "autre": "absence",
-}
-# Seules ces absences figurent dans les documents : elles déclenchent l'entretien de
-# retour (regles.md §3.3). Un arrêt maladie ordinaire est une donnée de santé qui n'a
-# rien à faire dans un support remis au manager.
-MOTIFS_RETOUR = (
-    "maternite",
-    "adoption",
-    "conge_parental",
-    "proche_aidant",
-    "sabbatique",
-    "mobilite_volontaire",
-    "longue_maladie",
-    "mandat_syndical",
-)
 
 THEMES_OBLIGATOIRES = {
     "2025": [
@@ -190,7 +144,7 @@ def date_courte(valeur: Any) -> str:
 
 def heure_fr(heure: Any) -> str:
     """ "14:00" -> « 14 h 00 »."""
-    texte = _texte(heure)
+    texte = en_texte(heure)
     m = re.fullmatch(r"(\d{1,2})[:hH](\d{2})(?::\d{2})?", texte.replace(" ", ""))
     if not m:
         return texte
@@ -251,8 +205,13 @@ def _vrai(valeur: Any) -> bool:
     return False if _vide(valeur) else bool(valeur)
 
 
-def _texte(valeur: Any) -> str:
-    return "" if _vide(valeur) else str(valeur).strip()
+def en_texte(valeur: Any) -> str:
+    """Valeur de cellule -> texte : vide pour None/NaN/NaT, 42.0 -> « 42 », espaces retirés."""
+    if _vide(valeur):
+        return ""
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    return str(valeur).strip()
 
 
 def _entier(valeur: Any) -> int:
@@ -373,7 +332,7 @@ def contexte_salarie(
     `Registre` (historique, conducteur). Pour toute une campagne, préférer
     `iterer_contextes_salaries`, qui regroupe les tables une seule fois.
     """
-    matricule = _texte(salarie.get("matricule"))
+    matricule = en_texte(salarie.get("matricule"))
     regime = parametres.regles.regime
     ctx = contexte_entreprise(parametres)
     ctx.update(_contexte_date_envoi(parametres, au))
@@ -390,10 +349,10 @@ def contexte_salarie(
         if len(obligations)
         else []
     )
-    types = {_texte(r.get("type")) for r in lignes}
+    types = {en_texte(r.get("type")) for r in lignes}
     if not lignes and entretien is not None:
         # Un planning corrigé à la main peut porter des types sans la liste des échéances.
-        types = {t.strip() for t in _texte(entretien.get("types")).split(",") if t.strip()}
+        types = {t.strip() for t in en_texte(entretien.get("types")).split(",") if t.strip()}
     ctx["motifs"] = _bloc_motifs(lignes, entretien)
     ctx["types"] = sorted(types)
     ctx["est_premier"] = "premier" in types
@@ -419,18 +378,18 @@ def contexte_salarie(
     ctx["avant_60"] = {"soixante_ans_longue": date_longue_sans_jour(soixante)}
 
     ctx["historique"] = _bloc_historique(registre, matricule, parametres, au)
-    edl = next((r for r in lignes if _texte(r.get("type")) == "etat_des_lieux"), None)
+    edl = next((r for r in lignes if en_texte(r.get("type")) == "etat_des_lieux"), None)
     ctx["etat_des_lieux"] = _bloc_etat_des_lieux(edl, registre, matricule, parametres)
     return ctx
 
 
 def _bloc_salarie(s: Mapping[str, Any], au: date) -> dict[str, Any]:
-    civilite = _texte(s.get("civilite"))
-    nom, prenom = _texte(s.get("nom")), _texte(s.get("prenom"))
+    civilite = en_texte(s.get("civilite"))
+    nom, prenom = en_texte(s.get("nom")), en_texte(s.get("prenom"))
     civilite_longue = {"M.": "Monsieur", "Mme": "Madame"}.get(civilite, "")
     autres = s.get("autres")
     return {
-        "matricule": _texte(s.get("matricule")),
+        "matricule": en_texte(s.get("matricule")),
         "civilite": civilite,
         "civilite_longue": civilite_longue,
         # Sans civilité connue, la formule neutre évite de deviner le genre.
@@ -440,17 +399,17 @@ def _bloc_salarie(s: Mapping[str, Any], au: date) -> dict[str, Any]:
         "prenom": prenom,
         "nom_complet": " ".join(x for x in (prenom, nom) if x),
         "destinataire": " ".join(x for x in (civilite, prenom, nom) if x),
-        "poste": _texte(s.get("poste")),
-        "service": _texte(s.get("service")),
-        "etablissement": _texte(s.get("etablissement")),
-        "email": _texte(s.get("email")),
-        "adresse": _texte(s.get("adresse")),
-        "code_postal": _texte(s.get("code_postal")),
-        "ville": _texte(s.get("ville")),
+        "poste": en_texte(s.get("poste")),
+        "service": en_texte(s.get("service")),
+        "etablissement": en_texte(s.get("etablissement")),
+        "email": en_texte(s.get("email")),
+        "adresse": en_texte(s.get("adresse")),
+        "code_postal": en_texte(s.get("code_postal")),
+        "ville": en_texte(s.get("ville")),
         "date_entree_longue": date_longue_sans_jour(s.get("date_entree")),
         "date_entree_courte": date_courte(s.get("date_entree")),
         "anciennete": anciennete_fr(s.get("date_entree"), au),
-        "autres": {str(k): _texte(v) for k, v in autres.items()}
+        "autres": {str(k): en_texte(v) for k, v in autres.items()}
         if isinstance(autres, Mapping)
         else {},
     }
@@ -477,11 +436,11 @@ def _bloc_entretien(
                 )
             },
         }
-    matricule_conducteur = _texte(e.get("matricule_conducteur"))
+    matricule_conducteur = en_texte(e.get("matricule_conducteur"))
     fonction = parametres.entreprise.fonction_signataire
     if matricule_conducteur:
         manager = _lignes(getattr(registre, "salaries", None), matricule_conducteur)
-        poste = _texte(manager[0].get("poste")) if manager else ""
+        poste = en_texte(manager[0].get("poste")) if manager else ""
         fonction = poste or "Responsable hiérarchique"
     return {
         "planifie": True,
@@ -490,10 +449,10 @@ def _bloc_entretien(
         "heure": heure_fr(e.get("heure")),
         "fin": heure_fr(e.get("fin")),
         "duree": duree_fr(e.get("duree_minutes", parametres.planning.duree_minutes)),
-        "lieu": _texte(e.get("lieu")),
-        "conducteur": _texte(e.get("conducteur")) or parametres.entreprise.signataire,
+        "lieu": en_texte(e.get("lieu")),
+        "conducteur": en_texte(e.get("conducteur")) or parametres.entreprise.signataire,
         "fonction_conducteur": fonction,
-        "email_conducteur": _texte(e.get("email_conducteur")),
+        "email_conducteur": en_texte(e.get("email_conducteur")),
     }
 
 
@@ -502,33 +461,35 @@ def _bloc_motifs(
 ) -> list[dict[str, str]]:
     motifs = []
     for r in lignes:
-        code = _texte(r.get("type"))
-        libelle = LIBELLES_TYPES.get(code, _majuscule(code.replace("_", " ")))
-        if code == "retour" and _texte(r.get("motif_absence")):
-            absence = LIBELLES_ABSENCES.get(_texte(r.get("motif_absence")), "")
+        code = en_texte(r.get("type"))
+        libelle = LIBELLES_TYPES_DOCUMENTS.get(code, _majuscule(code.replace("_", " ")))
+        if code == "retour" and en_texte(r.get("motif_absence")):
+            absence = LIBELLES_ABSENCES.get(en_texte(r.get("motif_absence")), "")
             libelle = f"Entretien de retour : {absence}" if absence else libelle
         motifs.append(
             {
                 "type": code,
                 "libelle": libelle,
-                "motif": _texte(r.get("motif")),
+                "motif": en_texte(r.get("motif")),
                 "echeance_longue": date_longue_sans_jour(r.get("echeance")),
                 "echeance_courte": date_courte(r.get("echeance")),
-                "statut": LIBELLES_STATUTS.get(_texte(r.get("statut")), _texte(r.get("statut"))),
+                "statut": LIBELLES_STATUTS_PHRASE.get(
+                    en_texte(r.get("statut")), en_texte(r.get("statut"))
+                ),
             }
         )
     if not motifs and entretien is not None:
-        codes = [t.strip() for t in _texte(entretien.get("types")).split(",") if t.strip()]
-        phrases = [p.strip() for p in _texte(entretien.get("motifs")).split(";")]
+        codes = [t.strip() for t in en_texte(entretien.get("types")).split(",") if t.strip()]
+        phrases = [p.strip() for p in en_texte(entretien.get("motifs")).split(";")]
         for i, code in enumerate(codes):
             motifs.append(
                 {
                     "type": code,
-                    "libelle": LIBELLES_TYPES.get(code, code),
+                    "libelle": LIBELLES_TYPES_DOCUMENTS.get(code, code),
                     "motif": phrases[i] if i < len(phrases) else "",
                     "echeance_longue": "",
                     "echeance_courte": "",
-                    "statut": LIBELLES_STATUTS.get(_texte(entretien.get("statut")), ""),
+                    "statut": LIBELLES_STATUTS_PHRASE.get(en_texte(entretien.get("statut")), ""),
                 }
             )
     return motifs
@@ -541,13 +502,13 @@ def _bloc_retours(
     retours: list[dict[str, str]] = []
     cles: list[date] = []
     for r in lignes:
-        if _texte(r.get("type")) != "retour":
+        if en_texte(r.get("type")) != "retour":
             continue
-        code = _texte(r.get("motif_absence"))
+        code = en_texte(r.get("motif_absence"))
         reprise = en_date(r.get("reprise"))
         debut = None
         for a in absences:
-            if _texte(a.get("motif")) == code and _reprise_absence(a) == reprise:
+            if en_texte(a.get("motif")) == code and _reprise_absence(a) == reprise:
                 debut = en_date(a.get("date_debut"))
         retours.append(
             {
@@ -572,14 +533,14 @@ def _reprise_absence(a: Mapping[str, Any]) -> date | None:
 
 
 def _ligne_entretien(r: Mapping[str, Any]) -> dict[str, str]:
-    code = _texte(r.get("type")) or "periodique"
+    code = en_texte(r.get("type")) or "periodique"
     return {
         "date_longue": date_longue_sans_jour(r.get("date")),
         "date_courte": date_courte(r.get("date")),
         "type": code,
-        "type_libelle": LIBELLES_TYPES.get(code, code),
-        "conduit_par": _texte(r.get("conduit_par")),
-        "commentaire": _texte(r.get("commentaire")),
+        "type_libelle": LIBELLES_TYPES_DOCUMENTS.get(code, code),
+        "conduit_par": en_texte(r.get("conduit_par")),
+        "commentaire": en_texte(r.get("commentaire")),
     }
 
 
@@ -587,7 +548,7 @@ def _ligne_formation(r: Mapping[str, Any]) -> dict[str, str]:
     return {
         "date_longue": date_longue_sans_jour(r.get("date")),
         "date_courte": date_courte(r.get("date")),
-        "intitule": _texte(r.get("intitule")),
+        "intitule": en_texte(r.get("intitule")),
         "obligatoire": oui_non(r.get("obligatoire")),
         "certifiante": oui_non(r.get("certifiante")),
     }
@@ -597,8 +558,8 @@ def _ligne_evolution(r: Mapping[str, Any]) -> dict[str, str]:
     return {
         "date_longue": date_longue_sans_jour(r.get("date")),
         "date_courte": date_courte(r.get("date")),
-        "nature": _texte(r.get("nature")),
-        "commentaire": _texte(r.get("commentaire")),
+        "nature": en_texte(r.get("nature")),
+        "commentaire": en_texte(r.get("commentaire")),
     }
 
 
@@ -630,7 +591,10 @@ def _bloc_historique(
     evolutions = _lignes(getattr(registre, "evolutions", None), matricule, "date")
     liste_absences = []
     for a in absences:
-        code = _texte(a.get("motif"))
+        code = en_texte(a.get("motif"))
+        # Seules les absences qui déclenchent un entretien de retour figurent dans les
+        # documents : un arrêt maladie ordinaire est une donnée de santé qui n'a rien à
+        # faire dans un support remis au manager.
         if code not in MOTIFS_RETOUR or not _dans(a.get("date_debut"), None, au):
             continue
         reprise = _reprise_absence(a)
@@ -793,32 +757,34 @@ def contexte_conducteur(
     ctx = contexte_entreprise(parametres)
     ctx.update(_contexte_date_envoi(parametres, au))
     lignes = _enregistrements(entretiens) if len(entretiens) else []
-    lignes.sort(key=lambda r: (en_date(r.get("date")) or date.max, _texte(r.get("heure"))))
+    lignes.sort(key=lambda r: (en_date(r.get("date")) or date.max, en_texte(r.get("heure"))))
     email = next(
-        (_texte(r.get("email_conducteur")) for r in lignes if r.get("email_conducteur")), ""
+        (en_texte(r.get("email_conducteur")) for r in lignes if r.get("email_conducteur")), ""
     )
     liste = []
     for r in lignes:
-        codes = [t.strip() for t in _texte(r.get("types")).split(",") if t.strip()]
-        libelles = [LIBELLES_TYPES.get(c, c) for c in codes]
+        codes = [t.strip() for t in en_texte(r.get("types")).split(",") if t.strip()]
+        libelles = [LIBELLES_TYPES_DOCUMENTS.get(c, c) for c in codes]
         liste.append(
             {
-                "matricule": _texte(r.get("matricule")),
+                "matricule": en_texte(r.get("matricule")),
                 "salarie": " ".join(
-                    x for x in (_texte(r.get("prenom")), _texte(r.get("nom"))) if x
+                    x for x in (en_texte(r.get("prenom")), en_texte(r.get("nom"))) if x
                 ),
-                "nom": _texte(r.get("nom")),
-                "prenom": _texte(r.get("prenom")),
-                "service": _texte(r.get("service")),
+                "nom": en_texte(r.get("nom")),
+                "prenom": en_texte(r.get("prenom")),
+                "service": en_texte(r.get("service")),
                 "date_longue": date_longue(r.get("date")),
                 "date_courte": date_courte(r.get("date")),
                 "heure": heure_fr(r.get("heure")),
                 "fin": heure_fr(r.get("fin")),
-                "lieu": _texte(r.get("lieu")),
+                "lieu": en_texte(r.get("lieu")),
                 "types_libelles": ", ".join(libelles),
-                "types_courts": ", ".join(LIBELLES_COURTS.get(c, c) for c in codes),
-                "motifs": _texte(r.get("motifs")),
-                "statut": LIBELLES_STATUTS.get(_texte(r.get("statut")), _texte(r.get("statut"))),
+                "types_courts": ", ".join(LIBELLES_TYPES_COURTS.get(c, c) for c in codes),
+                "motifs": en_texte(r.get("motifs")),
+                "statut": LIBELLES_STATUTS_PHRASE.get(
+                    en_texte(r.get("statut")), en_texte(r.get("statut"))
+                ),
                 "etat_des_lieux": "etat_des_lieux" in codes,
                 "mi_carriere": "mi_carriere" in codes,
                 "avant_60": "avant_60" in codes,
@@ -1406,8 +1372,6 @@ def modeles_manquants(dossier: Path = DOSSIER_MODELES) -> list[str]:
 __all__ = [
     "DOSSIER_MODELES",
     "INTITULES",
-    "LIBELLES_COURTS",
-    "LIBELLES_TYPES",
     "MODELES",
     "ModeleVerifie",
     "aplatir",
@@ -1420,6 +1384,7 @@ __all__ = [
     "duree_fr",
     "exemple_contexte_conducteur",
     "exemple_contexte_salarie",
+    "en_texte",
     "heure_fr",
     "iterer_contextes_conducteurs",
     "iterer_contextes_salaries",

@@ -18,6 +18,49 @@ LIBELLES_STATUTS = {
     "honoree": "Réalisé",
 }
 
+# Libellés des documents Word (phrases complètes).
+LIBELLES_TYPES_DOCUMENTS = {
+    "premier": "Premier entretien suivant l'embauche",
+    "periodique": "Entretien périodique",
+    "etat_des_lieux": "État des lieux récapitulatif du parcours professionnel",
+    "retour": "Entretien de retour de congé",
+    "mi_carriere": "Entretien de mi-carrière",
+    "avant_60": "Entretien avant 60 ans",
+}
+# Pour les tableaux étroits (fiche du conducteur, tableur de suivi).
+LIBELLES_TYPES_COURTS = {
+    "premier": "Premier entretien",
+    "periodique": "Périodique",
+    "etat_des_lieux": "État des lieux",
+    "retour": "Retour de congé",
+    "mi_carriere": "Mi-carrière",
+    "avant_60": "Avant 60 ans",
+}
+# Statuts au fil d'une phrase (« échéance … , en retard »).
+LIBELLES_STATUTS_PHRASE = {
+    "en_retard": "en retard",
+    "a_planifier": "à planifier",
+    "a_venir": "à venir",
+    "honoree": "honorée",
+}
+# Motifs d'absence au fil d'une phrase (codes de registre.MOTIFS_ABSENCE).
+LIBELLES_ABSENCES = {
+    "maternite": "congé de maternité",
+    "adoption": "congé d'adoption",
+    "conge_parental": "congé parental d'éducation",
+    "proche_aidant": "congé de proche aidant",
+    "sabbatique": "congé sabbatique",
+    "mobilite_volontaire": "période de mobilité volontaire sécurisée",
+    "longue_maladie": "arrêt de longue maladie",
+    "mandat_syndical": "mandat syndical",
+    "maladie": "arrêt maladie",
+    "paternite": "congé de paternité",
+    "conges_payes": "congés payés",
+    "sans_solde": "congé sans solde",
+    "accident_travail": "accident du travail",
+    "autre": "absence",
+}
+
 # Colonnes de la liste des échéances -> en-têtes lisibles du classeur échéances.xlsx.
 EN_TETES_ECHEANCES = {
     "matricule": "Matricule",

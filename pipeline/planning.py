@@ -26,6 +26,7 @@ import holidays
 import pandas as pd
 
 from pipeline.config import Parametres
+from pipeline.contexte import en_texte
 from pipeline.erreurs import ErreurEntretiens, Rapport
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
@@ -242,13 +243,13 @@ def _annuaire(registre: Any) -> dict[str, dict[str, Any]]:
     colonnes = set(salaries.columns)
     annuaire = {}
     for ligne in salaries.to_dict("records"):
-        matricule = _texte(ligne.get("matricule"))
+        matricule = en_texte(ligne.get("matricule"))
         annuaire[matricule] = {
-            "nom": _texte(ligne.get("nom")),
-            "prenom": _texte(ligne.get("prenom")),
-            "email": _texte(ligne.get("email")),
-            "service": _texte(ligne.get("service")),
-            "matricule_manager": _texte(ligne.get("matricule_manager")),
+            "nom": en_texte(ligne.get("nom")),
+            "prenom": en_texte(ligne.get("prenom")),
+            "email": en_texte(ligne.get("email")),
+            "service": en_texte(ligne.get("service")),
+            "matricule_manager": en_texte(ligne.get("matricule_manager")),
             "date_sortie": ligne.get("date_sortie") if "date_sortie" in colonnes else None,
         }
     return annuaire
@@ -274,7 +275,7 @@ def _demandes(
     for ligne in dues.to_dict("records"):
         echeance = ligne.get("echeance")
         ligne["_echeance"] = pd.Timestamp.max if pd.isna(echeance) else pd.Timestamp(echeance)
-        groupes.setdefault(_texte(ligne["matricule"]), []).append(ligne)
+        groupes.setdefault(en_texte(ligne["matricule"]), []).append(ligne)
     entreprise = parametres.entreprise
     cle_rh = _cle_signataire(entreprise.signataire, annuaire)
     demandes = []
@@ -283,7 +284,7 @@ def _demandes(
         premiere = groupe[0]
         fiche = annuaire.get(matricule, {})
         en_retard = any(ligne["statut"] == "en_retard" for ligne in groupe)
-        manager = _texte(premiere.get("matricule_manager")) or fiche.get("matricule_manager", "")
+        manager = en_texte(premiere.get("matricule_manager")) or fiche.get("matricule_manager", "")
         conducteur = annuaire.get(manager) if manager and manager != matricule else None
         if conducteur is not None and _parti_avant(conducteur.get("date_sortie"), debut):
             # Un manager sorti avant la fenêtre ne peut pas conduire : le RH le remplace.
@@ -294,18 +295,18 @@ def _demandes(
         else:
             nom_conducteur = nom_affiche(conducteur["prenom"], conducteur["nom"])
             matricule_conducteur, email_conducteur = manager, conducteur["email"]
-        motifs = dict.fromkeys(_texte(ligne.get("motif")) for ligne in groupe)
+        motifs = dict.fromkeys(en_texte(ligne.get("motif")) for ligne in groupe)
         demandes.append(
             {
                 "matricule": matricule,
-                "nom": _texte(premiere.get("nom")) or fiche.get("nom", ""),
-                "prenom": _texte(premiere.get("prenom")) or fiche.get("prenom", ""),
-                "service": _texte(premiere.get("service")) or fiche.get("service", ""),
+                "nom": en_texte(premiere.get("nom")) or fiche.get("nom", ""),
+                "prenom": en_texte(premiere.get("prenom")) or fiche.get("prenom", ""),
+                "service": en_texte(premiere.get("service")) or fiche.get("service", ""),
                 "conducteur": nom_conducteur,
                 "matricule_conducteur": matricule_conducteur,
                 "email_conducteur": email_conducteur,
                 "cle_conducteur": matricule_conducteur or cle_rh,
-                "types": ", ".join(dict.fromkeys(_texte(ligne["type"]) for ligne in groupe)),
+                "types": ", ".join(dict.fromkeys(en_texte(ligne["type"]) for ligne in groupe)),
                 "motifs": " ; ".join(m for m in motifs if m),
                 "statut": "en_retard" if en_retard else "a_planifier",
                 "_cle": (0 if en_retard else 1, premiere["_echeance"], matricule),
@@ -405,19 +406,6 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _texte(valeur: Any) -> str:
-    if valeur is None:
-        return ""
-    try:
-        if pd.isna(valeur):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if isinstance(valeur, float) and valeur.is_integer():
-        return str(int(valeur))
-    return str(valeur).strip()
-
-
 # ---------------------------------------------------------------------------- écriture
 
 
@@ -460,7 +448,7 @@ def _libelles_types(codes: str) -> str:
 
 def _normaliser(texte: Any) -> str:
     """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
-    sans_accents = unicodedata.normalize("NFKD", _texte(texte))
+    sans_accents = unicodedata.normalize("NFKD", en_texte(texte))
     sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
     return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))
 
@@ -554,10 +542,10 @@ def _lire_non_planifies(lignes: list[tuple[Any, ...]]) -> pd.DataFrame:
     index = _colonnes(lignes[0])
     sortie = []
     for valeurs in lignes[1:]:
-        if all(_texte(v) == "" for v in valeurs):
+        if all(en_texte(v) == "" for v in valeurs):
             continue
         ligne = {
-            c: _texte(valeurs[index[c]]) if c in index and index[c] < len(valeurs) else ""
+            c: en_texte(valeurs[index[c]]) if c in index and index[c] < len(valeurs) else ""
             for c in COLONNES_NON_PLANIFIES
         }
         # Lue telle quelle ; seuls les libellés de types redeviennent des codes.
@@ -614,7 +602,7 @@ def _lire_entretiens(
     sortie: list[dict[str, Any]] = []
     vus: dict[str, int] = {}
     for numero, valeurs in enumerate(lignes[1:], start=2):
-        if all(_texte(v) == "" for v in valeurs):
+        if all(en_texte(v) == "" for v in valeurs):
             continue
 
         def erreur(
@@ -625,12 +613,12 @@ def _lire_entretiens(
                 message,
                 ligne=ligne,
                 colonne=EN_TETES_PLANNING.get(colonne, colonne),
-                valeur=None if valeur is None else _texte(valeur),
+                valeur=None if valeur is None else en_texte(valeur),
                 **lieu_feuille,
             )
 
         valide = True
-        matricule = _texte(cellule(valeurs, "matricule"))
+        matricule = en_texte(cellule(valeurs, "matricule"))
         fiche = annuaire.get(matricule)
         if not matricule:
             erreur("valeur-obligatoire", "matricule", "Le matricule est vide : renseignez-le.")
@@ -663,7 +651,7 @@ def _lire_entretiens(
             erreur(
                 "date-invalide",
                 "date",
-                f"Date « {_texte(brute_date)} » illisible : écrivez-la au format JJ/MM/AAAA "
+                f"Date « {en_texte(brute_date)} » illisible : écrivez-la au format JJ/MM/AAAA "
                 "(ex. 08/12/2026).",
                 brute_date,
             )
@@ -685,7 +673,7 @@ def _lire_entretiens(
             erreur(
                 "heure-invalide",
                 "heure",
-                f"Heure « {_texte(brute_heure)} » illisible : écrivez-la au format HH:MM "
+                f"Heure « {en_texte(brute_heure)} » illisible : écrivez-la au format HH:MM "
                 "(ex. 14:00).",
                 brute_heure,
             )
@@ -697,7 +685,7 @@ def _lire_entretiens(
             erreur(
                 "duree-invalide",
                 "duree_minutes",
-                f"Durée « {_texte(brute_duree)} » invalide : un nombre de minutes entre 15 et "
+                f"Durée « {en_texte(brute_duree)} » invalide : un nombre de minutes entre 15 et "
                 "480 (ex. 90).",
                 brute_duree,
             )
@@ -712,14 +700,14 @@ def _lire_entretiens(
             )
             valide = False
 
-        lieu = _texte(cellule(valeurs, "lieu"))
+        lieu = en_texte(cellule(valeurs, "lieu"))
         if not lieu:
             erreur("valeur-obligatoire", "lieu", "Le lieu est vide : indiquez la salle.")
             valide = False
 
-        conducteur = _texte(cellule(valeurs, "conducteur"))
-        matricule_conducteur = _texte(cellule(valeurs, "matricule_conducteur"))
-        email = _texte(cellule(valeurs, "email_conducteur"))
+        conducteur = en_texte(cellule(valeurs, "conducteur"))
+        matricule_conducteur = en_texte(cellule(valeurs, "matricule_conducteur"))
+        email = en_texte(cellule(valeurs, "email_conducteur"))
         resolu = _resoudre_conducteur(
             conducteur, matricule_conducteur, email, annuaire, noms_annuaire, entreprise
         )
@@ -734,7 +722,7 @@ def _lire_entretiens(
         else:
             conducteur, matricule_conducteur, email = resolu
 
-        types_bruts = _texte(cellule(valeurs, "types")) or types_connus.get(matricule, "")
+        types_bruts = en_texte(cellule(valeurs, "types")) or types_connus.get(matricule, "")
         types = _lire_types(types_bruts)
         if types is None:
             erreur(
@@ -745,7 +733,7 @@ def _lire_entretiens(
                 types_bruts,
             )
             valide = False
-        statut_brut = _texte(cellule(valeurs, "statut"))
+        statut_brut = en_texte(cellule(valeurs, "statut"))
         statut = _lire_statut(statut_brut)
         if statut is None:
             erreur(
@@ -773,7 +761,7 @@ def _lire_entretiens(
                 "duree_minutes": duree,
                 "lieu": lieu,
                 "types": types,
-                "motifs": _texte(cellule(valeurs, "motifs")),
+                "motifs": en_texte(cellule(valeurs, "motifs")),
                 "statut": statut,
                 "_ligne": numero,
                 "_debut": debut,
@@ -921,7 +909,7 @@ def _lire_date(valeur: Any) -> date | None:
         if 1 <= valeur < 2958466:
             return (datetime(1899, 12, 30) + timedelta(days=int(valeur))).date()
         return None
-    texte = _texte(valeur)
+    texte = en_texte(valeur)
     for motif in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(texte, motif).date()
@@ -941,7 +929,7 @@ def _lire_heure(valeur: Any) -> int | None:
         if 0 <= valeur < 1:
             return round(valeur * 24 * 60)
         return None
-    texte = _texte(valeur).lower().replace(" ", "")
+    texte = en_texte(valeur).lower().replace(" ", "")
     correspondance = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2})?)?(?::\d{2})?", texte)
     if not correspondance or (":" not in texte and "h" not in texte):
         return None
@@ -952,7 +940,7 @@ def _lire_heure(valeur: Any) -> int | None:
 
 
 def _lire_duree(valeur: Any, defaut: int) -> int | None:
-    texte = _texte(valeur)
+    texte = en_texte(valeur)
     if not texte:
         return defaut
     try:

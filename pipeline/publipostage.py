@@ -44,7 +44,7 @@ import pandas as pd
 from icalendar import Calendar, Event, vCalAddress
 
 from pipeline.config import SECURITES_SMTP, Parametres
-from pipeline.contexte import INTITULES, LIBELLES_TYPES, date_longue, duree_fr, heure_fr
+from pipeline.contexte import INTITULES, date_longue, duree_fr, en_texte, heure_fr
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.fichiers import (
     CONSERVE,
@@ -54,6 +54,7 @@ from pipeline.fichiers import (
     nom_dossier_salarie,
     nom_fichier_sur,
 )
+from pipeline.libelles import LIBELLES_TYPES_DOCUMENTS
 from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx, neutraliser
 
 MODELE_COURRIEL = (
@@ -501,11 +502,11 @@ def _convocations(
     extension = ".pdf" if pdf else ".docx"
     resultat = []
     for rang, e in enumerate(entretiens.to_dict("records"), start=2):
-        matricule = _txt(e.get("matricule"))
-        nom, prenom = _txt(e.get("nom")), _txt(e.get("prenom"))
+        matricule = en_texte(e.get("matricule"))
+        nom, prenom = en_texte(e.get("nom")), en_texte(e.get("prenom"))
         lieu_erreur = {"feuille": "planning", "ligne": rang}
         jour = e.get("date")
-        heure = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", _txt(e.get("heure")))
+        heure = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", en_texte(e.get("heure")))
         if jour is None or pd.isna(jour) or not heure:
             rapport.erreur(
                 "entretien-sans-horaire",
@@ -553,24 +554,24 @@ def _convocations(
                 )
             )
             fiche = {}
-        courriel, raison = _courriel_valide(_txt(fiche.get("email")))
+        courriel, raison = _courriel_valide(en_texte(fiche.get("email")))
         resultat.append(
             _Convocation(
                 matricule=matricule,
-                civilite=_txt(fiche.get("civilite")),
+                civilite=en_texte(fiche.get("civilite")),
                 nom=nom,
                 prenom=prenom,
                 courriel=courriel,
-                adresse=_txt(fiche.get("adresse")),
-                code_postal=_txt(fiche.get("code_postal")),
-                ville=_txt(fiche.get("ville")),
-                conducteur=_txt(e.get("conducteur")),
-                courriel_conducteur=_courriel_valide(_txt(e.get("email_conducteur")))[0],
+                adresse=en_texte(fiche.get("adresse")),
+                code_postal=en_texte(fiche.get("code_postal")),
+                ville=en_texte(fiche.get("ville")),
+                conducteur=en_texte(e.get("conducteur")),
+                courriel_conducteur=_courriel_valide(en_texte(e.get("email_conducteur")))[0],
                 debut=debut,
                 fin=debut + timedelta(minutes=duree),
-                lieu=_txt(e.get("lieu")),
-                types=[t.strip() for t in _txt(e.get("types")).split(",") if t.strip()],
-                motifs=[m.strip() for m in _txt(e.get("motifs")).split(" ; ") if m.strip()],
+                lieu=en_texte(e.get("lieu")),
+                types=[t.strip() for t in en_texte(e.get("types")).split(",") if t.strip()],
+                motifs=[m.strip() for m in en_texte(e.get("motifs")).split(" ; ") if m.strip()],
                 dossier=dossier,
                 pieces=pieces,
                 raison_papier=raison,
@@ -605,7 +606,7 @@ def _valeurs_courriel(c: _Convocation, parametres: Parametres) -> dict[str, str]
         "nom": c.nom.upper(),
         "matricule": c.matricule,
         "intitule": INTITULES.get(parametres.regles.regime, "entretien professionnel"),
-        "types": ", ".join(LIBELLES_TYPES.get(t, t) for t in c.types),
+        "types": ", ".join(LIBELLES_TYPES_DOCUMENTS.get(t, t) for t in c.types),
         "motifs": "\n".join(f"- {m}" for m in c.motifs),
         "date": date_longue(c.debut.date()),
         "date_courte": c.debut.strftime("%d/%m/%Y"),
@@ -772,17 +773,6 @@ def _invitation_existante(chemin: Path) -> tuple[int, tuple[datetime, str] | Non
         pass
     # Un brouillon retouché à la main qu'on ne sait plus relire : on ne le juge pas.
     return 0, None
-
-
-def _txt(valeur: Any) -> str:
-    if valeur is None:
-        return ""
-    try:
-        if pd.isna(valeur):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(valeur).strip()
 
 
 # --- envoi ----------------------------------------------------------------------------
