@@ -1,0 +1,222 @@
+"""Le dossier de campagne produit sur le registre d'exemple : documents lus avec python-docx."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from pipeline.config import charger_parametres
+from pipeline.documents import compter_documents, generer_campagne
+from pipeline.fichiers import nom_dossier_salarie
+from pipeline.planning import planifier
+from pipeline.registre import lire_registre
+from pipeline.regles import calculer_obligations, lister_echeances
+
+RACINE = Path(__file__).resolve().parent.parent
+AU = date(2026, 11, 27)
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def registre():
+    return lire_registre(RACINE / "donnees" / "registre_exemple.xlsx")
+
+
+def _preparer(registre, effectif: int = 120):
+    parametres = charger_parametres(RACINE / "donnees" / "parametres.toml")
+    parametres = dataclasses.replace(
+        parametres, entreprise=dataclasses.replace(parametres.entreprise, effectif=effectif)
+    )
+    obligations = calculer_obligations(registre, AU, parametres.regles, effectif)
+    echeances = lister_echeances(obligations, registre)
+    planning = planifier(echeances, registre, parametres, AU)
+    return parametres, echeances, planning
+
+
+def _generer(registre, dossier: Path, effectif: int = 120, **options):
+    parametres, echeances, planning = _preparer(registre, effectif)
+    bilan = generer_campagne(registre, echeances, planning, parametres, AU, dossier, **options)
+    return bilan, echeances, planning
+
+
+def textes(chemin: Path) -> str:
+    """Tout le texte visible : corps, tableaux (y compris imbriqués), en-têtes, pieds."""
+    document = Document(str(chemin))
+    morceaux = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for ligne in table.rows:
+            morceaux.extend(c.text for c in ligne.cells)
+    for section in document.sections:
+        for partie in (section.header, section.footer):
+            morceaux.extend(p.text for p in partie.paragraphs)
+            for table in partie.tables:
+                for ligne in table.rows:
+                    morceaux.extend(c.text for c in ligne.cells)
+    return "\n".join(morceaux)
+
+
+@pytest.fixture(scope="module")
+def campagne(registre, tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("campagne") / "2026-11-27"
+    bilan, echeances, planning = _generer(registre, dossier, jobs=2)
+    return dossier, bilan, echeances, planning
+
+
+def test_un_dossier_par_salarie_planifie(campagne, registre) -> None:
+    dossier, bilan, echeances, planning = campagne
+    assert len(planning.entretiens) > 10
+    attendus = {
+        nom_dossier_salarie(s.matricule, s.nom, s.prenom)
+        for s in registre.salaries.itertuples()
+        if s.matricule in set(planning.entretiens["matricule"])
+    }
+    assert {d.name for d in (dossier / "salaries").iterdir()} == attendus
+    assert bilan.crees == compter_documents(planning)
+    assert bilan.conserves == 0
+
+
+def test_etat_des_lieux_seulement_s_il_est_du(campagne) -> None:
+    dossier, _, echeances, planning = campagne
+    dus = set(echeances.loc[echeances["type"] == "etat_des_lieux", "matricule"])
+    assert dus, "l'exemple doit contenir des états des lieux dus"
+    for sous_dossier in (dossier / "salaries").iterdir():
+        matricule = sous_dossier.name.split("_")[0]
+        present = (sous_dossier / "etat_des_lieux.docx").exists()
+        assert present == (matricule in dus), sous_dossier.name
+
+
+def test_contenu_des_documents_du_salarie(campagne, registre) -> None:
+    dossier, _, echeances, planning = campagne
+    salaries = registre.salaries.set_index("matricule")
+    for entretien in planning.entretiens.itertuples():
+        salarie = salaries.loc[entretien.matricule]
+        sous_dossier = (
+            dossier
+            / "salaries"
+            / nom_dossier_salarie(entretien.matricule, salarie["nom"], salarie["prenom"])
+        )
+        jour = entretien.date.date()
+        date_longue = f"{jour.day if jour.day > 1 else '1er'} {MOIS[jour.month - 1]} {jour.year}"
+        motifs = echeances.loc[echeances["matricule"] == entretien.matricule, "motif"]
+        for document in sous_dossier.glob("*.docx"):
+            texte = textes(document)
+            for balise in ("{{", "}}", "{%", "%}"):
+                assert balise not in texte, f"{document.name} : {balise} restant"
+            assert salarie["nom"] in texte and salarie["prenom"] in texte, document.name
+        convocation = textes(sous_dossier / "convocation.docx")
+        assert date_longue in convocation
+        heures, minutes = entretien.heure.split(":")
+        assert f"{int(heures)} h {minutes}" in convocation
+        assert entretien.lieu in convocation
+        assert "pas d'un entretien d'évaluation" in convocation
+        assert "entretien de parcours professionnel" in convocation
+        compte_rendu = textes(sous_dossier / "compte_rendu.docx")
+        for motif in motifs:
+            assert motif in compte_rendu
+        for mention in ("CPF", "moncompteformation.gouv.fr", "CEP", "VAE", "Information délivrée"):
+            assert mention in compte_rendu, mention
+        assert "Copie remise au salarié le" in compte_rendu
+
+
+def test_accents_et_caracteres_speciaux_tels_quels(campagne, registre) -> None:
+    dossier, _, _, planning = campagne
+    planifies = registre.salaries[
+        registre.salaries["matricule"].isin(planning.entretiens["matricule"])
+    ]
+    speciaux = planifies[planifies["poste"].str.contains("&")]
+    assert len(speciaux), "l'exemple doit contenir un poste avec « & » parmi les convoqués"
+    for s in speciaux.itertuples():
+        sous_dossier = dossier / "salaries" / nom_dossier_salarie(s.matricule, s.nom, s.prenom)
+        texte = textes(sous_dossier / "compte_rendu.docx")
+        assert s.poste in texte
+        assert "&amp;" not in texte
+
+
+def test_fiches_des_conducteurs(campagne) -> None:
+    dossier, _, _, planning = campagne
+    fiches = list((dossier / "managers").glob("*.docx"))
+    assert len(fiches) == planning.entretiens["conducteur"].nunique()
+    tout = "\n".join(textes(f) for f in fiches)
+    for entretien in planning.entretiens.itertuples():
+        assert entretien.nom in tout
+    for etape in ("Accueillir", "Situer", "écoute active", "Conclure", "Informer"):
+        assert etape in tout, etape
+
+
+def test_manifeste_exact(campagne) -> None:
+    dossier, *_ = campagne
+    with open(dossier / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
+        lignes = list(csv.DictReader(f, delimiter=";"))
+    fichiers = {p.relative_to(dossier).as_posix() for p in dossier.rglob("*") if p.is_file()}
+    assert {ligne["chemin"] for ligne in lignes} == fichiers - {"manifeste.csv"}
+    for ligne in lignes:
+        contenu = (dossier / ligne["chemin"]).read_bytes()
+        assert ligne["sha256"] == hashlib.sha256(contenu).hexdigest()
+        assert int(ligne["taille"]) == len(contenu)
+        if ligne["chemin"].startswith("salaries/"):
+            assert ligne["chemin"].split("/")[1].startswith(ligne["matricule"] + "_")
+            assert ligne["type_document"] == Path(ligne["chemin"]).stem
+
+
+@pytest.mark.parametrize(
+    ("effectif", "attendu", "absent"),
+    [
+        (49, "moins de 50 : aucun abondement correctif n'est dû", "3 000 €"),
+        (50, "abondement correctif de 3 000 € est dû", "moins de 50"),
+    ],
+)
+def test_verdict_abondement_selon_effectif(
+    registre, tmp_path: Path, effectif: int, attendu: str, absent: str
+) -> None:
+    _, echeances, _ = _generer(registre, tmp_path / "c", effectif=effectif)
+    exposes = echeances[
+        (echeances["type"] == "etat_des_lieux")
+        & (echeances["abondement_correctif"].fillna(False).astype(bool))
+    ]
+    if effectif < 50:
+        assert exposes.empty
+    exemple = registre.salaries.set_index("matricule").loc["00154"]
+    document = (
+        tmp_path
+        / "c"
+        / "salaries"
+        / nom_dossier_salarie("00154", exemple["nom"], exemple["prenom"])
+        / "etat_des_lieux.docx"
+    )
+    texte = textes(document)
+    assert attendu in texte.replace("\u00a0", " ")
+    assert absent not in texte.replace("\u00a0", " ")
+
+
+def test_interruption_puis_relance(registre, tmp_path: Path) -> None:
+    dossier = tmp_path / "c"
+    faits = []
+
+    def couper(n: int) -> None:
+        faits.append(n)
+        if len(faits) == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _generer(registre, dossier, jobs=1, progression=couper)
+    assert not list(dossier.rglob("*.tmp")), "fichier temporaire laissé"
+    partiels = {p: p.read_bytes() for p in dossier.rglob("*.docx")}
+    assert 0 < len(partiels) < 30
+
+    bilan, _, planning = _generer(registre, dossier, jobs=1)
+    assert bilan.conserves == len(partiels)
+    assert bilan.crees == compter_documents(planning) - len(partiels)
+    # Les documents déjà écrits n'ont pas été touchés.
+    assert all(p.read_bytes() == contenu for p, contenu in partiels.items())
+
+    reference = tmp_path / "r"
+    _generer(registre, reference, jobs=1)
+    produits = {p.relative_to(dossier) for p in dossier.rglob("*.docx")}
+    assert produits == {p.relative_to(reference) for p in reference.rglob("*.docx")}
