@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +69,25 @@ def afficher_erreur(exc: ErreurEntretiens) -> None:
 
 @dataclass
 class Entrees:
-    """Ce que chaque commande lit : paramètres, chemin du registre, date de référence."""
+    """Ce que chaque commande lit : paramètres, registre, date de référence.
 
-    parametres: Any
-    chemin_registre: Path
+    Tout est lu à la demande : `verifier` peut ainsi rapporter les erreurs des paramètres
+    dans son propre format (--json) au lieu d'échouer avant d'avoir commencé.
+    """
+
     chemin_parametres: Path | None
+    option_registre: Path | None
     au: date
+
+    @functools.cached_property
+    def parametres(self) -> Any:
+        from pipeline.config import charger_parametres
+
+        return charger_parametres(self.chemin_parametres)
+
+    @functools.cached_property
+    def chemin_registre(self) -> Path:
+        return self.option_registre or Path(self.parametres.fichiers.registre or REGISTRE_EXEMPLE)
 
     @functools.cached_property
     def registre(self) -> Any:
@@ -136,15 +149,10 @@ def options_communes(commande: Callable) -> Callable:
     def enveloppe(
         registre: Path | None, parametres: Path | None, au: date | None, **kwargs: Any
     ) -> Any:
-        from pipeline.config import charger_parametres
-
         chemin_parametres = parametres
         if chemin_parametres is None and PARAMETRES_DEFAUT.exists():
             chemin_parametres = PARAMETRES_DEFAUT
-        reglages = charger_parametres(chemin_parametres)
-        chemin_registre = registre or Path(reglages.fichiers.registre or REGISTRE_EXEMPLE)
-        entrees = Entrees(reglages, chemin_registre, chemin_parametres, au or date.today())
-        return commande(entrees, **kwargs)
+        return commande(Entrees(chemin_parametres, registre, au or date.today()), **kwargs)
 
     return enveloppe
 
@@ -202,6 +210,21 @@ def _campagne_existante(entrees: Entrees, campagne: str | None) -> Path:
     return candidates[-1]
 
 
+def _confirmer(question: str) -> bool:
+    """Question oui/non en français (click.confirm n'accepte que y/yes)."""
+    reponse = click.prompt(
+        f"{question} [o/N]",
+        default="n",
+        show_default=False,
+        value_proc=lambda v: v.strip().lower(),
+    )
+    while reponse not in ("o", "oui", "n", "non"):
+        reponse = click.prompt(
+            "Répondez « o » (oui) ou « n » (non)", default="n", show_default=False
+        )
+    return reponse in ("o", "oui")
+
+
 def _barre(longueur: int, libelle: str) -> Any:
     return click.progressbar(
         length=max(longueur, 1),
@@ -248,17 +271,20 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
     """Contrôle le registre et les paramètres ; liste toutes les anomalies."""
     from pipeline.registre import lire_registre
 
+    chemin: Path | None = None
     try:
-        registre = lire_registre(entrees.chemin_registre)
+        chemin = entrees.chemin_registre
+        registre = lire_registre(chemin)
         anomalies, erreur = list(registre.avertissements), None
     except ErreurEntretiens as exc:
+        # Paramètres ou registre : dans les deux cas, le détail va dans le rapport.
         anomalies, erreur = exc.anomalies, exc
     if en_json:
         click.echo(
             json.dumps(
                 {
                     "valide": erreur is None,
-                    "registre": str(entrees.chemin_registre),
+                    "registre": str(chemin) if chemin else None,
                     "anomalies": [a.en_dict() for a in anomalies],
                 },
                 ensure_ascii=False,
@@ -271,7 +297,7 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
         if erreur is None:
             nb = len(registre.salaries)
             click.secho(
-                f"Registre valide : {entrees.chemin_registre} ({nb} salariés, "
+                f"Registre valide : {chemin} ({nb} salarié{'s' * (nb > 1)}, "
                 f"{len(anomalies)} avertissement(s)).",
                 fg="green",
             )
@@ -312,6 +338,13 @@ def echeances(entrees: Entrees, horizon: int | None, tout: bool, sortie: Path | 
         )
     else:
         _afficher_echeances(liste)
+    if liste.empty:
+        jours = entrees.parametres.regles.horizon_jours if horizon is None else horizon
+        limite = entrees.au + timedelta(days=jours)
+        click.secho(
+            f"Aucune échéance d'ici le {limite:%d/%m/%Y} : tout le monde est à jour.", fg="green"
+        )
+        return
     _afficher_resume(resumer(liste), entrees)
 
 
@@ -540,8 +573,8 @@ def publipostage(
         )
         return
     nombre = compter_a_envoyer(dossier)
-    if not simulation and not oui:
-        click.confirm(f"Envoyer {nombre} courriel(s) maintenant ?", abort=True)
+    if not simulation and not oui and not _confirmer(f"Envoyer {nombre} courriel(s) maintenant ?"):
+        raise click.Abort
     with _barre(nombre, "Envoi" if not simulation else "Simulation") as barre:
         bilan_envoi = envoyer_courriels(
             dossier,
@@ -647,8 +680,8 @@ def archiver(
             progression=barre.update,
         )
     click.echo(
-        f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers, "
-        f"{bilan.taille_zip / 1e6:.1f} Mo)"
+        f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers de la campagne, "
+        f"plus le registre, les paramètres et les manifestes ; {bilan.taille_zip / 1e6:.1f} Mo)"
     )
     click.echo(f"Index des documents : {bilan.chemin_zip.parent / 'index.csv'}")
     if bilan.ancienne_archive:
