@@ -240,3 +240,37 @@ def test_modeles_liste_et_signale_les_variables_inconnues(tmp_path: Path) -> Non
     code, sortie = invoquer("modeles", "--dossier", str(copie))
     assert code == 1
     assert "salarie.pointure  ← variable inconnue du programme" in sortie
+
+
+def test_verifier_json_rapporte_les_parametres_invalides(projet: Path) -> None:
+    import json
+
+    mauvais = projet / "p.toml"
+    mauvais.write_text("[regles]\nperiodicite_mois = 60\n", encoding="utf-8")
+    code, sortie = invoquer("verifier", "--parametres", str(mauvais), "--json")
+    assert code == 1
+    rapport = json.loads(sortie)
+    assert rapport["valide"] is False
+    assert [(a["colonne"], a["code"]) for a in rapport["anomalies"]] == [
+        ("regles.periodicite_mois", "parametre-hors-bornes")
+    ]
+
+
+def test_rien_a_planifier(projet: Path) -> None:
+    registre = _classeur_minimal(projet / "r.xlsx", [["001", "Dupont", "Jean", "01/09/2026", ""]])
+    code, sortie = invoquer("echeances", "--registre", str(registre), "--au", AU)
+    assert code == 0
+    assert "Aucune échéance d'ici le 26/01/2027" in sortie
+
+
+def test_envoi_reel_demande_confirmation_en_francais(projet: Path) -> None:
+    assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
+    assert invoquer("publipostage", "--au", AU)[0] == 0
+    resultat = CliRunner().invoke(
+        cli, ["publipostage", "--au", AU, "--envoyer", "--reel"], input="peut-être\nn\n"
+    )
+    assert "[o/N]" in resultat.output
+    assert "Répondez « o » (oui) ou « n » (non)" in resultat.output
+    assert resultat.exit_code == 1
+    assert "Abandon." in resultat.output
+    assert not (projet / "sorties" / AU / "publipostage" / "envois.csv").exists()
