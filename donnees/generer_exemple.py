@@ -1265,6 +1265,12 @@ def analyser(argv: list[str] | None = None) -> argparse.Namespace:
         help="classeur à écrire (défaut : donnees/registre_exemple.xlsx)",
     )
     parser.add_argument(
+        "--forcer",
+        action="store_true",
+        help="remplace un classeur existant autre que l'exemple livré (jamais par défaut : "
+        "ce pourrait être un vrai registre)",
+    )
+    parser.add_argument(
         "--graine",
         type=int,
         default=GRAINE_DEFAUT,
@@ -1281,6 +1287,16 @@ def main(argv: list[str] | None = None) -> int:
         exemple = generer(au, options.graine)
     except RuntimeError as exc:
         print(f"Erreur : {exc}. Essayez une autre --graine.", file=sys.stderr)
+        return 1
+    # L'exemple livré se régénère librement ; tout autre fichier existant pourrait être
+    # un vrai registre : on ne l'écrase que sur demande explicite.
+    livre = options.sortie.resolve() == SORTIE_DEFAUT.resolve()
+    if options.sortie.exists() and not livre and not options.forcer:
+        print(
+            f"Erreur : « {options.sortie} » existe déjà et n'est pas l'exemple livré : il "
+            "n'est pas remplacé. Choisissez un autre --sortie, ou ajoutez --forcer.",
+            file=sys.stderr,
+        )
         return 1
     ecrire_exemple(exemple, options.sortie)
     dus = [p for p in exemple.personnes if p.attendus]

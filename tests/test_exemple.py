@@ -234,13 +234,11 @@ def _verifier_liste(echeances, exemple) -> None:
 
 @pytest.mark.parametrize("au", DATES)
 def test_echeances_variees_via_lire_registre(classeurs, au):
-    registre_mod = pytest.importorskip("pipeline.registre")
-    regles = pytest.importorskip("pipeline.regles")
-    if not hasattr(registre_mod, "lire_registre"):
-        pytest.skip("pipeline.registre.lire_registre pas encore écrit")
+    from pipeline import regles
     from pipeline.config import Regles
+    from pipeline.registre import lire_registre
 
-    registre = registre_mod.lire_registre(classeurs[au])
+    registre = lire_registre(classeurs[au])
     assert len(registre.salaries) == len(_lignes(classeurs[au], "Salariés"))
     assert registre.salaries["matricule"].str.fullmatch(r"0\d{4}").all()
     obligations = regles.calculer_obligations(registre, au, Regles(), 120, 60)
@@ -250,8 +248,9 @@ def test_echeances_variees_via_lire_registre(classeurs, au):
 @pytest.mark.parametrize("au", DATES)
 def test_situations_declarees_conformes_au_moteur(au):
     """Sans passer par le classeur : les situations du générateur face à pipeline.regles."""
-    regles = pytest.importorskip("pipeline.regles")
-    reference = pytest.importorskip("reference_regles")
+    import reference_regles as reference
+
+    from pipeline import regles
     from pipeline.config import Regles
 
     exemple = gen.generer(au)
@@ -284,3 +283,12 @@ def test_situations_declarees_conformes_au_moteur(au):
     )  # fmt: skip
     obligations = regles.calculer_obligations(registre, au, Regles(), 120, 60)
     _verifier_liste(regles.lister_echeances(obligations, registre), exemple)
+
+
+def test_ne_remplace_pas_un_vrai_registre(tmp_path: Path) -> None:
+    cible = tmp_path / "registre.xlsx"
+    cible.write_bytes(b"donnees precieuses")
+    assert gen.main(["--au", "2026-11-27", "--sortie", str(cible)]) == 1
+    assert cible.read_bytes() == b"donnees precieuses"
+    assert gen.main(["--au", "2026-11-27", "--sortie", str(cible), "--forcer"]) == 0
+    assert cible.read_bytes().startswith(b"PK")

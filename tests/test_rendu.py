@@ -463,11 +463,8 @@ DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
 
 
 def _contextes_reels() -> list[tuple[str, str, dict[str, object]]]:
-    contexte_module = pytest.importorskip(
-        "pipeline.contexte", reason="pipeline/contexte.py (contextes d'exemple) indisponible"
-    )
-    if not hasattr(contexte_module, "exemple_contexte_salarie"):
-        pytest.skip("pipeline.contexte ne fournit pas encore exemple_contexte_salarie")
+    from pipeline import contexte as contexte_module
+
     salarie = contexte_module.exemple_contexte_salarie
     conducteur = contexte_module.exemple_contexte_conducteur
     return [
