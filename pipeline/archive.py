@@ -81,6 +81,7 @@ class BilanArchive:
     ancienne_archive: Path | None = None  # l'archive remplacée, gardée sous ce nom
     originaux_supprimes: bool = False
     ignores: list[str] = field(default_factory=list)  # fichiers temporaires non archivés
+    avertissements: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -142,6 +143,18 @@ def archiver(
     horodatage = horodatage or datetime.now()
     campagne = dossier_campagne.name
     _controler_entrees(dossier_campagne, chemin_registre, chemin_parametres, dossier_archives)
+    avertissements: list[str] = []
+    figees = _sources_figees(dossier_campagne)
+    if figees is not None:
+        # La campagne a gardé le registre et les paramètres qui l'ont produite : ce sont
+        # eux qui font foi, pas le registre du jour (complété depuis, par exemple).
+        if _sha256(chemin_registre.read_bytes()) != _sha256(figees[0].read_bytes()):
+            avertissements.append(
+                f"Le registre actuel « {chemin_registre} » a changé depuis la génération de "
+                "la campagne : l'archive garde la copie qui a produit les documents "
+                f"({DOSSIER_SOURCES}/{figees[0].name})."
+            )
+        chemin_registre, chemin_parametres = figees
     parametres = charger_parametres(chemin_parametres)
     chemin_zip = dossier_archives / f"{campagne}.zip"
     if chemin_zip.exists() and not remplacer:
@@ -156,6 +169,7 @@ def archiver(
     fichiers, ignores = _lister_campagne(dossier_campagne)
     dossier_archives.mkdir(parents=True, exist_ok=True)
     entrees: list[_Entree] = []
+    ajoutes: set[str] = set()  # membres écrits par l'archive elle-même (pas sur le disque)
     taille_totale = 0
 
     def ecrire_zip(sortie: BinaryIO) -> None:
@@ -171,9 +185,12 @@ def archiver(
                 taille_totale += entree.taille
                 if progression:
                     progression(1)
-            sources = _sources(campagne, chemin_registre, chemin_parametres, parametres, horodatage)
+            sources = _sources(
+                campagne, chemin_registre, chemin_parametres, parametres, horodatage, figees
+            )
             for nom, contenu, type_document in sources:
                 arcname = f"{campagne}/{DOSSIER_SOURCES}/{nom}"
+                ajoutes.add(arcname)
                 _ecrire_membre(zf, arcname, contenu, horodatage)
                 entrees.append(
                     _Entree(
@@ -214,9 +231,10 @@ def archiver(
         lignes_index=len(nouvelles),
         ancienne_archive=ancienne,
         ignores=[p.as_posix() for p in ignores],
+        avertissements=avertissements,
     )
     if supprimer_originaux:
-        _supprimer_apres_verification(dossier_campagne, chemin_zip, entrees, campagne, ignores)
+        _supprimer_apres_verification(dossier_campagne, chemin_zip, entrees, ajoutes, ignores)
         bilan.originaux_supprimes = True
     return bilan
 
@@ -294,12 +312,6 @@ def _controler_entrees(
             "archive-dans-campagne",
             f"Le dossier des archives « {dossier_archives} » est dans la campagne à archiver : "
             "l'archive se contiendrait elle-même. Choisissez un dossier d'archives à part.",
-        )
-    if (dossier_campagne / DOSSIER_SOURCES).exists():
-        raise ErreurEntretiens.simple(
-            "campagne-invalide",
-            f"Le dossier de campagne contient déjà « {DOSSIER_SOURCES} », nom réservé à la "
-            "copie du registre et des paramètres dans l'archive. Renommez ce dossier.",
         )
 
 
@@ -408,8 +420,13 @@ def _sources(
     chemin_parametres: Path | None,
     parametres: Parametres,
     horodatage: datetime,
+    figees: tuple[Path, Path] | None = None,
 ) -> list[tuple[str, bytes, str]]:
-    """Copies du registre et des paramètres, et la notice qui dit ce qu'ils ont produit."""
+    """Copies du registre et des paramètres, et la notice qui dit ce qu'ils ont produit.
+
+    Si la campagne contient déjà ses sources figées (`figees`), elles sont archivées avec
+    elle : seule la notice est ajoutée.
+    """
     registre = chemin_registre.read_bytes()
     nom_registre = "registre" + (chemin_registre.suffix.lower() or ".xlsx")
     if chemin_parametres is not None:
@@ -436,9 +453,18 @@ def _sources(
             f"Archivée le {horodatage.strftime('%d/%m/%Y à %H:%M:%S')}.",
             "",
             "Données utilisées pour produire les documents de la campagne :",
-            f"- registre du personnel : {nom_registre}, copie de « {chemin_registre} »",
+            (
+                f"- registre du personnel : {nom_registre}, copié à la génération des documents"
+                if figees
+                else f"- registre du personnel : {nom_registre}, copie de « {chemin_registre} » "
+                "faite à l'archivage"
+            ),
             f"  (modifié le {_date_fichier(chemin_registre)}, SHA-256 {_sha256(registre)})",
-            f"- paramètres : parametres.toml, copie de {origine_parametres}",
+            (
+                "- paramètres : parametres.toml, copiés à la génération des documents"
+                if figees
+                else f"- paramètres : parametres.toml, copie de {origine_parametres}"
+            ),
             f"  (SHA-256 {_sha256(toml)})",
             "",
             "Règles appliquées :",
@@ -456,11 +482,10 @@ def _sources(
             "",
         ]
     )
-    return [
-        (nom_registre, registre, "registre"),
-        ("parametres.toml", toml, "parametres"),
-        ("LISEZMOI.txt", lisezmoi.replace("\n", "\r\n").encode("utf-8"), "notice"),
-    ]
+    notice = ("LISEZMOI.txt", lisezmoi.replace("\n", "\r\n").encode("utf-8"), "notice")
+    if figees:
+        return [notice]
+    return [(nom_registre, registre, "registre"), ("parametres.toml", toml, "parametres"), notice]
 
 
 def _date_fichier(chemin: Path) -> str:
@@ -576,7 +601,7 @@ def _erreur_zip_illisible(chemin: Path, exc: BaseException) -> ErreurEntretiens:
 
 
 def _supprimer_apres_verification(
-    dossier: Path, chemin_zip: Path, entrees: list[_Entree], campagne: str, ignores: list[Path]
+    dossier: Path, chemin_zip: Path, entrees: list[_Entree], ajoutes: set[str], ignores: list[Path]
 ) -> None:
     """Supprime le dossier de campagne seulement si le zip relu est conforme et complet."""
     verrous = [p.as_posix() for p in ignores if p.name.startswith("~$")]
@@ -590,8 +615,9 @@ def _supprimer_apres_verification(
     rapport = verifier_archive(chemin_zip)
     # Le zip doit aussi contenir exactement ce qui est sur le disque maintenant : un
     # fichier ajouté pendant l'archivage serait perdu par la suppression.
+    campagne = dossier.name
     sur_disque = {f"{campagne}/{p.as_posix()}" for p in _lister_campagne(dossier)[0]}
-    archives = {e.chemin for e in entrees if not e.chemin.startswith(_prefixe_sources(campagne))}
+    archives = {e.chemin for e in entrees if e.chemin not in ajoutes}
     ecarts = sorted(sur_disque ^ archives)
     if not rapport.ok or ecarts:
         details = rapport.lignes() if not rapport.ok else []
@@ -604,8 +630,46 @@ def _supprimer_apres_verification(
     shutil.rmtree(dossier)
 
 
-def _prefixe_sources(campagne: str) -> str:
-    return f"{campagne}/{DOSSIER_SOURCES}/"
+def _sources_figees(dossier_campagne: Path) -> tuple[Path, Path] | None:
+    """(registre, paramètres) copiés dans la campagne à sa génération, s'ils existent."""
+    dossier = dossier_campagne / DOSSIER_SOURCES
+    registres = sorted(p for p in dossier.glob("registre.*") if ".ancien" not in p.name)
+    parametres = dossier / "parametres.toml"
+    if registres and parametres.is_file():
+        return registres[0], parametres
+    return None
+
+
+def figer_sources(
+    dossier_campagne: Path,
+    chemin_registre: Path,
+    chemin_parametres: Path | None,
+    parametres: Parametres,
+) -> list[Path]:
+    """Garde dans la campagne le registre et les paramètres qui produisent ses documents.
+
+    Appelé à chaque génération : une copie identique n'est pas réécrite ; une copie qui a
+    changé (registre complété, documents régénérés) est remplacée, l'ancienne étant gardée
+    à côté : on sait toujours quelles données ont produit quel document.
+    """
+    dossier = Path(dossier_campagne) / DOSSIER_SOURCES
+    chemin_registre = Path(chemin_registre)
+    registre = chemin_registre.read_bytes()
+    if chemin_parametres is not None:
+        toml = Path(chemin_parametres).read_bytes()
+    else:
+        toml = _parametres_en_toml(parametres).encode("utf-8")
+    ecrits = []
+    for nom, contenu in (
+        ("registre" + (chemin_registre.suffix.lower() or ".xlsx"), registre),
+        ("parametres.toml", toml),
+    ):
+        cible = dossier / nom
+        identique = cible.is_file() and _sha256(cible.read_bytes()) == _sha256(contenu)
+        if not identique:
+            ecrire_fichier(cible, contenu, remplacer=True)
+        ecrits.append(cible)
+    return ecrits
 
 
 # --- Index --------------------------------------------------------------------------

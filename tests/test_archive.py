@@ -372,3 +372,50 @@ def test_fichier_illisible_aucune_archive(lieux, monkeypatch):
     assert exc.value.anomalies[0].code == "fichier-illisible"
     assert "compte_rendu.docx" in exc.value.message
     assert list(lieux["archives"].iterdir()) == []  # ni zip ni fichier temporaire
+
+
+def test_sources_figees_a_la_generation_font_foi(lieux):
+    """Le registre complété après la campagne ne remplace pas celui qui l'a produite."""
+    parametres = depuis_dict({})
+    figes = archive.figer_sources(
+        lieux["campagne"], lieux["registre"], lieux["parametres"], parametres
+    )
+    assert [p.relative_to(lieux["campagne"]).as_posix() for p in figes] == [
+        "_sources/registre.xlsx",
+        "_sources/parametres.toml",
+    ]
+    # Relance identique : rien n'est réécrit, pas d'ancienne version.
+    archive.figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
+    assert len(list((lieux["campagne"] / "_sources").iterdir())) == 2
+
+    lieux["registre"].write_bytes(b"PK registre complete apres les entretiens")
+    bilan = _archiver(lieux)
+    assert any("a changé depuis la génération" in a for a in bilan.avertissements)
+    with zipfile.ZipFile(bilan.chemin_zip) as zf:
+        assert (
+            zf.read("2026-12-01/_sources/registre.xlsx") == b"PK contenu du registre \x00\x01\x02"
+        )
+        notice = zf.read("2026-12-01/_sources/LISEZMOI.txt").decode("utf-8")
+    assert "copié à la génération des documents" in notice
+    assert verifier_archive(bilan.chemin_zip).ok
+
+
+def test_sources_modifiees_gardent_l_ancienne_copie(lieux):
+    parametres = depuis_dict({})
+    archive.figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
+    lieux["registre"].write_bytes(b"PK nouveau registre")
+    archive.figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
+    sources = lieux["campagne"] / "_sources"
+    assert (sources / "registre.xlsx").read_bytes() == b"PK nouveau registre"
+    anciens = list(sources.glob("registre.*.ancien.xlsx"))
+    assert [a.read_bytes() for a in anciens] == [b"PK contenu du registre \x00\x01\x02"]
+
+
+def test_suppression_avec_sources_figees(lieux):
+    archive.figer_sources(
+        lieux["campagne"], lieux["registre"], lieux["parametres"], depuis_dict({})
+    )
+    bilan = _archiver(lieux, supprimer_originaux=True)
+    assert bilan.originaux_supprimes
+    assert not lieux["campagne"].exists()
+    assert verifier_archive(bilan.chemin_zip).ok
