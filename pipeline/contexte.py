@@ -17,7 +17,6 @@ celles que le programme ne fournit pas (commande `entretiens modeles`).
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import functools
 import re
@@ -39,6 +38,12 @@ from pipeline.libelles import (
     LIBELLES_TYPES_DOCUMENTS,
 )
 from pipeline.registre import MOTIFS_RETOUR
+from pipeline.regles import (
+    MONTANT_ABONDEMENT,
+    SEUIL_EFFECTIF_ABONDEMENT,
+    ajouter_mois_date,
+    est_certification,
+)
 
 LOCALE = "fr_FR"
 # Espace insécable : l'espace fine (U+202F) de Babel manque dans certaines polices de
@@ -222,18 +227,6 @@ def _majuscule(texte: str) -> str:
     return texte[:1].upper() + texte[1:]
 
 
-def _ajouter_mois(d: date, n: int) -> date:
-    return (pd.Timestamp(d) + pd.DateOffset(months=n)).date()
-
-
-def _fin_trimestre_suivant(d: date) -> date:
-    # R6323-3 : versement au plus tard le dernier jour du trimestre civil qui suit.
-    suivant = (d.month - 1) // 3 + 1
-    annee, trimestre = d.year + suivant // 4, suivant % 4
-    dernier_mois = trimestre * 3 + 3
-    return date(annee, dernier_mois, calendar.monthrange(annee, dernier_mois)[1])
-
-
 def _enregistrements(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame -> liste de dictionnaires ; deux fois plus rapide que `to_dict("records")`,
     qui coûte près d'une milliseconde par petit tableau et par salarié."""
@@ -293,7 +286,8 @@ def contexte_entreprise(parametres: Parametres) -> dict[str, Any]:
             "fonction_signataire": e.fonction_signataire,
             "email_rh": e.email_rh,
             "telephone_rh": e.telephone_rh,
-            "au_moins_50": e.effectif >= 50,
+            # Le seuil de 50 salariés est celui de l'abondement correctif (R6323-3).
+            "au_moins_50": e.effectif >= SEUIL_EFFECTIF_ABONDEMENT,
             "au_moins_300": e.effectif >= 300,
         },
         "regime": regime,
@@ -374,12 +368,12 @@ def contexte_salarie(
         "visite_courte": date_courte(salarie.get("date_visite_mi_carriere")),
     }
     naissance = en_date(salarie.get("date_naissance"))
-    soixante = _ajouter_mois(naissance, 720) if naissance else None
+    soixante = ajouter_mois_date(naissance, 720) if naissance else None
     ctx["avant_60"] = {"soixante_ans_longue": date_longue_sans_jour(soixante)}
 
     ctx["historique"] = _bloc_historique(registre, matricule, parametres, au)
     edl = next((r for r in lignes if en_texte(r.get("type")) == "etat_des_lieux"), None)
-    ctx["etat_des_lieux"] = _bloc_etat_des_lieux(edl, registre, matricule, parametres)
+    ctx["etat_des_lieux"] = _bloc_etat_des_lieux(edl, registre, matricule, parametres, au)
     return ctx
 
 
@@ -568,7 +562,7 @@ def _bloc_historique(
 ) -> dict[str, Any]:
     # Le support couvre un cycle d'état des lieux (8 ou 6 ans) : assez pour retracer le
     # parcours, sans ressortir des événements trop anciens.
-    depuis = _ajouter_mois(au, -12 * parametres.regles.cycle_etat_des_lieux_ans)
+    depuis = ajouter_mois_date(au, -12 * parametres.regles.cycle_etat_des_lieux_ans)
     entretiens = _lignes(getattr(registre, "entretiens", None), matricule, "date")
     passes = [r for r in entretiens if _dans(r.get("date"), None, au)]
     dernier = (
@@ -645,8 +639,19 @@ _EDL_VIDE: dict[str, Any] = {
 }
 
 
+# Quand la ligne d'obligation ne porte pas la date limite de versement (ligne construite à la
+# main, planning corrigé), le document cite la règle plutôt que de la recalculer : seul le
+# moteur de règles calcule des échéances.
+LIMITE_VERSEMENT_INCONNUE = "dernier jour du trimestre civil qui suit l'état des lieux"
+LIMITE_VERSEMENT_INCONNUE_COURTE = "fin du trimestre civil suivant"
+
+
 def _bloc_etat_des_lieux(
-    ligne: Mapping[str, Any] | None, registre: Any, matricule: str, parametres: Parametres
+    ligne: Mapping[str, Any] | None,
+    registre: Any,
+    matricule: str,
+    parametres: Parametres,
+    au: date,
 ) -> dict[str, Any]:
     effectif = parametres.entreprise.effectif
     if ligne is None:
@@ -655,26 +660,33 @@ def _bloc_etat_des_lieux(
     fin = en_date(ligne.get("edl_fin")) or echeance
     debut = en_date(ligne.get("edl_debut"))
     if debut is None and fin is not None:
-        debut = _ajouter_mois(fin, -12 * parametres.regles.cycle_etat_des_lieux_ans)
+        debut = ajouter_mois_date(fin, -12 * parametres.regles.cycle_etat_des_lieux_ans)
+    # Le moteur ignore ce qui est daté après `au` (regles.md §2) : les listes aussi, sans
+    # quoi le tableau contredirait « N entretiens réalisés » et les critères.
+    jusqu_a = min(fin, en_date(au)) if fin is not None else en_date(au)
 
     def dans_fenetre(table_nom: str) -> list[dict[str, Any]]:
         table = _lignes(getattr(registre, table_nom, None), matricule, "date")
-        return [r for r in table if _dans(r.get("date"), debut, fin)]
+        return [r for r in table if _dans(r.get("date"), debut, jusqu_a)]
 
     entretiens = [_ligne_entretien(r) for r in dans_fenetre("entretiens")]
     formations_brutes = dans_fenetre("formations")
     formations = [_ligne_formation(r) for r in formations_brutes]
-    certifications = [_ligne_formation(r) for r in formations_brutes if _vrai(r.get("certifiante"))]
+    certifications = [
+        _ligne_formation(r)
+        for r in formations_brutes
+        if est_certification(en_texte(r.get("intitule")), _vrai(r.get("certifiante")))
+    ]
     progressions = [_ligne_evolution(r) for r in dans_fenetre("evolutions")]
 
     realises = _entier(ligne.get("entretiens_realises"))
     prevus = _entier(ligne.get("entretiens_prevus"))
     non_obligatoire = _vrai(ligne.get("formation_non_obligatoire"))
     abondement = _vrai(ligne.get("abondement_correctif"))
-    montant = _entier(ligne.get("montant_abondement")) or (3000 if abondement else 0)
+    montant = _entier(ligne.get("montant_abondement")) or (MONTANT_ABONDEMENT if abondement else 0)
     limite = en_date(ligne.get("date_limite_versement"))
-    if abondement and limite is None and echeance is not None:
-        limite = _fin_trimestre_suivant(echeance)
+    limite_longue = date_longue_sans_jour(limite) or LIMITE_VERSEMENT_INCONNUE
+    limite_courte = date_courte(limite) or LIMITE_VERSEMENT_INCONNUE_COURTE
     bloc = {
         "debut_longue": date_longue_sans_jour(debut),
         "debut_courte": date_courte(debut),
@@ -695,8 +707,8 @@ def _bloc_etat_des_lieux(
         "effectif": effectif,
         "abondement": abondement,
         "montant": montant_fr(montant) if abondement else montant_fr(0),
-        "date_limite_versement_longue": date_longue_sans_jour(limite) if abondement else "",
-        "date_limite_versement_courte": date_courte(limite) if abondement else "",
+        "date_limite_versement_longue": limite_longue if abondement else "",
+        "date_limite_versement_courte": limite_courte if abondement else "",
     }
     bloc["verdict"] = verdict_abondement(
         effectif, realises, prevus, non_obligatoire, abondement, montant, limite
@@ -724,15 +736,17 @@ def verdict_abondement(
         )
     if abondement:
         return (
-            f"L'entreprise compte {effectif} salariés (50 ou plus) ; sur la période, {tenus} "
+            f"L'entreprise compte {effectif} salariés ({SEUIL_EFFECTIF_ABONDEMENT} ou plus) ; "
+            f"sur la période, {tenus} "
             "et le salarié n'a suivi aucune formation non obligatoire. Un abondement correctif "
             f"de {montant_fr(montant)} est dû sur son compte personnel de formation : il doit "
             "être versé à la Caisse des dépôts et consignations au plus tard le "
-            f"{date_longue_sans_jour(date_limite)} ({sources})."
+            f"{date_longue_sans_jour(date_limite) or LIMITE_VERSEMENT_INCONNUE} ({sources})."
         )
-    if effectif < 50:
+    if effectif < SEUIL_EFFECTIF_ABONDEMENT:
         return (
-            f"L'entreprise compte {effectif} salarié{'s' if effectif > 1 else ''}, moins de 50 : "
+            f"L'entreprise compte {effectif} salarié{'s' if effectif > 1 else ''}, moins de "
+            f"{SEUIL_EFFECTIF_ABONDEMENT} : "
             f"aucun abondement correctif n'est dû ({sources})."
         )
     if prevus and realises >= prevus:
@@ -836,11 +850,29 @@ def iterer_contextes_salaries(
 def iterer_contextes_conducteurs(
     entretiens: pd.DataFrame, parametres: Parametres, au: date
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(conducteur, contexte de sa fiche) pour chaque conducteur du planning."""
+    """(conducteur, contexte de sa fiche) pour chaque conducteur du planning.
+
+    Un conducteur est reconnu à son matricule (deux managers homonymes ont chacun leur
+    fiche) ; à défaut de matricule (signataire RH), à son nom. Ordre : nom, puis matricule.
+    """
     if not len(entretiens):
         return
-    for conducteur, lignes in entretiens.groupby("conducteur", sort=True):
-        yield str(conducteur), contexte_conducteur(str(conducteur), lignes, parametres, au)
+    if "matricule_conducteur" in entretiens.columns:
+        matricules = entretiens["matricule_conducteur"].fillna("").astype(str).str.strip()
+    else:
+        matricules = pd.Series("", index=entretiens.index)
+    noms = entretiens["conducteur"].fillna("").astype(str)
+    # Préfixe « \0 » : une clé faite d'un nom ne peut pas coïncider avec un matricule.
+    cles = matricules.where(matricules != "", "\0" + noms)
+    groupes = sorted(
+        (
+            (noms.iloc[lignes[0]], matricules.iloc[lignes[0]], lignes)
+            for lignes in cles.groupby(cles, sort=False).indices.values()
+        ),
+        key=lambda groupe: groupe[:2],
+    )
+    for conducteur, _matricule, lignes in groupes:
+        yield conducteur, contexte_conducteur(conducteur, entretiens.iloc[lignes], parametres, au)
 
 
 # --- exemples (README, tests, bancs d'essai) ------------------------------------------
@@ -1009,7 +1041,7 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
         "montant_abondement": pd.NA,
         "date_limite_versement": pd.NaT,
     }
-    abondement = effectif >= 50
+    abondement = effectif >= SEUIL_EFFECTIF_ABONDEMENT
     modeles = {
         "premier": {
             "echeance": _ts("2026-12-15"),
@@ -1037,7 +1069,7 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
             "critere_certification": True,
             "critere_progression": True,
             "abondement_correctif": abondement,
-            "montant_abondement": 3000 if abondement else 0,
+            "montant_abondement": MONTANT_ABONDEMENT if abondement else 0,
             "date_limite_versement": _ts("2027-03-31") if abondement else pd.NaT,
         },
         "retour": {

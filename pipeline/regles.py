@@ -27,6 +27,7 @@ est « a_venir » : c'est ce que liste `entretiens echeances --tout`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -94,7 +95,25 @@ _UN_JOUR = np.timedelta64(1, "D")
 _DECALAGE = np.int64(2**31)  # rend le jour positif dans la clé (salarié, jour)
 # Une certification sans case « Certifiante » cochée peut être une VAE : on la reconnaît
 # à son intitulé (le registre n'a pas de colonne dédiée).
-_MOTIF_VAE = r"(?i)\bVAE\b|validation des acquis"
+MOTIF_VAE = r"(?i)\bVAE\b|validation des acquis"
+_VAE = re.compile(MOTIF_VAE)
+
+
+def est_certification(intitule: str, certifiante: bool) -> bool:
+    """Critère « certification » de l'état des lieux pour une formation (regles.md §3.2).
+
+    Formation « Certifiante = oui », ou VAE reconnue à son intitulé. La seule définition :
+    le moteur (`sont_certifications`) et les documents (pipeline.contexte) l'appellent.
+    """
+    return bool(certifiante) or _VAE.search(intitule) is not None
+
+
+def sont_certifications(intitules: pd.Series, certifiantes: Any) -> np.ndarray:
+    """`est_certification` sur une colonne ; l'intitulé n'est examiné qu'une fois par texte
+    distinct (un registre répète les mêmes intitulés de formation)."""
+    codes, distincts = pd.factorize(intitules.astype(str))
+    vae = np.array([est_certification(t, False) for t in distincts], dtype=bool)
+    return np.asarray(certifiantes, dtype=bool) | vae[codes]
 
 
 # ---------------------------------------------------------------------------
@@ -121,6 +140,13 @@ def ajouter_mois(jours: np.ndarray, n: Any) -> np.ndarray:
     resultat = resultat.astype("datetime64[D]")
     resultat[manquant] = np.datetime64("NaT")
     return resultat
+
+
+def ajouter_mois_date(jour: date, n: int) -> date:
+    """mois(d, n) pour une seule date (documents) : la même implémentation que le moteur,
+    donc la sémantique de `pandas.DateOffset(months=n)`."""
+    resultat = ajouter_mois(np.array([jour], dtype="datetime64[D]"), n)[0]
+    return resultat.astype(object)
 
 
 def _ajouter_mois_calcule(z: np.ndarray, n: Any, manquant: np.ndarray) -> np.ndarray:
@@ -367,13 +393,12 @@ class _Contexte:
         f_jours = _jours(form["date"])
         f_passe = ~np.isnat(f_jours) & (f_jours <= self.D)
         obligatoire = form["obligatoire"].astype(bool).to_numpy()
-        certifiante = form["certifiante"].astype(bool).to_numpy()
-        # L'expression régulière n'est évaluée que sur les intitulés distincts.
-        codes, intitules = pd.factorize(form["intitule"].astype(str))
-        vae = pd.Series(intitules).str.contains(_MOTIF_VAE, regex=True).to_numpy(bool)[codes]
+        certification = sont_certifications(
+            form["intitule"], form["certifiante"].astype(bool).to_numpy()
+        )
         self.F = _Evenements(f_sal, f_jours, f_passe)
         self.F_libre = _Evenements(f_sal, f_jours, f_passe & ~obligatoire)
-        self.F_certif = _Evenements(f_sal, f_jours, f_passe & (certifiante | vae))
+        self.F_certif = _Evenements(f_sal, f_jours, f_passe & certification)
 
         evo = registre.evolutions
         e_jours = _jours(evo["date"])

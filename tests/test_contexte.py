@@ -5,11 +5,17 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import docx
+import jinja2
+import jinja2.sandbox
 import pandas as pd
 import pytest
+from docxtpl import DocxTemplate
+from reference_regles import registre_de_test
 
 from pipeline.config import Parametres
 from pipeline.contexte import (
+    DOSSIER_MODELES,
     MODELES,
     aplatir,
     contexte_conducteur,
@@ -21,6 +27,13 @@ from pipeline.contexte import (
     heure_fr,
     montant_fr,
     variables_par_modele,
+)
+from pipeline.regles import (
+    MONTANT_ABONDEMENT,
+    SEUIL_EFFECTIF_ABONDEMENT,
+    calculer_obligations,
+    est_certification,
+    lister_echeances,
 )
 
 AU = date(2026, 11, 27)
@@ -399,20 +412,36 @@ def test_edl_formation_non_obligatoire_suivie():
     assert c["etat_des_lieux"]["formation_non_obligatoire"] == "oui"
 
 
-@pytest.mark.parametrize(
-    ("echeance", "limite"),
-    [
-        ("2026-11-15", "31 mars 2027"),
-        ("2026-12-31", "31 mars 2027"),
-        ("2026-03-31", "30 juin 2026"),
-        ("2026-07-01", "31 décembre 2026"),
-    ],
-)
-def test_edl_date_limite_par_defaut_fin_du_trimestre_suivant(echeance, limite):
-    # Ligne d'obligation sans date limite : R6323-3, dernier jour du trimestre suivant.
-    c = ctx([edl(echeance=pd.Timestamp(echeance), abondement_correctif=True,
-                 montant_abondement=3000)])  # fmt: skip
-    assert c["etat_des_lieux"]["date_limite_versement_longue"] == limite
+def test_edl_date_limite_reprise_du_moteur_sans_recalcul():
+    # Une date que la règle du trimestre ne donnerait jamais : le document la recopie.
+    c = ctx([edl(abondement_correctif=True, montant_abondement=MONTANT_ABONDEMENT,
+                 date_limite_versement=pd.Timestamp("2027-05-12"))])  # fmt: skip
+    e = c["etat_des_lieux"]
+    assert e["date_limite_versement_longue"] == "12 mai 2027"
+    assert e["date_limite_versement_courte"] == "12/05/2027"
+    assert "au plus tard le 12 mai 2027" in e["verdict"]
+
+
+def test_edl_sans_date_limite_le_document_cite_la_regle():
+    # Ligne sans date limite (construite à la main) : rien n'est recalculé, la règle est citée.
+    c = ctx([edl(abondement_correctif=True, montant_abondement=MONTANT_ABONDEMENT)])
+    e = c["etat_des_lieux"]
+    regle = "dernier jour du trimestre civil qui suit l'état des lieux"
+    assert e["date_limite_versement_longue"] == regle
+    assert e["date_limite_versement_courte"] == "fin du trimestre civil suivant"
+    assert f"au plus tard le {regle} (" in e["verdict"]
+    assert "2027" not in e["verdict"]
+
+
+def test_edl_montant_par_defaut_est_la_constante():
+    # Sans montant sur la ligne, le verdict cite le montant légal défini une fois (regles).
+    c = ctx([edl(abondement_correctif=True, montant_abondement=pd.NA,
+                 date_limite_versement=pd.Timestamp("2027-03-31"))])  # fmt: skip
+    e = c["etat_des_lieux"]
+    assert MONTANT_ABONDEMENT == 3000  # art. R6323-3
+    assert _espaces(e["montant"]) == "3 000 €"
+    assert "de 3 000 € est dû" in _espaces(e["verdict"])
+    assert f"({SEUIL_EFFECTIF_ABONDEMENT} ou plus)" in e["verdict"]
 
 
 def test_edl_listes_de_la_fenetre():
@@ -433,6 +462,104 @@ def test_edl_listes_de_la_fenetre():
     assert [x["intitule"] for x in e["formations"]] == ["CACES", "Excel"]
     assert [x["intitule"] for x in e["certifications"]] == ["CACES"]
     assert [x["commentaire"] for x in e["progressions"]] == ["Prime"]
+
+
+# Bout en bout : la ligne vient du vrai moteur de règles ; le document ne doit pas le
+# contredire. Entrée le 15/12/2018 : état des lieux des 8 ans le 15/12/2026, après le `au`
+# (27/11/2026) mais dans l'horizon ; fenêtre du 15/12/2018 au 15/12/2026.
+ENTREE_EDL = "2018-12-15"
+
+
+def edl_du_moteur(entretiens=(), formations=(), evolutions=(), effectif=120):
+    registre = registre_de_test(
+        salaries=[dict(matricule="00042", nom="Dupont", prenom="Anaïs", civilite="Mme",
+                       date_entree=ENTREE_EDL)],
+        entretiens=[dict(matricule="00042", date=d, type=t, conduit_par=q)
+                    for d, t, q in entretiens],
+        formations=[dict(matricule="00042", intitule=i, date=d, obligatoire=o, certifiante=c)
+                    for i, d, o, c in formations],
+        evolutions=[dict(matricule="00042", date=d, nature=n, commentaire="")
+                    for d, n in evolutions],
+    )  # fmt: skip
+    p = parametres(effectif=effectif)
+    obligations = calculer_obligations(registre, AU, p.regles, effectif)
+    echeances = lister_echeances(obligations, registre, tout=True)
+    lignes = echeances[echeances["type"] == "etat_des_lieux"]
+    assert len(lignes) == 1
+    salarie = registre.salaries.iloc[0].to_dict()
+    return contexte_salarie(salarie, lignes, None, registre, p, AU)
+
+
+def test_edl_listes_de_la_fenetre_s_arretent_au_au():
+    c = edl_du_moteur(
+        entretiens=[
+            ("2022-12-01", "periodique", "Paul Roux"),
+            ("2026-12-05", "etat_des_lieux", "Futur"),  # après le au, dans la fenêtre
+        ],
+        formations=[
+            ("Sécurité incendie", "2021-03-01", True, False),
+            ("Habilitation B0", "2026-11-27", True, False),  # le jour même : comptée
+            ("Anglais", "2026-12-01", False, False),  # après le au
+            ("CQP Technicien", "2026-12-02", True, True),  # après le au
+        ],
+        evolutions=[("2023-01-01", "salariale"), ("2026-12-10", "professionnelle")],
+    )
+    e = c["etat_des_lieux"]
+    # Le texte et le tableau disent la même chose : 1 entretien sur 2 prévus.
+    assert (e["entretiens_realises"], e["entretiens_prevus"]) == (1, 2)
+    assert [x["date_courte"] for x in e["entretiens"]] == ["01/12/2022"]
+    assert [x["date_courte"] for x in e["formations"]] == ["01/03/2021", "27/11/2026"]
+    assert e["formation_non_obligatoire"] == "non"
+    assert all(x["obligatoire"] == "oui" for x in e["formations"])
+    assert e["certifications"] == [] and e["critere_certification"] == "non"
+    assert [x["date_courte"] for x in e["progressions"]] == ["01/01/2023"]
+    # Abondement encouru : échéance au 4e trimestre 2026, versement au plus tard fin mars 2027.
+    assert e["abondement"] is True
+    assert e["date_limite_versement_longue"] == "31 mars 2027"
+    assert "1 entretien sur les 2 prévus a eu lieu" in e["verdict"]
+
+
+@pytest.mark.parametrize(
+    ("intitule", "attendu"),
+    [
+        ("Accompagnement VAE – titre professionnel", True),
+        ("Validation des acquis de l'expérience", True),
+        ("vae", True),
+        ("Excel avancé", False),
+        ("Gavaert outillage", False),  # « vae » au milieu d'un mot
+    ],
+)
+def test_est_certification_reconnait_la_vae(intitule, attendu):
+    assert est_certification(intitule, False) is attendu
+    assert est_certification(intitule, True) is True
+
+
+def test_edl_vae_non_certifiante_compte_comme_certification(tmp_path):
+    c = edl_du_moteur(
+        entretiens=[("2022-12-01", "periodique", "Paul Roux")],
+        formations=[
+            ("Accompagnement VAE – titre professionnel", "2024-05-06", False, False),
+            ("Excel avancé", "2023-02-01", False, False),
+        ],
+    )
+    e = c["etat_des_lieux"]
+    assert e["critere_certification"] == "oui"  # calculé par le moteur
+    assert [x["intitule"] for x in e["certifications"]] == [
+        "Accompagnement VAE – titre professionnel"
+    ]
+    assert e["certifications"][0]["certifiante"] == "non"
+    # Le document rendu ne dit pas « aucun élément de certification » à côté du « oui ».
+    modele = DocxTemplate(str(DOSSIER_MODELES / "etat_des_lieux.docx"))
+    env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    modele.render(c, jinja_env=env)
+    modele.save(str(tmp_path / "edl.docx"))
+    document = docx.Document(str(tmp_path / "edl.docx"))
+    textes = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        textes += [cell.text for row in table.rows for cell in row.cells]
+    tout = "\n".join(textes)
+    assert "Accompagnement VAE – titre professionnel" in tout
+    assert "Aucun élément de certification" not in tout
 
 
 def test_sans_edl_le_bloc_existe_vide():
