@@ -44,6 +44,7 @@ ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
 # vigueur : on garde l'échéance de l'ancien régime (2 ans), choix de regles.md §3.1.
 SEUIL_PREMIER_2025 = date(2024, 10, 26)
 MONTANT_ABONDEMENT = 3000  # euros, art. R6323-3
+_MONTANT_TEXTE = f"{MONTANT_ABONDEMENT:,} €".replace(",", " ")  # « 3 000 € »
 SEUIL_EFFECTIF_ABONDEMENT = 50
 
 TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
@@ -549,7 +550,8 @@ class _Contexte:
                     texte += (
                         " ; abondement correctif "
                         + ("encouru si rien ne change" if fu else "dû")
-                        + " : 3 000 € à verser au CPF (Caisse des dépôts) au plus tard le "
+                        + f" : {_MONTANT_TEXTE} à verser au CPF (Caisse des dépôts) "
+                        + "au plus tard le "
                         + lim
                     )
                 textes.append(texte + fin_texte)
