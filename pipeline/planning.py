@@ -2,13 +2,16 @@
 
 Un entretien par salarié ayant une obligation `en_retard` ou `a_planifier` : il honore
 toutes ses obligations à la fois. Les créneaux sont attribués de façon gloutonne (les plus
-urgents d'abord, au plus tôt), avec une comptabilité par ensembles : chaque réservation
-bloque, pour le conducteur, le salarié et le lieu, les créneaux qui la chevauchent. Le
-coût reste O(salariés × créneaux) même pour 10 000 salariés.
+urgents d'abord, au plus tôt, jamais après la date de sortie du salarié), avec une
+comptabilité par ensembles : chaque réservation bloque, pour le conducteur, le salarié et
+le lieu, les créneaux qui la chevauchent. Le coût reste O(salariés × créneaux) même pour
+10 000 salariés.
 
 Le planning écrit peut être corrigé à la main par le RH (date, heure, lieu, conducteur) ;
 `lire_planning` le relit et le valide comme le registre : toutes les anomalies sont
 collectées avec feuille, ligne Excel et colonne avant d'arrêter.
+`completer_planning` y ajoute ensuite les salariés devenus dus depuis, autour des lignes
+existantes, avec le même cœur d'attribution (`_Agenda`, `_allouer`) que `planifier`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -143,53 +146,197 @@ def planifier(
     progression: Callable[[int], None] | None = None,
 ) -> Planning:
     """Propose un entretien à chaque salarié ayant une obligation en retard ou à planifier."""
-    reglage = parametres.planning
-    duree = reglage.duree_minutes
-    debut = au + timedelta(days=reglage.delai_min_jours)
-    fin = au + timedelta(days=reglage.delai_max_jours)
-    creneaux = _creneaux(debut, fin, reglage.creneaux, reglage.zone_feries)
-    conflits = _conflits(creneaux, duree)
-    lieux = list(dict.fromkeys(reglage.lieux))
+    agenda = _Agenda.ouvrir(parametres, au)
     annuaire = _annuaire(registre)
-    demandes = _demandes(echeances, annuaire, parametres, debut)
+    demandes = _demandes(echeances, annuaire, parametres, agenda.debut)
+    lignes, refus = _allouer(demandes, agenda, progression)
+    return Planning(entretiens=_table_entretiens(lignes), non_planifies=_table_non_planifies(refus))
 
-    # bloque_agenda[personne] : indices des créneaux qu'elle ne peut plus prendre (elle
-    # conduit ou passe déjà un entretien qui les chevauche). bloque_lieux[i] : lieux pris
-    # au créneau i. Un créneau dont tous les lieux sont pris le reste : `premier_libre`
-    # avance et ne revient jamais en arrière.
-    bloque_agenda: dict[str, set[int]] = {}
-    bloque_lieux: list[set[str]] = [set() for _ in creneaux]
-    premier_libre = faits = 0
-    nb_lieux = len(lieux)
+
+def completer_planning(
+    planning: Planning,
+    echeances: pd.DataFrame,
+    registre: Any,
+    parametres: Parametres,
+    au: date,
+) -> Planning:
+    """Ajoute à un planning existant (peut-être corrigé à la main) les salariés dus depuis.
+
+    Un salarié dû (obligation en retard ou à planifier) absent des deux tables — embauché
+    ou revenu de congé depuis le calcul du planning — est planifié dans les créneaux
+    restés libres, avec les règles de `planifier` ; les lignes existantes, telles que le
+    RH les a laissées, comptent comme réservations. Sans créneau, il rejoint les non
+    planifiés avec la raison : jamais d'omission silencieuse. Les lignes existantes ne
+    bougent pas, même pour un salarié qui n'est plus dû (le RH a pu le vouloir).
+    """
+    deja = set(planning.entretiens["matricule"].map(en_texte))
+    deja |= set(planning.non_planifies["matricule"].map(en_texte))
+    agenda = _Agenda.ouvrir(parametres, au)
+    annuaire = _annuaire(registre)
+    demandes = [
+        d
+        for d in _demandes(echeances, annuaire, parametres, agenda.debut)
+        if d["matricule"] not in deja
+    ]
+    if not demandes:
+        return Planning(
+            entretiens=planning.entretiens.copy(), non_planifies=planning.non_planifies.copy()
+        )
+    cle_rh = _cle_signataire(parametres.entreprise.signataire, annuaire)
+    noms = _index_noms(annuaire)
+    signataire = _normaliser(parametres.entreprise.signataire)
+    for ligne in planning.entretiens.to_dict("records"):
+        if pd.isna(ligne["date"]) or not en_texte(ligne["heure"]):
+            continue
+        conducteur = _normaliser(ligne["conducteur"])
+        cle = en_texte(ligne["matricule_conducteur"])
+        if not cle and conducteur == signataire:
+            cle = cle_rh
+        elif not cle:
+            homonymes = noms.get(conducteur, [])
+            cle = homonymes[0] if len(homonymes) == 1 else "nom:" + conducteur
+        agenda.occuper(
+            (cle, en_texte(ligne["matricule"])),
+            en_texte(ligne["lieu"]),
+            pd.Timestamp(ligne["date"]).date(),
+            _minutes(en_texte(ligne["heure"])),
+            int(ligne["duree_minutes"]),
+        )
+    lignes, refus = _allouer(demandes, agenda, None)
+    entretiens = [t for t in (planning.entretiens, _table_entretiens(lignes)) if not t.empty]
+    non_planifies = [
+        t for t in (planning.non_planifies, _table_non_planifies(refus)) if not t.empty
+    ]
+    return Planning(
+        entretiens=(
+            pd.concat(entretiens, ignore_index=True)[COLONNES_ENTRETIENS]
+            if entretiens
+            else _entretiens_vides()
+        ),
+        non_planifies=(
+            pd.concat(non_planifies, ignore_index=True)[COLONNES_NON_PLANIFIES]
+            if non_planifies
+            else _table_non_planifies([])
+        ),
+    )
+
+
+@dataclass
+class _Agenda:
+    """Créneaux de la fenêtre et réservations, tenus par ensembles.
+
+    `bloque[personne]` : indices des créneaux qu'elle ne peut plus prendre (elle conduit ou
+    passe déjà un entretien qui les chevauche) ; `lieux_pris[i]` : lieux pris au créneau i.
+    Un créneau dont tous les lieux sont pris le reste : `premier_libre` avance et ne revient
+    jamais en arrière, d'où un coût O(salariés × créneaux) même pour 10 000 salariés.
+    """
+
+    creneaux: list[tuple[date, int]]
+    conflits: list[list[int]]
+    par_jour: dict[date, list[int]]
+    lieux: list[str]
+    duree: int
+    debut: date
+    fin: date
+    bloque: dict[str, set[int]] = field(default_factory=dict)
+    lieux_pris: list[set[str]] = field(default_factory=list)
+    premier_libre: int = 0
+
+    @classmethod
+    def ouvrir(cls, parametres: Parametres, au: date) -> _Agenda:
+        reglage = parametres.planning
+        debut = au + timedelta(days=reglage.delai_min_jours)
+        fin = au + timedelta(days=reglage.delai_max_jours)
+        creneaux = _creneaux(debut, fin, reglage.creneaux, reglage.zone_feries)
+        par_jour: dict[date, list[int]] = {}
+        for i, (jour, _) in enumerate(creneaux):
+            par_jour.setdefault(jour, []).append(i)
+        return cls(
+            creneaux=creneaux,
+            conflits=_conflits(creneaux, reglage.duree_minutes),
+            par_jour=par_jour,
+            lieux=list(dict.fromkeys(reglage.lieux)),
+            duree=reglage.duree_minutes,
+            debut=debut,
+            fin=fin,
+            lieux_pris=[set() for _ in creneaux],
+        )
+
+    @property
+    def fenetre(self) -> str:
+        return f"entre le {self.debut:%d/%m/%Y} et le {self.fin:%d/%m/%Y}"
+
+    def occuper(
+        self, personnes: Iterable[str], lieu: str, jour: date, minute: int, duree: int
+    ) -> None:
+        """Réservation déjà faite (heure et durée quelconques, corrigées à la main)."""
+        # Un lieu écrit autrement (« rhone ») reste le lieu configuré ; un lieu hors
+        # paramètres ne prive aucun créneau d'une salle configurée.
+        lieu_configure = next((x for x in self.lieux if _normaliser(x) == _normaliser(lieu)), None)
+        for i in self.par_jour.get(jour, ()):
+            debut_creneau = self.creneaux[i][1]
+            if debut_creneau < minute + duree and minute < debut_creneau + self.duree:
+                for personne in personnes:
+                    self.bloque.setdefault(personne, set()).add(i)
+                if lieu_configure is not None:
+                    self.lieux_pris[i].add(lieu_configure)
+
+    def chercher(
+        self, personnes: tuple[str, ...], dernier_jour: date | None
+    ) -> tuple[int, str] | None:
+        """Premier créneau (au plus tard `dernier_jour`) libre pour tous, avec un lieu libre."""
+        nb_lieux = len(self.lieux)
+        while (
+            self.premier_libre < len(self.creneaux)
+            and len(self.lieux_pris[self.premier_libre]) >= nb_lieux
+        ):
+            self.premier_libre += 1
+        agendas = [self.bloque.get(p, set()) for p in personnes]
+        for i in range(self.premier_libre, len(self.creneaux)):
+            if dernier_jour is not None and self.creneaux[i][0] > dernier_jour:
+                break
+            if any(i in a for a in agendas):
+                continue
+            pris = self.lieux_pris[i]
+            if len(pris) < nb_lieux:
+                return i, next(x for x in self.lieux if x not in pris)
+        return None
+
+    def reserver(self, i: int, lieu: str, personnes: Iterable[str]) -> None:
+        for personne in personnes:
+            self.bloque.setdefault(personne, set()).update(self.conflits[i])
+        for j in self.conflits[i]:
+            self.lieux_pris[j].add(lieu)
+
+
+def _allouer(
+    demandes: list[dict[str, Any]],
+    agenda: _Agenda,
+    progression: Callable[[int], None] | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cœur glouton commun à `planifier` et `completer_planning` : (entretiens, refus)."""
     lignes: list[dict[str, Any]] = []
     refus: list[dict[str, Any]] = []
-    fenetre = f"entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}"
-
+    faits = 0
     for n, demande in enumerate(demandes, start=1):
-        while premier_libre < len(creneaux) and len(bloque_lieux[premier_libre]) >= nb_lieux:
-            premier_libre += 1
-        cle_conducteur = demande["cle_conducteur"]
-        agenda_conducteur = bloque_agenda.setdefault(cle_conducteur, set())
-        agenda_salarie = bloque_agenda.setdefault(demande["matricule"], set())
         choisi = None
-        for i in range(premier_libre, len(creneaux)):
-            if i in agenda_conducteur or i in agenda_salarie:
+        # Un manager qui part pendant la fenêtre ne conduit qu'avant son départ ; à défaut
+        # de créneau, le signataire RH le remplace.
+        for essai in (demande, demande["_repli"]):
+            if essai is None:
                 continue
-            pris = bloque_lieux[i]
-            if len(pris) >= nb_lieux:
-                continue
-            lieu = next(x for x in lieux if x not in pris)
-            choisi = (i, lieu)
-            break
+            personnes = (essai["cle_conducteur"], essai["matricule"])
+            limites = [d for d in (essai["_sortie"], essai["_sortie_conducteur"]) if d]
+            choisi = agenda.chercher(personnes, min(limites, default=None))
+            demande = essai
+            if choisi is not None:
+                break
         if choisi is None:
-            refus.append(_refus(demande, creneaux, agenda_conducteur, agenda_salarie, fenetre))
+            refus.append(_refus(demande, agenda))
         else:
             i, lieu = choisi
-            for j in conflits[i]:
-                agenda_conducteur.add(j)
-                agenda_salarie.add(j)
-                bloque_lieux[j].add(lieu)
-            jour, minute = creneaux[i]
+            agenda.reserver(i, lieu, (demande["cle_conducteur"], demande["matricule"]))
+            jour, minute = agenda.creneaux[i]
             lignes.append(
                 {
                     **{k: demande[k] for k in ("matricule", "nom", "prenom", "service")},
@@ -198,8 +345,8 @@ def planifier(
                     "email_conducteur": demande["email_conducteur"],
                     "date": pd.Timestamp(jour),
                     "heure": _hhmm(minute),
-                    "fin": _hhmm(minute + duree),
-                    "duree_minutes": duree,
+                    "fin": _hhmm(minute + agenda.duree),
+                    "duree_minutes": agenda.duree,
                     "lieu": lieu,
                     "types": demande["types"],
                     "motifs": demande["motifs"],
@@ -210,9 +357,7 @@ def planifier(
         if progression is not None and (n % 500 == 0 or n == len(demandes)):
             progression(n - faits)
             faits = n
-
-    entretiens = _table_entretiens(lignes)
-    return Planning(entretiens=entretiens, non_planifies=_table_non_planifies(refus))
+    return lignes, refus
 
 
 def _creneaux(debut: date, fin: date, heures: Iterable[str], zone: str) -> list[tuple[date, int]]:
@@ -277,7 +422,14 @@ def _demandes(
         ligne["_echeance"] = pd.Timestamp.max if pd.isna(echeance) else pd.Timestamp(echeance)
         groupes.setdefault(en_texte(ligne["matricule"]), []).append(ligne)
     entreprise = parametres.entreprise
-    cle_rh = _cle_signataire(entreprise.signataire, annuaire)
+    rh = {
+        "conducteur": entreprise.signataire,
+        "matricule_conducteur": "",
+        "email_conducteur": entreprise.email_rh,
+        "cle_conducteur": _cle_signataire(entreprise.signataire, annuaire),
+        "_sortie_conducteur": None,
+        "_repli": None,
+    }
     demandes = []
     for matricule, groupe in groupes.items():
         groupe.sort(key=lambda ligne: ligne["_echeance"])
@@ -286,34 +438,49 @@ def _demandes(
         en_retard = any(ligne["statut"] == "en_retard" for ligne in groupe)
         manager = en_texte(premiere.get("matricule_manager")) or fiche.get("matricule_manager", "")
         conducteur = annuaire.get(manager) if manager and manager != matricule else None
-        if conducteur is not None and _parti_avant(conducteur.get("date_sortie"), debut):
+        sortie_manager = None if conducteur is None else _date_ou_none(conducteur["date_sortie"])
+        if sortie_manager is not None and sortie_manager < debut:
             # Un manager sorti avant la fenêtre ne peut pas conduire : le RH le remplace.
             conducteur = None
-        if conducteur is None:
-            nom_conducteur, matricule_conducteur = entreprise.signataire, ""
-            email_conducteur = entreprise.email_rh
-        else:
-            nom_conducteur = nom_affiche(conducteur["prenom"], conducteur["nom"])
-            matricule_conducteur, email_conducteur = manager, conducteur["email"]
         motifs = dict.fromkeys(en_texte(ligne.get("motif")) for ligne in groupe)
-        demandes.append(
-            {
-                "matricule": matricule,
-                "nom": en_texte(premiere.get("nom")) or fiche.get("nom", ""),
-                "prenom": en_texte(premiere.get("prenom")) or fiche.get("prenom", ""),
-                "service": en_texte(premiere.get("service")) or fiche.get("service", ""),
-                "conducteur": nom_conducteur,
-                "matricule_conducteur": matricule_conducteur,
-                "email_conducteur": email_conducteur,
-                "cle_conducteur": matricule_conducteur or cle_rh,
-                "types": ", ".join(dict.fromkeys(en_texte(ligne["type"]) for ligne in groupe)),
-                "motifs": " ; ".join(m for m in motifs if m),
-                "statut": "en_retard" if en_retard else "a_planifier",
-                "_cle": (0 if en_retard else 1, premiere["_echeance"], matricule),
+        demande = {
+            "matricule": matricule,
+            "nom": en_texte(premiere.get("nom")) or fiche.get("nom", ""),
+            "prenom": en_texte(premiere.get("prenom")) or fiche.get("prenom", ""),
+            "service": en_texte(premiere.get("service")) or fiche.get("service", ""),
+            **rh,
+            "types": ", ".join(dict.fromkeys(en_texte(ligne["type"]) for ligne in groupe)),
+            "motifs": " ; ".join(m for m in motifs if m),
+            "statut": "en_retard" if en_retard else "a_planifier",
+            # « Date de sortie » = dernier jour au contrat : l'entretien peut avoir lieu ce jour.
+            "_sortie": _date_ou_none(fiche.get("date_sortie")),
+            "_cle": (0 if en_retard else 1, premiere["_echeance"], matricule),
+        }
+        if conducteur is not None:
+            repli = demande | {"_repli": None} if sortie_manager is not None else None
+            demande |= {
+                "conducteur": nom_affiche(conducteur["prenom"], conducteur["nom"]),
+                "matricule_conducteur": manager,
+                "email_conducteur": conducteur["email"],
+                "cle_conducteur": manager,
+                "_sortie_conducteur": sortie_manager,
+                "_repli": repli,
             }
-        )
+        demandes.append(demande)
     demandes.sort(key=lambda d: d["_cle"])
     return demandes
+
+
+def _index_noms(annuaire: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Nom normalisé (« prenom nom » et « nom prenom ») -> matricules qui le portent."""
+    noms: dict[str, list[str]] = {}
+    for matricule, fiche in annuaire.items():
+        for forme in (
+            _normaliser(f"{fiche['prenom']} {fiche['nom']}"),
+            _normaliser(f"{fiche['nom']} {fiche['prenom']}"),
+        ):
+            noms.setdefault(forme, []).append(matricule)
+    return noms
 
 
 def _cle_signataire(signataire: str, annuaire: dict[str, dict[str, Any]]) -> str:
@@ -332,25 +499,30 @@ def _cle_signataire(signataire: str, annuaire: dict[str, dict[str, Any]]) -> str
     return trouves[0] if len(trouves) == 1 else "\x00rh"
 
 
-def _parti_avant(date_sortie: Any, debut: date) -> bool:
-    if date_sortie is None or pd.isna(date_sortie):
-        return False
-    return pd.Timestamp(date_sortie).date() < debut
+def _date_ou_none(valeur: Any) -> date | None:
+    if valeur is None or pd.isna(valeur):
+        return None
+    return pd.Timestamp(valeur).date()
 
 
-def _refus(
-    demande: dict[str, Any],
-    creneaux: list[tuple[date, int]],
-    agenda_conducteur: set[int],
-    agenda_salarie: set[int],
-    fenetre: str,
-) -> dict[str, Any]:
-    """Ligne « non planifié » avec la vraie cause : jours, conducteur, salarié ou lieux."""
+def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
+    """Ligne « non planifié » avec la vraie cause : jours, départ, conducteur, salarié, lieux."""
+    creneaux, fenetre = agenda.creneaux, agenda.fenetre
+    agenda_conducteur = agenda.bloque.get(demande["cle_conducteur"], set())
+    agenda_salarie = agenda.bloque.get(demande["matricule"], set())
     conducteur_libre = [i for i in range(len(creneaux)) if i not in agenda_conducteur]
+    salarie = nom_affiche(demande["prenom"], demande["nom"])
+    sortie = demande["_sortie"]
     if not creneaux:
         raison = (
             f"Aucun jour ouvré {fenetre} : élargir planning.delai_max_jours "
             "ou vérifier planning.creneaux"
+        )
+    elif sortie is not None and sortie < agenda.fin:
+        raison = (
+            f"{salarie} quitte l'entreprise le {sortie:%d/%m/%Y} avant tout créneau "
+            f"disponible {fenetre} : planifier l'entretien à la main avant son départ "
+            "ou réduire planning.delai_min_jours"
         )
     elif any(i not in agenda_salarie for i in conducteur_libre):
         raison = (
@@ -358,7 +530,6 @@ def _refus(
             "élargir planning.delai_max_jours, ajouter des créneaux ou des lieux"
         )
     elif conducteur_libre:
-        salarie = nom_affiche(demande["prenom"], demande["nom"])
         raison = (
             f"Aucun créneau libre pour {salarie}, qui conduit lui-même des entretiens à "
             f"chaque créneau où {demande['conducteur']} est disponible {fenetre} : "
@@ -585,13 +756,7 @@ def _lire_entretiens(
 
     reglage = parametres.planning
     entreprise = parametres.entreprise
-    noms_annuaire: dict[str, list[str]] = {}
-    for matricule, fiche in annuaire.items():
-        for forme in (
-            _normaliser(f"{fiche['prenom']} {fiche['nom']}"),
-            _normaliser(f"{fiche['nom']} {fiche['prenom']}"),
-        ):
-            noms_annuaire.setdefault(forme, []).append(matricule)
+    noms_annuaire = _index_noms(annuaire)
 
     def cellule(valeurs: tuple[Any, ...], colonne: str) -> Any:
         position = index.get(colonne)
@@ -663,6 +828,18 @@ def _lire_entretiens(
                     "jour-non-ouvre",
                     "date",
                     f"Le {jour:%d/%m/%Y} est {pourquoi} : choisissez un jour ouvré.",
+                    f"{jour:%d/%m/%Y}",
+                )
+                valide = False
+            sortie_salarie = _date_ou_none(fiche["date_sortie"]) if fiche else None
+            if sortie_salarie is not None and jour > sortie_salarie:
+                erreur(
+                    "apres-sortie",
+                    "date",
+                    f"Le {jour:%d/%m/%Y} est après la sortie de "
+                    f"{nom_affiche(fiche['prenom'], fiche['nom'])} (dernier jour le "
+                    f"{sortie_salarie:%d/%m/%Y}) : choisissez une date au plus tard le "
+                    f"{sortie_salarie:%d/%m/%Y}.",
                     f"{jour:%d/%m/%Y}",
                 )
                 valide = False

@@ -16,6 +16,7 @@ from pipeline import config
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.planning import (
     Planning,
+    completer_planning,
     ecrire_planning,
     est_jour_ouvre,
     jours_feries,
@@ -622,3 +623,209 @@ def test_lire_planning_fichier_ou_feuille_absents(tmp_path: Path, cas) -> None:
     with pytest.raises(ErreurEntretiens) as exc:
         lire_planning(chemin, registre, p)
     assert [a.code for a in exc.value.anomalies] == ["feuille-manquante"]
+
+
+# ---------------------------------------------------------------------------- date de sortie
+
+
+def test_salarie_jamais_convoque_apres_sa_sortie() -> None:
+    # Sortie le 02/12/2026, fenêtre du 04/12 au 18/12 : aucun créneau possible.
+    registre = fabriquer_registre([salarie("P", date_sortie="2026-12-02"), salarie("R")])
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("P", "periodique", "en_retard", "2026-01-01"),
+            ("R", "premier", "a_planifier", "2027-01-01"),
+        ],
+    )
+    planning = planifier(echeances, registre, parametres(), AU)
+    assert list(planning.entretiens["matricule"]) == ["R"]
+    assert list(planning.non_planifies["matricule"]) == ["P"]
+    raison = planning.non_planifies["raison"].iloc[0]
+    assert "quitte l'entreprise le 02/12/2026 avant tout créneau disponible" in raison
+
+
+def test_jour_de_sortie_inclus_puis_creneaux_epuises() -> None:
+    # Un créneau, une salle par jour ; conducteurs distincts : seule la salle limite.
+    registre = fabriquer_registre(
+        [
+            salarie("A", "MA"),
+            salarie("B", "MB", date_sortie="2026-12-07"),  # lundi : dernier jour au contrat
+            salarie("C", "MC"),
+            *(salarie(m) for m in ("MA", "MB", "MC")),
+        ]
+    )
+    p = parametres(creneaux=["09:00"], lieux=["S"])
+    lignes = [
+        ("A", "periodique", "en_retard", "2026-01-01"),
+        ("B", "premier", "a_planifier", "2026-12-20"),
+    ]
+    planning = planifier(fabriquer_echeances(registre, lignes), registre, p, AU)
+    par = planning.entretiens.set_index("matricule")["date"].dt.date
+    assert par.to_dict() == {"A": date(2026, 12, 4), "B": date(2026, 12, 7)}
+
+    # C, en retard, prend le 07/12 : plus rien pour B avant son départ, au lieu du 08/12.
+    lignes.append(("C", "periodique", "en_retard", "2026-02-01"))
+    planning = planifier(fabriquer_echeances(registre, lignes), registre, p, AU)
+    assert list(planning.entretiens["matricule"]) == ["A", "C"]
+    assert list(planning.non_planifies["matricule"]) == ["B"]
+    raison = planning.non_planifies["raison"].iloc[0]
+    assert "PrénomB NOMB quitte l'entreprise le 07/12/2026 avant tout créneau disponible" in raison
+
+
+def test_manager_qui_part_pendant_la_fenetre_remplace_par_le_rh_apres() -> None:
+    # M part le lundi 07/12 : il conduit le 04/12 et le 07/12, le RH prend le 3e entretien.
+    registre = fabriquer_registre(
+        [salarie("M", date_sortie="2026-12-07")] + [salarie(f"S{i}", "M") for i in range(3)]
+    )
+    echeances = fabriquer_echeances(
+        registre, [(f"S{i}", "periodique", "en_retard", f"2026-0{i + 1}-01") for i in range(3)]
+    )
+    planning = planifier(echeances, registre, parametres(creneaux=["09:00"], lieux=["S"]), AU)
+    resume = [
+        (ligne.matricule, ligne.date.date(), ligne.matricule_conducteur)
+        for ligne in planning.entretiens.itertuples()
+    ]
+    assert resume == [
+        ("S0", date(2026, 12, 4), "M"),
+        ("S1", date(2026, 12, 7), "M"),
+        ("S2", date(2026, 12, 8), ""),
+    ]
+    assert planning.entretiens["conducteur"].iloc[2] == "Claire Martin"
+
+
+def test_lire_planning_date_apres_la_sortie(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    ligne_00043 = 2 + list(planning.entretiens["matricule"]).index("00043")
+    salaries = registre.salaries.copy()
+    salaries.loc[salaries["matricule"] == "00043", "date_sortie"] = pd.Timestamp("2026-12-10")
+    parti = SimpleNamespace(salaries=salaries)
+    _modifier(chemin, {(ligne_00043, "Date"): "10/12/2026"})  # le jour même : accepté
+    assert lire_planning(chemin, parti, p).entretiens.set_index("matricule").loc[
+        "00043", "date"
+    ] == pd.Timestamp("2026-12-10")
+    _modifier(chemin, {(ligne_00043, "Date"): "11/12/2026"})
+    assert _anomalies(chemin, parti, p) == [["Planning", ligne_00043, "Date", "apres-sortie"]]
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, parti, p)
+    assert "10/12/2026" in exc.value.anomalies[0].message
+
+
+# ---------------------------------------------------------------------------- compléter
+
+
+def _situation_initiale(tmp_path: Path):
+    """S1, S2 (manager M1) planifiés le 04/12 ; le RH déplace S2 de 10:45 à 11:00 (hors grille)."""
+    personnes = [salarie("M1"), salarie("M2"), salarie("S1", "M1"), salarie("S2", "M1")]
+    registre = fabriquer_registre(personnes)
+    lignes = [
+        ("S1", "periodique", "en_retard", "2026-01-01"),
+        ("S2", "premier", "a_planifier", "2026-12-20"),
+    ]
+    p = parametres(
+        delai_min_jours=7, delai_max_jours=7, creneaux=["09:00", "10:45", "14:00", "15:45"],
+        lieux=["A", "B"],
+    )  # fmt: skip
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planifier(fabriquer_echeances(registre, lignes), registre, p, AU), chemin)
+    _modifier(chemin, {(3, "Heure"): "11:00"})
+    relu = lire_planning(chemin, registre, p)
+    assert list(
+        zip(
+            relu.entretiens["matricule"],
+            relu.entretiens["heure"],
+            relu.entretiens["lieu"],
+            strict=True,
+        )
+    ) == [
+        ("S1", "09:00", "A"),
+        ("S2", "11:00", "A"),
+    ]
+    return personnes, lignes, p, relu
+
+
+def test_completer_planifie_le_nouveau_autour_des_lignes_existantes(tmp_path: Path) -> None:
+    personnes, lignes, p, relu = _situation_initiale(tmp_path)
+    # Depuis : N (manager M1) est embauché et en retard, P (manager M2) revient de congé.
+    registre = fabriquer_registre([*personnes, salarie("N", "M1"), salarie("P", "M2")])
+    lignes += [
+        ("N", "premier", "en_retard", "2026-11-01"),
+        ("P", "retour", "a_planifier", "2026-12-15"),
+    ]
+    complet = completer_planning(relu, fabriquer_echeances(registre, lignes), registre, p, AU)
+
+    pd.testing.assert_frame_equal(complet.entretiens.iloc[:2], relu.entretiens)
+    nouveaux = complet.entretiens.iloc[2:]
+    resume = list(
+        zip(
+            nouveaux["matricule"],
+            nouveaux["heure"],
+            nouveaux["lieu"],
+            nouveaux["matricule_conducteur"],
+            strict=True,
+        )
+    )
+    # M1 conduit de 09:00 à 10:30 et de 11:00 à 12:30 : 10:45 chevauche la ligne déplacée,
+    # N (en retard, servi d'abord) a 14:00 ; P (M2) prend 09:00, en salle B (A est prise).
+    assert resume == [("P", "09:00", "B", "M2"), ("N", "14:00", "A", "M1")]
+    assert set(nouveaux["date"].dt.date) == {date(2026, 12, 4)}
+    assert complet.non_planifies.empty
+    verifier_aucun_chevauchement(complet.entretiens)
+
+
+def test_completer_agenda_plein_non_planifie_avec_raison(tmp_path: Path) -> None:
+    personnes, lignes, p, relu = _situation_initiale(tmp_path)
+    # Une seule salle : A est prise de 09:00 à 10:30 et de 11:00 à 12:30 ; 14:00 et 15:45
+    # restent pour trois nouveaux.
+    p1 = dataclasses.replace(p, planning=dataclasses.replace(p.planning, lieux=["A"]))
+    registre = fabriquer_registre([*personnes] + [salarie(f"N{i}", "M2") for i in range(3)])
+    lignes += [(f"N{i}", "premier", "en_retard", f"2026-1{i}-01") for i in range(3)]
+    complet = completer_planning(relu, fabriquer_echeances(registre, lignes), registre, p1, AU)
+    assert list(complet.entretiens["matricule"]) == ["S1", "S2", "N0", "N1"]
+    assert list(complet.entretiens["heure"].iloc[2:]) == ["14:00", "15:45"]
+    assert list(complet.non_planifies["matricule"]) == ["N2"]
+    raison = complet.non_planifies["raison"].iloc[0]
+    assert raison.startswith("Aucun lieu libre") and "04/12/2026" in raison
+    verifier_aucun_chevauchement(complet.entretiens)
+
+
+def test_completer_sans_changement_rend_un_planning_egal(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    relu = lire_planning(chemin, registre, p)
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("00042", "periodique", "en_retard", "2026-10-01"),
+            ("00043", "premier", "a_planifier", "2026-12-10"),
+            ("00044", "retour", "a_planifier", "2026-12-12"),
+            ("00045", "avant_60", "a_planifier", "2026-12-30"),  # non planifié : il y reste
+        ],
+    )
+    for dues in (echeances, echeances.iloc[1:]):  # 00042 n'est plus dû : sa ligne reste
+        complet = completer_planning(relu, dues, registre, p, AU)
+        pd.testing.assert_frame_equal(complet.entretiens, relu.entretiens)
+        pd.testing.assert_frame_equal(complet.non_planifies, relu.non_planifies)
+    assert complet.entretiens is not relu.entretiens  # une copie : pur
+
+
+def test_completer_signataire_rh_deja_occupe() -> None:
+    # Sans manager, le RH conduit : ses entretiens existants (4 créneaux sur 4) le bloquent.
+    registre = fabriquer_registre([salarie(m) for m in ("A", "B", "C", "D", "E", "F")])
+    p = parametres(delai_min_jours=7, delai_max_jours=10, lieux=["S1", "S2", "S3"])
+    avant = fabriquer_echeances(
+        registre, [(m, "periodique", "en_retard", "2026-01-01") for m in "ABCD"]
+    )
+    planning = planifier(avant, registre, p, AU)
+    assert set(planning.entretiens["date"].dt.date) == {date(2026, 12, 4)}
+    apres = fabriquer_echeances(
+        registre, [(m, "periodique", "en_retard", "2026-01-01") for m in "ABCDEF"]
+    )
+    complet = completer_planning(planning, apres, registre, p, AU)
+    nouveaux = complet.entretiens.iloc[4:]
+    assert list(nouveaux["matricule"]) == ["E", "F"]
+    assert set(nouveaux["date"].dt.date) == {date(2026, 12, 7)}  # lundi, pas le vendredi 4
+    verifier_aucun_chevauchement(complet.entretiens)
