@@ -455,7 +455,6 @@ def convocations(
 ) -> None:
     """Génère le dossier de campagne : planning, convocations et documents de chaque salarié."""
     from pipeline.documents import compter_documents, generer_campagne
-    from pipeline.planning import lire_planning
     from pipeline.regles import lister_echeances
 
     dossier = entrees.dossier_sorties / _nom_campagne(entrees, campagne)
@@ -466,7 +465,7 @@ def convocations(
         chemin_planning = planning_campagne
         click.echo(f"Planning existant réutilisé : {planning_campagne}")
     if chemin_planning is not None:
-        planning = lire_planning(chemin_planning, registre, entrees.parametres)
+        planning = _planning_complete(entrees, liste, chemin_planning, planning_campagne)
     else:
         from pipeline.planning import planifier as planifier_entretiens
 
@@ -504,6 +503,40 @@ def convocations(
     click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
     for ligne in planning.non_planifies.itertuples(index=False):
         click.echo(f"    {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
+
+
+def _planning_complete(
+    entrees: Entrees, liste: Any, chemin_planning: Path, planning_campagne: Path
+) -> Any:
+    """Le planning corrigé à la main, complété des salariés devenus dus depuis.
+
+    Le planning de la campagne est réécrit (ancienne version gardée) quand il ne reflète
+    plus celui qui sert : un autre fichier a été donné, ou des salariés ont été ajoutés.
+    """
+    from pipeline.planning import completer_planning, ecrire_planning, lire_planning
+
+    lu = lire_planning(chemin_planning, entrees.registre, entrees.parametres)
+    planning = completer_planning(lu, liste, entrees.registre, entrees.parametres, entrees.au)
+    nouveaux = len(planning.entretiens) - len(lu.entretiens)
+    sans_creneau = len(planning.non_planifies) - len(lu.non_planifies)
+    if nouveaux or sans_creneau:
+        click.secho(
+            f"Salariés devenus dus depuis ce planning : {nouveaux} ajouté(s), "
+            f"{sans_creneau} sans créneau libre.",
+            fg="yellow",
+        )
+    # Absent, le planning de la campagne sera écrit avec les documents.
+    if planning_campagne.exists():
+        perime = bool(nouveaux or sans_creneau)
+        if not perime and chemin_planning.resolve() != planning_campagne.resolve():
+            actuel = lire_planning(planning_campagne, entrees.registre, entrees.parametres)
+            perime = not (
+                actuel.entretiens.equals(planning.entretiens)
+                and actuel.non_planifies.equals(planning.non_planifies)
+            )
+        if perime:
+            ecrire_planning(planning, planning_campagne, remplacer=True)
+    return planning
 
 
 @cli.command()

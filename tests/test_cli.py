@@ -274,3 +274,30 @@ def test_envoi_reel_demande_confirmation_en_francais(projet: Path) -> None:
     assert resultat.exit_code == 1
     assert "Abandon." in resultat.output
     assert not (projet / "sorties" / AU / "publipostage" / "envois.csv").exists()
+
+
+def test_planning_reutilise_complete_des_salaries_devenus_dus(projet: Path) -> None:
+    registre = projet / "r.xlsx"
+    _classeur_minimal(registre, [["001", "Dupont", "Jean", "01/09/2026", ""]])
+    code, sortie = invoquer(
+        "convocations", "--registre", str(registre), "--au", AU, "--campagne", "c"
+    )
+    assert code == 0, sortie
+    assert "Entretiens planifiés  : 0" in sortie
+    # Un salarié en retard apparaît ensuite dans le registre : il ne doit pas être oublié.
+    _classeur_minimal(
+        registre,
+        [["001", "Dupont", "Jean", "01/09/2026", ""], ["002", "Martin", "Anne", "01/01/2020", ""]],
+    )
+    code, sortie = invoquer(
+        "convocations", "--registre", str(registre), "--au", AU, "--campagne", "c"
+    )
+    assert code == 0, sortie
+    assert "Planning existant réutilisé" in sortie
+    assert "1 ajouté(s)" in sortie
+    assert "Entretiens planifiés  : 1" in sortie
+    dossier = projet / "sorties" / "c"
+    assert (dossier / "salaries" / "002_MARTIN_Anne" / "convocation.docx").exists()
+    lignes = list(openpyxl.load_workbook(dossier / "planning.xlsx")["Planning"].values)
+    assert [ligne[0] for ligne in lignes[1:]] == ["002"]
+    assert list(dossier.glob("planning.*.ancien.xlsx")), "l'ancien planning doit être gardé"
