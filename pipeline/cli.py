@@ -471,6 +471,9 @@ def convocations(
 
         planning = planifier_entretiens(liste, registre, entrees.parametres, entrees.au)
 
+    from pipeline.archive import figer_sources
+
+    figer_sources(dossier, entrees.chemin_registre, entrees.chemin_parametres, entrees.parametres)
     with _barre(compter_documents(planning), "Documents") as barre:
         bilan = generer_campagne(
             registre,
@@ -498,6 +501,20 @@ def convocations(
     click.echo(f"  Documents conservés   : {bilan.conserves}")
     if bilan.remplaces:
         click.echo(f"  Documents remplacés   : {bilan.remplaces} (anciennes versions gardées)")
+    if bilan.mis_a_jour:
+        click.echo(
+            f"  Documents mis à jour  : {bilan.mis_a_jour} (données changées ; anciennes "
+            "versions gardées)"
+        )
+    if bilan.perimes:
+        click.secho(
+            f"  Documents périmés     : {len(bilan.perimes)} — leurs données ont changé mais ils "
+            "ont été modifiés à la main : conservés tels quels. Relancez avec --remplacer "
+            "(la version modifiée est gardée à côté) ou mettez-les à jour vous-même :",
+            fg="yellow",
+        )
+        for perime in bilan.perimes:
+            click.echo(f"    {perime.chemin}")
     click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
     couleur = "yellow" if len(planning.non_planifies) else None
     click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
@@ -714,13 +731,15 @@ def archiver(
         )
     click.echo(
         f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers de la campagne, "
-        f"plus le registre, les paramètres et les manifestes ; {bilan.taille_zip / 1e6:.1f} Mo)"
+        f"plus les manifestes et la notice ; {bilan.taille_zip / 1e6:.1f} Mo)"
     )
     click.echo(f"Index des documents : {bilan.chemin_zip.parent / 'index.csv'}")
     if bilan.ancienne_archive:
         click.echo(f"Ancienne archive gardée : {bilan.ancienne_archive}")
     if bilan.originaux_supprimes:
         click.echo(f"Archive vérifiée, dossier {dossier} supprimé.")
+    for avertissement in bilan.avertissements:
+        click.secho(f"Avertissement : {avertissement}", fg="yellow")
     for ignore in bilan.ignores:
         click.secho(f"Non archivé (fichier temporaire ou verrou) : {ignore}", fg="yellow")
     click.echo(f"Pour la vérifier plus tard : entretiens verifier-archive {bilan.chemin_zip}")

@@ -862,12 +862,12 @@ def iterer_contextes_conducteurs(
     else:
         matricules = pd.Series("", index=entretiens.index)
     noms = entretiens["conducteur"].fillna("").astype(str)
-    # Préfixe « \0 » : une clé faite d'un nom ne peut pas coïncider avec un matricule.
-    cles = matricules.where(matricules != "", "\0" + noms)
+    # Clé (matricule, "") ou, sans matricule, ("", nom) : les deux ne se confondent pas.
+    cles = [matricules, noms.where(matricules == "", "")]
     groupes = sorted(
         (
             (noms.iloc[lignes[0]], matricules.iloc[lignes[0]], lignes)
-            for lignes in cles.groupby(cles, sort=False).indices.values()
+            for lignes in entretiens.groupby(cles, sort=False).indices.values()
         ),
         key=lambda groupe: groupe[:2],
     )

@@ -16,41 +16,76 @@ Les tâches sont produites au fil de l'eau : la mémoire ne grandit pas avec l'e
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
+from pipeline.archive import DOSSIER_SOURCES
 from pipeline.config import Parametres
-from pipeline.contexte import iterer_contextes_conducteurs, iterer_contextes_salaries
+from pipeline.contexte import contexte_conducteur, iterer_contextes_salaries
 from pipeline.fichiers import (
     CONSERVE,
     CREE,
     REMPLACE,
+    deja_ecrit,
     ecrire_fichier,
     nom_dossier_salarie,
     nom_fiche_conducteur,
+    nom_fichier_sur,
     sha256_fichier,
+    sha256_octets,
 )
 from pipeline.planning import Planning, ecrire_planning
-from pipeline.rendu import Resultat, Tache, rendre_en_parallele
+from pipeline.rendu import Resultat, Tache, modele_compile, rendre_en_parallele
 from pipeline.tableurs import ecrire_echeances
 
 DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
 DOCUMENTS_SALARIE = ("convocation", "support_preparation", "compte_rendu")
 ETAT_DES_LIEUX = "etat_des_lieux"
 FICHE_CONDUCTEUR = "fiche_conducteur"
-COLONNES_MANIFESTE = ["chemin", "sha256", "taille", "date", "matricule", "type_document"]
+COLONNES_MANIFESTE = [
+    "chemin",
+    "sha256",
+    "taille",
+    "date",
+    "matricule",
+    "type_document",
+    "empreinte_contexte",
+    "perime",
+]
+# Document régénéré parce que ses données ont changé (planning, registre, modèle) et
+# que personne ne l'avait retouché : compté à part des « remplacés » (--remplacer).
+MIS_A_JOUR = "mis_a_jour"
+PERIME = "oui"
+# La date et le lieu de la lettre (« Fait à …, le … ») suivent la date de référence de
+# l'exécution : une relance un autre jour ne rend pas une convocation périmée.
+_CLES_HORS_EMPREINTE = ("fait_a", "date_lettre_longue", "date_lettre_courte")
+
+
+class DocumentPerime(NamedTuple):
+    """Un document dont les données ont changé mais qui a été modifié à la main."""
+
+    matricule: str
+    type_document: str
+    chemin: str  # relatif au dossier de campagne
 
 
 @dataclass
 class BilanCampagne:
     dossier: Path
-    statuts: dict[str, int] = field(default_factory=lambda: {CREE: 0, CONSERVE: 0, REMPLACE: 0})
+    statuts: dict[str, int] = field(
+        default_factory=lambda: {CREE: 0, CONSERVE: 0, REMPLACE: 0, MIS_A_JOUR: 0}
+    )
+    # Périmés mais modifiés à la main : conservés tels quels (comptés dans « conservés »)
+    # et marqués `perime = oui` dans le manifeste.
+    perimes: list[DocumentPerime] = field(default_factory=list)
 
     @property
     def crees(self) -> int:
@@ -64,13 +99,20 @@ class BilanCampagne:
     def remplaces(self) -> int:
         return self.statuts[REMPLACE]
 
+    @property
+    def mis_a_jour(self) -> int:
+        """Régénérés car leurs données ont changé (ancienne version gardée en `.ancien`)."""
+        return self.statuts[MIS_A_JOUR]
+
 
 def compter_documents(planning: Planning) -> int:
     """Nombre de documents Word d'une campagne (pour la barre de progression)."""
     entretiens = planning.entretiens
     etats = entretiens["types"].str.contains(ETAT_DES_LIEUX, regex=False).sum()
     return (
-        len(entretiens) * len(DOCUMENTS_SALARIE) + int(etats) + entretiens["conducteur"].nunique()
+        len(entretiens) * len(DOCUMENTS_SALARIE)
+        + int(etats)
+        + len(_cles_conducteurs(entretiens).drop_duplicates())
     )
 
 
@@ -86,11 +128,20 @@ def generer_campagne(
     progression: Callable[[int], None] | None = None,
     modeles: Path = DOSSIER_MODELES,
 ) -> BilanCampagne:
-    """Écrit tout le dossier de campagne ; un fichier existant est conservé sauf `remplacer`."""
+    """Écrit tout le dossier de campagne ; un fichier existant est conservé sauf `remplacer`.
+
+    Relance : chaque document porte dans le manifeste l'empreinte de ses données (contexte
+    de rendu et modèle). Si elle n'a pas changé, le document est conservé sans être relu.
+    Si elle a changé (entretien déplacé, registre corrigé, modèle modifié), le document
+    est régénéré — l'ancienne version gardée — s'il est resté tel que généré ; s'il a
+    été modifié à la main, il est conservé et signalé périmé (`BilanCampagne.perimes`).
+    """
     dossier = Path(dossier)
     dossier.mkdir(parents=True, exist_ok=True)
     bilan = BilanCampagne(dossier)
     manifeste: list[dict[str, Any]] = []
+    # Lu avant toute écriture : c'est l'état de la génération précédente.
+    precedent = {} if remplacer else lire_manifeste(dossier)
 
     for nom, ecrire in (
         ("echeances.xlsx", lambda chemin: ecrire_echeances(echeances, chemin, remplacer)),
@@ -99,27 +150,48 @@ def generer_campagne(
         ecrire(dossier / nom)
         manifeste.append(_ligne_manifeste(dossier, dossier / nom, None, "", nom.split(".")[0]))
 
-    taches = _taches(registre, echeances, planning, parametres, au, dossier, remplacer, modeles)
+    def conserver(ligne: dict[str, Any]) -> None:
+        # Document laissé tel quel sans passer par le rendu : compté et inventorié ici.
+        bilan.statuts[CONSERVE] += 1
+        manifeste.append(ligne)
+        if progression:
+            progression(1)
+
+    documents = _documents(registre, echeances, planning, parametres, au, dossier, modeles)
+    taches = _taches(documents, dossier, remplacer, precedent, bilan, conserver)
     for resultat in rendre_en_parallele(taches, jobs=jobs, progression=progression):
-        bilan.statuts[resultat.statut] += 1
-        matricule, type_document = resultat.etiquette
-        manifeste.append(
-            _ligne_manifeste(dossier, resultat.destination, resultat, matricule, type_document)
-        )
+        matricule, type_document, empreinte, mise_a_jour = resultat.etiquette
+        statut = MIS_A_JOUR if mise_a_jour and resultat.statut == REMPLACE else resultat.statut
+        bilan.statuts[statut] += 1
+        ligne = _ligne_manifeste(dossier, resultat.destination, resultat, matricule, type_document)
+        ligne["empreinte_contexte"] = empreinte
+        manifeste.append(ligne)
+    # Le registre et les paramètres figés par `archive.figer_sources` : ils font partie de
+    # l'inventaire de la campagne (quelles données ont produit ces documents).
+    for source in sorted(p for p in (dossier / DOSSIER_SOURCES).glob("*") if p.is_file()):
+        manifeste.append(_ligne_manifeste(dossier, source, None, "", "source"))
     _ecrire_manifeste(dossier, manifeste)
     return bilan
 
 
-def _taches(
+@dataclass(frozen=True)
+class _Document:
+    modele: Path
+    contexte: dict[str, Any]
+    destination: Path
+    matricule: str
+    type_document: str
+
+
+def _documents(
     registre: Any,
     echeances: pd.DataFrame,
     planning: Planning,
     parametres: Parametres,
     au: date,
     dossier: Path,
-    remplacer: bool,
     modeles: Path,
-) -> Iterator[Tache]:
+) -> Iterator[_Document]:
     entretiens = planning.entretiens
     for matricule, contexte in iterer_contextes_salaries(
         echeances, entretiens, registre, parametres, au
@@ -132,28 +204,152 @@ def _taches(
         if contexte["est_etat_des_lieux"]:
             documents.append(ETAT_DES_LIEUX)
         for document in documents:
-            yield Tache(
+            yield _Document(
                 modeles / f"{document}.docx",
                 contexte,
                 destination / f"{document}.docx",
-                remplacer,
-                (matricule, document),
+                matricule,
+                document,
             )
 
-    conducteurs = dict(iter(entretiens.groupby("conducteur", sort=True)))
-    for conducteur, contexte in iterer_contextes_conducteurs(entretiens, parametres, au):
-        yield Tache(
+    for conducteur, matricule, nom_fiche, lignes in _conducteurs(entretiens, registre):
+        yield _Document(
             modeles / f"{FICHE_CONDUCTEUR}.docx",
-            contexte,
-            dossier / "managers" / f"{nom_fiche_conducteur(conducteur)}.docx",
-            remplacer,
-            (_matricule_conducteur(conducteurs[conducteur]), FICHE_CONDUCTEUR),
+            contexte_conducteur(conducteur, lignes, parametres, au),
+            dossier / "managers" / f"{nom_fiche}.docx",
+            matricule,
+            FICHE_CONDUCTEUR,
         )
 
 
-def _matricule_conducteur(lignes: pd.DataFrame) -> str:
-    valeurs = [m for m in lignes["matricule_conducteur"].unique() if m]
-    return str(valeurs[0]) if valeurs else ""
+def _taches(
+    documents: Iterator[_Document],
+    dossier: Path,
+    remplacer: bool,
+    precedent: dict[str, dict[str, str]],
+    bilan: BilanCampagne,
+    conserver: Callable[[dict[str, Any]], None],
+) -> Iterator[Tache]:
+    """Décide, document par document, s'il faut le rendre (tâche) ou le laisser tel quel."""
+    empreintes_modeles: dict[Path, str] = {}
+    for doc in documents:
+        if doc.modele not in empreintes_modeles:
+            empreintes_modeles[doc.modele] = sha256_fichier(doc.modele)
+        empreinte = empreinte_contexte(doc.contexte, empreintes_modeles[doc.modele])
+        chemin = doc.destination.relative_to(dossier).as_posix()
+        # Rendue telle quelle dans le résultat ; le booléen distingue une mise à jour.
+        etiquette = (doc.matricule, doc.type_document, empreinte)
+        avant = precedent.get(chemin) or {}
+        connue = avant.get("empreinte_contexte") or ""
+        if remplacer or not deja_ecrit(doc.destination):
+            yield Tache(doc.modele, doc.contexte, doc.destination, remplacer, (*etiquette, False))
+        elif not connue:
+            # Interruption avant l'écriture du manifeste, ou campagne plus ancienne.
+            conserver(_reconnaitre(doc, dossier, empreinte))
+        elif connue == empreinte:
+            # Rien n'a changé : on ne relit même pas le fichier (relance rapide).
+            conserver({**avant, "perime": ""})
+        elif sha256_fichier(doc.destination) != avant.get("sha256"):
+            # Données changées, mais le document a été complété ou signé depuis : on ne
+            # l'écrase jamais ; il reste signalé (ancienne empreinte gardée) tant qu'il
+            # n'est pas régénéré par --remplacer.
+            conserver({**avant, "perime": PERIME})
+            bilan.perimes.append(DocumentPerime(doc.matricule, doc.type_document, chemin))
+        else:
+            # Données changées, document tel que généré : on le met à jour (l'ancienne
+            # version est gardée à côté, comme pour --remplacer).
+            yield Tache(doc.modele, doc.contexte, doc.destination, True, (*etiquette, True))
+
+
+def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any]:
+    """Ligne du manifeste d'un document présent dont on ignore les données.
+
+    Cas d'une exécution interrompue (pas encore de manifeste) ou d'une campagne produite
+    avant les empreintes. Le rendu est déterministe : si le document est identique à
+    celui que produiraient les données actuelles, on adopte leur empreinte ; sinon
+    (retouché ou périmé, impossible de savoir) il reste conservé sans empreinte, et
+    seul `--remplacer` le régénérera. Un rendu sans écriture, une seule fois par document.
+    """
+    contenu = modele_compile(doc.modele).rendre(doc.contexte)
+    ligne = _ligne_manifeste(dossier, doc.destination, None, doc.matricule, doc.type_document)
+    if ligne["sha256"] == sha256_octets(contenu):
+        ligne["empreinte_contexte"] = empreinte
+    return ligne
+
+
+def empreinte_contexte(contexte: dict[str, Any], empreinte_modele: str) -> str:
+    """SHA-256 des données d'un document : son contexte de rendu et son modèle Word."""
+    donnees = {k: v for k, v in contexte.items() if k not in _CLES_HORS_EMPREINTE}
+    texte = json.dumps(donnees, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(f"{empreinte_modele}\n{texte}".encode()).hexdigest()
+
+
+def _cles_conducteurs(entretiens: pd.DataFrame) -> pd.DataFrame:
+    """Un conducteur = son matricule ; sans matricule (signataire RH), son nom."""
+    matricules = entretiens["matricule_conducteur"].fillna("").astype(str).str.strip()
+    noms = entretiens["conducteur"].fillna("").astype(str)
+    # (matricule, "") ou ("", nom) : une clé de nom ne peut pas coïncider avec un matricule.
+    return pd.DataFrame({"matricule": matricules, "nom": noms.where(matricules == "", "")})
+
+
+def _conducteurs(
+    entretiens: pd.DataFrame, registre: Any
+) -> list[tuple[str, str, str, pd.DataFrame]]:
+    """(nom affiché, matricule, nom de la fiche, ses entretiens) par conducteur.
+
+    La fiche s'appelle `<NOM>_<Prénom>` ; deux homonymes sont départagés par leur
+    matricule (`DUPONT_Jean_M1`, `DUPONT_Jean_M2`) plutôt que fondus en une seule fiche.
+    """
+    if not len(entretiens):
+        return []
+    salaries = getattr(registre, "salaries", None)
+    identites: dict[str, tuple[str, str]] = {}
+    if salaries is not None and len(salaries):
+        identites = {
+            str(m): (str(n), str(p))
+            for m, n, p in zip(
+                salaries["matricule"], salaries["nom"], salaries["prenom"], strict=True
+            )
+        }
+    cles = _cles_conducteurs(entretiens)
+    groupes = []
+    for positions in cles.groupby(["matricule", "nom"], sort=False).indices.values():
+        lignes = entretiens.iloc[positions]
+        conducteur = str(lignes["conducteur"].iloc[0])
+        matricule = str(cles["matricule"].iloc[positions[0]])
+        nom, prenom = identites.get(matricule, ("", ""))
+        fiche = nom_fiche_conducteur(conducteur, nom, prenom)
+        groupes.append((conducteur, matricule, fiche, lignes))
+    # Sous Windows et macOS, DUPONT_Jean et Dupont_Jean désignent le même fichier.
+    frequences: dict[str, int] = {}
+    for _, _, fiche, _ in groupes:
+        frequences[fiche.casefold()] = frequences.get(fiche.casefold(), 0) + 1
+    resultat = [
+        (
+            conducteur,
+            matricule,
+            f"{fiche}_{nom_fichier_sur(matricule)}"
+            if matricule and frequences[fiche.casefold()] > 1
+            else fiche,
+            lignes,
+        )
+        for conducteur, matricule, fiche, lignes in groupes
+    ]
+    return sorted(resultat, key=lambda groupe: (groupe[0], groupe[1]))
+
+
+def lire_manifeste(dossier: Path) -> dict[str, dict[str, str]]:
+    """Le manifeste d'une campagne, par chemin ; vide s'il n'existe pas encore."""
+    chemin = Path(dossier) / "manifeste.csv"
+    try:
+        with open(chemin, encoding="utf-8-sig", newline="") as entree:
+            return {
+                ligne["chemin"]: ligne
+                for ligne in csv.DictReader(entree, delimiter=";")
+                if ligne.get("chemin")
+            }
+    except FileNotFoundError:
+        return {}
 
 
 def _ligne_manifeste(
@@ -171,6 +367,8 @@ def _ligne_manifeste(
         "date": modifie,
         "matricule": matricule,
         "type_document": type_document,
+        "empreinte_contexte": "",
+        "perime": "",
     }
 
 
@@ -178,7 +376,14 @@ def _ecrire_manifeste(dossier: Path, lignes: list[dict[str, Any]]) -> None:
     # Le manifeste est un inventaire recalculé à chaque exécution (aucune saisie humaine) :
     # il est réécrit atomiquement, sans garder d'ancienne version.
     tampon = io.StringIO()
-    ecrivain = csv.DictWriter(tampon, COLONNES_MANIFESTE, delimiter=";", lineterminator="\r\n")
+    ecrivain = csv.DictWriter(
+        tampon,
+        COLONNES_MANIFESTE,
+        delimiter=";",
+        lineterminator="\r\n",
+        extrasaction="ignore",
+        restval="",
+    )
     ecrivain.writeheader()
     ecrivain.writerows(sorted(lignes, key=lambda ligne: ligne["chemin"]))
     ecrire_fichier(

@@ -53,13 +53,25 @@ def nom_dossier_salarie(matricule: str, nom: str, prenom: str) -> str:
     return nom_fichier_sur(f"{matricule}_{str(nom).upper()}_{prenom}")
 
 
-def nom_fiche_conducteur(conducteur: str) -> str:
-    """`<NOM>_<Prénom>` à partir de « Prénom NOM » (le nom est la partie en capitales)."""
+def nom_fiche_conducteur(conducteur: str, nom: str = "", prenom: str = "") -> str:
+    """`<NOM>_<Prénom>` de la fiche d'un conducteur.
+
+    `nom` et `prenom` viennent du registre quand le conducteur y figure (cas sûr). Sinon
+    on découpe « Prénom NOM » : le nom est la partie en capitales ; si rien ne le
+    distingue (« Claire Martin », « CLAIRE MARTIN »), c'est le dernier mot, comme dans
+    l'usage français « Prénom Nom ».
+    """
+    if str(nom).strip():
+        return nom_fichier_sur(f"{str(nom).strip().upper()} {str(prenom).strip()}")
     mots = str(conducteur).split()
-    nom = [m for m in mots if m.isupper() and len(m) > 1]
-    prenom = [m for m in mots if m not in nom]
-    ordonne = " ".join(nom + prenom) if nom else str(conducteur)
-    return nom_fichier_sur(ordonne)
+    noms = [m for m in mots if m.isupper() and len(m) > 1]
+    if not noms or len(noms) == len(mots):
+        noms = mots[-1:]
+    prenoms = [m for m in mots if m not in noms]
+    if prenoms and all(m.isupper() for m in prenoms):
+        # « CLAIRE MARTIN » : le prénom écrit en capitales est remis en forme.
+        prenoms = [m.title() for m in prenoms]
+    return nom_fichier_sur(" ".join([m.upper() for m in noms] + prenoms))
 
 
 def ecrire_fichier(

@@ -349,6 +349,7 @@ def preparer_publipostage(
     bilan = BilanPublipostage(dossier=sortie, entretiens=len(entretiens))
 
     convocations = _convocations(dossier_campagne, entretiens, salaries, pdf, bilan)
+    _refuser_perimees(dossier_campagne, convocations)
     brouillons.mkdir(parents=True, exist_ok=True)
 
     lignes: list[dict[str, Any]] = []
@@ -483,6 +484,44 @@ def _remplacer_tableur(chemin: Path, ecrire: Callable[[Path], Any]) -> None:
         ) from exc
     finally:
         Path(temporaire).unlink(missing_ok=True)
+
+
+def _refuser_perimees(dossier_campagne: Path, convocations: list[_Convocation]) -> None:
+    """Refuse d'envoyer une pièce jointe que le manifeste signale périmée.
+
+    Une convocation retouchée à la main puis dont l'entretien a été déplacé est conservée
+    par « entretiens convocations » (jamais d'écrasement), mais elle annonce l'ancienne
+    date : l'envoyer avec un objet et une invitation à la nouvelle date serait pire que
+    ne rien envoyer.
+    """
+    # Import local : documents.py charge tout le rendu Word, inutile au reste du module.
+    from pipeline.documents import PERIME, lire_manifeste
+
+    perimes = {
+        chemin for chemin, ligne in lire_manifeste(dossier_campagne).items()
+        if ligne.get("perime") == PERIME
+    }  # fmt: skip
+    if not perimes:
+        return
+    rapport = Rapport()
+    for c in convocations:
+        for source, _nom in c.pieces:
+            # Le PDF est converti du .docx : il est périmé si le .docx l'est.
+            chemin = source.relative_to(dossier_campagne).with_suffix(".docx").as_posix()
+            if chemin in perimes:
+                rapport.erreur(
+                    "convocation-perimee",
+                    f"« {chemin} » ({c.prenom} {c.nom}, {c.matricule}) a été modifié à la "
+                    "main mais ne correspond plus au planning ou au registre (entretien "
+                    "déplacé…). Régénérez-le avec « entretiens convocations --remplacer » "
+                    "(l'ancienne version est gardée) ou supprimez le dossier du salarié et "
+                    "relancez « entretiens convocations ».",
+                    feuille="manifeste.csv",
+                )
+    rapport.lever_si_erreurs(
+        "Publipostage impossible : des convocations sont périmées (modifiées à la main, "
+        "puis leurs données ont changé)."
+    )
 
 
 def _convocations(

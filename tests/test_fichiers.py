@@ -49,7 +49,10 @@ def test_nom_jamais_dangereux() -> None:
 def test_dossier_salarie_et_fiche_conducteur() -> None:
     assert nom_dossier_salarie("00017", "Lefèvre", "Hélène") == "00017_LEFÈVRE_Hélène"
     assert nom_fiche_conducteur("Jean-Pierre LEFÈVRE") == "LEFÈVRE_Jean-Pierre"
-    assert nom_fiche_conducteur("Claire Martin") == "Claire_Martin"
+    assert nom_fiche_conducteur("Claire Martin") == "MARTIN_Claire"
+    assert nom_fiche_conducteur("CLAIRE MARTIN") == "MARTIN_Claire"
+    assert nom_fiche_conducteur("Jean DE LA FONTAINE") == "DE_LA_FONTAINE_Jean"
+    assert nom_fiche_conducteur("Jean Dupont", "Dupont", "Jean") == "DUPONT_Jean"
 
 
 def test_jamais_d_ecrasement(tmp_path: Path) -> None:

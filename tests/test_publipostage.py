@@ -402,3 +402,32 @@ def test_progression(campagne: Path) -> None:
     pas: list[int] = []
     preparer(campagne, progression=pas.append)
     assert sum(pas) == 4
+
+
+def test_convocation_perimee_refusee(campagne: Path) -> None:
+    entretiens, _ = tables()
+    perimes = []
+    lignes = ["chemin;sha256;taille;date;matricule;type_document;empreinte_contexte;perime"]
+    for e in entretiens.itertuples():
+        dossier = nom_dossier_salarie(e.matricule, e.nom, e.prenom)
+        for document in ("convocation", "support_preparation"):
+            perime = "oui" if document == "convocation" and e.Index < 2 else ""
+            chemin = f"salaries/{dossier}/{document}.docx"
+            if perime:
+                perimes.append(chemin)
+            lignes.append(f"{chemin};x;1;2026-11-20T10:00:00;{e.matricule};{document};e;{perime}")
+    (campagne / "manifeste.csv").write_text("\r\n".join(lignes) + "\r\n", encoding="utf-8-sig")
+
+    with pytest.raises(ErreurEntretiens) as erreur:
+        preparer(campagne)
+    anomalies = erreur.value.anomalies
+    # Toutes les convocations périmées sont signalées d'un coup, et rien n'est écrit.
+    assert [a.code for a in anomalies] == ["convocation-perimee"] * 2
+    assert all(any(c in a.message for a in anomalies) for c in perimes)
+    assert "entretiens convocations --remplacer" in anomalies[0].message
+    assert not (campagne / "publipostage").exists()
+
+    # Sans marque « perime », le même manifeste ne bloque rien.
+    texte = (campagne / "manifeste.csv").read_text(encoding="utf-8-sig")
+    (campagne / "manifeste.csv").write_text(texte.replace(";oui", ";"), encoding="utf-8-sig")
+    assert preparer(campagne).entretiens == len(entretiens)
