@@ -279,9 +279,21 @@ def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any
 
 def empreinte_contexte(contexte: dict[str, Any], empreinte_modele: str) -> str:
     """SHA-256 des données d'un document : son contexte de rendu et son modèle Word."""
+    return hashlib.sha256(f"{empreinte_modele}\n{_texte_contexte(contexte)}".encode()).hexdigest()
+
+
+def _texte_contexte(contexte: dict[str, Any]) -> str:
+    # Les 3 ou 4 documents d'un salarié partagent le même contexte : on ne le sérialise
+    # qu'une fois (le dernier est gardé, les documents arrivent groupés par salarié).
+    if _DERNIER_CONTEXTE and _DERNIER_CONTEXTE[0] is contexte:
+        return _DERNIER_CONTEXTE[1]
     donnees = {k: v for k, v in contexte.items() if k not in _CLES_HORS_EMPREINTE}
     texte = json.dumps(donnees, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(f"{empreinte_modele}\n{texte}".encode()).hexdigest()
+    _DERNIER_CONTEXTE[:] = [contexte, texte]
+    return texte
+
+
+_DERNIER_CONTEXTE: list[Any] = []
 
 
 def _cles_conducteurs(entretiens: pd.DataFrame) -> pd.DataFrame:
