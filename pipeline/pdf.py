@@ -134,10 +134,18 @@ def _convertir_lot(
                     if not pdf.is_file() or pdf.stat().st_size == 0:
                         echecs.append((rang, erreur_seul or erreur or "aucun PDF produit"))
                         continue
-                ecrire_fichier(fichier.with_suffix(".pdf"), pdf.read_bytes(), remplacer=False)
+                # Un PDF plus ancien que son document (document mis à jour) est remplacé,
+                # l'ancien gardé à côté ; sinon jamais d'écrasement.
+                cible = fichier.with_suffix(".pdf")
+                ecrire_fichier(cible, pdf.read_bytes(), remplacer=_pdf_perime(fichier, cible))
             return echecs
     finally:
         profils.put(profil)
+
+
+def _pdf_perime(document: Path, pdf: Path) -> bool:
+    """Le PDF existe mais date d'avant son document (régénéré depuis)."""
+    return pdf.exists() and pdf.stat().st_mtime < document.stat().st_mtime
 
 
 def convertir_pdf(
@@ -147,12 +155,17 @@ def convertir_pdf(
 ) -> list[Path]:
     """Convertit chaque document en PDF à côté de lui ; renvoie les PDF, dans l'ordre.
 
-    Un PDF déjà présent est conservé tel quel (jamais écrasé) et n'est pas reconverti.
+    Un PDF déjà présent est conservé tel quel et n'est pas reconverti, sauf s'il est plus
+    ancien que son document (mis à jour depuis) : il est alors refait, l'ancien gardé.
     Les échecs sont tous collectés, puis signalés ensemble.
     """
     fichiers = [Path(f) for f in fichiers]
     pdfs = [f.with_suffix(".pdf") for f in fichiers]
-    a_faire = [(rang, f) for rang, f in enumerate(fichiers) if not pdfs[rang].exists()]
+    a_faire = [
+        (rang, f)
+        for rang, f in enumerate(fichiers)
+        if not pdfs[rang].exists() or _pdf_perime(f, pdfs[rang])
+    ]
     if progression and len(a_faire) < len(fichiers):
         progression(len(fichiers) - len(a_faire))
     if not a_faire:

@@ -118,3 +118,19 @@ def test_rien_a_convertir_n_exige_pas_libreoffice(
     document.write_bytes(b"x")
     shutil.copyfile(document, document.with_suffix(".pdf"))
     assert convertir_pdf([document]) == [document.with_suffix(".pdf")]
+
+
+def test_pdf_plus_ancien_que_son_document_refait(soffice: str, tmp_path: Path) -> None:
+    """Un document mis à jour (rendez-vous déplacé) ne garde pas un PDF de l'ancienne date."""
+    modele = ModeleCompile(fabriquer_modele(tmp_path / "modele.docx"))
+    document = tmp_path / "convocation.docx"
+    document.write_bytes(modele.rendre(CONTEXTES["retour"]))
+    ancien = document.with_suffix(".pdf")
+    ancien.write_bytes(b"PDF de l'ancienne date")
+    os.utime(ancien, (document.stat().st_mtime - 60, document.stat().st_mtime - 60))
+
+    convertir_pdf([document])
+
+    assert nombre_de_pages(ancien) == 1
+    gardes = list(tmp_path.glob("convocation.*.ancien.pdf"))
+    assert [g.read_bytes() for g in gardes] == [b"PDF de l'ancienne date"]
