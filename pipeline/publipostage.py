@@ -360,13 +360,17 @@ def preparer_publipostage(
         chemin_eml = brouillons / f"{c.dossier}.eml"
         if c.courriel:
             sequence, ancien = _invitation_existante(chemin_eml)
-            if ancien and not remplacer and ancien != (c.debut, c.lieu):
+            # Un brouillon qui annonce une autre date ou un autre lieu que le planning ne
+            # doit jamais partir : il est refait (l'ancien gardé en .ancien.eml, jamais
+            # envoyé) et l'invitation passe à la séquence suivante, ce qui met à jour
+            # l'agenda de ceux qui avaient déjà reçu la première.
+            deplace = bool(ancien) and ancien != (c.debut, c.lieu)
+            if deplace and not remplacer:
                 bilan.avertissements.append(
                     Anomalie(
-                        "brouillon-perime",
-                        f"Le brouillon de {c.prenom} {c.nom} existe déjà avec une autre date "
-                        "ou un autre lieu ; il est conservé. Relancez avec --remplacer pour "
-                        "le régénérer.",
+                        "brouillon-mis-a-jour",
+                        f"Le rendez-vous de {c.prenom} {c.nom} a changé : son brouillon est "
+                        "refait à la nouvelle date (l'ancien est gardé à côté).",
                         feuille=chemin_eml.name,
                         gravite="avertissement",
                     )
@@ -378,9 +382,9 @@ def preparer_publipostage(
                 parametres,
                 campagne=campagne,
                 horodatage=horodatage,
-                sequence=sequence + 1 if (ancien and remplacer) else 0,
+                sequence=sequence + 1 if (ancien and (remplacer or deplace)) else 0,
             )
-            statut = ecrire_fichier(chemin_eml, message.as_bytes(), remplacer=remplacer)
+            statut = ecrire_fichier(chemin_eml, message.as_bytes(), remplacer=remplacer or deplace)
             bilan.crees += statut == CREE
             bilan.conserves += statut == CONSERVE
             bilan.remplaces += statut == REMPLACE

@@ -275,15 +275,21 @@ def test_brouillon_existant_jamais_ecrase(campagne: Path) -> None:
     assert not list(chemin.parent.glob("*.ancien.eml"))
 
 
-def test_brouillon_perime_signale(campagne: Path) -> None:
+def test_brouillon_refait_quand_le_rendez_vous_change(campagne: Path) -> None:
+    """Un brouillon à l'ancienne heure ne doit jamais partir : il est refait, l'ancien gardé."""
     preparer(campagne)
+    ancien = eml(campagne, "00042").read_bytes()
     entretiens, registre = tables()
-    entretiens.loc[0, "heure"] = "16:00"
+    entretiens.loc[entretiens["matricule"] == "00042", "heure"] = "16:00"
     bilan = preparer_publipostage(campagne, entretiens, registre, parametres())
-    assert [a.code for a in bilan.avertissements if a.code == "brouillon-perime"] == [
-        "brouillon-perime"
-    ]
-    assert "--remplacer" in next(a.message for a in bilan.avertissements if a.feuille)
+    assert [a.code for a in bilan.avertissements if a.feuille] == ["brouillon-mis-a-jour"]
+    message = lire_eml(eml(campagne, "00042"))
+    assert message["Subject"].endswith("à 16 h 00")
+    evenement = invitation(message).walk("VEVENT")[0]
+    assert evenement.decoded("dtstart").hour == 16
+    assert int(evenement.get("sequence")) == 1
+    gardes = list(eml(campagne, "00042").parent.glob("00042_*.ancien.eml"))
+    assert [g.read_bytes() for g in gardes] == [ancien]
 
 
 def test_tableurs_publipostage(campagne: Path) -> None:
