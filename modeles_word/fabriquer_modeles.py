@@ -974,7 +974,7 @@ def fiche_conducteur() -> Modele:
         "l'entretien."
     )
     t = m.tableau(
-        [3.2, 1.5, 3.6, 2.4, 2.6, 3.7], ["Date", "Heure", "Salarié", "Service", "Lieu", "Motifs"]
+        [3.0, 1.8, 3.4, 2.4, 2.6, 3.8], ["Date", "Heure", "Salarié", "Service", "Lieu", "Motifs"]
     )
     m.boucle(
         t,
