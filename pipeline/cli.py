@@ -394,9 +394,12 @@ def planifier(entrees: Entrees, campagne: str | None, sortie: Path | None) -> No
     """Propose date, heure, lieu et conducteur de chaque entretien (planning.xlsx modifiable)."""
     from pipeline.fichiers import CONSERVE
     from pipeline.planning import ecrire_planning
+    from pipeline.regles import lister_echeances
 
-    planning = _calculer_planning(entrees)
-    cible = sortie or entrees.dossier_sorties / _nom_campagne(entrees, campagne) / "planning.xlsx"
+    nom = _nom_campagne(entrees, campagne)
+    liste = lister_echeances(entrees.obligations(), entrees.registre)
+    planning = _calculer_planning(entrees, liste, nom)
+    cible = sortie or entrees.dossier_sorties / nom / "planning.xlsx"
     if ecrire_planning(planning, cible) == CONSERVE:
         click.secho(
             f"{cible} existe déjà (peut-être corrigé à la main) : il est conservé. "
@@ -412,12 +415,26 @@ def planifier(entrees: Entrees, campagne: str | None, sortie: Path | None) -> No
     )
 
 
-def _calculer_planning(entrees: Entrees) -> Any:
+def _calculer_planning(entrees: Entrees, liste: Any, campagne: str) -> Any:
     from pipeline.planning import planifier as planifier_entretiens
-    from pipeline.regles import lister_echeances
 
-    liste = lister_echeances(entrees.obligations(), entrees.registre)
-    return planifier_entretiens(liste, entrees.registre, entrees.parametres, entrees.au)
+    return planifier_entretiens(
+        liste,
+        entrees.registre,
+        entrees.parametres,
+        entrees.au,
+        autres_rendez_vous=_autres_rendez_vous(entrees, campagne),
+    )
+
+
+def _autres_rendez_vous(entrees: Entrees, campagne: str) -> Any:
+    """Entretiens à venir fixés par d'autres campagnes : ni reconvoqués ni chevauchés."""
+    from pipeline.planning import lire_rendez_vous
+
+    rendez_vous, avertissements = lire_rendez_vous(entrees.dossier_sorties, campagne, entrees.au)
+    for avertissement in avertissements:
+        click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)
+    return rendez_vous
 
 
 def _afficher_planning(planning: Any) -> None:
@@ -467,9 +484,7 @@ def convocations(
     if chemin_planning is not None:
         planning = _planning_complete(entrees, liste, chemin_planning, planning_campagne)
     else:
-        from pipeline.planning import planifier as planifier_entretiens
-
-        planning = planifier_entretiens(liste, registre, entrees.parametres, entrees.au)
+        planning = _calculer_planning(entrees, liste, dossier.name)
 
     from pipeline.archive import figer_sources
 
@@ -533,7 +548,14 @@ def _planning_complete(
     from pipeline.planning import completer_planning, ecrire_planning, lire_planning
 
     lu = lire_planning(chemin_planning, entrees.registre, entrees.parametres)
-    planning = completer_planning(lu, liste, entrees.registre, entrees.parametres, entrees.au)
+    planning = completer_planning(
+        lu,
+        liste,
+        entrees.registre,
+        entrees.parametres,
+        entrees.au,
+        autres_rendez_vous=_autres_rendez_vous(entrees, planning_campagne.parent.name),
+    )
     nouveaux = len(planning.entretiens) - len(lu.entretiens)
     sans_creneau = len(planning.non_planifies) - len(lu.non_planifies)
     if nouveaux or sans_creneau:

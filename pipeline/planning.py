@@ -12,6 +12,12 @@ Le planning écrit peut être corrigé à la main par le RH (date, heure, lieu, 
 collectées avec feuille, ligne Excel et colonne avant d'arrêter.
 `completer_planning` y ajoute ensuite les salariés devenus dus depuis, autour des lignes
 existantes, avec le même cœur d'attribution (`_Agenda`, `_allouer`) que `planifier`.
+
+Chaque campagne mensuelle a son dossier `sorties/<AAAA-MM-JJ>/` : un salarié convoqué par
+la campagne précédente pour un entretien pas encore tenu reste « dû » au registre.
+`lire_rendez_vous` (seule lecture de fichiers ici) relit ces rendez-vous à venir ; passés à
+`planifier` / `completer_planning` (`autres_rendez_vous`), ils occupent les agendas et leurs
+salariés ne sont pas convoqués une seconde fois.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import holidays
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.contexte import en_texte
+from pipeline.contexte import date_longue, en_texte, heure_fr
 from pipeline.erreurs import ErreurEntretiens, Rapport
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
@@ -55,6 +61,8 @@ COLONNES_ENTRETIENS = [
     "statut",
 ]
 COLONNES_NON_PLANIFIES = ["matricule", "nom", "prenom", "types", "raison"]
+COLONNES_RENDEZ_VOUS = [*COLONNES_ENTRETIENS, "campagne"]
+DOSSIER_ARCHIVES = "archives"
 
 EN_TETES_PLANNING = {
     "matricule": "Matricule",
@@ -144,12 +152,20 @@ def planifier(
     parametres: Parametres,
     au: date,
     progression: Callable[[int], None] | None = None,
+    autres_rendez_vous: pd.DataFrame | None = None,
 ) -> Planning:
-    """Propose un entretien à chaque salarié ayant une obligation en retard ou à planifier."""
+    """Propose un entretien à chaque salarié ayant une obligation en retard ou à planifier.
+
+    `autres_rendez_vous` (format de `lire_rendez_vous`) : entretiens d'autres campagnes.
+    Ceux datés d'au moins `au` occupent conducteur, salarié et lieu, et leurs salariés
+    rejoignent les non planifiés (« déjà convoqué(e) le … ») au lieu d'être reconvoqués.
+    """
     agenda = _Agenda.ouvrir(parametres, au)
     annuaire = _annuaire(registre)
     demandes = _demandes(echeances, annuaire, parametres, agenda.debut)
-    lignes, refus = _allouer(demandes, agenda, progression)
+    a_venir = _rendez_vous_a_venir(autres_rendez_vous, au)
+    _occuper_lignes(agenda, a_venir, annuaire, parametres)
+    lignes, refus = _allouer(demandes, agenda, progression, _deja_convoques(a_venir))
     return Planning(entretiens=_table_entretiens(lignes), non_planifies=_table_non_planifies(refus))
 
 
@@ -159,6 +175,7 @@ def completer_planning(
     registre: Any,
     parametres: Parametres,
     au: date,
+    autres_rendez_vous: pd.DataFrame | None = None,
 ) -> Planning:
     """Ajoute à un planning existant (peut-être corrigé à la main) les salariés dus depuis.
 
@@ -168,6 +185,7 @@ def completer_planning(
     RH les a laissées, comptent comme réservations. Sans créneau, il rejoint les non
     planifiés avec la raison : jamais d'omission silencieuse. Les lignes existantes ne
     bougent pas, même pour un salarié qui n'est plus dû (le RH a pu le vouloir).
+    `autres_rendez_vous` : comme pour `planifier`.
     """
     deja = set(planning.entretiens["matricule"].map(en_texte))
     deja |= set(planning.non_planifies["matricule"].map(en_texte))
@@ -182,27 +200,10 @@ def completer_planning(
         return Planning(
             entretiens=planning.entretiens.copy(), non_planifies=planning.non_planifies.copy()
         )
-    cle_rh = _cle_signataire(parametres.entreprise.signataire, annuaire)
-    noms = _index_noms(annuaire)
-    signataire = _normaliser(parametres.entreprise.signataire)
-    for ligne in planning.entretiens.to_dict("records"):
-        if pd.isna(ligne["date"]) or not en_texte(ligne["heure"]):
-            continue
-        conducteur = _normaliser(ligne["conducteur"])
-        cle = en_texte(ligne["matricule_conducteur"])
-        if not cle and conducteur == signataire:
-            cle = cle_rh
-        elif not cle:
-            homonymes = noms.get(conducteur, [])
-            cle = homonymes[0] if len(homonymes) == 1 else "nom:" + conducteur
-        agenda.occuper(
-            (cle, en_texte(ligne["matricule"])),
-            en_texte(ligne["lieu"]),
-            pd.Timestamp(ligne["date"]).date(),
-            _minutes(en_texte(ligne["heure"])),
-            int(ligne["duree_minutes"]),
-        )
-    lignes, refus = _allouer(demandes, agenda, None)
+    a_venir = _rendez_vous_a_venir(autres_rendez_vous, au)
+    for table in (planning.entretiens, a_venir):
+        _occuper_lignes(agenda, table, annuaire, parametres)
+    lignes, refus = _allouer(demandes, agenda, None, _deja_convoques(a_venir))
     entretiens = [t for t in (planning.entretiens, _table_entretiens(lignes)) if not t.empty]
     non_planifies = [
         t for t in (planning.non_planifies, _table_non_planifies(refus)) if not t.empty
@@ -219,6 +220,66 @@ def completer_planning(
             else _table_non_planifies([])
         ),
     )
+
+
+def _rendez_vous_a_venir(autres: pd.DataFrame | None, au: date) -> pd.DataFrame:
+    """Rendez-vous d'autres campagnes datés d'au moins `au` : les passés ne bloquent rien."""
+    if autres is None or autres.empty:
+        return _entretiens_vides()
+    dates = pd.to_datetime(autres["date"], errors="coerce")
+    return autres[dates >= pd.Timestamp(au)]
+
+
+def _deja_convoques(a_venir: pd.DataFrame) -> dict[str, str]:
+    """Matricule -> raison « déjà convoqué(e) le … », d'après son prochain rendez-vous."""
+    raisons: dict[str, str] = {}
+    tries = a_venir.assign(_date=pd.to_datetime(a_venir["date"], errors="coerce"))
+    for ligne in tries.sort_values(["_date", "heure"], kind="stable").to_dict("records"):
+        matricule = en_texte(ligne["matricule"])
+        if matricule in raisons:
+            continue
+        campagne = en_texte(ligne.get("campagne"))
+        raisons[matricule] = (
+            f"déjà convoqué(e) le {date_longue(ligne['_date'])} à {heure_fr(ligne['heure'])}"
+            + (f" (campagne {campagne})" if campagne else "")
+        )
+    return raisons
+
+
+def _occuper_lignes(
+    agenda: _Agenda,
+    entretiens: pd.DataFrame,
+    annuaire: dict[str, dict[str, Any]],
+    parametres: Parametres,
+) -> None:
+    """Réserve dans l'agenda des entretiens déjà fixés (planning existant, autres campagnes).
+
+    Le conducteur est retrouvé comme à la relecture : son matricule, sinon le signataire
+    RH, sinon son nom dans le registre, sinon une clé par nom (conducteur extérieur).
+    """
+    if entretiens.empty:
+        return
+    cle_rh = _cle_signataire(parametres.entreprise.signataire, annuaire)
+    noms = _index_noms(annuaire)
+    signataire = _normaliser(parametres.entreprise.signataire)
+    for ligne in entretiens.to_dict("records"):
+        if pd.isna(ligne["date"]) or not en_texte(ligne["heure"]):
+            continue
+        conducteur = _normaliser(ligne.get("conducteur"))
+        cle = en_texte(ligne.get("matricule_conducteur"))
+        if not cle and conducteur == signataire:
+            cle = cle_rh
+        elif not cle:
+            homonymes = noms.get(conducteur, [])
+            cle = homonymes[0] if len(homonymes) == 1 else "nom:" + conducteur
+        duree = ligne.get("duree_minutes")
+        agenda.occuper(
+            (cle, en_texte(ligne["matricule"])),
+            en_texte(ligne.get("lieu")),
+            pd.Timestamp(ligne["date"]).date(),
+            _minutes(en_texte(ligne["heure"])),
+            agenda.duree if duree is None or pd.isna(duree) else int(duree),
+        )
 
 
 @dataclass
@@ -313,16 +374,24 @@ def _allouer(
     demandes: list[dict[str, Any]],
     agenda: _Agenda,
     progression: Callable[[int], None] | None,
+    deja_convoques: dict[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Cœur glouton commun à `planifier` et `completer_planning` : (entretiens, refus)."""
+    """Cœur glouton commun à `planifier` et `completer_planning` : (entretiens, refus).
+
+    `deja_convoques` : matricule -> raison, pour les salariés qui ont déjà un rendez-vous
+    dans une autre campagne ; ils sont refusés avec cette raison, à leur rang de priorité.
+    """
+    deja_convoques = deja_convoques or {}
     lignes: list[dict[str, Any]] = []
     refus: list[dict[str, Any]] = []
     faits = 0
     for n, demande in enumerate(demandes, start=1):
         choisi = None
-        # Un manager qui part pendant la fenêtre ne conduit qu'avant son départ ; à défaut
-        # de créneau, le signataire RH le remplace.
-        for essai in (demande, demande["_repli"]):
+        deja = deja_convoques.get(demande["matricule"])
+        # Déjà convoqué ailleurs : aucun créneau cherché. Un manager qui part pendant la
+        # fenêtre ne conduit qu'avant son départ ; à défaut de créneau, le signataire RH
+        # le remplace.
+        for essai in () if deja else (demande, demande["_repli"]):
             if essai is None:
                 continue
             personnes = (essai["cle_conducteur"], essai["matricule"])
@@ -331,7 +400,11 @@ def _allouer(
             demande = essai
             if choisi is not None:
                 break
-        if choisi is None:
+        if deja:
+            refus.append(
+                {k: demande[k] for k in ("matricule", "nom", "prenom", "types")} | {"raison": deja}
+            )
+        elif choisi is None:
             refus.append(_refus(demande, agenda))
         else:
             i, lieu = choisi
@@ -1170,3 +1243,115 @@ def _lire_statut(texte: str) -> str | None:
         if cle in (_normaliser(code), _normaliser(LIBELLES_STATUTS[code])):
             return code
     return None
+
+
+# ---------------------------------------------------------------------------- autres campagnes
+
+
+def lire_rendez_vous(
+    dossier_sorties: Path, campagne: str, au: date
+) -> tuple[pd.DataFrame, list[str]]:
+    """Entretiens à venir (datés d'au moins `au`) des plannings des autres campagnes.
+
+    Lit la feuille « Planning » de chaque `dossier_sorties/*/planning.xlsx`, sauf celui de
+    la campagne `campagne` et des archives. Lecture tolérante, sans le registre : une
+    ancienne campagne peut citer des salariés partis depuis, et une ligne abîmée ne doit
+    pas bloquer la campagne du mois. Rend (table au format `Planning.entretiens` plus une
+    colonne `campagne`, avertissements en français pour les fichiers ou lignes ignorés).
+    """
+    lignes: list[dict[str, Any]] = []
+    avertissements: list[str] = []
+    dossier_sorties = Path(dossier_sorties)
+    chemins = sorted(dossier_sorties.glob("*/planning.xlsx")) if dossier_sorties.is_dir() else []
+    for chemin in chemins:
+        nom_campagne = chemin.parent.name
+        if nom_campagne in (campagne, DOSSIER_ARCHIVES):
+            continue
+        try:
+            feuille = _feuille_planning_brute(chemin)
+        except Exception as exc:  # openpyxl lève des exceptions variées sur un fichier abîmé
+            avertissements.append(f"planning illisible, ignoré : {chemin} ({exc})")
+            continue
+        lues, illisibles = _rendez_vous_feuille(feuille, nom_campagne, au)
+        if lues is None:
+            avertissements.append(
+                f"planning illisible, ignoré : {chemin} (colonnes « Matricule », « Date » "
+                "et « Heure » introuvables en ligne 1 de la feuille « Planning »)"
+            )
+            continue
+        lignes.extend(lues)
+        if illisibles:
+            avertissements.append(
+                f"planning {chemin} : ligne(s) {', '.join(map(str, illisibles))} ignorée(s) "
+                "(matricule, date ou heure illisible) ; ces salariés pourraient être "
+                "convoqués une seconde fois"
+            )
+    if not lignes:
+        return _entretiens_vides().assign(campagne=pd.Series(dtype=object)), avertissements
+    table = pd.DataFrame(lignes, columns=COLONNES_RENDEZ_VOUS)
+    table["date"] = table["date"].astype("datetime64[ns]")
+    table["duree_minutes"] = table["duree_minutes"].astype(int)
+    table = table.sort_values(["date", "heure", "campagne", "matricule"], kind="stable")
+    return table.reset_index(drop=True), avertissements
+
+
+def _feuille_planning_brute(chemin: Path) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(chemin, read_only=True, data_only=True)
+    try:
+        noms = {_normaliser(nom): nom for nom in classeur.sheetnames}
+        nom = noms.get(_normaliser(FEUILLE_PLANNING))
+        if nom is None:
+            raise ValueError(f"pas de feuille « {FEUILLE_PLANNING} »")
+        return list(classeur[nom].iter_rows(values_only=True))
+    finally:
+        classeur.close()
+
+
+def _rendez_vous_feuille(
+    lignes: list[tuple[Any, ...]], campagne: str, au: date
+) -> tuple[list[dict[str, Any]] | None, list[int]]:
+    """(rendez-vous datés d'au moins `au`, lignes Excel illisibles) ; None sans en-tête."""
+    index = _colonnes(lignes[0]) if lignes else {}
+    if any(c not in index for c in ("matricule", "date", "heure")):
+        return None, []
+    duree_defaut = Parametres().planning.duree_minutes
+    sortie: list[dict[str, Any]] = []
+    illisibles: list[int] = []
+    for numero, valeurs in enumerate(lignes[1:], start=2):
+        if all(en_texte(v) == "" for v in valeurs):
+            continue
+
+        def cellule(colonne: str, valeurs: tuple[Any, ...] = valeurs) -> Any:
+            position = index.get(colonne)
+            return None if position is None or position >= len(valeurs) else valeurs[position]
+
+        matricule = en_texte(cellule("matricule"))
+        jour = _lire_date(cellule("date"))
+        debut = _lire_heure(cellule("heure"))
+        if not matricule or jour is None or debut is None:
+            illisibles.append(numero)
+            continue
+        if jour < au:
+            continue
+        # Durée écrite, sinon déduite de la fin, sinon celle par défaut.
+        duree = _lire_duree(cellule("duree_minutes"), 0)
+        if not duree:
+            fin = _lire_heure(cellule("fin"))
+            duree = fin - debut if fin is not None and fin > debut else duree_defaut
+        textes = {c: en_texte(cellule(c)) for c in COLONNES_ENTRETIENS}
+        sortie.append(
+            textes
+            | {
+                "matricule": matricule,
+                "date": pd.Timestamp(jour),
+                "heure": _hhmm(debut),
+                "fin": _hhmm(debut + duree),
+                "duree_minutes": duree,
+                "types": _lire_types(textes["types"]) or textes["types"],
+                "statut": _lire_statut(textes["statut"]) or textes["statut"],
+                "campagne": campagne,
+            }
+        )
+    return sortie, illisibles

@@ -301,3 +301,15 @@ def test_planning_reutilise_complete_des_salaries_devenus_dus(projet: Path) -> N
     lignes = list(openpyxl.load_workbook(dossier / "planning.xlsx")["Planning"].values)
     assert [ligne[0] for ligne in lignes[1:]] == ["002"]
     assert list(dossier.glob("planning.*.ancien.xlsx")), "l'ancien planning doit être gardé"
+
+
+def test_campagne_suivante_ne_reconvoque_pas(projet: Path) -> None:
+    assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
+    premiere = {p.name for p in (projet / "sorties" / AU / "salaries").iterdir()}
+    # Quatre jours plus tard, les entretiens fixés le 27/11 n'ont pas encore eu lieu.
+    code, sortie = invoquer("convocations", "--au", "2026-12-01", "--jobs", "1")
+    assert code == 0, sortie
+    assert "déjà convoqué(e) le" in sortie and f"(campagne {AU})" in sortie
+    dossier = projet / "sorties" / "2026-12-01" / "salaries"
+    seconde = {p.name for p in dossier.iterdir()} if dossier.exists() else set()
+    assert not premiere & seconde, "personne ne doit être convoqué deux fois"

@@ -21,6 +21,7 @@ from pipeline.planning import (
     est_jour_ouvre,
     jours_feries,
     lire_planning,
+    lire_rendez_vous,
     planifier,
 )
 
@@ -829,3 +830,256 @@ def test_completer_signataire_rh_deja_occupe() -> None:
     assert list(nouveaux["matricule"]) == ["E", "F"]
     assert set(nouveaux["date"].dt.date) == {date(2026, 12, 7)}  # lundi, pas le vendredi 4
     verifier_aucun_chevauchement(complet.entretiens)
+
+
+# ---------------------------------------------------------------------------- autres campagnes
+
+AU_DECEMBRE = date(2026, 12, 1)  # mardi : fenêtre du seul mardi 08/12 avec les délais 7/7
+
+
+def rendez_vous(*lignes: tuple) -> pd.DataFrame:
+    """lignes : (matricule, jour, heure, conducteur, matricule conducteur, lieu, campagne)."""
+    sortie = []
+    for matricule, jour, heure, conducteur, matricule_conducteur, lieu, campagne in lignes:
+        debut = datetime.combine(jour, time.fromisoformat(heure))
+        sortie.append(
+            {
+                "matricule": matricule,
+                "nom": f"Nom{matricule}",
+                "prenom": f"Prénom{matricule}",
+                "service": "Atelier",
+                "conducteur": conducteur,
+                "matricule_conducteur": matricule_conducteur,
+                "email_conducteur": "",
+                "date": pd.Timestamp(jour),
+                "heure": heure,
+                "fin": f"{debut + timedelta(minutes=90):%H:%M}",
+                "duree_minutes": 90,
+                "lieu": lieu,
+                "types": "periodique",
+                "motifs": "",
+                "statut": "a_planifier",
+                "campagne": campagne,
+            }
+        )
+    return pd.DataFrame(sortie)
+
+
+def test_deja_convoque_ailleurs_non_planifie_et_creneau_du_conducteur_bloque() -> None:
+    registre = fabriquer_registre([salarie("M"), *(salarie(f"S{i}", "M") for i in (1, 2, 3))])
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("S1", "periodique", "en_retard", "2026-01-01"),
+            ("S2", "periodique", "a_planifier", "2027-01-01"),
+            ("S3", "premier", "a_planifier", "2027-01-02"),
+        ],
+    )
+    p = parametres(
+        delai_min_jours=7, delai_max_jours=7, creneaux=["09:00", "14:00"], lieux=["A", "B"]
+    )
+    # Témoin : sans l'autre campagne, S1 serait reconvoqué et M conduirait à 14:00.
+    seul = planifier(echeances, registre, p, AU_DECEMBRE)
+    assert list(zip(seul.entretiens["matricule"], seul.entretiens["heure"], strict=True)) == [
+        ("S1", "09:00"),
+        ("S2", "14:00"),
+    ]
+    autres = rendez_vous(
+        ("S1", date(2026, 12, 8), "14:00", "PrénomM NOMM", "M", "Salle du CSE", "2026-11-27")
+    )
+    planning = planifier(echeances, registre, p, AU_DECEMBRE, autres_rendez_vous=autres)
+    assert list(planning.entretiens["matricule"]) == ["S2"]
+    assert list(planning.entretiens["heure"]) == ["09:00"]
+    np_ = planning.non_planifies.set_index("matricule")
+    assert list(np_.index) == ["S1", "S3"]  # jamais omis, dans l'ordre de priorité
+    assert np_.loc["S1", "raison"] == (
+        "déjà convoqué(e) le mardi 8 décembre 2026 à 14 h 00 (campagne 2026-11-27)"
+    )
+    assert np_.loc["S1", "types"] == "periodique"
+    # 14:00 reste pris pour M (il y conduit l'entretien de S1) : S3 n'y est pas casé.
+    assert np_.loc["S3", "raison"].startswith("Aucun créneau libre pour PrénomM NOMM")
+
+
+@pytest.mark.parametrize(("lieu", "t_planifie"), [("rhone", False), ("Salle du CSE", True)])
+def test_rendez_vous_ailleurs_bloquent_lieu_et_agenda_du_salarie(
+    lieu: str, t_planifie: bool
+) -> None:
+    # K, manager non dû, passe son propre entretien (conduit par le RH) le 08/12 à 09:00 :
+    # il ne peut pas conduire celui de E à cette heure ; la salle, écrite autrement, est prise.
+    registre = fabriquer_registre(
+        [salarie("K"), salarie("E", "K"), salarie("N"), salarie("T", "N")]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("E", "periodique", "en_retard", "2026-01-01"),
+            ("T", "premier", "a_planifier", "2027-01-01"),
+        ],
+    )
+    p = parametres(
+        delai_min_jours=7, delai_max_jours=7, creneaux=["09:00", "14:00"], lieux=["Rhône"]
+    )
+    autres = rendez_vous(("K", date(2026, 12, 8), "09:00", "Claire Martin", "", lieu, "2026-11-27"))
+    planning = planifier(echeances, registre, p, AU_DECEMBRE, autres_rendez_vous=autres)
+    par = planning.entretiens.set_index("matricule")
+    assert par.loc["E", "heure"] == "14:00"
+    if t_planifie:
+        assert (par.loc["T", "heure"], par.loc["T", "lieu"]) == ("09:00", "Rhône")
+        assert planning.non_planifies.empty
+    else:
+        assert "T" not in par.index
+        assert list(planning.non_planifies["matricule"]) == ["T"]
+        assert planning.non_planifies["raison"].iloc[0].startswith("Aucun lieu libre")
+
+
+@pytest.mark.parametrize(
+    ("jour", "bloque"),
+    [(date(2026, 11, 30), False), (date(2026, 12, 1), True)],  # la veille de `au` ; `au` même
+)
+def test_rendez_vous_passe_ne_bloque_pas(jour: date, bloque: bool) -> None:
+    registre = fabriquer_registre([salarie("M"), salarie("S1", "M")])
+    echeances = fabriquer_echeances(registre, [("S1", "periodique", "en_retard", "2026-01-01")])
+    p = parametres(delai_min_jours=7, delai_max_jours=7, creneaux=["09:30"], lieux=["A"])
+    autres = rendez_vous(("S1", jour, "09:30", "PrénomM NOMM", "M", "A", "2026-11-27"))
+    planning = planifier(echeances, registre, p, AU_DECEMBRE, autres_rendez_vous=autres)
+    if bloque:
+        assert planning.entretiens.empty
+        assert list(planning.non_planifies["raison"]) == [
+            "déjà convoqué(e) le mardi 1er décembre 2026 à 9 h 30 (campagne 2026-11-27)"
+        ]
+    else:
+        assert list(planning.entretiens["matricule"]) == ["S1"]
+        assert planning.entretiens["date"].iloc[0] == pd.Timestamp("2026-12-08")
+        assert planning.non_planifies.empty
+
+
+def test_completer_avec_rendez_vous_d_une_autre_campagne(tmp_path: Path) -> None:
+    personnes, lignes, p, relu = _situation_initiale(tmp_path)
+    registre = fabriquer_registre([*personnes, salarie("P", "M2"), salarie("Q", "M2")])
+    lignes += [
+        ("P", "retour", "en_retard", "2026-11-01"),
+        ("Q", "premier", "a_planifier", "2026-12-15"),
+    ]
+    echeances = fabriquer_echeances(registre, lignes)
+    autres = rendez_vous(
+        ("P", date(2026, 12, 4), "09:00", "PrénomM2 NOMM2", "M2", "Salle du CSE", "2026-10-30")
+    )
+    complet = completer_planning(relu, echeances, registre, p, AU, autres_rendez_vous=autres)
+    pd.testing.assert_frame_equal(complet.entretiens.iloc[:2], relu.entretiens)
+    # M2 conduit P à 09:00 ailleurs : Q prend 10:45 (en B, A étant prise par S2 à 11:00).
+    assert list(complet.entretiens["matricule"].iloc[2:]) == ["Q"]
+    assert (complet.entretiens["heure"].iloc[2], complet.entretiens["lieu"].iloc[2]) == (
+        "10:45",
+        "B",
+    )
+    assert list(complet.non_planifies["raison"]) == [
+        "déjà convoqué(e) le vendredi 4 décembre 2026 à 9 h 00 (campagne 2026-10-30)"
+    ]
+    # Relancé : P n'est ni doublé dans les non planifiés, ni planifié.
+    encore = completer_planning(complet, echeances, registre, p, AU, autres_rendez_vous=autres)
+    pd.testing.assert_frame_equal(encore.entretiens, complet.entretiens)
+    pd.testing.assert_frame_equal(encore.non_planifies, complet.non_planifies)
+
+
+def test_lire_rendez_vous_des_autres_campagnes(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas  # entretiens des 00042, 00043, 00044 le vendredi 04/12
+    sorties = tmp_path / "sorties"
+
+    def decale(jours: int) -> Planning:
+        entretiens = planning.entretiens.assign(
+            date=planning.entretiens["date"] + pd.Timedelta(days=jours)
+        )
+        return Planning(entretiens=entretiens, non_planifies=planning.non_planifies)
+
+    for dossier, version in [
+        ("2026-10-30", decale(-28)),  # entretiens du 06/11 : passés au 01/12
+        ("2026-11-27", planning),
+        ("2026-12-01", decale(7)),  # la campagne en cours : exclue
+        ("archives", decale(7)),
+    ]:
+        (sorties / dossier).mkdir(parents=True)
+        ecrire_planning(version, sorties / dossier / "planning.xlsx")
+    (sorties / "2026-09-25").mkdir()
+    (sorties / "2026-09-25" / "planning.xlsx").write_bytes(b"ceci n'est pas un classeur")
+
+    # Le RH a retouché le planning du 27/11 : en-têtes renommés, un salarié parti depuis
+    # ajouté (heure en texte, fin sans durée), une ligne à la date illisible.
+    chemin = sorties / "2026-11-27" / "planning.xlsx"
+    classeur = load_workbook(chemin)
+    ws = classeur["Planning"]
+    ws["I1"], ws["L1"] = "Heure de début", "Salle"
+    ws.append(
+        [
+            "99999",
+            "Parti",
+            "Paul",
+            "",
+            "Claire Martin",
+            "",
+            "",
+            "15/12/2026",
+            "10h45",
+            "11:45",
+            None,
+            "Rhône",
+        ]
+    )
+    ws.append(
+        ["00045", "Nom", "Prénom", "", "Claire Martin", "", "", "bientôt", "09:00", "", 90, "Rhône"]
+    )
+    classeur.save(chemin)
+
+    table, avertissements = lire_rendez_vous(sorties, "2026-12-01", AU_DECEMBRE)
+
+    assert list(table.columns) == [*planning.entretiens.columns, "campagne"]
+    assert set(table["campagne"]) == {"2026-11-27"}
+    assert table["date"].dtype == "datetime64[ns]"
+    assert list(table["matricule"]) == ["00042", "00043", "00044", "99999"]
+    colonnes = [
+        "matricule",
+        "date",
+        "heure",
+        "fin",
+        "duree_minutes",
+        "lieu",
+        "matricule_conducteur",
+        "types",
+        "statut",
+    ]
+    pd.testing.assert_frame_equal(table[colonnes].iloc[:3], planning.entretiens[colonnes])
+    parti = table.iloc[3]
+    assert (parti["date"], parti["heure"], parti["fin"], parti["duree_minutes"]) == (
+        pd.Timestamp("2026-12-15"),
+        "10:45",
+        "11:45",
+        60,
+    )
+    assert len(avertissements) == 2
+    corrompu = next(a for a in avertissements if "2026-09-25" in a)
+    assert corrompu.startswith("planning illisible, ignoré : ")
+    ligne_abimee = next(a for a in avertissements if "2026-11-27" in a)
+    assert "ligne(s) 6 " in ligne_abimee
+
+    # Relancée le 01/12, la campagne ne reconvoque pas ceux du 27/11.
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            (m, "periodique", "en_retard", "2026-10-01")
+            for m in ("00042", "00043", "00044", "00045")
+        ],
+    )
+    nouveau = planifier(echeances, registre, p, AU_DECEMBRE, autres_rendez_vous=table)
+    assert list(nouveau.entretiens["matricule"]) == ["00045"]
+    raisons = nouveau.non_planifies.set_index("matricule")["raison"]
+    assert (
+        raisons["00042"]
+        == "déjà convoqué(e) le vendredi 4 décembre 2026 à 9 h 00 (campagne 2026-11-27)"
+    )
+    assert set(raisons.index) == {"00042", "00043", "00044"}
+
+
+def test_lire_rendez_vous_sans_dossier_ni_autre_campagne(tmp_path: Path) -> None:
+    for dossier in (tmp_path / "absent", tmp_path):
+        table, avertissements = lire_rendez_vous(dossier, "2026-12-01", AU_DECEMBRE)
+        assert table.empty and avertissements == []
+        assert "campagne" in table.columns and "matricule" in table.columns
