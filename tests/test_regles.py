@@ -577,3 +577,11 @@ def test_registre_vide():
     assert obligations.empty and "motif" in obligations.columns
     assert lister_echeances(obligations, registre).empty
     assert resumer(lister_echeances(obligations, registre))["total"] == 0
+
+
+def test_motifs_de_retour_definis_une_fois() -> None:
+    # Le moteur rédige une phrase par motif déclenchant ; la liste fait foi dans registre.py.
+    from pipeline.registre import MOTIFS_RETOUR
+    from pipeline.regles import RETOURS
+
+    assert set(RETOURS) == set(MOTIFS_RETOUR)
