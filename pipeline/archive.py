@@ -274,7 +274,7 @@ def verifier_archive(chemin_zip: Path, progression: Progression = None) -> Rappo
                     progression(1)
             rapport.manquants = [nom for nom in attendus if nom not in vus]
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise _erreur_zip_illisible(chemin_zip, exc) from exc
+        raise _erreur_zip_illisible(chemin_zip) from exc
     return rapport
 
 
@@ -592,10 +592,10 @@ def _sha256_membre(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     return empreinte.hexdigest()
 
 
-def _erreur_zip_illisible(chemin: Path, exc: BaseException) -> ErreurEntretiens:
+def _erreur_zip_illisible(chemin: Path) -> ErreurEntretiens:
     return ErreurEntretiens.simple(
         "archive-illisible",
-        f"Le fichier « {chemin} » n'est pas une archive zip lisible ({exc}) : il est "
+        f"Le fichier « {chemin} » n'est pas une archive zip lisible : il est "
         "corrompu ou ce n'est pas un zip. Reprenez une copie de sauvegarde de l'archive.",
     )
 
@@ -682,7 +682,7 @@ def _lire_index(chemin: Path) -> list[list[str]]:
         with open(chemin, encoding="utf-8-sig", newline="") as entree:
             lignes = list(csv.reader(entree, delimiter=";"))
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise _erreur_index(chemin, f"illisible ({exc})") from exc
+        raise _erreur_index(chemin, "illisible") from exc
     if not lignes:
         return []
     if lignes[0] != EN_TETES_INDEX:

@@ -112,8 +112,8 @@ def charger_parametres(chemin: Path | None) -> Parametres:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ErreurEntretiens.simple(
             "parametres-illisibles",
-            f"Le fichier de paramètres « {chemin} » n'est pas un TOML valide ({exc}). "
-            "Comparez-le avec donnees/parametres.toml.",
+            f"Le fichier de paramètres « {chemin} » n'est pas un TOML valide (détail technique : "
+            f"{exc}). Comparez-le avec donnees/parametres.toml.",
         ) from exc
     return dataclasses.replace(depuis_dict(brut, str(chemin)), source=chemin)
 

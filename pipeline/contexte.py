@@ -1375,10 +1375,10 @@ def verifier_modeles(dossier: Path = DOSSIER_MODELES) -> list[ModeleVerifie]:
                 feuille=chemin.name,
             )
             continue
-        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, OSError, SyntaxError) as exc:
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, OSError, SyntaxError):
             rapport.erreur(
                 "modele-illisible",
-                f"Le modèle « {chemin.name} » n'est pas un document Word lisible ({exc}).",
+                f"Le modèle « {chemin.name} » n'est pas un document Word lisible.",
                 feuille=chemin.name,
             )
             continue

@@ -438,7 +438,7 @@ class ModeleCompile:
         except Exception as exc:
             raise ErreurEntretiens.simple(
                 "modele-invalide",
-                f"Le modèle « {self.nom} » n'est pas un document Word (.docx) lisible ({exc}). "
+                f"Le modèle « {self.nom} » n'est pas un document Word (.docx) lisible. "
                 "Ouvrez-le dans Word et enregistrez-le au format « Document Word (.docx) ».",
             ) from exc
         self._membres = _lire_membres(self._contenu)
