@@ -471,7 +471,7 @@ def convocations(
     jobs: int,
 ) -> None:
     """Génère le dossier de campagne : planning, convocations et documents de chaque salarié."""
-    from pipeline.documents import compter_documents, generer_campagne
+    from pipeline.documents import compter_documents, documents_word, generer_campagne
     from pipeline.regles import lister_echeances
 
     dossier = entrees.dossier_sorties / _nom_campagne(entrees, campagne)
@@ -504,9 +504,7 @@ def convocations(
     if pdf:
         from pipeline.pdf import convertir_pdf
 
-        documents = sorted(dossier.glob("salaries/*/*.docx")) + sorted(
-            dossier.glob("managers/*.docx")
-        )
+        documents = documents_word(dossier)
         with _barre(len(documents), "PDF") as barre:
             convertir_pdf(documents, jobs=jobs, progression=barre.update)
 
@@ -521,15 +519,30 @@ def convocations(
             f"  Documents mis à jour  : {bilan.mis_a_jour} (données changées ; anciennes "
             "versions gardées)"
         )
+        renvoyer = [d for d in bilan.mises_a_jour if d.type_document == "convocation"]
+        if renvoyer:
+            click.secho("  Convocations refaites, à renvoyer (courriel ou papier) :", fg="yellow")
+            for document in renvoyer:
+                click.echo(f"    {document.chemin}")
     if bilan.perimes:
         click.secho(
-            f"  Documents périmés     : {len(bilan.perimes)} — leurs données ont changé mais ils "
-            "ont été modifiés à la main : conservés tels quels. Relancez avec --remplacer "
-            "(la version modifiée est gardée à côté) ou mettez-les à jour vous-même :",
+            f"  Documents périmés     : {len(bilan.perimes)} — leurs données ont changé (date, "
+            "lieu, registre…) mais ils ont été modifiés à la main : ils sont conservés tels "
+            "quels. Pour en obtenir une version à jour, renommez ou déplacez le fichier (gardez-"
+            "le s'il est signé), puis relancez : il sera régénéré.",
             fg="yellow",
         )
         for perime in bilan.perimes:
             click.echo(f"    {perime.chemin}")
+    if bilan.orphelins:
+        click.secho(
+            f"  Dossiers hors planning : {len(bilan.orphelins)} — ces salariés ne sont plus au "
+            "planning (départ, ligne supprimée) ; leurs documents sont conservés mais ne "
+            "doivent pas être envoyés :",
+            fg="yellow",
+        )
+        for orphelin in bilan.orphelins:
+            click.echo(f"    salaries/{orphelin}")
     click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
     couleur = "yellow" if len(planning.non_planifies) else None
     click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
@@ -561,7 +574,7 @@ def _planning_complete(
     if nouveaux or sans_creneau:
         click.secho(
             f"Salariés devenus dus depuis ce planning : {nouveaux} ajouté(s), "
-            f"{sans_creneau} sans créneau libre.",
+            f"{sans_creneau} non planifié(s) (raison ci-dessous).",
             fg="yellow",
         )
     # Absent, le planning de la campagne sera écrit avec les documents.

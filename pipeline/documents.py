@@ -69,8 +69,8 @@ PERIME = "oui"
 _CLES_HORS_EMPREINTE = ("fait_a", "date_lettre_longue", "date_lettre_courte")
 
 
-class DocumentPerime(NamedTuple):
-    """Un document dont les données ont changé mais qui a été modifié à la main."""
+class DocumentSignale(NamedTuple):
+    """Un document que le bilan signale (périmé, ou mis à jour et donc à renvoyer)."""
 
     matricule: str
     type_document: str
@@ -85,7 +85,11 @@ class BilanCampagne:
     )
     # Périmés mais modifiés à la main : conservés tels quels (comptés dans « conservés »)
     # et marqués `perime = oui` dans le manifeste.
-    perimes: list[DocumentPerime] = field(default_factory=list)
+    perimes: list[DocumentSignale] = field(default_factory=list)
+    # Régénérés parce que leurs données ont changé : les convocations sont à renvoyer.
+    mises_a_jour: list[DocumentSignale] = field(default_factory=list)
+    # Dossiers de salariés qui ne sont plus au planning (conservés, jamais supprimés).
+    orphelins: list[str] = field(default_factory=list)
 
     @property
     def crees(self) -> int:
@@ -143,12 +147,19 @@ def generer_campagne(
     # Lu avant toute écriture : c'est l'état de la génération précédente.
     precedent = {} if remplacer else lire_manifeste(dossier)
 
-    for nom, ecrire in (
-        ("echeances.xlsx", lambda chemin: ecrire_echeances(echeances, chemin, remplacer)),
-        ("planning.xlsx", lambda chemin: ecrire_planning(planning, chemin, remplacer)),
-    ):
-        ecrire(dossier / nom)
-        manifeste.append(_ligne_manifeste(dossier, dossier / nom, None, "", nom.split(".")[0]))
+    # La liste des échéances est dérivée (aucune saisie) : réécrite quand son contenu
+    # change, l'ancienne gardée. Le planning, lui, peut avoir été corrigé à la main : seule
+    # la ligne de commande décide de le réécrire (voir cli._planning_complete).
+    empreinte = _empreinte_table(echeances)
+    avant = (precedent.get("echeances.xlsx") or {}).get("empreinte_contexte")
+    ecrire_echeances(
+        echeances, dossier / "echeances.xlsx", remplacer or avant not in (None, empreinte)
+    )
+    ecrire_planning(planning, dossier / "planning.xlsx", remplacer)
+    for nom, empreinte_table in (("echeances.xlsx", empreinte), ("planning.xlsx", "")):
+        ligne = _ligne_manifeste(dossier, dossier / nom, None, "", nom.split(".")[0])
+        ligne["empreinte_contexte"] = empreinte_table
+        manifeste.append(ligne)
 
     def conserver(ligne: dict[str, Any]) -> None:
         # Document laissé tel quel sans passer par le rendu : compté et inventorié ici.
@@ -164,6 +175,8 @@ def generer_campagne(
         statut = MIS_A_JOUR if mise_a_jour and resultat.statut == REMPLACE else resultat.statut
         bilan.statuts[statut] += 1
         ligne = _ligne_manifeste(dossier, resultat.destination, resultat, matricule, type_document)
+        if statut == MIS_A_JOUR:
+            bilan.mises_a_jour.append(DocumentSignale(matricule, type_document, ligne["chemin"]))
         ligne["empreinte_contexte"] = empreinte
         manifeste.append(ligne)
     # Le registre et les paramètres figés par `archive.figer_sources` : ils font partie de
@@ -171,6 +184,19 @@ def generer_campagne(
     for source in sorted(p for p in (dossier / DOSSIER_SOURCES).glob("*") if p.is_file()):
         manifeste.append(_ligne_manifeste(dossier, source, None, "", "source"))
     _ecrire_manifeste(dossier, manifeste)
+    # Un salarié retiré du planning (départ, ligne supprimée) garde son dossier : on ne
+    # supprime jamais rien, mais on le signale pour qu'aucune convocation caduque ne parte.
+    convoques = {
+        ligne["chemin"].split("/")[1]
+        for ligne in manifeste
+        if ligne["chemin"].startswith("salaries/")
+    }
+    racine = dossier / "salaries"
+    bilan.orphelins = sorted(
+        d.name
+        for d in (racine.iterdir() if racine.is_dir() else [])
+        if d.is_dir() and d.name not in convoques
+    )
     return bilan
 
 
@@ -254,7 +280,7 @@ def _taches(
             # l'écrase jamais ; il reste signalé (ancienne empreinte gardée) tant qu'il
             # n'est pas régénéré par --remplacer.
             conserver({**avant, "perime": PERIME})
-            bilan.perimes.append(DocumentPerime(doc.matricule, doc.type_document, chemin))
+            bilan.perimes.append(DocumentSignale(doc.matricule, doc.type_document, chemin))
         else:
             # Données changées, document tel que généré : on le met à jour (l'ancienne
             # version est gardée à côté, comme pour --remplacer).
@@ -275,6 +301,19 @@ def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any
     if ligne["sha256"] == sha256_octets(contenu):
         ligne["empreinte_contexte"] = empreinte
     return ligne
+
+
+def _empreinte_table(table: pd.DataFrame) -> str:
+    return hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
+
+
+def documents_word(dossier: Path) -> list[Path]:
+    """Les documents Word actuels de la campagne, d'après son manifeste.
+
+    Ni anciennes versions (`.ancien.docx`), ni dossiers orphelins : c'est la liste à
+    convertir en PDF ou à envoyer.
+    """
+    return [Path(dossier) / c for c in sorted(lire_manifeste(dossier)) if c.endswith(".docx")]
 
 
 def empreinte_contexte(contexte: dict[str, Any], empreinte_modele: str) -> str:

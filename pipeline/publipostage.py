@@ -517,9 +517,9 @@ def _refuser_perimees(dossier_campagne: Path, convocations: list[_Convocation]) 
                     "convocation-perimee",
                     f"« {chemin} » ({c.prenom} {c.nom}, {c.matricule}) a été modifié à la "
                     "main mais ne correspond plus au planning ou au registre (entretien "
-                    "déplacé…). Régénérez-le avec « entretiens convocations --remplacer » "
-                    "(l'ancienne version est gardée) ou supprimez le dossier du salarié et "
-                    "relancez « entretiens convocations ».",
+                    "déplacé…). Renommez ou déplacez ce fichier (gardez-le s'il est signé), "
+                    "relancez « entretiens convocations » pour le régénérer, puis le "
+                    "publipostage.",
                     feuille="manifeste.csv",
                 )
     rapport.lever_si_erreurs(

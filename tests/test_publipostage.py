@@ -430,7 +430,7 @@ def test_convocation_perimee_refusee(campagne: Path) -> None:
     # Toutes les convocations périmées sont signalées d'un coup, et rien n'est écrit.
     assert [a.code for a in anomalies] == ["convocation-perimee"] * 2
     assert all(any(c in a.message for a in anomalies) for c in perimes)
-    assert "entretiens convocations --remplacer" in anomalies[0].message
+    assert "Renommez ou déplacez ce fichier" in anomalies[0].message
     assert not (campagne / "publipostage").exists()
 
     # Sans marque « perime », le même manifeste ne bloque rien.

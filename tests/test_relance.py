@@ -223,7 +223,7 @@ def test_publipostage_refuse_une_convocation_perimee(exemple, campagne: Path) ->
     codes = [a.code for a in erreur.value.anomalies]
     assert codes == ["convocation-perimee"]
     message = erreur.value.anomalies[0].message
-    assert matricule in message and "entretiens convocations --remplacer" in message
+    assert matricule in message and "Renommez ou déplacez ce fichier" in message
     assert not (campagne / "publipostage").exists()
 
 
@@ -297,3 +297,44 @@ def test_ancien_manifeste_sans_empreintes(exemple, campagne: Path) -> None:
     lignes = manifeste(campagne)
     sans = {c for c, x in lignes.items() if c.endswith(".docx") and not x["empreinte_contexte"]}
     assert sans == concernes
+
+
+def test_convocations_refaites_listees_et_pdf_sans_anciennes_versions(exemple, campagne) -> None:
+    from pipeline.documents import documents_word
+
+    planning = exemple[3]
+    matricule = planning.entretiens["matricule"].iloc[0]
+    deplace, _ = deplacer(planning, matricule)
+    bilan = generer(exemple, campagne, planning=deplace, jobs=1)
+    types = {d.type_document for d in bilan.mises_a_jour if d.matricule == matricule}
+    assert types >= {"convocation", "support_preparation", "compte_rendu"}
+    assert any(d.chemin.endswith("convocation.docx") for d in bilan.mises_a_jour)
+    # La liste à convertir en PDF : les documents actuels, jamais les .ancien.docx.
+    liste = documents_word(campagne)
+    assert liste and not [p for p in liste if ".ancien" in p.name]
+    sur_disque = {p for p in campagne.rglob("*.docx") if ".ancien" not in p.name}
+    assert set(liste) == sur_disque
+
+
+def test_echeances_xlsx_suit_le_registre(exemple, campagne) -> None:
+    import openpyxl
+
+    registre, parametres, echeances, planning = exemple
+    moins_un = echeances.iloc[1:]
+    generer_campagne(registre, moins_un, planning, parametres, AU, campagne)
+    lignes = list(openpyxl.load_workbook(campagne / "echeances.xlsx").active.values)
+    assert len(lignes) - 1 == len(moins_un)
+    assert list(campagne.glob("echeances.*.ancien.xlsx")), "l'ancienne liste est gardée"
+    # Relance identique : rien n'est réécrit.
+    generer_campagne(registre, moins_un, planning, parametres, AU, campagne)
+    assert len(list(campagne.glob("echeances.*.ancien.xlsx"))) == 1
+
+
+def test_salarie_retire_du_planning_signale(exemple, campagne) -> None:
+    registre, parametres, echeances, planning = exemple
+    retire = planning.entretiens.iloc[0]
+    reduit = dataclasses.replace(planning, entretiens=planning.entretiens.iloc[1:])
+    bilan = generer_campagne(registre, echeances, reduit, parametres, AU, campagne)
+    assert len(bilan.orphelins) == 1
+    assert bilan.orphelins[0].startswith(f"{retire['matricule']}_")
+    assert (campagne / "salaries" / bilan.orphelins[0] / "convocation.docx").exists()
