@@ -218,7 +218,12 @@ def ecrire_csv(
 
 def ecrire_echeances(liste: pd.DataFrame, chemin: Path, remplacer: bool = True) -> str:
     """La liste des échéances en .csv (contrat exact de regles.md §4) ou en .xlsx lisible."""
-    from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
+    from pipeline.libelles import (
+        EN_TETES_ECHEANCES,
+        LIBELLES_ABSENCES,
+        LIBELLES_STATUTS,
+        LIBELLES_TYPES,
+    )
 
     chemin = Path(chemin)
     if chemin.suffix.lower() == ".csv":
@@ -227,6 +232,8 @@ def ecrire_echeances(liste: pd.DataFrame, chemin: Path, remplacer: bool = True) 
     lisible = liste.copy()
     lisible["type"] = lisible["type"].map(LIBELLES_TYPES).fillna(lisible["type"])
     lisible["statut"] = lisible["statut"].map(LIBELLES_STATUTS).fillna(lisible["statut"])
+    if "motif_absence" in lisible:
+        lisible["motif_absence"] = lisible["motif_absence"].map(LIBELLES_ABSENCES)
     en_tetes = {c: EN_TETES_ECHEANCES.get(c, c) for c in liste.columns}
     return ecrire_xlsx(
         chemin,

@@ -96,3 +96,13 @@ def test_csv_vide(tmp_path: Path) -> None:
     cible = tmp_path / "vide.csv"
     ecrire_csv(cible, _echeances().iloc[0:0])
     assert cible.read_text(encoding="utf-8-sig").startswith("matricule;nom;prenom")
+
+
+def test_xlsx_en_tetes_et_motifs_en_francais(tmp_path: Path) -> None:
+    echeances = _echeances().assign(motif_absence=["", "maternite"], critere_formation=[True, None])
+    cible = tmp_path / "e.xlsx"
+    ecrire_echeances(echeances, cible)
+    ws = openpyxl.load_workbook(cible).active
+    en_tetes = [c.value for c in ws[1]]
+    assert en_tetes[-2:] == ["Motif d'absence", "Critère : formation suivie"]
+    assert ws.cell(row=3, column=len(en_tetes) - 1).value == "congé de maternité"
