@@ -560,14 +560,18 @@ def _planning_complete(
     """
     from pipeline.planning import completer_planning, ecrire_planning, lire_planning
 
-    lu = lire_planning(chemin_planning, entrees.registre, entrees.parametres)
-    planning = completer_planning(
-        lu,
-        liste,
+    autres = _autres_rendez_vous(entrees, planning_campagne.parent.name)
+    lu = lire_planning(
+        chemin_planning,
         entrees.registre,
         entrees.parametres,
-        entrees.au,
-        autres_rendez_vous=_autres_rendez_vous(entrees, planning_campagne.parent.name),
+        au=entrees.au,
+        autres_rendez_vous=autres,
+    )
+    if lu.avertissements:
+        click.echo(formater_anomalies(lu.avertissements), err=True)
+    planning = completer_planning(
+        lu, liste, entrees.registre, entrees.parametres, entrees.au, autres_rendez_vous=autres
     )
     nouveaux = len(planning.entretiens) - len(lu.entretiens)
     sans_creneau = len(planning.non_planifies) - len(lu.non_planifies)

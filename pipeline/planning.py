@@ -15,15 +15,18 @@ existantes, avec le même cœur d'attribution (`_Agenda`, `_allouer`) que `plani
 
 Chaque campagne mensuelle a son dossier `sorties/<AAAA-MM-JJ>/` : un salarié convoqué par
 la campagne précédente pour un entretien pas encore tenu reste « dû » au registre.
-`lire_rendez_vous` (seule lecture de fichiers ici) relit ces rendez-vous à venir ; passés à
-`planifier` / `completer_planning` (`autres_rendez_vous`), ils occupent les agendas et leurs
-salariés ne sont pas convoqués une seconde fois.
+`lire_rendez_vous` relit ces rendez-vous à venir, dans les dossiers de campagne comme dans
+leurs archives zip ; passés à `planifier` / `completer_planning` (`autres_rendez_vous`), ils
+occupent les agendas et leurs salariés ne sont pas convoqués une seconde fois ; passés à
+`lire_planning`, ils font refuser un entretien déplacé à la main qui les chevauche.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -36,7 +39,7 @@ import pandas as pd
 
 from pipeline.config import Parametres
 from pipeline.contexte import date_longue, en_texte, heure_fr
-from pipeline.erreurs import ErreurEntretiens, Rapport
+from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
 FEUILLE_PLANNING = "Planning"
@@ -94,10 +97,15 @@ _REGLE_SUBDIVISION = {"metropole": None, "alsace-moselle": "57"}
 
 @dataclass
 class Planning:
-    """Entretiens planifiés et salariés restés sans créneau (jamais omis)."""
+    """Entretiens planifiés et salariés restés sans créneau (jamais omis).
+
+    `avertissements` : anomalies non bloquantes trouvées à la relecture (`lire_planning`),
+    par exemple un délai de convocation trop court, que la CLI affiche.
+    """
 
     entretiens: pd.DataFrame
     non_planifies: pd.DataFrame
+    avertissements: list[Anomalie] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- jours fériés
@@ -162,7 +170,7 @@ def planifier(
     """
     agenda = _Agenda.ouvrir(parametres, au)
     annuaire = _annuaire(registre)
-    demandes = _demandes(echeances, annuaire, parametres, agenda.debut)
+    demandes = _demandes(echeances, annuaire, parametres, agenda.debut, agenda.fin)
     a_venir = _rendez_vous_a_venir(autres_rendez_vous, au)
     _occuper_lignes(agenda, a_venir, annuaire, parametres)
     lignes, refus = _allouer(demandes, agenda, progression, _deja_convoques(a_venir))
@@ -193,12 +201,14 @@ def completer_planning(
     annuaire = _annuaire(registre)
     demandes = [
         d
-        for d in _demandes(echeances, annuaire, parametres, agenda.debut)
+        for d in _demandes(echeances, annuaire, parametres, agenda.debut, agenda.fin)
         if d["matricule"] not in deja
     ]
     if not demandes:
         return Planning(
-            entretiens=planning.entretiens.copy(), non_planifies=planning.non_planifies.copy()
+            entretiens=planning.entretiens.copy(),
+            non_planifies=planning.non_planifies.copy(),
+            avertissements=list(planning.avertissements),
         )
     a_venir = _rendez_vous_a_venir(autres_rendez_vous, au)
     for table in (planning.entretiens, a_venir):
@@ -219,6 +229,7 @@ def completer_planning(
             if non_planifies
             else _table_non_planifies([])
         ),
+        avertissements=list(planning.avertissements),
     )
 
 
@@ -483,8 +494,15 @@ def _demandes(
     annuaire: dict[str, dict[str, Any]],
     parametres: Parametres,
     debut: date,
+    fin: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Un dossier par salarié dû, triés : en retard, échéance la plus proche, matricule."""
+    """Un dossier par salarié dû, triés par priorité.
+
+    D'abord ceux qui quittent l'entreprise pendant la fenêtre [debut, fin], le départ le
+    plus proche d'abord : ils ont le moins de créneaux possibles, et servis après les
+    autres ils trouveraient leurs derniers jours pris. Puis l'ordre habituel : en retard,
+    échéance la plus proche, matricule.
+    """
     dues = echeances[echeances["statut"].isin(STATUTS_A_PLANIFIER)]
     if dues.empty:
         return []
@@ -516,6 +534,8 @@ def _demandes(
             # Un manager sorti avant la fenêtre ne peut pas conduire : le RH le remplace.
             conducteur = None
         motifs = dict.fromkeys(en_texte(ligne.get("motif")) for ligne in groupe)
+        sortie = _date_ou_none(fiche.get("date_sortie"))
+        part = sortie is not None and debut <= sortie and (fin is None or sortie < fin)
         demande = {
             "matricule": matricule,
             "nom": en_texte(premiere.get("nom")) or fiche.get("nom", ""),
@@ -526,8 +546,13 @@ def _demandes(
             "motifs": " ; ".join(m for m in motifs if m),
             "statut": "en_retard" if en_retard else "a_planifier",
             # « Date de sortie » = dernier jour au contrat : l'entretien peut avoir lieu ce jour.
-            "_sortie": _date_ou_none(fiche.get("date_sortie")),
-            "_cle": (0 if en_retard else 1, premiere["_echeance"], matricule),
+            "_sortie": sortie,
+            "_cle": (
+                (0, sortie) if part else (1, date.max),
+                0 if en_retard else 1,
+                premiere["_echeance"],
+                matricule,
+            ),
         }
         if conducteur is not None:
             repli = demande | {"_repli": None} if sortie_manager is not None else None
@@ -591,11 +616,20 @@ def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
             f"Aucun jour ouvré {fenetre} : élargir planning.delai_max_jours "
             "ou vérifier planning.creneaux"
         )
-    elif sortie is not None and sortie < agenda.fin:
+    elif sortie is not None and sortie < agenda.fin and creneaux[0][0] > sortie:
         raison = (
             f"{salarie} quitte l'entreprise le {sortie:%d/%m/%Y} avant tout créneau "
             f"disponible {fenetre} : planifier l'entretien à la main avant son départ "
             "ou réduire planning.delai_min_jours"
+        )
+    elif sortie is not None and sortie < agenda.fin:
+        # Des créneaux existaient avant le départ, mais tous sont pris (autres salariés
+        # partants, rendez-vous d'autres campagnes, lignes déjà au planning).
+        raison = (
+            f"{salarie} : aucun créneau libre avant son départ le {sortie:%d/%m/%Y} "
+            f"(créneaux du {agenda.debut:%d/%m/%Y} au {sortie:%d/%m/%Y} tous pris) : "
+            "planifier l'entretien à la main avant son départ, ajouter des créneaux ou "
+            "des lieux, ou réduire planning.delai_min_jours"
         )
     elif any(i not in agenda_salarie for i in conducteur_libre):
         raison = (
@@ -718,12 +752,25 @@ _ALIAS_COLONNES = {
 _OBLIGATOIRES_PLANNING = ("matricule", "date", "heure", "lieu", "conducteur")
 
 
-def lire_planning(chemin: Path, registre: Any, parametres: Parametres) -> Planning:
+def lire_planning(
+    chemin: Path,
+    registre: Any,
+    parametres: Parametres,
+    au: date | None = None,
+    autres_rendez_vous: pd.DataFrame | None = None,
+) -> Planning:
     """Relit un planning.xlsx (éventuellement corrigé à la main) et le valide.
 
     Nom, prénom et service viennent du registre (la source de vérité) ; la fin est
     recalculée depuis l'heure et la durée. Toute anomalie est collectée, puis
     `ErreurEntretiens` est levée avec toutes.
+
+    `au` (date d'envoi des convocations) : un entretien daté d'avant est une erreur
+    (`date-passee`) ; daté de moins de `planning.delai_min_jours` après, un avertissement
+    (`delai-court`), rendu dans `Planning.avertissements` sans bloquer.
+    `autres_rendez_vous` (format de `lire_rendez_vous`, campagne en cours exclue) : un
+    entretien qui chevauche, pour son conducteur, son salarié ou sa salle, un rendez-vous
+    d'une autre campagne est une erreur (`double-reservation`).
     """
     from openpyxl import load_workbook
 
@@ -738,8 +785,8 @@ def lire_planning(chemin: Path, registre: Any, parametres: Parametres) -> Planni
     except Exception as exc:  # openpyxl lève des exceptions variées sur un fichier abîmé
         raise ErreurEntretiens.simple(
             "fichier-illisible",
-            f"Le planning « {chemin} » n'est pas un classeur Excel lisible ({exc}). "
-            "Enregistrez-le au format .xlsx.",
+            f"Le planning « {chemin} » est illisible ou n'est pas un classeur Excel : "
+            "enregistrez-le au format .xlsx (Classeur Excel).",
         ) from exc
     try:
         feuilles = {_normaliser(nom): nom for nom in classeur.sheetnames}
@@ -761,13 +808,19 @@ def lire_planning(chemin: Path, registre: Any, parametres: Parametres) -> Planni
     annuaire = _annuaire(registre)
     non_planifies = _lire_non_planifies(lignes_np)
     types_connus = dict(zip(non_planifies["matricule"], non_planifies["types"], strict=True))
-    entretiens = _lire_entretiens(lignes_planning, annuaire, parametres, types_connus, rapport)
+    entretiens = _lire_entretiens(
+        lignes_planning, annuaire, parametres, types_connus, rapport, au, autres_rendez_vous
+    )
     rapport.lever_si_erreurs(
         f"Le planning « {chemin.name} » contient des erreurs : corrigez-les puis relancez."
     )
     # Un salarié que le RH a ajouté à la main dans « Planning » n'est plus non planifié.
     non_planifies = non_planifies[~non_planifies["matricule"].isin(set(entretiens["matricule"]))]
-    return Planning(entretiens=entretiens, non_planifies=non_planifies.reset_index(drop=True))
+    return Planning(
+        entretiens=entretiens,
+        non_planifies=non_planifies.reset_index(drop=True),
+        avertissements=rapport.avertissements,
+    )
 
 
 def _colonnes(en_tete: tuple[Any, ...]) -> dict[str, int]:
@@ -804,6 +857,8 @@ def _lire_entretiens(
     parametres: Parametres,
     types_connus: dict[str, str],
     rapport: Rapport,
+    au: date | None = None,
+    autres_rendez_vous: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     lieu_feuille = {"feuille": FEUILLE_PLANNING}
     if not lignes:
@@ -916,6 +971,8 @@ def _lire_entretiens(
                     f"{jour:%d/%m/%Y}",
                 )
                 valide = False
+            if au is not None:
+                _verifier_delai(jour, au, reglage.delai_min_jours, numero, rapport)
 
         brute_heure = cellule(valeurs, "heure")
         debut = _lire_heure(brute_heure)
@@ -971,6 +1028,22 @@ def _lire_entretiens(
             valide = False
         else:
             conducteur, matricule_conducteur, email = resolu
+            fiche_conducteur = annuaire.get(matricule_conducteur) if matricule_conducteur else None
+            sortie_conducteur = (
+                _date_ou_none(fiche_conducteur["date_sortie"]) if fiche_conducteur else None
+            )
+            # Un planning réutilisé peut garder un manager parti depuis : sa date de sortie
+            # est son dernier jour, il peut encore conduire ce jour-là.
+            if jour is not None and sortie_conducteur is not None and jour > sortie_conducteur:
+                erreur(
+                    "conducteur-sorti",
+                    "conducteur",
+                    f"{conducteur} quitte l'entreprise le {sortie_conducteur:%d/%m/%Y} (dernier "
+                    f"jour au contrat) : il ne peut pas conduire l'entretien du {jour:%d/%m/%Y}. "
+                    "Confiez-le à un autre conducteur ou avancez-le au plus tard au "
+                    f"{sortie_conducteur:%d/%m/%Y}.",
+                    conducteur,
+                )
 
         types_bruts = en_texte(cellule(valeurs, "types")) or types_connus.get(matricule, "")
         types = _lire_types(types_bruts)
@@ -1021,11 +1094,14 @@ def _lire_entretiens(
     # Clé d'agenda : le matricule du conducteur, retrouvé par son nom s'il n'en a pas
     # (signataire RH présent au registre), sinon son nom.
     for e in sortie:
-        homonymes = noms_annuaire.get(_normaliser(e["conducteur"]), [])
-        e["_cle_conducteur"] = e["matricule_conducteur"] or (
-            homonymes[0] if len(homonymes) == 1 else "nom:" + _normaliser(e["conducteur"])
+        e["_cle_conducteur"] = _cle_personne(
+            e["matricule_conducteur"], e["conducteur"], noms_annuaire
         )
     _verifier_chevauchements(sortie, rapport)
+    if autres_rendez_vous is not None and not autres_rendez_vous.empty:
+        _verifier_autres_campagnes(
+            sortie, autres_rendez_vous, noms_annuaire, reglage.duree_minutes, rapport
+        )
     if not sortie:
         return _entretiens_vides()
     table = pd.DataFrame(sortie).drop(columns=["_ligne", "_debut", "_cle_conducteur"])
@@ -1134,6 +1210,114 @@ def _verifier_chevauchements(entretiens: list[dict[str, Any]], rapport: Rapport)
                     feuille=FEUILLE_PLANNING,
                     ligne=seconde["_ligne"],
                     colonne=EN_TETES_PLANNING[colonne],
+                )
+
+
+def _verifier_delai(jour: date, au: date, delai_min: int, numero: int, rapport: Rapport) -> None:
+    """Date d'entretien comparée à la date d'envoi de la convocation (`au`)."""
+    if jour < au:
+        rapport.erreur(
+            "date-passee",
+            f"Le {jour:%d/%m/%Y} est avant le {au:%d/%m/%Y}, date d'envoi de la convocation : "
+            f"l'entretien doit avoir lieu après l'envoi, au mieux à partir du "
+            f"{au + timedelta(days=delai_min):%d/%m/%Y}.",
+            feuille=FEUILLE_PLANNING,
+            ligne=numero,
+            colonne=EN_TETES_PLANNING["date"],
+            valeur=f"{jour:%d/%m/%Y}",
+        )
+    elif jour < au + timedelta(days=delai_min):
+        # Le document source demande de convoquer 1 à 3 semaines avant, pour laisser au
+        # salarié le temps de se préparer ; le RH peut avoir un accord : pas bloquant.
+        rapport.avertissement(
+            "delai-court",
+            f"Le {jour:%d/%m/%Y} n'est qu'à {(jour - au).days} jour(s) de l'envoi de la "
+            f"convocation ({au:%d/%m/%Y}) : le salarié doit la recevoir 1 à 3 semaines avant "
+            f"l'entretien (planning.delai_min_jours = {delai_min}) pour le préparer.",
+            feuille=FEUILLE_PLANNING,
+            ligne=numero,
+            colonne=EN_TETES_PLANNING["date"],
+            valeur=f"{jour:%d/%m/%Y}",
+        )
+
+
+def _cle_personne(
+    matricule_conducteur: str, conducteur: str, noms_annuaire: dict[str, list[str]]
+) -> str:
+    """Clé d'agenda d'un conducteur : matricule, sinon retrouvé par son nom, sinon le nom."""
+    if matricule_conducteur:
+        return matricule_conducteur
+    homonymes = noms_annuaire.get(_normaliser(conducteur), [])
+    return homonymes[0] if len(homonymes) == 1 else "nom:" + _normaliser(conducteur)
+
+
+def _verifier_autres_campagnes(
+    entretiens: list[dict[str, Any]],
+    autres: pd.DataFrame,
+    noms_annuaire: dict[str, list[str]],
+    duree_defaut: int,
+    rapport: Rapport,
+) -> None:
+    """Signale chaque entretien qui chevauche un rendez-vous d'une autre campagne.
+
+    `_verifier_chevauchements` ne voit que ce fichier : un entretien déplacé à la main
+    pourrait, sinon, tomber sur un rendez-vous déjà envoyé par la campagne précédente.
+    Personnes comparées comme dans `_Agenda` (conducteur et salarié partagent un agenda),
+    salles par leur nom normalisé (« rhone » = « Rhône »).
+    """
+    index: dict[tuple[str, str, date], list[dict[str, Any]]] = {}
+    for ligne in autres.to_dict("records"):
+        jour = _date_ou_none(ligne.get("date"))
+        debut = _lire_heure(ligne.get("heure"))
+        if jour is None or debut is None:
+            continue
+        duree = ligne.get("duree_minutes")
+        autre = {
+            "debut": debut,
+            "fin": debut + (duree_defaut if duree is None or pd.isna(duree) else int(duree)),
+            "ligne": ligne,
+        }
+        conducteur = _cle_personne(
+            en_texte(ligne.get("matricule_conducteur")),
+            en_texte(ligne.get("conducteur")),
+            noms_annuaire,
+        )
+        for cle in {
+            ("personne", conducteur, jour),
+            ("personne", en_texte(ligne.get("matricule")), jour),
+            ("lieu", _normaliser(ligne.get("lieu")), jour),
+        }:
+            index.setdefault(cle, []).append(autre)
+    for e in entretiens:
+        jour = e["date"].date()
+        fin = e["_debut"] + e["duree_minutes"]
+        signales: set[tuple[str, int]] = set()
+        for genre, qui_cle, qui in (
+            ("personne", e["_cle_conducteur"], e["conducteur"]),
+            ("personne", e["matricule"], nom_affiche(e["prenom"], e["nom"])),
+            ("lieu", _normaliser(e["lieu"]), f"le lieu « {e['lieu']} »"),
+        ):
+            for autre in index.get((genre, qui_cle, jour), ()):
+                if not (autre["debut"] < fin and e["_debut"] < autre["fin"]):
+                    continue
+                if (genre, id(autre)) in signales:
+                    continue
+                signales.add((genre, id(autre)))
+                ligne = autre["ligne"]
+                campagne = en_texte(ligne.get("campagne")) or "précédente"
+                convoque = nom_affiche(
+                    en_texte(ligne.get("prenom")), en_texte(ligne.get("nom"))
+                ) or en_texte(ligne.get("matricule"))
+                remede = "la salle" if genre == "lieu" else "le conducteur"
+                rapport.erreur(
+                    "double-reservation",
+                    f"{qui[:1].upper()}{qui[1:]} est déjà réservé le {jour:%d/%m/%Y} de "
+                    f"{_hhmm(autre['debut'])} à {_hhmm(autre['fin'])} par la campagne {campagne} "
+                    f"(entretien de {convoque}), ce qui chevauche "
+                    f"{e['heure']}–{e['fin']} : changez l'heure, la date ou {remede}.",
+                    feuille=FEUILLE_PLANNING,
+                    ligne=e["_ligne"],
+                    colonne=EN_TETES_PLANNING["lieu" if genre == "lieu" else "conducteur"],
                 )
 
 
@@ -1253,38 +1437,65 @@ def lire_rendez_vous(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Entretiens à venir (datés d'au moins `au`) des plannings des autres campagnes.
 
-    Lit la feuille « Planning » de chaque `dossier_sorties/*/planning.xlsx`, sauf celui de
-    la campagne `campagne` et des archives. Lecture tolérante, sans le registre : une
-    ancienne campagne peut citer des salariés partis depuis, et une ligne abîmée ne doit
-    pas bloquer la campagne du mois. Rend (table au format `Planning.entretiens` plus une
-    colonne `campagne`, avertissements en français pour les fichiers ou lignes ignorés).
+    Lit la feuille « Planning » de chaque `dossier_sorties/*/planning.xlsx` et de chaque
+    archive `dossier_sorties/archives/<campagne>.zip` (membre `<campagne>/planning.xlsx`,
+    lu en mémoire) : `archiver --supprimer-originaux` efface le dossier d'une campagne
+    dont les entretiens peuvent être encore à venir. Une campagne présente en dossier et
+    en archive est lue une fois (le dossier, peut-être corrigé depuis) ; la campagne
+    `campagne` et les anciennes archives (`*.ancien.zip`, remplacées) sont ignorées.
+    Lecture tolérante, sans le registre : une ancienne campagne peut citer des salariés
+    partis depuis, et une ligne ou un fichier abîmé ne doit pas bloquer la campagne du
+    mois. Rend (table au format `Planning.entretiens` plus une colonne `campagne`,
+    avertissements en français pour les fichiers ou lignes ignorés).
     """
     lignes: list[dict[str, Any]] = []
     avertissements: list[str] = []
     dossier_sorties = Path(dossier_sorties)
-    chemins = sorted(dossier_sorties.glob("*/planning.xlsx")) if dossier_sorties.is_dir() else []
-    for chemin in chemins:
-        nom_campagne = chemin.parent.name
-        if nom_campagne in (campagne, DOSSIER_ARCHIVES):
-            continue
+    sources: dict[str, tuple[str, Callable[[], list[tuple[Any, ...]] | None]]] = {}
+    if dossier_sorties.is_dir():
+        for chemin in sorted(dossier_sorties.glob("*/planning.xlsx")):
+            nom_campagne = chemin.parent.name
+            if nom_campagne not in (campagne, DOSSIER_ARCHIVES):
+                sources[nom_campagne] = (str(chemin), _lecteur_fichier(chemin))
+        for archive in sorted((dossier_sorties / DOSSIER_ARCHIVES).glob("*.zip")):
+            nom_campagne = archive.name.removesuffix(".zip")
+            if archive.name.endswith(".ancien.zip") or nom_campagne in (campagne, *sources):
+                continue
+            sources[nom_campagne] = (
+                f"{archive} ({nom_campagne}/planning.xlsx)",
+                _lecteur_archive(archive, nom_campagne),
+            )
+    for nom_campagne in sorted(sources):
+        nom_source, lire = sources[nom_campagne]
         try:
-            feuille = _feuille_planning_brute(chemin)
-        except Exception as exc:  # openpyxl lève des exceptions variées sur un fichier abîmé
-            avertissements.append(f"planning illisible, ignoré : {chemin} ({exc})")
+            feuille = lire()
+        except _SansPlanning:
+            avertissements.append(
+                f"archive sans planning, ignorée : {nom_source} (membre absent) ; ses salariés "
+                "pourraient être convoqués une seconde fois"
+            )
             continue
-        lues, illisibles = _rendez_vous_feuille(feuille, nom_campagne, au)
+        except Exception:  # zipfile et openpyxl lèvent des exceptions variées (et en anglais)
+            avertissements.append(
+                f"planning illisible, ignoré : {nom_source} (fichier illisible ou qui n'est "
+                "pas un classeur Excel)"
+            )
+            continue
+        lues, illisibles = (
+            (None, []) if feuille is None else _rendez_vous_feuille(feuille, nom_campagne, au)
+        )
         if lues is None:
             avertissements.append(
-                f"planning illisible, ignoré : {chemin} (colonnes « Matricule », « Date » "
-                "et « Heure » introuvables en ligne 1 de la feuille « Planning »)"
+                f"planning illisible, ignoré : {nom_source} (feuille « Planning » ou colonnes "
+                "« Matricule », « Date » et « Heure » introuvables en ligne 1)"
             )
             continue
         lignes.extend(lues)
         if illisibles:
             avertissements.append(
-                f"planning {chemin} : ligne(s) {', '.join(map(str, illisibles))} ignorée(s) "
-                "(matricule, date ou heure illisible) ; ces salariés pourraient être "
-                "convoqués une seconde fois"
+                f"planning {nom_source} : ligne(s) {', '.join(map(str, illisibles))} "
+                "ignorée(s) (matricule, date ou heure illisible) ; ces salariés pourraient "
+                "être convoqués une seconde fois"
             )
     if not lignes:
         return _entretiens_vides().assign(campagne=pd.Series(dtype=object)), avertissements
@@ -1295,15 +1506,36 @@ def lire_rendez_vous(
     return table.reset_index(drop=True), avertissements
 
 
-def _feuille_planning_brute(chemin: Path) -> list[tuple[Any, ...]]:
+class _SansPlanning(Exception):
+    """Archive lisible mais sans `<campagne>/planning.xlsx`."""
+
+
+def _lecteur_fichier(chemin: Path) -> Callable[[], list[tuple[Any, ...]] | None]:
+    return lambda: _feuille_planning_brute(chemin)
+
+
+def _lecteur_archive(archive: Path, campagne: str) -> Callable[[], list[tuple[Any, ...]] | None]:
+    def lire() -> list[tuple[Any, ...]] | None:
+        with zipfile.ZipFile(archive) as zf:
+            membre = f"{campagne}/planning.xlsx"
+            if membre not in zf.namelist():
+                raise _SansPlanning(membre)
+            contenu = zf.read(membre)
+        return _feuille_planning_brute(io.BytesIO(contenu))
+
+    return lire
+
+
+def _feuille_planning_brute(source: Path | io.BytesIO) -> list[tuple[Any, ...]] | None:
+    """Lignes brutes de la feuille « Planning » ; None si le classeur n'en a pas."""
     from openpyxl import load_workbook
 
-    classeur = load_workbook(chemin, read_only=True, data_only=True)
+    classeur = load_workbook(source, read_only=True, data_only=True)
     try:
         noms = {_normaliser(nom): nom for nom in classeur.sheetnames}
         nom = noms.get(_normaliser(FEUILLE_PLANNING))
         if nom is None:
-            raise ValueError(f"pas de feuille « {FEUILLE_PLANNING} »")
+            return None
         return list(classeur[nom].iter_rows(values_only=True))
     finally:
         classeur.close()

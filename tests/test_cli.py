@@ -313,3 +313,17 @@ def test_campagne_suivante_ne_reconvoque_pas(projet: Path) -> None:
     dossier = projet / "sorties" / "2026-12-01" / "salaries"
     seconde = {p.name for p in dossier.iterdir()} if dossier.exists() else set()
     assert not premiere & seconde, "personne ne doit être convoqué deux fois"
+
+
+def test_planning_date_avant_l_envoi_refusee(projet: Path) -> None:
+    assert invoquer("planifier", "--au", AU)[0] == 0
+    planning = projet / "sorties" / AU / "planning.xlsx"
+    classeur = openpyxl.load_workbook(planning)
+    feuille = classeur["Planning"]
+    colonne = [c.value for c in feuille[1]].index("Date") + 1
+    feuille.cell(row=2, column=colonne).value = "20/11/2026"
+    classeur.save(planning)
+    code, sortie = invoquer("convocations", "--au", AU)
+    assert code == 1
+    assert "date-passee" in sortie
+    assert not (projet / "sorties" / AU / "salaries").exists()

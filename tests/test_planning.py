@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import config
-from pipeline.erreurs import ErreurEntretiens
+from pipeline.erreurs import AVERTISSEMENT, ErreurEntretiens
 from pipeline.planning import (
     Planning,
     completer_planning,
@@ -434,9 +435,9 @@ def _modifier(chemin: Path, modifications: dict[tuple[int, str], object]) -> Non
     classeur.save(chemin)
 
 
-def _anomalies(chemin: Path, registre, p) -> list[list]:
+def _anomalies(chemin: Path, registre, p, **options) -> list[list]:
     with pytest.raises(ErreurEntretiens) as exc:
-        lire_planning(chemin, registre, p)
+        lire_planning(chemin, registre, p, **options)
     return sorted(([a.feuille, a.ligne, a.colonne, a.code] for a in exc.value.anomalies), key=str)
 
 
@@ -615,6 +616,8 @@ def test_lire_planning_fichier_ou_feuille_absents(tmp_path: Path, cas) -> None:
     with pytest.raises(ErreurEntretiens) as exc:
         lire_planning(abime, registre, p)
     assert exc.value.anomalies[0].code == "fichier-illisible"
+    assert "n'est pas un classeur Excel" in exc.value.anomalies[0].message
+    assert "zip" not in exc.value.anomalies[0].message.lower()  # pas de texte anglais
 
     chemin = tmp_path / "planning.xlsx"
     ecrire_planning(planning, chemin)
@@ -646,32 +649,79 @@ def test_salarie_jamais_convoque_apres_sa_sortie() -> None:
     assert "quitte l'entreprise le 02/12/2026 avant tout créneau disponible" in raison
 
 
-def test_jour_de_sortie_inclus_puis_creneaux_epuises() -> None:
+def test_partants_servis_d_abord_jour_de_sortie_inclus_puis_creneaux_epuises() -> None:
     # Un créneau, une salle par jour ; conducteurs distincts : seule la salle limite.
+    # B et D partent le lundi 07/12 (dernier jour au contrat) : servis avant A, en retard,
+    # car ils n'ont que deux jours possibles (04/12 et 07/12) quand A en a onze.
     registre = fabriquer_registre(
         [
             salarie("A", "MA"),
-            salarie("B", "MB", date_sortie="2026-12-07"),  # lundi : dernier jour au contrat
-            salarie("C", "MC"),
-            *(salarie(m) for m in ("MA", "MB", "MC")),
+            salarie("B", "MB", date_sortie="2026-12-07"),
+            salarie("D", "MD", date_sortie="2026-12-07"),
+            salarie("E", "ME", date_sortie="2026-12-07"),
+            salarie("F", "MF", date_sortie="2026-12-18"),  # dernier jour de la fenêtre
+            *(salarie(m) for m in ("MA", "MB", "MD", "ME", "MF")),
         ]
     )
     p = parametres(creneaux=["09:00"], lieux=["S"])
     lignes = [
         ("A", "periodique", "en_retard", "2026-01-01"),
+        ("F", "periodique", "en_retard", "2026-02-01"),
         ("B", "premier", "a_planifier", "2026-12-20"),
+        ("D", "premier", "a_planifier", "2026-12-21"),
     ]
     planning = planifier(fabriquer_echeances(registre, lignes), registre, p, AU)
     par = planning.entretiens.set_index("matricule")["date"].dt.date
-    assert par.to_dict() == {"A": date(2026, 12, 4), "B": date(2026, 12, 7)}
+    assert par.to_dict() == {
+        "B": date(2026, 12, 4),
+        "D": date(2026, 12, 7),  # le jour même de la sortie
+        "A": date(2026, 12, 8),
+        "F": date(2026, 12, 9),  # sortie le dernier jour : ordre habituel
+    }
+    assert planning.non_planifies.empty
 
-    # C, en retard, prend le 07/12 : plus rien pour B avant son départ, au lieu du 08/12.
-    lignes.append(("C", "periodique", "en_retard", "2026-02-01"))
+    # E part aussi le 07/12 (échéance plus lointaine que B et D) : les créneaux existaient
+    # avant son départ mais sont pris ; la raison le dit, sans « avant tout créneau ».
+    lignes.append(("E", "premier", "a_planifier", "2026-12-30"))
     planning = planifier(fabriquer_echeances(registre, lignes), registre, p, AU)
-    assert list(planning.entretiens["matricule"]) == ["A", "C"]
-    assert list(planning.non_planifies["matricule"]) == ["B"]
+    assert list(planning.entretiens["matricule"]) == ["B", "D", "A", "F"]
+    assert list(planning.non_planifies["matricule"]) == ["E"]
     raison = planning.non_planifies["raison"].iloc[0]
-    assert "PrénomB NOMB quitte l'entreprise le 07/12/2026 avant tout créneau disponible" in raison
+    assert raison.startswith(
+        "PrénomE NOME : aucun créneau libre avant son départ le 07/12/2026 "
+        "(créneaux du 04/12/2026 au 07/12/2026 tous pris)"
+    )
+    assert "avant tout créneau" not in raison
+
+
+def test_partant_servi_avant_les_retards_autour_d_une_autre_campagne() -> None:
+    # Cas du relecteur : P part le vendredi 04/12 ; un seul créneau libre ce jour-là (l'autre
+    # salle est prise par une autre campagne) et deux salariés en retard le convoitent.
+    registre = fabriquer_registre(
+        [
+            salarie("P", "MP", date_sortie="2026-12-04"),
+            salarie("R1", "M1"),
+            salarie("R2", "M2"),
+            *(salarie(m) for m in ("MP", "M1", "M2")),
+        ]
+    )
+    echeances = fabriquer_echeances(
+        registre,
+        [
+            ("R1", "periodique", "en_retard", "2026-01-01"),
+            ("R2", "periodique", "en_retard", "2026-02-01"),
+            ("P", "premier", "a_planifier", "2027-03-01"),
+        ],
+    )
+    p = parametres(creneaux=["09:00"], lieux=["S1", "S2"])
+    autres = rendez_vous(("X", date(2026, 12, 4), "09:00", "Claire Martin", "", "S2", "2026-11-20"))
+    planning = planifier(echeances, registre, p, AU, autres_rendez_vous=autres)
+    resume = [(ligne.matricule, ligne.date.date()) for ligne in planning.entretiens.itertuples()]
+    assert resume == [
+        ("P", date(2026, 12, 4)),
+        ("R1", date(2026, 12, 7)),
+        ("R2", date(2026, 12, 7)),
+    ]
 
 
 def test_manager_qui_part_pendant_la_fenetre_remplace_par_le_rh_apres() -> None:
@@ -1057,6 +1107,7 @@ def test_lire_rendez_vous_des_autres_campagnes(tmp_path: Path, cas) -> None:
     assert len(avertissements) == 2
     corrompu = next(a for a in avertissements if "2026-09-25" in a)
     assert corrompu.startswith("planning illisible, ignoré : ")
+    assert corrompu.endswith("(fichier illisible ou qui n'est pas un classeur Excel)")
     ligne_abimee = next(a for a in avertissements if "2026-11-27" in a)
     assert "ligne(s) 6 " in ligne_abimee
 
@@ -1083,3 +1134,197 @@ def test_lire_rendez_vous_sans_dossier_ni_autre_campagne(tmp_path: Path) -> None
         table, avertissements = lire_rendez_vous(dossier, "2026-12-01", AU_DECEMBRE)
         assert table.empty and avertissements == []
         assert "campagne" in table.columns and "matricule" in table.columns
+
+
+# ---------------------------------------------------------------------------- relecture datée
+
+
+@pytest.mark.parametrize(
+    ("jour", "erreur", "avertissement"),
+    [
+        ("20/11/2026", True, False),  # cas du relecteur : une semaine avant l'envoi
+        ("26/11/2026", True, False),  # la veille de l'envoi
+        ("27/11/2026", False, True),  # le jour de l'envoi : possible, mais trop court
+        ("03/12/2026", False, True),  # AU + 6 jours
+        ("04/12/2026", False, False),  # AU + delai_min_jours (7) : conforme
+    ],
+)
+def test_lire_planning_date_comparee_a_l_envoi(
+    tmp_path: Path, cas, jour: str, erreur: bool, avertissement: bool
+) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    _modifier(chemin, {(2, "Date"): jour})
+    # Sans `au` (relecture seule), aucune règle de délai.
+    assert lire_planning(chemin, registre, p).avertissements == []
+    if erreur:
+        assert _anomalies(chemin, registre, p, au=AU) == [["Planning", 2, "Date", "date-passee"]]
+        with pytest.raises(ErreurEntretiens) as exc:
+            lire_planning(chemin, registre, p, au=AU)
+        message = exc.value.anomalies[0].message
+        assert jour in message and "27/11/2026" in message and "envoi" in message
+        return
+    relu = lire_planning(chemin, registre, p, au=AU)
+    assert relu.entretiens.loc[0, "date"] == pd.Timestamp(datetime.strptime(jour, "%d/%m/%Y"))
+    if not avertissement:
+        assert relu.avertissements == []
+        return
+    (alerte,) = relu.avertissements
+    assert (alerte.feuille, alerte.ligne, alerte.colonne, alerte.code) == (
+        "Planning",
+        2,
+        "Date",
+        "delai-court",
+    )
+    assert alerte.gravite == AVERTISSEMENT and not alerte.est_erreur
+    assert "1 à 3 semaines" in alerte.message and jour in alerte.message
+    # Un planning complété garde ses avertissements pour la CLI.
+    vide = pd.DataFrame(columns=["matricule", "type", "statut", "echeance"])
+    complet = completer_planning(relu, vide, registre, p, AU)
+    assert complet.avertissements == relu.avertissements
+
+
+@pytest.mark.parametrize(("sortie", "refuse"), [("2026-12-03", True), ("2026-12-04", False)])
+def test_lire_planning_conducteur_sorti(tmp_path: Path, cas, sortie: str, refuse: bool) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)  # M1 conduit 00042 et 00043 le 04/12, M2 00044
+    salaries = registre.salaries.copy()
+    salaries.loc[salaries["matricule"] == "M1", "date_sortie"] = pd.Timestamp(sortie)
+    parti = SimpleNamespace(salaries=salaries)
+    if not refuse:  # son dernier jour : il conduit encore
+        assert list(lire_planning(chemin, parti, p, au=AU).entretiens["matricule_conducteur"]) == [
+            "M1",
+            "M1",
+            "M2",
+        ]
+        return
+    assert _anomalies(chemin, parti, p, au=AU) == [
+        ["Planning", 2, "Conducteur", "conducteur-sorti"],
+        ["Planning", 3, "Conducteur", "conducteur-sorti"],
+    ]
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, parti, p)
+    message = exc.value.anomalies[0].message
+    assert "03/12/2026" in message and "04/12/2026" in message and "DURAND" in message
+
+
+def test_lire_planning_double_reservation_avec_une_autre_campagne(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    # Ce planning : 00042 (M1) 09:00–10:30, 00043 (M1) 10:45–12:15, 00044 (M2) 14:00–15:30,
+    # tous en « Rhône » le 04/12.
+    vendredi = date(2026, 12, 4)
+    autres = rendez_vous(
+        ("Z1", vendredi, "09:15", "Quelqu'un", "M1", "Annexe", "2026-11-20"),  # M1, matricule
+        ("Z2", vendredi, "14:30", "prénomm2 lefevre", "", "Annexe 2", "2026-11-20"),  # M2, nom
+        ("Z3", vendredi, "11:00", "Claire Martin", "", "rhone", "2026-11-13"),  # salle écrite
+        ("Z4", vendredi, "12:15", "", "M1", "Rhône", "2026-11-20"),  # juste après : libre
+        ("Z5", date(2026, 12, 7), "09:00", "", "M1", "Rhône", "2026-11-20"),  # autre jour
+    )
+    assert lire_planning(chemin, registre, p, au=AU).avertissements == []  # sans : accepté
+    assert _anomalies(chemin, registre, p, au=AU, autres_rendez_vous=autres) == [
+        ["Planning", 2, "Conducteur", "double-reservation"],
+        ["Planning", 3, "Lieu", "double-reservation"],
+        ["Planning", 4, "Conducteur", "double-reservation"],
+    ]
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p, au=AU, autres_rendez_vous=autres)
+    par_ligne = {a.ligne: a.message for a in exc.value.anomalies}
+    assert "campagne 2026-11-20" in par_ligne[2] and "04/12/2026 de 09:15 à 10:45" in par_ligne[2]
+    assert "PrénomZ1 NOMZ1" in par_ligne[2]
+    assert "campagne 2026-11-13" in par_ligne[3] and "« Rhône »" in par_ligne[3]
+
+
+def test_lire_planning_salarie_deja_en_entretien_dans_une_autre_campagne(
+    tmp_path: Path, cas
+) -> None:
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    # 00044 est en entretien (RH, autre salle) de 15:00 à 16:30 : chevauche son 14:00–15:30.
+    autres = rendez_vous(
+        ("00044", date(2026, 12, 4), "15:00", "Claire Martin", "", "Bureau RH", "2026-11-20")
+    )
+    assert _anomalies(chemin, registre, p, autres_rendez_vous=autres) == [
+        ["Planning", 4, "Conducteur", "double-reservation"]
+    ]
+
+
+# ---------------------------------------------------------------------------- archives
+
+
+def _zipper(zip_chemin: Path, campagne: str, planning: Planning, tmp_path: Path) -> None:
+    """Archive comme `archiver` : membre `<campagne>/planning.xlsx`."""
+    source = tmp_path / "construction" / zip_chemin.name / "planning.xlsx"
+    source.parent.mkdir(parents=True)
+    ecrire_planning(planning, source)
+    zip_chemin.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_chemin, "w") as zf:
+        zf.write(source, f"{campagne}/planning.xlsx")
+        zf.writestr(f"{campagne}/manifeste.csv", "matricule;document\n")
+
+
+def test_lire_rendez_vous_dans_les_archives(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas  # entretiens des 00042, 00043, 00044 le vendredi 04/12
+    sorties = tmp_path / "sorties"
+    archives = sorties / "archives"
+
+    def decale(jours: int) -> Planning:
+        entretiens = planning.entretiens.assign(
+            date=planning.entretiens["date"] + pd.Timedelta(days=jours)
+        )
+        return Planning(entretiens=entretiens, non_planifies=planning.non_planifies)
+
+    # 2026-11-27 : dossier supprimé par « archiver --supprimer-originaux », archive seule.
+    _zipper(archives / "2026-11-27.zip", "2026-11-27", planning, tmp_path)
+    # 2026-10-30 : dossier et archive ; le dossier (11/12) prime sur l'archive (14/12).
+    (sorties / "2026-10-30").mkdir(parents=True)
+    ecrire_planning(decale(7), sorties / "2026-10-30" / "planning.xlsx")
+    _zipper(archives / "2026-10-30.zip", "2026-10-30", decale(10), tmp_path)
+    # Ignorées : archive remplacée, campagne en cours, index ; une archive abîmée avertit.
+    _zipper(archives / "2026-11-27.2026-11-30.ancien.zip", "2026-11-27", decale(3), tmp_path)
+    _zipper(archives / "2026-12-01.zip", "2026-12-01", decale(7), tmp_path)
+    (archives / "index.csv").write_text("matricule;campagne\n", encoding="utf-8")
+    (archives / "2026-09-25.zip").write_bytes(b"pas une archive")
+
+    table, avertissements = lire_rendez_vous(sorties, "2026-12-01", AU_DECEMBRE)
+
+    assert list(table.columns) == [*planning.entretiens.columns, "campagne"]
+    resume = sorted(zip(table["campagne"], table["matricule"], table["date"].dt.date, strict=True))
+    assert resume == [
+        ("2026-10-30", "00042", date(2026, 12, 11)),
+        ("2026-10-30", "00043", date(2026, 12, 11)),
+        ("2026-10-30", "00044", date(2026, 12, 11)),
+        ("2026-11-27", "00042", date(2026, 12, 4)),
+        ("2026-11-27", "00043", date(2026, 12, 4)),
+        ("2026-11-27", "00044", date(2026, 12, 4)),
+    ]
+    colonnes = ["matricule", "date", "heure", "duree_minutes", "lieu", "matricule_conducteur"]
+    archivee = table[table["campagne"] == "2026-11-27"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(archivee[colonnes], planning.entretiens[colonnes])
+    (avertissement,) = avertissements
+    assert "2026-09-25.zip" in avertissement
+    assert "fichier illisible ou qui n'est pas un classeur Excel" in avertissement
+    assert "zip file" not in avertissement.lower()
+
+    # Les salariés convoqués par la campagne archivée ne sont pas reconvoqués.
+    echeances = fabriquer_echeances(
+        registre, [(m, "periodique", "en_retard", "2026-10-01") for m in ("00042", "00045")]
+    )
+    nouveau = planifier(echeances, registre, p, AU_DECEMBRE, autres_rendez_vous=table)
+    assert list(nouveau.entretiens["matricule"]) == ["00045"]
+    assert list(nouveau.non_planifies["matricule"]) == ["00042"]
+
+
+def test_lire_rendez_vous_archive_sans_planning(tmp_path: Path) -> None:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    with zipfile.ZipFile(archives / "2026-11-27.zip", "w") as zf:
+        zf.writestr("2026-11-27/manifeste.csv", "x")
+    table, avertissements = lire_rendez_vous(tmp_path, "2026-12-01", AU_DECEMBRE)
+    assert table.empty
+    (avertissement,) = avertissements
+    assert "2026-11-27.zip" in avertissement and "sans planning" in avertissement
