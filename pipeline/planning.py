@@ -1102,6 +1102,7 @@ def _lire_entretiens(
         _verifier_autres_campagnes(
             sortie, autres_rendez_vous, noms_annuaire, reglage.duree_minutes, rapport
         )
+        _signaler_deja_convoques(sortie, autres_rendez_vous, rapport)
     if not sortie:
         return _entretiens_vides()
     table = pd.DataFrame(sortie).drop(columns=["_ligne", "_debut", "_cle_conducteur"])
@@ -1238,6 +1239,38 @@ def _verifier_delai(jour: date, au: date, delai_min: int, numero: int, rapport: 
             ligne=numero,
             colonne=EN_TETES_PLANNING["date"],
             valeur=f"{jour:%d/%m/%Y}",
+        )
+
+
+def _signaler_deja_convoques(
+    entretiens: list[dict[str, Any]], autres: pd.DataFrame, rapport: Rapport
+) -> None:
+    """Avertit quand une ligne convoquerait une seconde fois un salarié déjà convoqué.
+
+    Sans chevauchement ce n'est pas une erreur (le RH peut vouloir avancer l'entretien),
+    mais deux convocations pour la même obligation sèmeraient le doute chez le salarié.
+    """
+    premiers = autres.sort_values(["date", "heure"]).drop_duplicates("matricule")
+    deja = {
+        en_texte(m): ligne
+        for m, ligne in zip(premiers["matricule"], premiers.to_dict("records"), strict=True)
+    }
+    for e in entretiens:
+        autre = deja.get(e["matricule"])
+        if autre is None:
+            continue
+        campagne = en_texte(autre.get("campagne"))
+        rapport.avertissement(
+            "deja-convoque",
+            f"{nom_affiche(e['prenom'], e['nom'])} est déjà convoqué(e) le "
+            f"{date_longue(autre['date'])} à {heure_fr(autre['heure'])}"
+            + (f" (campagne {campagne})" if campagne else "")
+            + " : cette ligne lui enverrait une seconde convocation. Supprimez-la si "
+            "l'entretien prévu est maintenu.",
+            feuille=FEUILLE_PLANNING,
+            ligne=e["_ligne"],
+            colonne=EN_TETES_PLANNING["matricule"],
+            valeur=e["matricule"],
         )
 
 

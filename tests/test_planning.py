@@ -1249,8 +1249,25 @@ def test_lire_planning_salarie_deja_en_entretien_dans_une_autre_campagne(
         ("00044", date(2026, 12, 4), "15:00", "Claire Martin", "", "Bureau RH", "2026-11-20")
     )
     assert _anomalies(chemin, registre, p, autres_rendez_vous=autres) == [
-        ["Planning", 4, "Conducteur", "double-reservation"]
+        ["Planning", 4, "Conducteur", "double-reservation"],
+        ["Planning", 4, "Matricule", "deja-convoque"],
     ]
+
+
+def test_lire_planning_signale_une_seconde_convocation(tmp_path: Path, cas) -> None:
+    """Sans chevauchement, pas d'erreur : un avertissement qui nomme l'autre convocation."""
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    autres = rendez_vous(
+        ("00043", date(2026, 12, 10), "09:00", "Claire Martin", "", "Bureau RH", "2026-11-20")
+    )
+    relu = lire_planning(chemin, registre, p, au=AU, autres_rendez_vous=autres)
+    assert [[a.ligne, a.colonne, a.code] for a in relu.avertissements] == [
+        [3, "Matricule", "deja-convoque"]
+    ]
+    message = relu.avertissements[0].message
+    assert "jeudi 10 décembre 2026 à 9 h 00" in message and "campagne 2026-11-20" in message
 
 
 # ---------------------------------------------------------------------------- archives
