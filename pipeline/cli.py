@@ -271,19 +271,29 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
     """Contrôle le registre et les paramètres ; liste toutes les anomalies."""
     from pipeline.registre import lire_registre
 
-    chemin: Path | None = None
+    anomalies: list = []
+    erreurs: list[str] = []
     try:
-        chemin = entrees.chemin_registre
-        registre = lire_registre(chemin)
-        anomalies, erreur = list(registre.avertissements), None
+        _ = entrees.parametres  # lus à la demande : on force la lecture pour les contrôler
     except ErreurEntretiens as exc:
-        # Paramètres ou registre : dans les deux cas, le détail va dans le rapport.
-        anomalies, erreur = exc.anomalies, exc
+        anomalies.extend(exc.anomalies)
+        erreurs.append(exc.message)
+    # Paramètres illisibles : on ne sait plus quel registre ils désignent, sauf --registre.
+    chemin = entrees.option_registre if erreurs else entrees.chemin_registre
+    nombre = 0
+    if chemin is not None:
+        try:
+            registre = lire_registre(chemin)
+            anomalies.extend(registre.avertissements)
+            nombre = len(registre.salaries)
+        except ErreurEntretiens as exc:
+            anomalies.extend(exc.anomalies)
+            erreurs.append(exc.message)
     if en_json:
         click.echo(
             json.dumps(
                 {
-                    "valide": erreur is None,
+                    "valide": not erreurs,
                     "registre": str(chemin) if chemin else None,
                     "anomalies": [a.en_dict() for a in anomalies],
                 },
@@ -294,16 +304,15 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
     else:
         if anomalies:
             click.echo(formater_anomalies(anomalies))
-        if erreur is None:
-            nb = len(registre.salaries)
+        if not erreurs:
             click.secho(
-                f"Registre valide : {chemin} ({nb} salarié{'s' * (nb > 1)}, "
-                f"{len(anomalies)} avertissement(s)).",
+                f"Registre et paramètres valides : {chemin} ({nombre} salarié"
+                f"{'s' * (nombre > 1)}, {len(anomalies)} avertissement(s)).",
                 fg="green",
             )
-        else:
-            click.secho(f"Erreur : {erreur.message}", fg="red", bold=True, err=True)
-    if erreur is not None:
+        for message in erreurs:
+            click.secho(f"Erreur : {message}", fg="red", bold=True, err=True)
+    if erreurs:
         sys.exit(1)
 
 

@@ -66,7 +66,7 @@ def test_usage_incorrect_code_2() -> None:
 def test_verifier_exemple(projet: Path) -> None:
     code, sortie = invoquer("verifier")
     assert code == 0, sortie
-    assert "Registre valide" in sortie
+    assert "Registre et paramètres valides" in sortie
 
 
 def test_verifier_registre_errone(projet: Path) -> None:
@@ -240,6 +240,15 @@ def test_modeles_liste_et_signale_les_variables_inconnues(tmp_path: Path) -> Non
     code, sortie = invoquer("modeles", "--dossier", str(copie))
     assert code == 1
     assert "salarie.pointure  ← variable inconnue du programme" in sortie
+
+
+def test_verifier_controle_les_parametres_meme_avec_registre(projet: Path) -> None:
+    mauvais = projet / "p.toml"
+    mauvais.write_text("[regles]\nperiodicite_mois = 60\n", encoding="utf-8")
+    code, sortie = invoquer("verifier", "--registre", str(EXEMPLE), "--parametres", str(mauvais))
+    assert code == 1
+    assert "regles.periodicite_mois" in sortie
+    assert "Registre et paramètres valides" not in sortie
 
 
 def test_verifier_json_rapporte_les_parametres_invalides(projet: Path) -> None:
