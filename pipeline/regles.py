@@ -1,6 +1,6 @@
 """Moteur de règles : registre + date de référence -> obligations d'entretien.
 
-Contrat : `../shared/specs/regles.md` (les notations D, H, B, V, E, P, C, A_k viennent de
+Contrat : `docs/specs/regles.md` (les notations D, H, B, V, E, P, C, A_k viennent de
 là). Fonctions pures : pas d'entrée-sortie, pas d'horloge (la date `au` est un paramètre).
 
 Tout est vectorisé sur des tableaux numpy de jours (`datetime64[D]`) : un registre de

@@ -1,5 +1,5 @@
 # ruff: noqa: B023  (fonctions locales appelées aussitôt dans la boucle : liaison voulue)
-"""Implémentation de référence, volontairement naïve, de ../shared/specs/regles.md.
+"""Implémentation de référence, volontairement naïve, de docs/specs/regles.md.
 
 Un salarié à la fois, des boucles Python, des `datetime.date` et un `ajouter_mois` maison
 écrit avec `calendar.monthrange` : rien n'est partagé avec pipeline/regles.py, pour que

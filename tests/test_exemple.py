@@ -16,7 +16,7 @@ RACINE = Path(__file__).resolve().parent.parent
 SCRIPT = RACINE / "donnees" / "generer_exemple.py"
 LIVRE = RACINE / "donnees" / "registre_exemple.xlsx"
 
-# Recopiés de ../shared/specs/registre.md (pas du générateur) : le contrat, pas le code.
+# Recopiés de docs/specs/registre.md (pas du générateur) : le contrat, pas le code.
 EN_TETES = {
     "Salariés": [
         "Matricule", "Civilité", "Nom", "Prénom", "Email", "Date de naissance",
