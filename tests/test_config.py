@@ -133,3 +133,21 @@ def test_fichier_absent(tmp_path: Path) -> None:
     with pytest.raises(ErreurEntretiens) as exc:
         charger_parametres(tmp_path / "absent.toml")
     assert exc.value.anomalies[0].code == "fichier-introuvable"
+
+
+def test_valeurs_du_fichier_livre_sont_les_defauts_sauf_mention() -> None:
+    # L'en-tête du fichier promet que ses valeurs sont les défauts, sauf « défaut : ».
+    import tomllib
+
+    chemin = RACINE / "donnees" / "parametres.toml"
+    lu = tomllib.loads(chemin.read_text(encoding="utf-8"))
+    mentions = {
+        ligne.split("=")[0].strip()
+        for ligne in chemin.read_text(encoding="utf-8").splitlines()
+        if "# défaut :" in ligne
+    }
+    defauts = Parametres()
+    for section, valeurs in lu.items():
+        for cle, valeur in valeurs.items():
+            if cle not in mentions:
+                assert getattr(getattr(defauts, section), cle) == valeur, f"{section}.{cle}"
