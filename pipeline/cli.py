@@ -833,13 +833,14 @@ def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
 @click.option(
     "--dossier",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=Path("modeles_word"),
-    show_default=True,
-    help="Dossier des modèles Word.",
+    help="Dossier des modèles Word (défaut : modeles_word/ du projet, ceux qu'utilise "
+    "« convocations »).",
 )
-def modeles(dossier: Path) -> None:
+def modeles(dossier: Path | None) -> None:
     """Liste les modèles Word et leurs variables ; signale les variables inconnues."""
-    from pipeline.contexte import verifier_modeles
+    from pipeline.contexte import DOSSIER_MODELES, verifier_modeles
+
+    dossier = dossier or DOSSIER_MODELES
 
     inconnues = 0
     for modele in verifier_modeles(dossier):

@@ -29,7 +29,7 @@ import pandas as pd
 
 from pipeline.archive import DOSSIER_SOURCES
 from pipeline.config import Parametres
-from pipeline.contexte import contexte_conducteur, iterer_contextes_salaries
+from pipeline.contexte import DOSSIER_MODELES, contexte_conducteur, iterer_contextes_salaries
 from pipeline.fichiers import (
     CONSERVE,
     CREE,
@@ -46,7 +46,6 @@ from pipeline.planning import Planning, ecrire_planning
 from pipeline.rendu import Resultat, Tache, modele_compile, rendre_en_parallele
 from pipeline.tableurs import ecrire_echeances
 
-DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
 DOCUMENTS_SALARIE = ("convocation", "support_preparation", "compte_rendu")
 ETAT_DES_LIEUX = "etat_des_lieux"
 FICHE_CONDUCTEUR = "fiche_conducteur"
