@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import ecrire_fichier, garder_ancienne_version
+from pipeline.fichiers import ecrire_fichier, garder_ancienne_version, sha256_octets
 from pipeline.tableurs import neutraliser
 
 MANIFESTE_SHA256 = "MANIFESTE-SHA256.txt"
@@ -148,7 +148,7 @@ def archiver(
     if figees is not None:
         # La campagne a gardé le registre et les paramètres qui l'ont produite : ce sont
         # eux qui font foi, pas le registre du jour (complété depuis, par exemple).
-        if _sha256(chemin_registre.read_bytes()) != _sha256(figees[0].read_bytes()):
+        if sha256_octets(chemin_registre.read_bytes()) != sha256_octets(figees[0].read_bytes()):
             avertissements.append(
                 f"Le registre actuel « {chemin_registre} » a changé depuis la génération de "
                 "la campagne : l'archive garde la copie qui a produit les documents "
@@ -195,7 +195,7 @@ def archiver(
                 entrees.append(
                     _Entree(
                         arcname,
-                        _sha256(contenu),
+                        sha256_octets(contenu),
                         len(contenu),
                         horodatage.isoformat(timespec="seconds"),
                         "",
@@ -205,7 +205,7 @@ def archiver(
             contenu_csv = _manifeste_csv(entrees)
             _ecrire_membre(zf, MANIFESTE_CSV, contenu_csv, horodatage)
             lignes = [(e.sha256, e.chemin) for e in entrees]
-            lignes.append((_sha256(contenu_csv), MANIFESTE_CSV))
+            lignes.append((sha256_octets(contenu_csv), MANIFESTE_CSV))
             _ecrire_membre(zf, MANIFESTE_SHA256, _manifeste_sha256(lignes), horodatage)
 
     ancienne = _ecrire_atomique(chemin_zip, ecrire_zip, garder_ancien=remplacer)
@@ -459,13 +459,13 @@ def _sources(
                 else f"- registre du personnel : {nom_registre}, copie de « {chemin_registre} » "
                 "faite à l'archivage"
             ),
-            f"  (modifié le {_date_fichier(chemin_registre)}, SHA-256 {_sha256(registre)})",
+            f"  (modifié le {_date_fichier(chemin_registre)}, SHA-256 {sha256_octets(registre)})",
             (
                 "- paramètres : parametres.toml, copiés à la génération des documents"
                 if figees
                 else f"- paramètres : parametres.toml, copie de {origine_parametres}"
             ),
-            f"  (SHA-256 {_sha256(toml)})",
+            f"  (SHA-256 {sha256_octets(toml)})",
             "",
             "Règles appliquées :",
             f"- régime : {regime}",
@@ -665,7 +665,7 @@ def figer_sources(
         ("parametres.toml", toml),
     ):
         cible = dossier / nom
-        identique = cible.is_file() and _sha256(cible.read_bytes()) == _sha256(contenu)
+        identique = cible.is_file() and sha256_octets(cible.read_bytes()) == sha256_octets(contenu)
         if not identique:
             ecrire_fichier(cible, contenu, remplacer=True)
         ecrits.append(cible)
@@ -708,13 +708,3 @@ def _ecrire_index(chemin: Path, lignes: list[list[str]]) -> None:
     ecrire_fichier(
         chemin, tampon.getvalue().encode("utf-8-sig"), remplacer=True, garder_ancien=False
     )
-
-
-def _sha256(contenu: bytes) -> str:
-    return hashlib.sha256(contenu).hexdigest()
-
-
-def iterer_index(chemin: Path) -> Iterator[dict[str, str]]:
-    """Les lignes de `index.csv` en dictionnaires (en-tête -> valeur)."""
-    for ligne in _lire_index(Path(chemin)):
-        yield dict(zip(EN_TETES_INDEX, ligne, strict=False))

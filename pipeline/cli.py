@@ -721,7 +721,7 @@ def _resume_envoi(bilan: Any) -> None:
         click.echo(f"Déjà envoyés lors d'une exécution précédente : {len(bilan.deja_envoyes)}")
     for matricule, erreur in bilan.echecs:
         click.secho(f"Échec pour {matricule} : {erreur}", fg="red")
-    if bilan.journal:
+    if bilan.journal and not bilan.simulation:
         click.echo(f"Journal des envois : {bilan.journal}")
 
 
@@ -764,10 +764,10 @@ def archiver(
 ) -> None:
     """Archive une campagne (zip + empreintes SHA-256 + registre et paramètres utilisés)."""
     from pipeline.archive import archiver as archiver_campagne
+    from pipeline.archive import compter_fichiers
 
     dossier = _campagne_existante(entrees, campagne)
-    nombre = sum(1 for f in dossier.rglob("*") if f.is_file())
-    with _barre(nombre, "Archive") as barre:
+    with _barre(compter_fichiers(dossier), "Archive") as barre:
         bilan = archiver_campagne(
             dossier,
             entrees.chemin_registre,

@@ -221,8 +221,8 @@ def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
     if r.periodicite_mois < 0 or r.periodicite_mois > 120:
         erreur(
             "regles.periodicite_mois",
-            "« regles.periodicite_mois » doit être compris entre 1 et 48 mois "
-            "(0 = périodicité légale).",
+            "« regles.periodicite_mois » doit être compris entre 1 et 120 mois (48 au plus "
+            "en régime 2025 ; 0 = périodicité légale).",
             r.periodicite_mois,
         )
     elif r.regime == "2025" and r.periodicite_mois > PERIODICITE_MAX_2025:

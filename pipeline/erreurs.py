@@ -66,9 +66,6 @@ class Rapport:
     def avertissement(self, code: str, message: str, **lieu: Any) -> None:
         self.anomalies.append(Anomalie(code, message, gravite=AVERTISSEMENT, **lieu))
 
-    def etendre(self, anomalies: Iterable[Anomalie]) -> None:
-        self.anomalies.extend(anomalies)
-
     @property
     def erreurs(self) -> list[Anomalie]:
         return [a for a in self.anomalies if a.est_erreur]

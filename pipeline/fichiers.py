@@ -133,10 +133,6 @@ def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
         raise
 
 
-def ecrire_texte(chemin: Path, texte: str, remplacer: bool = False, encoding: str = "utf-8") -> str:
-    return ecrire_fichier(chemin, texte.encode(encoding), remplacer=remplacer)
-
-
 def sha256_fichier(chemin: Path) -> str:
     empreinte = hashlib.sha256()
     with open(chemin, "rb") as entree:

@@ -133,7 +133,6 @@ _AUTRES_LIBELLES_TYPE = {
 }
 TYPE_PAR_DEFAUT = "periodique"
 
-NATURES_EVOLUTION = ("salariale", "professionnelle")
 
 _CIVILITES = {
     "m": "M.",

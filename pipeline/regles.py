@@ -274,7 +274,9 @@ class _Evenements:
         haut = (salarie.astype(np.int64) + 1) << 32 if fin is None else _cle(salarie, fin)
         return np.searchsorted(self.cles, haut) - np.searchsorted(self.cles, bas)
 
-    def existe(self, salarie: np.ndarray, debut: np.ndarray | None, fin=None) -> np.ndarray:
+    def existe(
+        self, salarie: np.ndarray, debut: np.ndarray | None, fin: np.ndarray | None = None
+    ) -> np.ndarray:
         return self.compter(salarie, debut, fin) > 0
 
     def dernier(self, salarie: np.ndarray) -> np.ndarray:

@@ -34,7 +34,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,33 +91,10 @@ _XP_LIGNE_PLEINE = etree.XPath(
 # Environnement Jinja
 
 
-def _date_fr(valeur: Any, format: str = "long") -> str:
-    """`{{ d|date_fr }}` → « 8 décembre 2026 » ; `format` : court, long, complet."""
-    if valeur is None or valeur == "":
-        return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(valeur):
-            return ""
-        if isinstance(valeur, pd.Timestamp):
-            valeur = valeur.to_pydatetime()
-    except (TypeError, ValueError):
-        pass
-    if isinstance(valeur, str):
-        valeur = date.fromisoformat(valeur[:10])
-    if isinstance(valeur, datetime):
-        valeur = valeur.date()
-    from babel.dates import format_date
-
-    motifs = {"court": "dd/MM/y", "long": "d MMMM y", "complet": "EEEE d MMMM y"}
-    return format_date(valeur, motifs.get(format, format), locale="fr_FR")
-
-
 def _environnement(autoescape: bool) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
-    env.filters["date_fr"] = _date_fr
-    return env
+    # Pas de filtre maison : le contexte fournit déjà les dates mises en forme en français
+    # (contexte.date_longue…), ce qui garde les modèles simples à modifier dans Word.
+    return SandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
 
 
 def environnement_jinja() -> SandboxedEnvironment:

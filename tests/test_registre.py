@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import ecrire_classeur
 
-from pipeline.erreurs import ErreurEntretiens, formater_anomalies
+from pipeline.erreurs import ErreurEntretiens, Rapport, formater_anomalies
 from pipeline.registre import (
     MOTIFS_ABSENCE,
     MOTIFS_RETOUR,
@@ -47,8 +47,8 @@ def anomalies_de(chemin: Path) -> ErreurEntretiens:
 
 
 def erreurs(chemin: Path) -> list[list[Any]]:
-    """[[feuille, ligne, colonne, code], …] des erreurs (comme Rapport.aplatir)."""
-    return [[a.feuille, a.ligne, a.colonne, a.code] for a in anomalies_de(chemin).erreurs]
+    """[[feuille, ligne, colonne, code], …] des erreurs."""
+    return Rapport(anomalies_de(chemin).erreurs).aplatir()
 
 
 # ----------------------------------------------------------------------------- lecture
