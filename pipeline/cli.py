@@ -186,28 +186,14 @@ def _nom_campagne(entrees: Entrees, campagne: str | None) -> str:
 
 def _campagne_existante(entrees: Entrees, campagne: str | None) -> Path:
     """Le dossier d'une campagne déjà générée (pour publipostage, archive)."""
-    racine = entrees.dossier_sorties
-    dossier = racine / _nom_campagne(entrees, campagne)
-    if dossier.is_dir() or campagne:
-        if not dossier.is_dir():
-            raise ErreurEntretiens.simple(
-                "campagne-introuvable",
-                f"La campagne « {dossier} » n'existe pas. Lancez d'abord "
-                "« entretiens convocations » (ou « make convocations »).",
-            )
-        return dossier
-    candidates = sorted(
-        (d for d in racine.glob("*") if d.is_dir() and (d / "planning.xlsx").exists()),
-        key=lambda d: d.stat().st_mtime,
+    from pipeline.documents import trouver_campagne
+
+    dossier = trouver_campagne(
+        entrees.dossier_sorties, _nom_campagne(entrees, campagne), explicite=bool(campagne)
     )
-    if not candidates:
-        raise ErreurEntretiens.simple(
-            "campagne-introuvable",
-            f"Aucune campagne dans « {racine} ». Lancez d'abord « entretiens convocations » "
-            "(ou « make convocations »).",
-        )
-    click.echo(f"Campagne la plus récente : {candidates[-1].name}")
-    return candidates[-1]
+    if dossier.name != _nom_campagne(entrees, campagne):
+        click.echo(f"Campagne la plus récente : {dossier.name}")
+    return dossier
 
 
 def _confirmer(question: str) -> bool:

@@ -30,6 +30,7 @@ import pandas as pd
 from pipeline.archive import DOSSIER_SOURCES
 from pipeline.config import Parametres
 from pipeline.contexte import DOSSIER_MODELES, contexte_conducteur, iterer_contextes_salaries
+from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
     CONSERVE,
     CREE,
@@ -106,6 +107,35 @@ class BilanCampagne:
     def mis_a_jour(self) -> int:
         """Régénérés car leurs données ont changé (ancienne version gardée en `.ancien`)."""
         return self.statuts[MIS_A_JOUR]
+
+
+def trouver_campagne(racine: Path, nom: str, explicite: bool = False) -> Path:
+    """Le dossier de la campagne `nom` ; à défaut (nom non imposé), la plus récente.
+
+    Le nom par défaut est la date du jour : le publipostage ou l'archive d'une campagne
+    générée la veille doit la retrouver sans qu'on ait à la nommer.
+    """
+    racine = Path(racine)
+    dossier = racine / nom
+    if dossier.is_dir():
+        return dossier
+    if explicite:
+        raise ErreurEntretiens.simple(
+            "campagne-introuvable",
+            f"La campagne « {dossier} » n'existe pas. Lancez d'abord "
+            "« entretiens convocations » (ou « make convocations »).",
+        )
+    candidates = sorted(
+        (d for d in racine.glob("*") if d.is_dir() and (d / "planning.xlsx").exists()),
+        key=lambda d: d.stat().st_mtime,
+    )
+    if not candidates:
+        raise ErreurEntretiens.simple(
+            "campagne-introuvable",
+            f"Aucune campagne dans « {racine} ». Lancez d'abord « entretiens convocations » "
+            "(ou « make convocations »).",
+        )
+    return candidates[-1]
 
 
 def compter_documents(planning: Planning) -> int:

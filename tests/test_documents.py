@@ -220,3 +220,24 @@ def test_interruption_puis_relance(registre, tmp_path: Path) -> None:
     _generer(registre, reference, jobs=1)
     produits = {p.relative_to(dossier) for p in dossier.rglob("*.docx")}
     assert produits == {p.relative_to(reference) for p in reference.rglob("*.docx")}
+
+
+def test_trouver_campagne(tmp_path: Path) -> None:
+    import os
+
+    from pipeline.documents import trouver_campagne
+    from pipeline.erreurs import ErreurEntretiens
+
+    with pytest.raises(ErreurEntretiens) as exc:
+        trouver_campagne(tmp_path, "2026-11-27")
+    assert exc.value.anomalies[0].code == "campagne-introuvable"
+    for nom, age in (("2026-10-30", 200), ("2026-11-27", 100), ("essai", 0)):
+        (tmp_path / nom).mkdir()
+        if nom != "essai":  # un dossier sans planning n'est pas une campagne
+            (tmp_path / nom / "planning.xlsx").write_bytes(b"x")
+        os.utime(tmp_path / nom, (1_800_000_000 - age, 1_800_000_000 - age))
+    assert trouver_campagne(tmp_path, "2026-10-30").name == "2026-10-30"
+    # Le lendemain, la campagne du jour n'existe pas : on prend la plus récente.
+    assert trouver_campagne(tmp_path, "2026-11-28").name == "2026-11-27"
+    with pytest.raises(ErreurEntretiens):
+        trouver_campagne(tmp_path, "2026-11-28", explicite=True)
