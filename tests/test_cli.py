@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-from datetime import date
 from pathlib import Path
 
 import click
@@ -181,7 +180,8 @@ def test_campagne_complete_puis_relance(projet: Path) -> None:
     assert list((dossier / "managers").glob("*.docx"))
     convocation = _textes(salaries[0] / "convocation.docx")
     assert "{{" not in convocation and "{%" not in convocation and "}}" not in convocation
-    assert date(2026, 11, 27).year.__str__() in convocation
+    # La lettre est datée du jour d'envoi (--au), en toutes lettres.
+    assert "Fait à Lyon, le vendredi 27 novembre 2026" in convocation
     empreintes = _empreintes(dossier)
     assert len(empreintes) == sum(1 for f in dossier.rglob("*") if f.is_file()) - 1
 
