@@ -38,7 +38,7 @@ import holidays
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.contexte import date_longue, en_texte, heure_fr
+from pipeline.contexte import date_longue, en_date, en_texte, heure_fr
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
@@ -124,11 +124,6 @@ def _feries(annees: tuple[int, ...], zone: str) -> dict[date, str]:
     # saint et la Saint-Étienne (26 décembre) au calendrier national.
     calendrier = holidays.France(years=list(annees), subdiv=_REGLE_SUBDIVISION[zone], language="fr")
     return dict(calendrier.items())
-
-
-def feries_nommes(annees: Iterable[int], zone: str) -> dict[date, str]:
-    """Jours fériés de la zone, avec leur nom français (« Noël »)."""
-    return dict(_feries(tuple(sorted(set(annees))), zone))
 
 
 def jours_feries(annees: Iterable[int], zone: str) -> set[date]:
@@ -529,12 +524,12 @@ def _demandes(
         en_retard = any(ligne["statut"] == "en_retard" for ligne in groupe)
         manager = en_texte(premiere.get("matricule_manager")) or fiche.get("matricule_manager", "")
         conducteur = annuaire.get(manager) if manager and manager != matricule else None
-        sortie_manager = None if conducteur is None else _date_ou_none(conducteur["date_sortie"])
+        sortie_manager = None if conducteur is None else en_date(conducteur["date_sortie"])
         if sortie_manager is not None and sortie_manager < debut:
             # Un manager sorti avant la fenêtre ne peut pas conduire : le RH le remplace.
             conducteur = None
         motifs = dict.fromkeys(en_texte(ligne.get("motif")) for ligne in groupe)
-        sortie = _date_ou_none(fiche.get("date_sortie"))
+        sortie = en_date(fiche.get("date_sortie"))
         part = sortie is not None and debut <= sortie and (fin is None or sortie < fin)
         demande = {
             "matricule": matricule,
@@ -595,12 +590,6 @@ def _cle_signataire(signataire: str, annuaire: dict[str, dict[str, Any]]) -> str
         in (_normaliser(f"{f['prenom']} {f['nom']}"), _normaliser(f"{f['nom']} {f['prenom']}"))
     ]
     return trouves[0] if len(trouves) == 1 else "\x00rh"
-
-
-def _date_ou_none(valeur: Any) -> date | None:
-    if valeur is None or pd.isna(valeur):
-        return None
-    return pd.Timestamp(valeur).date()
 
 
 def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
@@ -724,6 +713,7 @@ def _libelles_types(codes: str) -> str:
 # ---------------------------------------------------------------------------- relecture
 
 
+# Pas `registre.cle` : ses mots vides (d, l, le…) confondraient « Salle D » et « Salle L ».
 def _normaliser(texte: Any) -> str:
     """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
     sans_accents = unicodedata.normalize("NFKD", en_texte(texte))
@@ -860,14 +850,95 @@ def _lire_entretiens(
     au: date | None = None,
     autres_rendez_vous: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    lieu_feuille = {"feuille": FEUILLE_PLANNING}
+    """Valide la feuille « Planning » : en-tête, chaque ligne, puis conflits entre lignes."""
+    index = _verifier_en_tete(lignes, rapport)
+    if index is None:
+        return _entretiens_vides()
+    relecture = _Relecture(
+        index=index,
+        annuaire=annuaire,
+        noms_annuaire=_index_noms(annuaire),
+        parametres=parametres,
+        types_connus=types_connus,
+        rapport=rapport,
+        au=au,
+    )
+    sortie: list[dict[str, Any]] = []
+    for numero, valeurs in enumerate(lignes[1:], start=2):
+        if all(en_texte(v) == "" for v in valeurs):
+            continue
+        entretien = _lire_ligne(_LignePlanning(relecture, numero, valeurs))
+        if entretien is not None:
+            sortie.append(entretien)
+    _verifier_chevauchements(sortie, rapport)
+    if autres_rendez_vous is not None and not autres_rendez_vous.empty:
+        _verifier_autres_campagnes(
+            sortie,
+            autres_rendez_vous,
+            relecture.noms_annuaire,
+            parametres.planning.duree_minutes,
+            rapport,
+        )
+        _signaler_deja_convoques(sortie, autres_rendez_vous, rapport)
+    return _table_relue(sortie)
+
+
+@dataclass
+class _Relecture:
+    """Ce que partagent les vérifications des lignes : colonnes, registre, réglages, rapport."""
+
+    index: dict[str, int]
+    annuaire: dict[str, dict[str, Any]]
+    noms_annuaire: dict[str, list[str]]
+    parametres: Parametres
+    types_connus: dict[str, str]
+    rapport: Rapport
+    au: date | None
+    # Matricule -> ligne Excel de son premier entretien (doublons).
+    vus: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _LignePlanning:
+    """Une ligne de la feuille « Planning » en cours de vérification."""
+
+    relecture: _Relecture
+    numero: int
+    valeurs: tuple[Any, ...]
+    valide: bool = True
+
+    def cellule(self, colonne: str) -> Any:
+        """Valeur brute de la colonne ; None si la colonne manque ou la ligne est courte."""
+        position = self.relecture.index.get(colonne)
+        if position is None or position >= len(self.valeurs):
+            return None
+        return self.valeurs[position]
+
+    def erreur(
+        self, code: str, colonne: str, message: str, valeur: Any = None, ecarte: bool = True
+    ) -> None:
+        """Signale une erreur sur cette ligne ; sauf `ecarte=False`, la ligne est écartée."""
+        self.relecture.rapport.erreur(
+            code,
+            message,
+            ligne=self.numero,
+            colonne=EN_TETES_PLANNING.get(colonne, colonne),
+            valeur=None if valeur is None else en_texte(valeur),
+            feuille=FEUILLE_PLANNING,
+        )
+        if ecarte:
+            self.valide = False
+
+
+def _verifier_en_tete(lignes: list[tuple[Any, ...]], rapport: Rapport) -> dict[str, int] | None:
+    """Colonne -> position d'après la ligne 1 ; None (erreurs signalées) s'il en manque."""
     if not lignes:
         rapport.erreur(
             "colonne-manquante",
             "La feuille « Planning » est vide : il manque la ligne d'en-tête.",
-            **lieu_feuille,
+            feuille=FEUILLE_PLANNING,
         )
-        return _entretiens_vides()
+        return None
     index = _colonnes(lignes[0])
     manquantes = [c for c in _OBLIGATOIRES_PLANNING if c not in index]
     for colonne in manquantes:
@@ -877,235 +948,227 @@ def _lire_entretiens(
             "« Planning » : rétablissez-la (ligne 1).",
             ligne=1,
             colonne=EN_TETES_PLANNING[colonne],
-            **lieu_feuille,
+            feuille=FEUILLE_PLANNING,
         )
-    if manquantes:
+    return None if manquantes else index
+
+
+def _lire_ligne(ligne: _LignePlanning) -> dict[str, Any] | None:
+    """Vérifie une ligne colonne par colonne ; l'entretien lu, ou None si elle est écartée."""
+    relecture = ligne.relecture
+    matricule, fiche = _verifier_matricule(ligne)
+    jour = _verifier_date(ligne, fiche)
+    debut, duree = _verifier_horaire(ligne)
+    lieu = en_texte(ligne.cellule("lieu"))
+    if not lieu:
+        ligne.erreur("valeur-obligatoire", "lieu", "Le lieu est vide : indiquez la salle.")
+    conducteur, matricule_conducteur, email = _verifier_conducteur(ligne, jour)
+    types, statut = _verifier_types_statut(ligne, matricule)
+    if not ligne.valide:
+        return None
+    return {
+        "matricule": matricule,
+        "nom": fiche["nom"],
+        "prenom": fiche["prenom"],
+        "service": fiche["service"],
+        "conducteur": conducteur,
+        "matricule_conducteur": matricule_conducteur,
+        "email_conducteur": email,
+        "date": pd.Timestamp(jour),
+        "heure": _hhmm(debut),
+        "fin": _hhmm(debut + duree),
+        "duree_minutes": duree,
+        "lieu": lieu,
+        "types": types,
+        "motifs": en_texte(ligne.cellule("motifs")),
+        "statut": statut,
+        "_ligne": ligne.numero,
+        "_debut": debut,
+        # Clé d'agenda : le matricule du conducteur, retrouvé par son nom s'il n'en a pas
+        # (signataire RH présent au registre), sinon son nom.
+        "_cle_conducteur": _cle_personne(matricule_conducteur, conducteur, relecture.noms_annuaire),
+    }
+
+
+def _verifier_matricule(ligne: _LignePlanning) -> tuple[str, dict[str, Any] | None]:
+    """(matricule, fiche du registre) ; vide, inconnu ou en double écarte la ligne."""
+    relecture = ligne.relecture
+    matricule = en_texte(ligne.cellule("matricule"))
+    fiche = relecture.annuaire.get(matricule)
+    if not matricule:
+        ligne.erreur("valeur-obligatoire", "matricule", "Le matricule est vide : renseignez-le.")
+    elif fiche is None:
+        ligne.erreur(
+            "matricule-inconnu",
+            "matricule",
+            f"Le matricule « {matricule} » n'existe pas dans la feuille « Salariés » du "
+            "registre : corrigez-le ou supprimez la ligne."
+            + _indice_zeros(matricule, relecture.annuaire),
+            matricule,
+        )
+    elif matricule in relecture.vus:
+        ligne.erreur(
+            "matricule-duplique",
+            "matricule",
+            f"Le matricule « {matricule} » a déjà un entretien ligne {relecture.vus[matricule]} : "
+            "un seul entretien par salarié, supprimez l'une des deux lignes.",
+            matricule,
+        )
+    else:
+        relecture.vus[matricule] = ligne.numero
+    return matricule, fiche
+
+
+def _verifier_date(ligne: _LignePlanning, fiche: dict[str, Any] | None) -> date | None:
+    """Date lisible, jour ouvré, au plus tard la sortie du salarié, délai depuis l'envoi."""
+    relecture = ligne.relecture
+    reglage = relecture.parametres.planning
+    brute_date = ligne.cellule("date")
+    jour = _lire_date(brute_date)
+    if jour is None:
+        ligne.erreur(
+            "date-invalide",
+            "date",
+            f"Date « {en_texte(brute_date)} » illisible : écrivez-la au format JJ/MM/AAAA "
+            "(ex. 08/12/2026).",
+            brute_date,
+        )
+        return None
+    pourquoi = raison_non_ouvre(jour, reglage.zone_feries)
+    if pourquoi is not None:
+        ligne.erreur(
+            "jour-non-ouvre",
+            "date",
+            f"Le {jour:%d/%m/%Y} est {pourquoi} : choisissez un jour ouvré.",
+            f"{jour:%d/%m/%Y}",
+        )
+    sortie_salarie = en_date(fiche["date_sortie"]) if fiche else None
+    if sortie_salarie is not None and jour > sortie_salarie:
+        ligne.erreur(
+            "apres-sortie",
+            "date",
+            f"Le {jour:%d/%m/%Y} est après la sortie de "
+            f"{nom_affiche(fiche['prenom'], fiche['nom'])} (dernier jour le "
+            f"{sortie_salarie:%d/%m/%Y}) : choisissez une date au plus tard le "
+            f"{sortie_salarie:%d/%m/%Y}.",
+            f"{jour:%d/%m/%Y}",
+        )
+    if relecture.au is not None:
+        _verifier_delai(
+            jour, relecture.au, reglage.delai_min_jours, ligne.numero, relecture.rapport
+        )
+    # Rendue même écartée : la vérification du conducteur en a besoin.
+    return jour
+
+
+def _verifier_horaire(ligne: _LignePlanning) -> tuple[int | None, int | None]:
+    """(début en minutes, durée) : heure lisible, durée de 15 à 480 min, fin avant minuit."""
+    brute_heure = ligne.cellule("heure")
+    debut = _lire_heure(brute_heure)
+    if debut is None:
+        ligne.erreur(
+            "heure-invalide",
+            "heure",
+            f"Heure « {en_texte(brute_heure)} » illisible : écrivez-la au format HH:MM "
+            "(ex. 14:00).",
+            brute_heure,
+        )
+    brute_duree = ligne.cellule("duree_minutes")
+    duree = _lire_duree(brute_duree, ligne.relecture.parametres.planning.duree_minutes)
+    if duree is None:
+        ligne.erreur(
+            "duree-invalide",
+            "duree_minutes",
+            f"Durée « {en_texte(brute_duree)} » invalide : un nombre de minutes entre 15 et "
+            "480 (ex. 90).",
+            brute_duree,
+        )
+    elif debut is not None and debut + duree > 24 * 60:
+        ligne.erreur(
+            "heure-invalide",
+            "heure",
+            f"L'entretien commencé à {_hhmm(debut)} finirait après minuit : "
+            "avancez l'heure ou réduisez la durée.",
+            brute_heure,
+        )
+    return debut, duree
+
+
+def _verifier_conducteur(ligne: _LignePlanning, jour: date | None) -> tuple[str, str, str]:
+    """(nom, matricule, courriel) du conducteur, cohérent avec le registre et encore présent."""
+    relecture = ligne.relecture
+    conducteur = en_texte(ligne.cellule("conducteur"))
+    matricule_conducteur = en_texte(ligne.cellule("matricule_conducteur"))
+    email = en_texte(ligne.cellule("email_conducteur"))
+    resolu = _resoudre_conducteur(
+        conducteur,
+        matricule_conducteur,
+        email,
+        relecture.annuaire,
+        relecture.noms_annuaire,
+        relecture.parametres.entreprise,
+    )
+    if isinstance(resolu, str):
+        ligne.erreur(
+            "conducteur-incoherent" if conducteur else "valeur-obligatoire",
+            "conducteur",
+            resolu,
+            conducteur,
+        )
+        return conducteur, matricule_conducteur, email
+    conducteur, matricule_conducteur, email = resolu
+    fiche_conducteur = (
+        relecture.annuaire.get(matricule_conducteur) if matricule_conducteur else None
+    )
+    sortie_conducteur = en_date(fiche_conducteur["date_sortie"]) if fiche_conducteur else None
+    # Un planning réutilisé peut garder un manager parti depuis : sa date de sortie
+    # est son dernier jour, il peut encore conduire ce jour-là.
+    if jour is not None and sortie_conducteur is not None and jour > sortie_conducteur:
+        # Ligne gardée : ses chevauchements avec les autres lignes restent signalés.
+        ligne.erreur(
+            "conducteur-sorti",
+            "conducteur",
+            f"{conducteur} quitte l'entreprise le {sortie_conducteur:%d/%m/%Y} (dernier "
+            f"jour au contrat) : il ne peut pas conduire l'entretien du {jour:%d/%m/%Y}. "
+            "Confiez-le à un autre conducteur ou avancez-le au plus tard au "
+            f"{sortie_conducteur:%d/%m/%Y}.",
+            conducteur,
+            ecarte=False,
+        )
+    return conducteur, matricule_conducteur, email
+
+
+def _verifier_types_statut(ligne: _LignePlanning, matricule: str) -> tuple[str | None, str | None]:
+    """(codes de types, code de statut) ; types vides repris de « Non planifiés »."""
+    types_bruts = en_texte(ligne.cellule("types")) or ligne.relecture.types_connus.get(
+        matricule, ""
+    )
+    types = _lire_types(types_bruts)
+    if types is None:
+        ligne.erreur(
+            "type-inconnu",
+            "types",
+            f"Types « {types_bruts} » non reconnus : utilisez periodique, premier, retour, "
+            "etat_des_lieux, mi_carriere ou avant_60, séparés par des virgules.",
+            types_bruts,
+        )
+    statut_brut = en_texte(ligne.cellule("statut"))
+    statut = _lire_statut(statut_brut)
+    if statut is None:
+        ligne.erreur(
+            "statut-inconnu",
+            "statut",
+            f"Statut « {statut_brut} » non reconnu : « En retard » ou « À planifier ».",
+            statut_brut,
+        )
+    return types, statut
+
+
+def _table_relue(entretiens: list[dict[str, Any]]) -> pd.DataFrame:
+    """Entretiens relus -> table au format `Planning.entretiens`, sans colonnes de travail."""
+    if not entretiens:
         return _entretiens_vides()
-
-    reglage = parametres.planning
-    entreprise = parametres.entreprise
-    noms_annuaire = _index_noms(annuaire)
-
-    def cellule(valeurs: tuple[Any, ...], colonne: str) -> Any:
-        position = index.get(colonne)
-        if position is None or position >= len(valeurs):
-            return None
-        return valeurs[position]
-
-    sortie: list[dict[str, Any]] = []
-    vus: dict[str, int] = {}
-    for numero, valeurs in enumerate(lignes[1:], start=2):
-        if all(en_texte(v) == "" for v in valeurs):
-            continue
-
-        def erreur(
-            code: str, colonne: str, message: str, valeur: Any = None, ligne: int = numero
-        ) -> None:
-            rapport.erreur(
-                code,
-                message,
-                ligne=ligne,
-                colonne=EN_TETES_PLANNING.get(colonne, colonne),
-                valeur=None if valeur is None else en_texte(valeur),
-                **lieu_feuille,
-            )
-
-        valide = True
-        matricule = en_texte(cellule(valeurs, "matricule"))
-        fiche = annuaire.get(matricule)
-        if not matricule:
-            erreur("valeur-obligatoire", "matricule", "Le matricule est vide : renseignez-le.")
-            valide = False
-        elif fiche is None:
-            erreur(
-                "matricule-inconnu",
-                "matricule",
-                f"Le matricule « {matricule} » n'existe pas dans la feuille « Salariés » du "
-                "registre : corrigez-le ou supprimez la ligne."
-                + _indice_zeros(matricule, annuaire),
-                matricule,
-            )
-            valide = False
-        elif matricule in vus:
-            erreur(
-                "matricule-duplique",
-                "matricule",
-                f"Le matricule « {matricule} » a déjà un entretien ligne {vus[matricule]} : "
-                "un seul entretien par salarié, supprimez l'une des deux lignes.",
-                matricule,
-            )
-            valide = False
-        else:
-            vus[matricule] = numero
-
-        brute_date = cellule(valeurs, "date")
-        jour = _lire_date(brute_date)
-        if jour is None:
-            erreur(
-                "date-invalide",
-                "date",
-                f"Date « {en_texte(brute_date)} » illisible : écrivez-la au format JJ/MM/AAAA "
-                "(ex. 08/12/2026).",
-                brute_date,
-            )
-            valide = False
-        else:
-            pourquoi = raison_non_ouvre(jour, reglage.zone_feries)
-            if pourquoi is not None:
-                erreur(
-                    "jour-non-ouvre",
-                    "date",
-                    f"Le {jour:%d/%m/%Y} est {pourquoi} : choisissez un jour ouvré.",
-                    f"{jour:%d/%m/%Y}",
-                )
-                valide = False
-            sortie_salarie = _date_ou_none(fiche["date_sortie"]) if fiche else None
-            if sortie_salarie is not None and jour > sortie_salarie:
-                erreur(
-                    "apres-sortie",
-                    "date",
-                    f"Le {jour:%d/%m/%Y} est après la sortie de "
-                    f"{nom_affiche(fiche['prenom'], fiche['nom'])} (dernier jour le "
-                    f"{sortie_salarie:%d/%m/%Y}) : choisissez une date au plus tard le "
-                    f"{sortie_salarie:%d/%m/%Y}.",
-                    f"{jour:%d/%m/%Y}",
-                )
-                valide = False
-            if au is not None:
-                _verifier_delai(jour, au, reglage.delai_min_jours, numero, rapport)
-
-        brute_heure = cellule(valeurs, "heure")
-        debut = _lire_heure(brute_heure)
-        if debut is None:
-            erreur(
-                "heure-invalide",
-                "heure",
-                f"Heure « {en_texte(brute_heure)} » illisible : écrivez-la au format HH:MM "
-                "(ex. 14:00).",
-                brute_heure,
-            )
-            valide = False
-
-        brute_duree = cellule(valeurs, "duree_minutes")
-        duree = _lire_duree(brute_duree, reglage.duree_minutes)
-        if duree is None:
-            erreur(
-                "duree-invalide",
-                "duree_minutes",
-                f"Durée « {en_texte(brute_duree)} » invalide : un nombre de minutes entre 15 et "
-                "480 (ex. 90).",
-                brute_duree,
-            )
-            valide = False
-        elif debut is not None and debut + duree > 24 * 60:
-            erreur(
-                "heure-invalide",
-                "heure",
-                f"L'entretien commencé à {_hhmm(debut)} finirait après minuit : "
-                "avancez l'heure ou réduisez la durée.",
-                brute_heure,
-            )
-            valide = False
-
-        lieu = en_texte(cellule(valeurs, "lieu"))
-        if not lieu:
-            erreur("valeur-obligatoire", "lieu", "Le lieu est vide : indiquez la salle.")
-            valide = False
-
-        conducteur = en_texte(cellule(valeurs, "conducteur"))
-        matricule_conducteur = en_texte(cellule(valeurs, "matricule_conducteur"))
-        email = en_texte(cellule(valeurs, "email_conducteur"))
-        resolu = _resoudre_conducteur(
-            conducteur, matricule_conducteur, email, annuaire, noms_annuaire, entreprise
-        )
-        if isinstance(resolu, str):
-            erreur(
-                "conducteur-incoherent" if conducteur else "valeur-obligatoire",
-                "conducteur",
-                resolu,
-                conducteur,
-            )
-            valide = False
-        else:
-            conducteur, matricule_conducteur, email = resolu
-            fiche_conducteur = annuaire.get(matricule_conducteur) if matricule_conducteur else None
-            sortie_conducteur = (
-                _date_ou_none(fiche_conducteur["date_sortie"]) if fiche_conducteur else None
-            )
-            # Un planning réutilisé peut garder un manager parti depuis : sa date de sortie
-            # est son dernier jour, il peut encore conduire ce jour-là.
-            if jour is not None and sortie_conducteur is not None and jour > sortie_conducteur:
-                erreur(
-                    "conducteur-sorti",
-                    "conducteur",
-                    f"{conducteur} quitte l'entreprise le {sortie_conducteur:%d/%m/%Y} (dernier "
-                    f"jour au contrat) : il ne peut pas conduire l'entretien du {jour:%d/%m/%Y}. "
-                    "Confiez-le à un autre conducteur ou avancez-le au plus tard au "
-                    f"{sortie_conducteur:%d/%m/%Y}.",
-                    conducteur,
-                )
-
-        types_bruts = en_texte(cellule(valeurs, "types")) or types_connus.get(matricule, "")
-        types = _lire_types(types_bruts)
-        if types is None:
-            erreur(
-                "type-inconnu",
-                "types",
-                f"Types « {types_bruts} » non reconnus : utilisez periodique, premier, retour, "
-                "etat_des_lieux, mi_carriere ou avant_60, séparés par des virgules.",
-                types_bruts,
-            )
-            valide = False
-        statut_brut = en_texte(cellule(valeurs, "statut"))
-        statut = _lire_statut(statut_brut)
-        if statut is None:
-            erreur(
-                "statut-inconnu",
-                "statut",
-                f"Statut « {statut_brut} » non reconnu : « En retard » ou « À planifier ».",
-                statut_brut,
-            )
-            valide = False
-
-        if not valide:
-            continue
-        sortie.append(
-            {
-                "matricule": matricule,
-                "nom": fiche["nom"],
-                "prenom": fiche["prenom"],
-                "service": fiche["service"],
-                "conducteur": conducteur,
-                "matricule_conducteur": matricule_conducteur,
-                "email_conducteur": email,
-                "date": pd.Timestamp(jour),
-                "heure": _hhmm(debut),
-                "fin": _hhmm(debut + duree),
-                "duree_minutes": duree,
-                "lieu": lieu,
-                "types": types,
-                "motifs": en_texte(cellule(valeurs, "motifs")),
-                "statut": statut,
-                "_ligne": numero,
-                "_debut": debut,
-            }
-        )
-
-    # Clé d'agenda : le matricule du conducteur, retrouvé par son nom s'il n'en a pas
-    # (signataire RH présent au registre), sinon son nom.
-    for e in sortie:
-        e["_cle_conducteur"] = _cle_personne(
-            e["matricule_conducteur"], e["conducteur"], noms_annuaire
-        )
-    _verifier_chevauchements(sortie, rapport)
-    if autres_rendez_vous is not None and not autres_rendez_vous.empty:
-        _verifier_autres_campagnes(
-            sortie, autres_rendez_vous, noms_annuaire, reglage.duree_minutes, rapport
-        )
-        _signaler_deja_convoques(sortie, autres_rendez_vous, rapport)
-    if not sortie:
-        return _entretiens_vides()
-    table = pd.DataFrame(sortie).drop(columns=["_ligne", "_debut", "_cle_conducteur"])
+    table = pd.DataFrame(entretiens).drop(columns=["_ligne", "_debut", "_cle_conducteur"])
     table["date"] = table["date"].astype("datetime64[ns]")
     table["duree_minutes"] = table["duree_minutes"].astype(int)
     return table[COLONNES_ENTRETIENS].reset_index(drop=True)
@@ -1300,7 +1363,7 @@ def _verifier_autres_campagnes(
     """
     index: dict[tuple[str, str, date], list[dict[str, Any]]] = {}
     for ligne in autres.to_dict("records"):
-        jour = _date_ou_none(ligne.get("date"))
+        jour = en_date(ligne.get("date"))
         debut = _lire_heure(ligne.get("heure"))
         if jour is None or debut is None:
             continue
