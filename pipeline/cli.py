@@ -548,46 +548,27 @@ def convocations(
 def _planning_complete(
     entrees: Entrees, liste: Any, chemin_planning: Path, planning_campagne: Path
 ) -> Any:
-    """Le planning corrigé à la main, complété des salariés devenus dus depuis.
+    """Le planning corrigé à la main, revalidé et complété (voir planning.reprendre_planning)."""
+    from pipeline.planning import reprendre_planning
 
-    Le planning de la campagne est réécrit (ancienne version gardée) quand il ne reflète
-    plus celui qui sert : un autre fichier a été donné, ou des salariés ont été ajoutés.
-    """
-    from pipeline.planning import completer_planning, ecrire_planning, lire_planning
-
-    autres = _autres_rendez_vous(entrees, planning_campagne.parent.name)
-    lu = lire_planning(
+    repris = reprendre_planning(
         chemin_planning,
+        planning_campagne,
+        liste,
         entrees.registre,
         entrees.parametres,
-        au=entrees.au,
-        autres_rendez_vous=autres,
+        entrees.au,
+        autres_rendez_vous=_autres_rendez_vous(entrees, planning_campagne.parent.name),
     )
-    if lu.avertissements:
-        click.echo(formater_anomalies(lu.avertissements), err=True)
-    planning = completer_planning(
-        lu, liste, entrees.registre, entrees.parametres, entrees.au, autres_rendez_vous=autres
-    )
-    nouveaux = len(planning.entretiens) - len(lu.entretiens)
-    sans_creneau = len(planning.non_planifies) - len(lu.non_planifies)
-    if nouveaux or sans_creneau:
+    if repris.planning.avertissements:
+        click.echo(formater_anomalies(repris.planning.avertissements), err=True)
+    if repris.ajoutes or repris.sans_creneau:
         click.secho(
-            f"Salariés devenus dus depuis ce planning : {nouveaux} ajouté(s), "
-            f"{sans_creneau} non planifié(s) (raison ci-dessous).",
+            f"Salariés devenus dus depuis ce planning : {repris.ajoutes} ajouté(s), "
+            f"{repris.sans_creneau} non planifié(s) (raison ci-dessous).",
             fg="yellow",
         )
-    # Absent, le planning de la campagne sera écrit avec les documents.
-    if planning_campagne.exists():
-        perime = bool(nouveaux or sans_creneau)
-        if not perime and chemin_planning.resolve() != planning_campagne.resolve():
-            actuel = lire_planning(planning_campagne, entrees.registre, entrees.parametres)
-            perime = not (
-                actuel.entretiens.equals(planning.entretiens)
-                and actuel.non_planifies.equals(planning.non_planifies)
-            )
-        if perime:
-            ecrire_planning(planning, planning_campagne, remplacer=True)
-    return planning
+    return repris.planning
 
 
 @cli.command()

@@ -1528,6 +1528,51 @@ def _lire_statut(texte: str) -> str | None:
 # ---------------------------------------------------------------------------- autres campagnes
 
 
+@dataclass
+class PlanningRepris:
+    """Un planning relu, complété, et ce qui a changé (pour le résumé de la CLI)."""
+
+    planning: Planning
+    ajoutes: int  # salariés devenus dus, planifiés dans les créneaux libres
+    sans_creneau: int  # salariés devenus dus sans créneau (dans non_planifies)
+
+
+def reprendre_planning(
+    chemin: Path,
+    planning_campagne: Path,
+    echeances: pd.DataFrame,
+    registre: Any,
+    parametres: Parametres,
+    au: date,
+    autres_rendez_vous: pd.DataFrame | None = None,
+) -> PlanningRepris:
+    """Relit un planning (peut-être corrigé à la main), le complète, et tient à jour celui de
+    la campagne.
+
+    Le `planning.xlsx` de la campagne est réécrit (l'ancien gardé à côté) quand il ne
+    reflète plus le planning qui sert : salariés ajoutés, ou autre fichier donné
+    (`--planning`) au contenu différent. Absent, il sera écrit avec les documents.
+    """
+    lu = lire_planning(chemin, registre, parametres, au=au, autres_rendez_vous=autres_rendez_vous)
+    planning = completer_planning(
+        lu, echeances, registre, parametres, au, autres_rendez_vous=autres_rendez_vous
+    )
+    ajoutes = len(planning.entretiens) - len(lu.entretiens)
+    sans_creneau = len(planning.non_planifies) - len(lu.non_planifies)
+    planning_campagne = Path(planning_campagne)
+    if planning_campagne.exists():
+        perime = bool(ajoutes or sans_creneau)
+        if not perime and Path(chemin).resolve() != planning_campagne.resolve():
+            actuel = lire_planning(planning_campagne, registre, parametres)
+            perime = not (
+                actuel.entretiens.equals(planning.entretiens)
+                and actuel.non_planifies.equals(planning.non_planifies)
+            )
+        if perime:
+            ecrire_planning(planning, planning_campagne, remplacer=True)
+    return PlanningRepris(planning, ajoutes, sans_creneau)
+
+
 def lire_rendez_vous(
     dossier_sorties: Path, campagne: str, au: date
 ) -> tuple[pd.DataFrame, list[str]]:

@@ -24,6 +24,7 @@ from pipeline.planning import (
     lire_planning,
     lire_rendez_vous,
     planifier,
+    reprendre_planning,
 )
 
 AU = date(2026, 11, 27)  # vendredi : fenêtre par défaut du 04/12/2026 au 18/12/2026
@@ -1345,3 +1346,29 @@ def test_lire_rendez_vous_archive_sans_planning(tmp_path: Path) -> None:
     assert table.empty
     (avertissement,) = avertissements
     assert "2026-11-27.zip" in avertissement and "sans planning" in avertissement
+
+
+def test_reprendre_planning_tient_a_jour_celui_de_la_campagne(tmp_path: Path, cas) -> None:
+    registre, p, planning = cas
+    rien_de_nouveau = pd.DataFrame(columns=["matricule", "type", "statut", "echeance"])
+    campagne = tmp_path / "campagne" / "planning.xlsx"
+    ecrire_planning(planning, campagne)
+
+    # Le même planning, relu : rien à réécrire.
+    repris = reprendre_planning(campagne, campagne, rien_de_nouveau, registre, p, AU)
+    assert (repris.ajoutes, repris.sans_creneau) == (0, 0)
+    assert not list(campagne.parent.glob("*.ancien.xlsx"))
+
+    # Un autre fichier au contenu identique : rien à réécrire non plus.
+    copie = tmp_path / "copie.xlsx"
+    ecrire_planning(planning, copie)
+    reprendre_planning(copie, campagne, rien_de_nouveau, registre, p, AU)
+    assert not list(campagne.parent.glob("*.ancien.xlsx"))
+
+    # Un autre fichier où la RH a retiré une ligne : le planning de la campagne le reflète.
+    reduit = dataclasses.replace(planning, entretiens=planning.entretiens.iloc[1:])
+    autre = tmp_path / "autre.xlsx"
+    ecrire_planning(reduit, autre)
+    repris = reprendre_planning(autre, campagne, rien_de_nouveau, registre, p, AU)
+    assert len(lire_planning(campagne, registre, p).entretiens) == len(planning.entretiens) - 1
+    assert len(list(campagne.parent.glob("planning.*.ancien.xlsx"))) == 1
