@@ -54,8 +54,22 @@ class Anomalie:
         return asdict(self)
 
 
+class _TriAnomalies:
+    """Erreurs (bloquantes) et avertissements d'une liste d'anomalies."""
+
+    anomalies: list[Anomalie]
+
+    @property
+    def erreurs(self) -> list[Anomalie]:
+        return [a for a in self.anomalies if a.est_erreur]
+
+    @property
+    def avertissements(self) -> list[Anomalie]:
+        return [a for a in self.anomalies if not a.est_erreur]
+
+
 @dataclass
-class Rapport:
+class Rapport(_TriAnomalies):
     """Collecteur d'anomalies ; `lever_si_erreurs` arrête tout si une erreur a été vue."""
 
     anomalies: list[Anomalie] = field(default_factory=list)
@@ -65,14 +79,6 @@ class Rapport:
 
     def avertissement(self, code: str, message: str, **lieu: Any) -> None:
         self.anomalies.append(Anomalie(code, message, gravite=AVERTISSEMENT, **lieu))
-
-    @property
-    def erreurs(self) -> list[Anomalie]:
-        return [a for a in self.anomalies if a.est_erreur]
-
-    @property
-    def avertissements(self) -> list[Anomalie]:
-        return [a for a in self.anomalies if not a.est_erreur]
 
     def __iter__(self) -> Iterator[Anomalie]:
         return iter(self.anomalies)
@@ -89,7 +95,7 @@ class Rapport:
             raise ErreurEntretiens(titre, anomalies=self.anomalies)
 
 
-class ErreurEntretiens(Exception):
+class ErreurEntretiens(_TriAnomalies, Exception):
     """Toute erreur que l'utilisateur peut corriger : données, paramètres, fichiers.
 
     `anomalies` contient le détail localisé (feuille, ligne, colonne) ; pour une erreur
@@ -105,14 +111,6 @@ class ErreurEntretiens(Exception):
     def simple(cls, code: str, message: str, **lieu: Any) -> ErreurEntretiens:
         anomalie = Anomalie(code, message, **lieu)
         return cls(str(anomalie), anomalies=[anomalie])
-
-    @property
-    def erreurs(self) -> list[Anomalie]:
-        return [a for a in self.anomalies if a.est_erreur]
-
-    @property
-    def avertissements(self) -> list[Anomalie]:
-        return [a for a in self.anomalies if not a.est_erreur]
 
 
 def formater_anomalies(anomalies: Iterable[Anomalie]) -> str:
