@@ -346,6 +346,23 @@ class Modele:
         _indivisible(ligne)
         return ligne
 
+    def liste_en_tableau(
+        self,
+        liste: str,
+        variable: str,
+        largeurs: Sequence[float],
+        entetes: Sequence[str],
+        cellules: Sequence[str],
+        vide: str,
+    ) -> None:
+        """Un tableau d'une ligne par élément de `liste`, ou la phrase `vide` s'il n'y en a pas."""
+        self.balise(f"{{%p if {liste} %}}")
+        table = self.tableau(largeurs, entetes)
+        self.boucle(table, f"{{%tr for {variable} in {liste} %}}", cellules)
+        self.balise("{%p else %}")
+        self.p(vide)
+        self.balise("{%p endif %}")
+
     def boucle(self, table, debut: str, cellules: Sequence[str], fin: str = "{%tr endfor %}"):
         """Trois lignes : `{%tr for … %}`, la ligne répétée, `{%tr endfor %}`."""
         vide = [""] * (len(cellules) - 1)
@@ -494,27 +511,23 @@ def _historique(m: Modele) -> None:
     m.p("Aucun entretien n'est enregistré.")
     m.balise("{%p endif %}")
     m.h2("Formations suivies")
-    m.balise("{%p if historique.formations %}")
-    t = m.tableau([2.6, 8.8, 2.8, 2.8], ["Date", "Intitulé", "Obligatoire", "Certifiante"])
-    m.boucle(
-        t,
-        "{%tr for f in historique.formations %}",
+    m.liste_en_tableau(
+        "historique.formations",
+        "f",
+        [2.6, 8.8, 2.8, 2.8],
+        ["Date", "Intitulé", "Obligatoire", "Certifiante"],
         ["{{ f.date_courte }}", "{{ f.intitule }}", "{{ f.obligatoire }}", "{{ f.certifiante }}"],
+        "Aucune formation n'est enregistrée sur la période.",
     )
-    m.balise("{%p else %}")
-    m.p("Aucune formation n'est enregistrée sur la période.")
-    m.balise("{%p endif %}")
     m.h2("Évolutions salariales ou professionnelles")
-    m.balise("{%p if historique.evolutions %}")
-    t = m.tableau([2.6, 3.4, 11.0], ["Date", "Nature", "Commentaire"])
-    m.boucle(
-        t,
-        "{%tr for e in historique.evolutions %}",
+    m.liste_en_tableau(
+        "historique.evolutions",
+        "e",
+        [2.6, 3.4, 11.0],
+        ["Date", "Nature", "Commentaire"],
         ["{{ e.date_courte }}", "{{ e.nature }}", "{{ e.commentaire }}"],
+        "Aucune évolution n'est enregistrée sur la période.",
     )
-    m.balise("{%p else %}")
-    m.p("Aucune évolution n'est enregistrée sur la période.")
-    m.balise("{%p endif %}")
     m.balise("{%p if historique.absences %}")
     m.h2("Congés ouvrant droit à un entretien de retour")
     t = m.tableau([9.0, 4.0, 4.0], ["Congé", "Début", "Reprise"])
@@ -872,49 +885,41 @@ def etat_des_lieux() -> Modele:
         "Entretiens réalisés : {{ etat_des_lieux.entretiens_realises }} sur "
         "{{ etat_des_lieux.entretiens_prevus }} prévus (un tous les {{ periodicite_mois }} mois)."
     )
-    m.balise("{%p if etat_des_lieux.entretiens %}")
-    t = m.tableau([3.0, 7.0, 7.0], ["Date", "Type", "Conduit par"])
-    m.boucle(
-        t,
-        "{%tr for e in etat_des_lieux.entretiens %}",
+    m.liste_en_tableau(
+        "etat_des_lieux.entretiens",
+        "e",
+        [3.0, 7.0, 7.0],
+        ["Date", "Type", "Conduit par"],
         ["{{ e.date_courte }}", "{{ e.type_libelle }}", "{{ e.conduit_par }}"],
+        "Aucun entretien n'est enregistré sur la période.",
     )
-    m.balise("{%p else %}")
-    m.p("Aucun entretien n'est enregistré sur la période.")
-    m.balise("{%p endif %}")
     m.h1("2. Formations suivies")
-    m.balise("{%p if etat_des_lieux.formations %}")
-    t = m.tableau([2.6, 8.8, 2.8, 2.8], ["Date", "Intitulé", "Obligatoire", "Certifiante"])
-    m.boucle(
-        t,
-        "{%tr for f in etat_des_lieux.formations %}",
+    m.liste_en_tableau(
+        "etat_des_lieux.formations",
+        "f",
+        [2.6, 8.8, 2.8, 2.8],
+        ["Date", "Intitulé", "Obligatoire", "Certifiante"],
         ["{{ f.date_courte }}", "{{ f.intitule }}", "{{ f.obligatoire }}", "{{ f.certifiante }}"],
+        "Aucune formation n'est enregistrée sur la période.",
     )
-    m.balise("{%p else %}")
-    m.p("Aucune formation n'est enregistrée sur la période.")
-    m.balise("{%p endif %}")
     m.h1("3. Éléments de certification")
-    m.balise("{%p if etat_des_lieux.certifications %}")
-    t = m.tableau([3.0, 14.0], ["Date", "Formation certifiante ou VAE"])
-    m.boucle(
-        t,
-        "{%tr for c in etat_des_lieux.certifications %}",
+    m.liste_en_tableau(
+        "etat_des_lieux.certifications",
+        "c",
+        [3.0, 14.0],
+        ["Date", "Formation certifiante ou VAE"],
         ["{{ c.date_courte }}", "{{ c.intitule }}"],
+        "Aucun élément de certification n'est enregistré sur la période.",
     )
-    m.balise("{%p else %}")
-    m.p("Aucun élément de certification n'est enregistré sur la période.")
-    m.balise("{%p endif %}")
     m.h1("4. Progressions salariales ou professionnelles")
-    m.balise("{%p if etat_des_lieux.progressions %}")
-    t = m.tableau([3.0, 3.5, 10.5], ["Date", "Nature", "Commentaire"])
-    m.boucle(
-        t,
-        "{%tr for e in etat_des_lieux.progressions %}",
+    m.liste_en_tableau(
+        "etat_des_lieux.progressions",
+        "e",
+        [3.0, 3.5, 10.5],
+        ["Date", "Nature", "Commentaire"],
         ["{{ e.date_courte }}", "{{ e.nature }}", "{{ e.commentaire }}"],
+        "Aucune progression n'est enregistrée sur la période.",
     )
-    m.balise("{%p else %}")
-    m.p("Aucune progression n'est enregistrée sur la période.")
-    m.balise("{%p endif %}")
     m.h1("5. Synthèse")
     t = m.tableau([13.0, 4.0], ["Critère", "Constat"])
     for libelle, valeur in (
