@@ -83,8 +83,9 @@ def choisir(modele: str | None, dossier: Path) -> tuple[Path, dict[str, Any]]:
         chemin = (prefere or reels or [None])[0]
     if chemin is not None:
         try:
-            from pipeline.contexte import MODELES, exemple_contexte_conducteur
-            from pipeline.contexte import exemple_contexte_salarie as salarie
+            from pipeline.exemples import exemple_contexte_conducteur
+            from pipeline.exemples import exemple_contexte_salarie as salarie
+            from pipeline.modeles import MODELES
 
             if MODELES.get(chemin.stem, "salarie") == "conducteur":
                 return chemin, exemple_contexte_conducteur()

@@ -1114,7 +1114,7 @@ def fabriquer(
 def tableau_variables() -> str:
     """Markdown pour le README : variables disponibles (avec exemple) et variables utilisées."""
     sys.path.insert(0, str(DOSSIER.parent))
-    from pipeline.contexte import variables_par_modele, variables_utilisees
+    from pipeline.modeles import variables_par_modele, variables_utilisees
 
     def cellule(texte: str) -> str:
         return texte.replace("|", "\\|").replace("\u00a0", " ") or "(vide)"

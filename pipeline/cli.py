@@ -805,7 +805,7 @@ def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
 )
 def modeles(dossier: Path | None) -> None:
     """Liste les modèles Word et leurs variables ; signale les variables inconnues."""
-    from pipeline.contexte import DOSSIER_MODELES, verifier_modeles
+    from pipeline.modeles import DOSSIER_MODELES, verifier_modeles
 
     dossier = dossier or DOSSIER_MODELES
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from pipeline.archive import DOSSIER_SOURCES
 from pipeline.config import Parametres
-from pipeline.contexte import DOSSIER_MODELES, contexte_conducteur, iterer_contextes_salaries
+from pipeline.contexte import contexte_conducteur, iterer_contextes_salaries
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
     CONSERVE,
@@ -43,6 +43,7 @@ from pipeline.fichiers import (
     sha256_fichier,
     sha256_octets,
 )
+from pipeline.modeles import DOSSIER_MODELES
 from pipeline.planning import Planning, ecrire_planning
 from pipeline.rendu import Resultat, Tache, modele_compile, rendre_en_parallele
 from pipeline.tableurs import ecrire_echeances

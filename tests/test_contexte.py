@@ -15,19 +15,16 @@ from reference_regles import registre_de_test
 
 from pipeline.config import Parametres
 from pipeline.contexte import (
-    DOSSIER_MODELES,
-    MODELES,
-    aplatir,
     contexte_conducteur,
     contexte_salarie,
     date_courte,
     date_longue,
     duree_fr,
-    exemple_contexte_salarie,
     heure_fr,
     montant_fr,
-    variables_par_modele,
 )
+from pipeline.exemples import exemple_contexte_salarie
+from pipeline.modeles import DOSSIER_MODELES, MODELES, aplatir, variables_par_modele
 from pipeline.regles import (
     MONTANT_ABONDEMENT,
     SEUIL_EFFECTIF_ABONDEMENT,

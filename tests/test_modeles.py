@@ -17,14 +17,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 
-from pipeline.contexte import (
-    DOSSIER_MODELES,
-    MODELES,
-    exemple_contexte_conducteur,
-    exemple_contexte_salarie,
-    verifier_modeles,
-)
 from pipeline.erreurs import ErreurEntretiens
+from pipeline.exemples import exemple_contexte_conducteur, exemple_contexte_salarie
+from pipeline.modeles import DOSSIER_MODELES, MODELES, verifier_modeles
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -375,7 +370,7 @@ def test_nombre_de_pages_pdf(tmp_path):
 
 
 def test_readme_liste_toutes_les_variables():
-    from pipeline.contexte import variables_par_modele
+    from pipeline.modeles import variables_par_modele
 
     readme = (DOSSIER_MODELES / "README.md").read_text(encoding="utf-8")
     for modele, variables in variables_par_modele().items():

@@ -57,17 +57,18 @@ def test_conversion_et_pdf_existant_conserve(soffice: str, tmp_path: Path) -> No
 
 
 def test_modeles_reels_convertis(soffice: str, tmp_path: Path) -> None:
-    from pipeline import contexte
+    from pipeline import exemples
+    from pipeline.modeles import MODELES
 
     modeles = sorted(DOSSIER_MODELES.glob("*.docx"))
     assert modeles, "aucun modèle .docx dans modeles_word/"
     documents = []
     for chemin in modeles:
-        famille = contexte.MODELES.get(chemin.stem, "salarie")
+        famille = MODELES.get(chemin.stem, "salarie")
         ctx = (
-            contexte.exemple_contexte_conducteur()
+            exemples.exemple_contexte_conducteur()
             if famille == "conducteur"
-            else contexte.exemple_contexte_salarie()
+            else exemples.exemple_contexte_salarie()
         )
         destination = tmp_path / chemin.name
         destination.write_bytes(ModeleCompile(chemin).rendre(ctx))

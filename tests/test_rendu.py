@@ -463,10 +463,10 @@ DOSSIER_MODELES = Path(__file__).resolve().parent.parent / "modeles_word"
 
 
 def _contextes_reels() -> list[tuple[str, str, dict[str, object]]]:
-    from pipeline import contexte as contexte_module
+    from pipeline import exemples
 
-    salarie = contexte_module.exemple_contexte_salarie
-    conducteur = contexte_module.exemple_contexte_conducteur
+    salarie = exemples.exemple_contexte_salarie
+    conducteur = exemples.exemple_contexte_conducteur
     return [
         ("salarie", "2025 tout", salarie("2025")),
         ("salarie", "2014 tout", salarie("2014")),
@@ -510,7 +510,7 @@ MODELES_REELS = sorted(DOSSIER_MODELES.glob("*.docx"))
 )
 def test_modeles_reels_identiques_a_docxtpl(chemin: Path) -> None:
     contextes = _contextes_reels()
-    from pipeline.contexte import MODELES
+    from pipeline.modeles import MODELES
 
     famille = MODELES.get(chemin.stem, "salarie")
     compile_ = ModeleCompile(chemin)

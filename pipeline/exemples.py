@@ -1,0 +1,343 @@
+"""Exemples fictifs : un registre, ses échéances, son planning et les contextes qui en
+découlent.
+
+Ils servent à documenter les variables des modèles Word (`entretiens modeles`, README de
+`modeles_word/`), à fabriquer et vérifier les modèles, aux tests et aux bancs d'essai. Les
+valeurs sont choisies pour piéger le rendu : apostrophes, « & », « < », accents, 1er du
+mois, toutes les rubriques conditionnelles affichées.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import Parametres
+from pipeline.contexte import contexte_conducteur, contexte_salarie
+from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT
+
+
+@dataclass
+class RegistreExemple:
+    """Le strict nécessaire d'un `Registre` pour construire un contexte d'exemple."""
+
+    salaries: pd.DataFrame
+    entretiens: pd.DataFrame
+    absences: pd.DataFrame
+    formations: pd.DataFrame
+    evolutions: pd.DataFrame
+
+
+AU_EXEMPLE = date(2026, 11, 27)
+TOUS_LES_TYPES = ("periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
+
+
+def _ts(texte: str | None) -> pd.Timestamp:
+    return pd.Timestamp(texte) if texte else pd.NaT
+
+
+def registre_exemple() -> RegistreExemple:
+    """Deux salariés fictifs : Élodie L'Hôpital-Dupont & Fils <SARL>… et son manager."""
+    return RegistreExemple(
+        salaries=_salaries_exemple(),
+        entretiens=_entretiens_exemple(),
+        absences=_absences_exemple(),
+        formations=_formations_exemple(),
+        evolutions=_evolutions_exemple(),
+    )
+
+
+def _salaries_exemple() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "civilite": "Mme",
+                "nom": "L'Hôpital-Dupont",
+                "prenom": "Élodie",
+                "email": "elodie.lhopital@exemple.fr",
+                "poste": "Technicienne qualité & méthodes",
+                "service": "Qualité <Lyon>",
+                "etablissement": "Lyon Gerland",
+                "matricule_manager": "00007",
+                "adresse": "3 rue de la Ferronnière",
+                "code_postal": "69007",
+                "ville": "Lyon",
+                "date_naissance": _ts("1966-12-20"),
+                "date_entree": _ts("2018-11-15"),
+                "date_sortie": pd.NaT,
+                "date_visite_mi_carriere": _ts("2026-10-20"),
+                "ligne": 2,
+                "autres": {"Coefficient": "250"},
+            },
+            {
+                "matricule": "00007",
+                "civilite": "M.",
+                "nom": "Benoît",
+                "prenom": "François",
+                "email": "francois.benoit@exemple.fr",
+                "poste": "Responsable qualité",
+                "service": "Qualité <Lyon>",
+                "etablissement": "Lyon Gerland",
+                "matricule_manager": "",
+                "adresse": "",
+                "code_postal": "",
+                "ville": "",
+                "date_naissance": _ts("1975-04-02"),
+                "date_entree": _ts("2010-01-04"),
+                "date_sortie": pd.NaT,
+                "date_visite_mi_carriere": _ts("2026-10-05"),
+                "ligne": 3,
+                "autres": {"Coefficient": "400"},
+            },
+        ]
+    )
+
+
+def _entretiens_exemple() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00007",
+                "date": _ts("2020-12-03"),
+                "type": "periodique",
+                "conduit_par": "Claire Martin",
+                "commentaire": "",
+                "ligne": 2,
+            },
+            {
+                "matricule": "00042",
+                "date": _ts("2022-11-10"),
+                "type": "periodique",
+                "conduit_par": "François Benoît",
+                "commentaire": "Souhaite se former à l'audit",
+                "ligne": 3,
+            },
+        ]
+    )
+
+
+def _absences_exemple() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "motif": "conge_parental",
+                "libelle_motif": "Congé parental d'éducation",
+                "date_debut": _ts("2025-09-01"),
+                "date_fin": _ts("2026-10-31"),
+                "date_reprise": _ts("2026-11-02"),
+                "ligne": 2,
+            },
+            {
+                "matricule": "00042",
+                "motif": "maladie",
+                "libelle_motif": "Maladie",
+                "date_debut": _ts("2024-02-05"),
+                "date_fin": _ts("2024-02-09"),
+                "date_reprise": pd.NaT,
+                "ligne": 3,
+            },
+        ]
+    )
+
+
+def _formations_exemple() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "intitule": "Habilitation électrique B0",
+                "date": _ts("2021-03-15"),
+                "obligatoire": True,
+                "certifiante": False,
+                "ligne": 2,
+            },
+            {
+                "matricule": "00042",
+                "intitule": "CQP Technicien qualité",
+                "date": _ts("2023-06-20"),
+                "obligatoire": True,
+                "certifiante": True,
+                "ligne": 3,
+            },
+        ]
+    )
+
+
+def _evolutions_exemple() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "date": _ts("2023-01-01"),
+                "nature": "salariale",
+                "commentaire": "Augmentation individuelle",
+                "ligne": 2,
+            },
+        ]
+    )
+
+
+def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 120) -> pd.DataFrame:
+    """Lignes de la liste des échéances du salarié d'exemple, pour les types demandés."""
+    base: dict[str, Any] = {
+        "matricule": "00042",
+        "nom": "L'Hôpital-Dupont",
+        "prenom": "Élodie",
+        "service": "Qualité <Lyon>",
+        "matricule_manager": "00007",
+        "reprise": pd.NaT,
+        "motif_absence": pd.NA,
+        "edl_debut": pd.NaT,
+        "edl_fin": pd.NaT,
+        "entretiens_realises": pd.NA,
+        "entretiens_prevus": pd.NA,
+        "formation_non_obligatoire": pd.NA,
+        "critere_formation": pd.NA,
+        "critere_certification": pd.NA,
+        "critere_progression": pd.NA,
+        "abondement_correctif": pd.NA,
+        "montant_abondement": pd.NA,
+        "date_limite_versement": pd.NaT,
+    }
+    abondement = effectif >= SEUIL_EFFECTIF_ABONDEMENT
+    modeles = {
+        "premier": {
+            "echeance": _ts("2026-12-15"),
+            "statut": "a_planifier",
+            "motif": "Entrée le 15/12/2025 ; premier entretien dans l'année qui suit "
+            "l'embauche (art. L6315-1, loi n° 2025-989)",
+        },
+        "periodique": {
+            "echeance": _ts("2026-11-10"),
+            "statut": "en_retard",
+            "motif": "Dernier entretien le 10/11/2022 ; périodicité 48 mois "
+            "(art. L6315-1, loi n° 2025-989)",
+        },
+        "etat_des_lieux": {
+            "echeance": _ts("2026-11-15"),
+            "statut": "en_retard",
+            "motif": "8 ans d'ancienneté le 15/11/2026 : état des lieux "
+            "récapitulatif (art. L6315-1, II)",
+            "edl_debut": _ts("2018-11-15"),
+            "edl_fin": _ts("2026-11-15"),
+            "entretiens_realises": 1,
+            "entretiens_prevus": 2,
+            "formation_non_obligatoire": False,
+            "critere_formation": True,
+            "critere_certification": True,
+            "critere_progression": True,
+            "abondement_correctif": abondement,
+            "montant_abondement": MONTANT_ABONDEMENT if abondement else 0,
+            "date_limite_versement": _ts("2027-03-31") if abondement else pd.NaT,
+        },
+        "retour": {
+            "echeance": _ts("2026-12-02"),
+            "statut": "a_planifier",
+            "motif": "Reprise le 02/11/2026 après un congé parental d'éducation (art. L6315-1)",
+            "reprise": _ts("2026-11-02"),
+            "motif_absence": "conge_parental",
+        },
+        "mi_carriere": {
+            "echeance": _ts("2026-12-20"),
+            "statut": "a_planifier",
+            "motif": "Visite médicale de mi-carrière le 20/10/2026 ; entretien "
+            "dans les deux mois qui suivent (art. L4624-2-2, L6315-1)",
+        },
+        "avant_60": {
+            "echeance": _ts("2026-12-19"),
+            "statut": "a_planifier",
+            "motif": "60 ans le 20/12/2026 : entretien dans les deux années qui "
+            "précèdent (art. L6315-1, loi n° 2025-989)",
+        },
+    }
+    lignes = [{**base, "type": t, **modeles[t]} for t in types]
+    return pd.DataFrame(lignes)
+
+
+def planning_exemple() -> pd.DataFrame:
+    """Deux lignes de `Planning.entretiens`, conduites par le manager d'exemple."""
+    commun = {
+        "conducteur": "François Benoît",
+        "matricule_conducteur": "00007",
+        "email_conducteur": "francois.benoit@exemple.fr",
+        "duree_minutes": 90,
+    }
+    return pd.DataFrame(
+        [
+            {
+                "matricule": "00042",
+                "nom": "L'Hôpital-Dupont",
+                "prenom": "Élodie",
+                "service": "Qualité <Lyon>",
+                **commun,
+                "date": _ts("2026-12-08"),
+                "heure": "14:00",
+                "fin": "15:30",
+                "lieu": "Salle de réunion Rhône",
+                "types": "periodique, etat_des_lieux, retour",
+                "motifs": "Dernier entretien le 10/11/2022 ; périodicité 48 mois ; 8 ans "
+                "d'ancienneté",
+                "statut": "en_retard",
+            },
+            {
+                "matricule": "00051",
+                "nom": "Nguyễn",
+                "prenom": "Anh & Co",
+                "service": "Achats",
+                **commun,
+                "date": _ts("2026-12-01"),
+                "heure": "09:00",
+                "fin": "10:30",
+                "lieu": "Salle de réunion Saône",
+                "types": "premier, mi_carriere",
+                "motifs": "Entrée le 15/12/2025",
+                "statut": "a_planifier",
+            },
+        ]
+    )
+
+
+def exemple_contexte_salarie(
+    regime: str = "2025",
+    types: Iterable[str] = TOUS_LES_TYPES,
+    effectif: int = 120,
+    au: date = AU_EXEMPLE,
+) -> dict[str, Any]:
+    """Contexte complet d'un salarié fictif (par défaut : toutes les rubriques affichées)."""
+    parametres = dataclasses.replace(
+        Parametres(),
+        regles=dataclasses.replace(Parametres().regles, regime=regime),
+        entreprise=dataclasses.replace(
+            Parametres().entreprise,
+            raison_sociale="Dupont & Fils <SARL>",
+            effectif=effectif,
+            telephone_rh="04 72 00 00 00",
+        ),
+    )
+    registre = registre_exemple()
+    salarie = registre.salaries.iloc[0].to_dict()
+    entretien = planning_exemple().iloc[0].to_dict()
+    return contexte_salarie(
+        salarie, obligations_exemple(types, effectif), entretien, registre, parametres, au
+    )
+
+
+def exemple_contexte_conducteur(regime: str = "2025", au: date = AU_EXEMPLE) -> dict[str, Any]:
+    """Contexte complet de la fiche d'un conducteur fictif (deux entretiens)."""
+    parametres = dataclasses.replace(
+        Parametres(),
+        regles=dataclasses.replace(Parametres().regles, regime=regime),
+        entreprise=dataclasses.replace(
+            Parametres().entreprise,
+            raison_sociale="Dupont & Fils <SARL>",
+            telephone_rh="04 72 00 00 00",
+        ),
+    )
+    return contexte_conducteur("François Benoît", planning_exemple(), parametres, au)
