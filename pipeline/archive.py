@@ -38,6 +38,7 @@ from typing import BinaryIO
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import ecrire_fichier, garder_ancienne_version, sha256_octets
+from pipeline.formats import date_courte, heure_courte
 from pipeline.tableurs import neutraliser
 
 MANIFESTE_SHA256 = "MANIFESTE-SHA256.txt"
@@ -450,7 +451,7 @@ def _sources(
     lisezmoi = "\n".join(
         [
             f"Archive de la campagne d'entretiens professionnels « {campagne} »",
-            f"Archivée le {horodatage.strftime('%d/%m/%Y à %H:%M:%S')}.",
+            f"Archivée le {date_courte(horodatage)} à {heure_courte(horodatage, secondes=True)}.",
             "",
             "Données utilisées pour produire les documents de la campagne :",
             (
@@ -489,7 +490,8 @@ def _sources(
 
 
 def _date_fichier(chemin: Path) -> str:
-    return datetime.fromtimestamp(chemin.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
+    modifie = datetime.fromtimestamp(chemin.stat().st_mtime)
+    return f"{date_courte(modifie)} {heure_courte(modifie)}"
 
 
 def _parametres_en_toml(parametres: Parametres) -> str:

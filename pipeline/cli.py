@@ -318,6 +318,7 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
 )
 def echeances(entrees: Entrees, horizon: int | None, tout: bool, sortie: Path | None) -> None:
     """Liste les entretiens dus (en retard, à planifier) avec leur motif légal."""
+    from pipeline.formats import date_courte
     from pipeline.regles import lister_echeances, resumer
 
     if sortie is not None and sortie.suffix.lower() not in (".csv", ".xlsx"):
@@ -337,13 +338,15 @@ def echeances(entrees: Entrees, horizon: int | None, tout: bool, sortie: Path | 
         jours = entrees.parametres.regles.horizon_jours if horizon is None else horizon
         limite = entrees.au + timedelta(days=jours)
         click.secho(
-            f"Aucune échéance d'ici le {limite:%d/%m/%Y} : tout le monde est à jour.", fg="green"
+            f"Aucune échéance d'ici le {date_courte(limite)} : tout le monde est à jour.",
+            fg="green",
         )
         return
     _afficher_resume(resumer(liste), entrees)
 
 
 def _afficher_echeances(liste: Any, limite: int = 40) -> None:
+    from pipeline.formats import date_courte
     from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
     for rang, ligne in enumerate(liste.itertuples(index=False)):
@@ -351,8 +354,9 @@ def _afficher_echeances(liste: Any, limite: int = 40) -> None:
             click.echo(f"… et {len(liste) - limite} autres (utilisez --sortie pour tout avoir).")
             break
         couleur = "red" if ligne.statut == "en_retard" else None
+        statut = LIBELLES_STATUTS.get(ligne.statut, ligne.statut)
         click.secho(
-            f"{ligne.echeance:%d/%m/%Y}  {LIBELLES_STATUTS.get(ligne.statut, ligne.statut):<12} "
+            f"{date_courte(ligne.echeance)}  {statut:<12} "
             f"{ligne.matricule:<8} {ligne.prenom} {ligne.nom.upper()} — "
             f"{LIBELLES_TYPES.get(ligne.type, ligne.type)}",
             fg=couleur,
@@ -361,12 +365,14 @@ def _afficher_echeances(liste: Any, limite: int = 40) -> None:
 
 
 def _afficher_resume(resume: dict, entrees: Entrees) -> None:
+    from pipeline.formats import date_courte
     from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
     regles = entrees.parametres.regles
     click.echo("")
     click.secho(
-        f"Au {entrees.au:%d/%m/%Y} — régime {regles.regime}, périodicité {regles.periodicite} mois",
+        f"Au {date_courte(entrees.au)} — régime {regles.regime}, "
+        f"périodicité {regles.periodicite} mois",
         bold=True,
     )
     click.echo("  Par statut :")
@@ -692,28 +698,26 @@ def _resume_envoi(bilan: Any) -> None:
         click.echo(f"Journal des envois : {bilan.journal}")
 
 
-def _pourcentage(taux: float | None) -> str:
-    return "—" if taux is None else f"{taux:.0%}".replace("%", " %")
-
-
 def _resume_tableau(ind: Any) -> None:
-    click.secho(f"Au {ind.au:%d/%m/%Y} — régime {ind.regime}", bold=True)
+    from pipeline.formats import date_courte, montant_fr, pourcentage_fr
+
+    click.secho(f"Au {date_courte(ind.au)} — régime {ind.regime}", bold=True)
     click.echo(
         f"  Salariés à jour           : {ind.nb_a_jour} sur {ind.nb_salaries} "
-        f"({_pourcentage(ind.taux_a_jour)})"
+        f"({pourcentage_fr(ind.taux_a_jour)})"
     )
     for ligne in ind.par_statut.itertuples(index=False):
         click.echo(f"  {ligne.libelle:<26}: {ligne.nombre}")
     if ind.abondement_applicable:
-        montant = f"{ind.montant_abondement:,}".replace(",", "\u202f")
         click.echo(
-            f"  Abondement correctif      : {ind.nb_exposes} salarié(s) exposé(s), {montant} €"
+            f"  Abondement correctif      : {ind.nb_exposes} salarié(s) exposé(s), "
+            f"{montant_fr(ind.montant_abondement)}"
         )
     else:
         click.echo("  Abondement correctif      : non applicable (moins de 50 salariés)")
     click.echo(
         f"  Entretien sur 12 mois (CSE) : {ind.nb_entretien_12_mois} "
-        f"({_pourcentage(ind.taux_entretien_12_mois)})"
+        f"({pourcentage_fr(ind.taux_entretien_12_mois)})"
     )
 
 
@@ -732,6 +736,7 @@ def archiver(
     """Archive une campagne (zip + empreintes SHA-256 + registre et paramètres utilisés)."""
     from pipeline.archive import archiver as archiver_campagne
     from pipeline.archive import compter_fichiers
+    from pipeline.formats import nombre_fr
 
     dossier = _campagne_existante(entrees, campagne)
     with _barre(compter_fichiers(dossier), "Archive") as barre:
@@ -746,7 +751,7 @@ def archiver(
         )
     click.echo(
         f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers de la campagne, "
-        f"plus les manifestes et la notice ; {bilan.taille_zip / 1e6:.1f} Mo)"
+        f"plus les manifestes et la notice ; {nombre_fr(bilan.taille_zip / 1e6, 1)} Mo)"
     )
     click.echo(f"Index des documents : {bilan.chemin_zip.parent / 'index.csv'}")
     if bilan.ancienne_archive:

@@ -3,8 +3,9 @@
 Les modèles `modeles_word/*.docx` (docxtpl/Jinja) ne reçoivent que ce que construisent
 `contexte_salarie` (convocation, support de préparation, compte-rendu, état des lieux) et
 `contexte_conducteur` (fiche du conducteur). Toutes les valeurs affichées sont déjà des
-textes français mis en forme (dates longues, heures « 14 h 00 », montants « 3 000 € ») :
-un modèle modifié par le service RH n'a donc besoin d'aucun filtre Jinja.
+textes français mis en forme par `formats.py` (dates longues, heures « 14 h 00 »,
+montants « 3 000 € ») : un modèle modifié par le service RH n'a donc besoin d'aucun
+filtre Jinja.
 
 Toute valeur qu'un modèle peut citer existe toujours (chaîne vide, liste vide ou faux
 quand elle ne s'applique pas) : le rendu se fait avec des variables indéfinies traitées
@@ -14,16 +15,27 @@ l'ordre d'évaluation.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date
 
 from pipeline.config import Parametres
+from pipeline.formats import (
+    ESPACE_INSECABLE,
+    anciennete_fr,
+    date_courte,
+    date_longue,
+    date_longue_sans_jour,
+    duree_fr,
+    en_date,
+    en_texte,
+    est_vide,
+    heure_fr,
+    montant_fr,
+    oui_non,
+)
 from pipeline.libelles import (
     LIBELLES_ABSENCES,
     LIBELLES_STATUTS_PHRASE,
@@ -37,11 +49,6 @@ from pipeline.regles import (
     ajouter_mois_date,
     est_certification,
 )
-
-LOCALE = "fr_FR"
-# Espace insécable : l'espace fine (U+202F) de Babel manque dans certaines polices de
-# bureautique, où elle s'afficherait comme un carré.
-_INSECABLE = "\u00a0"
 
 INTITULES = {"2025": "entretien de parcours professionnel", "2014": "entretien professionnel"}
 REFERENCES_LEGALES = {
@@ -78,132 +85,21 @@ THEMES_OBLIGATOIRES = {
 }
 
 
-# --- mise en forme française ---------------------------------------------------------
+# --- aides ----------------------------------------------------------------------------
 
 
-def en_date(valeur: Any) -> date | None:
-    """date, datetime, Timestamp ou texte ISO -> date ; vide / NaT / NA -> None."""
-    if valeur is None:
-        return None
-    if isinstance(valeur, datetime | pd.Timestamp):
-        return None if pd.isna(valeur) else valeur.date()
-    if isinstance(valeur, date):
-        return valeur
-    try:
-        if pd.isna(valeur):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(valeur, str):
-        if not valeur.strip():
-            return None
-        return pd.Timestamp(valeur).date()
-    return pd.Timestamp(valeur).date()
-
-
-def date_longue(valeur: Any) -> str:
-    """« mardi 8 décembre 2026 » ; « mardi 1er décembre 2026 » (usage français) ; "" si vide."""
-    d = en_date(valeur)
-    return "" if d is None else _formater(d, "full")
-
-
-def date_longue_sans_jour(valeur: Any) -> str:
-    """« 8 décembre 2026 » ; « 1er mars 2015 »."""
-    d = en_date(valeur)
-    return "" if d is None else _formater(d, "long")
-
-
-@functools.lru_cache(maxsize=8192)
-def _formater(d: date, forme: str) -> str:
-    # Une campagne répète les mêmes dates des milliers de fois ; Babel est lent.
-    texte = format_date(d, format=forme, locale=LOCALE)
-    return _premier_du_mois(texte) if d.day == 1 else texte
-
-
-def _premier_du_mois(texte: str) -> str:
-    return re.sub(r"(^|\s)1(?=\s)", r"\g<1>1er", texte, count=1)
-
-
-def date_courte(valeur: Any) -> str:
-    """« 08/12/2026 » ; "" si vide."""
-    d = en_date(valeur)
-    return d.strftime("%d/%m/%Y") if d else ""
-
-
-def heure_fr(heure: Any) -> str:
-    """ "14:00" -> « 14 h 00 »."""
-    texte = en_texte(heure)
-    m = re.fullmatch(r"(\d{1,2})[:hH](\d{2})(?::\d{2})?", texte.replace(" ", ""))
-    if not m:
-        return texte
-    return f"{int(m.group(1))} h {m.group(2)}"
-
-
-def duree_fr(minutes: Any) -> str:
-    """90 -> « 1 h 30 » ; 60 -> « 1 h » ; 45 -> « 45 min »."""
-    if _vide(minutes):
-        return ""
-    total = int(minutes)
-    heures, reste = divmod(total, 60)
-    if not heures:
-        return f"{reste} min"
-    return f"{heures} h {reste:02d}" if reste else f"{heures} h"
-
-
-def montant_fr(euros: Any) -> str:
-    """3000 -> « 3 000 € » (espaces insécables)."""
-    if _vide(euros):
-        return ""
-    entier = int(round(float(euros)))
-    groupes = f"{entier:,}".replace(",", _INSECABLE)
-    return f"{groupes}{_INSECABLE}€"
-
-
-def anciennete_fr(entree: Any, au: date) -> str:
-    """« 11 ans et 8 mois », « 3 mois », « moins d'un mois »."""
-    d = en_date(entree)
-    if d is None or d > au:
-        return ""
-    mois = (au.year - d.year) * 12 + au.month - d.month - (1 if au.day < d.day else 0)
-    ans, reste = divmod(mois, 12)
-    morceaux = []
-    if ans:
-        morceaux.append(f"{ans} an{'s' if ans > 1 else ''}")
-    if reste:
-        morceaux.append(f"{reste} mois")
-    return " et ".join(morceaux) if morceaux else "moins d'un mois"
-
-
-def oui_non(valeur: Any) -> str:
-    return "oui" if _vrai(valeur) else "non"
-
-
-def _vide(valeur: Any) -> bool:
-    if valeur is None:
-        return True
-    if isinstance(valeur, str):
-        return not valeur.strip()
-    try:
-        return bool(pd.isna(valeur))
-    except (TypeError, ValueError):
-        return False
+def _montant(euros: Any) -> str:
+    # Espace insécable partout : l'espace fine (U+202F) manque dans certaines polices de
+    # bureautique, où elle s'afficherait comme un carré.
+    return montant_fr(euros, espace=ESPACE_INSECABLE)
 
 
 def _vrai(valeur: Any) -> bool:
-    return False if _vide(valeur) else bool(valeur)
-
-
-def en_texte(valeur: Any) -> str:
-    """Valeur de cellule -> texte : vide pour None/NaN/NaT, 42.0 -> « 42 », espaces retirés."""
-    if _vide(valeur):
-        return ""
-    if isinstance(valeur, float) and valeur.is_integer():
-        return str(int(valeur))
-    return str(valeur).strip()
+    return False if est_vide(valeur) else bool(valeur)
 
 
 def _entier(valeur: Any) -> int:
-    return 0 if _vide(valeur) else int(valeur)
+    return 0 if est_vide(valeur) else int(valeur)
 
 
 def _majuscule(texte: str) -> str:
@@ -689,7 +585,7 @@ def _bloc_etat_des_lieux(
         "formation_non_obligatoire": oui_non(non_obligatoire),
         "effectif": effectif,
         "abondement": abondement,
-        "montant": montant_fr(montant) if abondement else montant_fr(0),
+        "montant": _montant(montant) if abondement else _montant(0),
         "date_limite_versement_longue": limite_longue if abondement else "",
         "date_limite_versement_courte": limite_courte if abondement else "",
     }
@@ -722,7 +618,7 @@ def verdict_abondement(
             f"L'entreprise compte {effectif} salariés ({SEUIL_EFFECTIF_ABONDEMENT} ou plus) ; "
             f"sur la période, {tenus} "
             "et le salarié n'a suivi aucune formation non obligatoire. Un abondement correctif "
-            f"de {montant_fr(montant)} est dû sur son compte personnel de formation : il doit "
+            f"de {_montant(montant)} est dû sur son compte personnel de formation : il doit "
             "être versé à la Caisse des dépôts et consignations au plus tard le "
             f"{date_longue_sans_jour(date_limite) or LIMITE_VERSEMENT_INCONNUE} ({sources})."
         )

@@ -38,8 +38,8 @@ import holidays
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.contexte import date_longue, en_date, en_texte, heure_fr
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
+from pipeline.formats import date_longue, en_date, en_texte, heure_fr
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
 FEUILLE_PLANNING = "Planning"

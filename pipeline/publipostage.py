@@ -44,7 +44,7 @@ import pandas as pd
 from icalendar import Calendar, Event, vCalAddress
 
 from pipeline.config import SECURITES_SMTP, Parametres
-from pipeline.contexte import INTITULES, date_longue, duree_fr, en_texte, heure_fr
+from pipeline.contexte import INTITULES
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.fichiers import (
     CONSERVE,
@@ -53,6 +53,17 @@ from pipeline.fichiers import (
     ecrire_fichier,
     nom_dossier_salarie,
     nom_fichier_sur,
+)
+from pipeline.formats import (
+    FORMAT_DATE_COURTE,
+    date_courte,
+    date_longue,
+    duree_fr,
+    en_date,
+    en_texte,
+    heure_courte,
+    heure_fr,
+    lire_heure,
 )
 from pipeline.libelles import LIBELLES_TYPES_DOCUMENTS
 from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx, neutraliser
@@ -303,6 +314,10 @@ class _Convocation:
     pieces: list[tuple[Path, str]]  # (fichier source, nom de la pièce jointe)
     raison_papier: str = ""
 
+    @property
+    def minutes(self) -> int:
+        return int((self.fin - self.debut).total_seconds() // 60)
+
 
 def preparer_publipostage(
     dossier_campagne: Path,
@@ -409,8 +424,8 @@ def preparer_publipostage(
                     "adresse": c.adresse,
                     "code_postal": c.code_postal,
                     "ville": c.ville,
-                    "date_longue": date_longue(c.debut.date()),
-                    "heure": c.debut.strftime("%H:%M"),
+                    "date_longue": date_longue(c.debut),
+                    "heure": heure_courte(c.debut),
                     "lieu": c.lieu,
                     "convocation": c.pieces[0][0].relative_to(dossier_campagne).as_posix(),
                     "raison": c.raison_papier,
@@ -428,11 +443,11 @@ def preparer_publipostage(
                 "ville": c.ville,
                 "conducteur": c.conducteur,
                 "courriel_conducteur": c.courriel_conducteur,
-                "date_longue": date_longue(c.debut.date()),
+                "date_longue": date_longue(c.debut),
                 "date": pd.Timestamp(c.debut.date()),
-                "heure": c.debut.strftime("%H:%M"),
-                "heure_fin": c.fin.strftime("%H:%M"),
-                "duree": duree_fr(int((c.fin - c.debut).total_seconds() // 60)),
+                "heure": heure_courte(c.debut),
+                "heure_fin": heure_courte(c.fin),
+                "duree": duree_fr(c.minutes),
                 "lieu": c.lieu,
                 "nature": valeurs["types"],
                 "objet": objet,
@@ -455,7 +470,7 @@ def preparer_publipostage(
     _remplacer_tableur(
         sortie / FICHIER_CSV,
         lambda chemin: ecrire_csv(
-            chemin, tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, format_date="%d/%m/%Y"
+            chemin, tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, format_date=FORMAT_DATE_COURTE
         ),
     )
     # Toujours écrit, même vide : « aucun courrier papier » se constate, il ne se devine pas.
@@ -548,22 +563,24 @@ def _convocations(
         matricule = en_texte(e.get("matricule"))
         nom, prenom = en_texte(e.get("nom")), en_texte(e.get("prenom"))
         lieu_erreur = {"feuille": "planning", "ligne": rang}
-        jour = e.get("date")
-        heure = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", en_texte(e.get("heure")))
-        if jour is None or pd.isna(jour) or not heure:
+        try:
+            jour = en_date(e.get("date"))
+        except ValueError:
+            jour = None
+        try:
+            heure = lire_heure(e.get("heure"))
+        except ValueError:
+            heure = None
+        if jour is None or heure is None:
             rapport.erreur(
                 "entretien-sans-horaire",
                 f"L'entretien de {prenom} {nom} ({matricule}) n'a pas de date ou d'heure "
                 "valide (HH:MM) : corrigez le planning.",
-                colonne="date" if jour is None or pd.isna(jour) else "heure",
+                colonne="date" if jour is None else "heure",
                 **lieu_erreur,
             )
             continue
-        jour = pd.Timestamp(jour)
-        debut = datetime(
-            jour.year, jour.month, jour.day, int(heure.group(1)), int(heure.group(2)),
-            tzinfo=fuseau,
-        )  # fmt: skip
+        debut = datetime.combine(jour, heure, tzinfo=fuseau)
         duree = e.get("duree_minutes")
         duree = 60 if duree is None or pd.isna(duree) else int(duree)
         dossier = nom_dossier_salarie(matricule, nom, prenom)
@@ -651,11 +668,11 @@ def _valeurs_courriel(c: _Convocation, parametres: Parametres) -> dict[str, str]
         "intitule": INTITULES.get(parametres.regles.regime, "entretien professionnel"),
         "types": ", ".join(LIBELLES_TYPES_DOCUMENTS.get(t, t) for t in c.types),
         "motifs": "\n".join(f"- {m}" for m in c.motifs),
-        "date": date_longue(c.debut.date()),
-        "date_courte": c.debut.strftime("%d/%m/%Y"),
-        "heure": heure_fr(c.debut.strftime("%H:%M")),
-        "heure_fin": heure_fr(c.fin.strftime("%H:%M")),
-        "duree": duree_fr(int((c.fin - c.debut).total_seconds() // 60)),
+        "date": date_longue(c.debut),
+        "date_courte": date_courte(c.debut),
+        "heure": heure_fr(c.debut),
+        "heure_fin": heure_fr(c.fin),
+        "duree": duree_fr(c.minutes),
         "lieu": c.lieu,
         "conducteur": c.conducteur,
         "courriel_conducteur": c.courriel_conducteur,

@@ -38,13 +38,15 @@ import pandas as pd
 
 from pipeline.config import PERIODICITE_MAX_2025, REGIMES, Regles
 from pipeline.erreurs import ErreurEntretiens
+from pipeline.formats import montant_fr
 
 ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
 # Un salarié entré avant cette date avait déjà fini sa première année à l'entrée en
 # vigueur : on garde l'échéance de l'ancien régime (2 ans), choix de regles.md §3.1.
 SEUIL_PREMIER_2025 = date(2024, 10, 26)
 MONTANT_ABONDEMENT = 3000  # euros, art. R6323-3
-_MONTANT_TEXTE = f"{MONTANT_ABONDEMENT:,} €".replace(",", " ")  # « 3 000 € »
+# Espaces ordinaires : le texte des motifs est celui déjà publié (échéances, documents).
+_MONTANT_TEXTE = montant_fr(MONTANT_ABONDEMENT, espace=" ")  # « 3 000 € »
 SEUIL_EFFECTIF_ABONDEMENT = 50
 
 TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")

@@ -93,7 +93,7 @@ _XP_LIGNE_PLEINE = etree.XPath(
 
 def _environnement(autoescape: bool) -> SandboxedEnvironment:
     # Pas de filtre maison : le contexte fournit déjà les dates mises en forme en français
-    # (contexte.date_longue…), ce qui garde les modèles simples à modifier dans Word.
+    # (formats.date_longue…), ce qui garde les modèles simples à modifier dans Word.
     return SandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
 
 

@@ -28,8 +28,10 @@ from openpyxl.styles import Font, PatternFill
 
 from pipeline.config import Parametres
 from pipeline.fichiers import ecrire_fichier
+from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr
 from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
-from pipeline.tableurs import FORMAT_DATE, Feuille, ajouter_feuille
+from pipeline.regles import MONTANT_ABONDEMENT
+from pipeline.tableurs import Feuille, ajouter_feuille
 
 # Réexportés : le tableau de bord est l'endroit naturel où les chercher.
 __all__ = [
@@ -407,7 +409,7 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
     )
     s.ecrire(
         "Calculé au",
-        s.cellule(ind.au, number_format=FORMAT_DATE),
+        s.cellule(ind.au, number_format=FORMAT_DATE_EXCEL),
         s.cellule(
             f"{regime}, entretien tous les {ind.periodicite_mois} mois, "
             f"effectif déclaré {ind.effectif} salariés",
@@ -456,7 +458,8 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
         ind.nb_exposes if applicable else None,
         "État des lieux (8 ans, 6 en régime 2014) en retard ou à planifier, avec moins "
         "d'entretiens que prévu et aucune formation non obligatoire sur la période : "
-        "3 000 € par salarié au CPF (art. L6315-1, R6323-3)."
+        f"{montant_fr(MONTANT_ABONDEMENT, espace=' ')} par salarié au CPF (art. L6315-1, "
+        "R6323-3)."
         if applicable
         else f"Non applicable : l'abondement correctif ne concerne que les entreprises de "
         f"{SEUIL_ABONDEMENT} salariés ou plus.",

@@ -25,8 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline.fichiers import ecrire_fichier
+from pipeline.formats import FORMAT_DATE_EXCEL, FORMAT_DATE_ISO, oui_non
 
-FORMAT_DATE = "DD/MM/YYYY"
 _DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 _GRAS_BLANC = Font(bold=True, color="FFFFFF")
 _FOND_EN_TETE = PatternFill("solid", start_color="1F4E79")
@@ -118,7 +118,7 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
                 v = _cellule(
                     ws,
                     v,
-                    number_format=FORMAT_DATE if est_date[j] else None,
+                    number_format=FORMAT_DATE_EXCEL if est_date[j] else None,
                     font=_ROUGE if rouge else None,
                     fill=_FOND_ROUGE if rouge else None,
                     alignment=_RETOUR_LIGNE if colonnes[j] in longues else None,
@@ -157,13 +157,13 @@ def _valeurs_colonne(serie: pd.Series, neutre: bool = False) -> list[Any]:
     if pd.api.types.is_datetime64_any_dtype(serie):
         return [None if pd.isna(v) else v.date() for v in serie]
     if pd.api.types.is_bool_dtype(serie):
-        return [None if pd.isna(v) else ("oui" if v else "non") for v in serie]
+        return [None if pd.isna(v) else oui_non(v) for v in serie]
     sortie = []
     for v in serie.tolist():
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
             sortie.append(None)
         elif isinstance(v, bool):
-            sortie.append("oui" if v else "non")
+            sortie.append(oui_non(v))
         elif isinstance(v, pd.Timestamp | datetime):
             sortie.append(v.date())
         elif isinstance(v, list | tuple):
@@ -192,7 +192,7 @@ def ecrire_csv(
     donnees: pd.DataFrame,
     en_tetes: Mapping[str, str] | None = None,
     remplacer: bool = True,
-    format_date: str = "%Y-%m-%d",
+    format_date: str = FORMAT_DATE_ISO,
     garder_ancien: bool = True,
 ) -> str:
     """CSV pour Excel français : UTF-8 avec BOM, séparateur `;`, textes neutralisés."""

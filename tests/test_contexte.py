@@ -14,16 +14,9 @@ from docxtpl import DocxTemplate
 from reference_regles import registre_de_test
 
 from pipeline.config import Parametres
-from pipeline.contexte import (
-    contexte_conducteur,
-    contexte_salarie,
-    date_courte,
-    date_longue,
-    duree_fr,
-    heure_fr,
-    montant_fr,
-)
+from pipeline.contexte import contexte_conducteur, contexte_salarie
 from pipeline.exemples import exemple_contexte_salarie
+from pipeline.formats import date_courte, date_longue, duree_fr, heure_fr, montant_fr
 from pipeline.modeles import DOSSIER_MODELES, MODELES, aplatir, variables_par_modele
 from pipeline.regles import (
     MONTANT_ABONDEMENT,

@@ -1,0 +1,270 @@
+"""Formats français et lecture des cellules, écrits une fois.
+
+Lecture : une date (`en_date`) ou une heure (`lire_heure`) depuis une cellule Excel, une
+valeur d'un tableau pandas ou un texte ; les formats de texte acceptés sont définis ici,
+en expressions régulières à groupes nommés, utilisables par `re` comme par
+`Series.str.extract` (lecture vectorisée d'une colonne entière).
+
+Écriture : dates longues (« mardi 1er décembre 2026 », Babel) et courtes
+(« 01/12/2026 »), heures (« 14 h 00 », « 14:00 »), durées (« 1 h 30 »), nombres
+(« 31,1 »), montants (« 3 000 € ») et pourcentages. Pas d'entrée-sortie, pas d'horloge.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from babel.dates import format_date
+
+LOCALE = "fr_FR"
+# Usage typographique français : espace fine insécable entre les milliers, espace insécable
+# avant une unité (« 3 000 € », « 85 % »).
+ESPACE_FINE_INSECABLE = "\u202f"
+ESPACE_INSECABLE = "\u00a0"
+# Dates courtes : JJ/MM/AAAA pour les humains (textes, CSV de publipostage, cellules
+# Excel), AAAA-MM-JJ pour les machines (CSV des échéances, regles.md §4).
+FORMAT_DATE_COURTE = "%d/%m/%Y"
+FORMAT_DATE_ISO = "%Y-%m-%d"
+FORMAT_DATE_EXCEL = "DD/MM/YYYY"  # format de nombre d'une cellule date
+
+# --- formats acceptés en lecture ------------------------------------------------------
+#
+# Dates écrites en texte. Groupes nommés `j`, `m`, `a` (jour, mois, année sur 4 chiffres) ;
+# jour et mois sur 1 ou 2 chiffres. Le jour et le mois sont contrôlés à la conversion
+# (31/02 est refusé), l'année doit être dans [ANNEE_MIN, ANNEE_MAX].
+MOTIF_DATE_FR = r"(?P<j>\d{1,2})/(?P<m>\d{1,2})/(?P<a>\d{4})"  # 08/12/2026
+# Un tableur qui exporte une date en texte ISO y ajoute parfois l'heure : elle est ignorée.
+MOTIF_DATE_ISO = r"(?P<a>\d{4})-(?P<m>\d{1,2})-(?P<j>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+MOTIF_DATE_TIRETS = r"(?P<j>\d{1,2})-(?P<m>\d{1,2})-(?P<a>\d{4})"  # 08-12-2026
+MOTIF_DATE_POINTS = r"(?P<j>\d{1,2})\.(?P<m>\d{1,2})\.(?P<a>\d{4})"  # 08.12.2026
+
+# Le contrat du registre (docs/specs/registre.md) : JJ/MM/AAAA ou AAAA-MM-JJ, rien d'autre.
+MOTIFS_DATE = (MOTIF_DATE_FR, MOTIF_DATE_ISO)
+# Un planning corrigé à la main tolère aussi les séparateurs « - » et « . » du jour en tête.
+MOTIFS_DATE_TOLERES = (*MOTIFS_DATE, MOTIF_DATE_TIRETS, MOTIF_DATE_POINTS)
+
+# Au-delà, une date est une faute de frappe (ou hors de ce que pandas sait représenter).
+ANNEE_MIN = 1900
+ANNEE_MAX = 2261
+# Système de dates 1900 d'Excel : un nombre à la place d'une date est un numéro de série
+# (le faux 29/02/1900 ne décale que janvier et février 1900, hors de toute date plausible).
+EPOQUE_EXCEL = date(1899, 12, 30)
+SERIE_EXCEL_MAX = 2_958_466  # 01/01/10000, exclu
+
+# Heures écrites en texte, espaces retirés et en minuscules : « 14:00 », « 9h30 », « 14h »,
+# « 14:00:00 » (secondes ignorées). Groupes nommés `h` et `min` (absent : 0).
+MOTIF_HEURE = r"(?P<h>\d{1,2})[:h](?P<min>\d{2})?(?::\d{2})?"
+
+
+# --- lecture --------------------------------------------------------------------------
+
+
+def est_vide(valeur: Any) -> bool:
+    """None, texte blanc, NaN, NaT, NA : une cellule vide."""
+    if valeur is None:
+        return True
+    if isinstance(valeur, str):
+        return not valeur.strip()
+    try:
+        return bool(pd.isna(valeur))
+    except (TypeError, ValueError):
+        return False
+
+
+def en_texte(valeur: Any) -> str:
+    """Valeur de cellule -> texte : vide pour None/NaN/NaT, 42.0 -> « 42 », espaces retirés."""
+    if est_vide(valeur):
+        return ""
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    return str(valeur).strip()
+
+
+def en_date(valeur: Any, motifs: Sequence[str] = MOTIFS_DATE) -> date | None:
+    """Cellule, valeur d'un tableau ou texte -> date ; None si vide.
+
+    Accepte une date ou un instant (l'heure est ignorée), un numéro de série Excel et
+    les textes de `motifs` ; toute autre valeur lève ValueError.
+    """
+    # Cas fréquents d'abord : une campagne convertit des centaines de milliers de dates.
+    if isinstance(valeur, datetime):  # pd.Timestamp et pd.NaT compris
+        return None if pd.isna(valeur) else valeur.date()
+    if isinstance(valeur, date):
+        return valeur
+    if est_vide(valeur):
+        return None
+    if isinstance(valeur, np.datetime64):
+        return pd.Timestamp(valeur).date()
+    if isinstance(valeur, str):
+        return _date_texte(valeur.strip(), motifs)
+    if isinstance(valeur, int | float | np.integer | np.floating) and not isinstance(
+        valeur, bool | np.bool_
+    ):
+        return _dans_les_annees(date_serie_excel(float(valeur)), valeur)
+    raise ValueError(f"« {valeur} » n'est pas une date.")
+
+
+def date_serie_excel(numero: float) -> date:
+    """Numéro de série Excel (45999 ; la partie décimale est l'heure, ignorée) -> date."""
+    if not (math.isfinite(numero) and 1 <= numero < SERIE_EXCEL_MAX):
+        raise ValueError(f"{numero} n'est pas un numéro de série de date Excel.")
+    return EPOQUE_EXCEL + timedelta(days=math.floor(numero))
+
+
+def _date_texte(texte: str, motifs: Sequence[str]) -> date:
+    for motif in motifs:
+        trouve = re.fullmatch(motif, texte)
+        if trouve:
+            jour = date(int(trouve["a"]), int(trouve["m"]), int(trouve["j"]))
+            return _dans_les_annees(jour, texte)
+    raise ValueError(f"« {texte} » n'est pas une date reconnue.")
+
+
+def _dans_les_annees(jour: date, valeur: Any) -> date:
+    if not ANNEE_MIN <= jour.year <= ANNEE_MAX:
+        raise ValueError(f"« {valeur} » est hors des années {ANNEE_MIN}–{ANNEE_MAX}.")
+    return jour
+
+
+def lire_heure(valeur: Any) -> time | None:
+    """Cellule ou texte -> heure à la minute ; None si vide ; ValueError si illisible.
+
+    Accepte un `time` ou un instant, une fraction de jour Excel (0,5833 = 14:00) et les
+    textes de `MOTIF_HEURE`.
+    """
+    if isinstance(valeur, datetime):
+        if pd.isna(valeur):
+            return None
+        valeur = valeur.time()
+    if isinstance(valeur, time):
+        return time(valeur.hour, valeur.minute)
+    if est_vide(valeur):
+        return None
+    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+        minutes = round(valeur * 24 * 60) if 0 <= valeur < 1 else -1
+        if not 0 <= minutes < 24 * 60:
+            raise ValueError(f"{valeur} n'est pas une heure Excel (fraction de jour).")
+        return time(*divmod(minutes, 60))
+    texte = en_texte(valeur).lower().replace(" ", "")
+    trouve = re.fullmatch(MOTIF_HEURE, texte)
+    if trouve:
+        heures, minutes = int(trouve["h"]), int(trouve["min"] or 0)
+        if heures <= 23 and minutes <= 59:
+            return time(heures, minutes)
+    raise ValueError(f"« {en_texte(valeur)} » n'est pas une heure reconnue.")
+
+
+# --- dates et heures en français ------------------------------------------------------
+
+
+def date_longue(valeur: Any) -> str:
+    """« mardi 8 décembre 2026 » ; « mardi 1er décembre 2026 » (usage français) ; "" si vide."""
+    d = en_date(valeur)
+    return "" if d is None else _formater(d, "full")
+
+
+def date_longue_sans_jour(valeur: Any) -> str:
+    """« 8 décembre 2026 » ; « 1er mars 2015 »."""
+    d = en_date(valeur)
+    return "" if d is None else _formater(d, "long")
+
+
+@functools.lru_cache(maxsize=8192)
+def _formater(d: date, forme: str) -> str:
+    # Une campagne répète les mêmes dates des milliers de fois ; Babel est lent.
+    texte = format_date(d, format=forme, locale=LOCALE)
+    return _premier_du_mois(texte) if d.day == 1 else texte
+
+
+def _premier_du_mois(texte: str) -> str:
+    return re.sub(r"(^|\s)1(?=\s)", r"\g<1>1er", texte, count=1)
+
+
+def date_courte(valeur: Any) -> str:
+    """« 08/12/2026 » ; "" si vide."""
+    d = en_date(valeur)
+    return d.strftime(FORMAT_DATE_COURTE) if d else ""
+
+
+def heure_fr(valeur: Any) -> str:
+    """ "14:00" -> « 14 h 00 » ; un texte qui n'est pas une heure est rendu tel quel."""
+    try:
+        heure = lire_heure(valeur)
+    except ValueError:
+        return en_texte(valeur)
+    return "" if heure is None else f"{heure.hour} h {heure.minute:02d}"
+
+
+def heure_courte(valeur: Any, secondes: bool = False) -> str:
+    """Un instant ou une heure -> « 14:00 » (« 14:00:05 » avec `secondes`)."""
+    return valeur.strftime("%H:%M:%S" if secondes else "%H:%M")
+
+
+def duree_fr(minutes: Any) -> str:
+    """90 -> « 1 h 30 » ; 60 -> « 1 h » ; 45 -> « 45 min »."""
+    if est_vide(minutes):
+        return ""
+    heures, reste = divmod(int(minutes), 60)
+    if not heures:
+        return f"{reste} min"
+    return f"{heures} h {reste:02d}" if reste else f"{heures} h"
+
+
+def anciennete_fr(entree: Any, au: date) -> str:
+    """« 11 ans et 8 mois », « 3 mois », « moins d'un mois »."""
+    d = en_date(entree)
+    if d is None or d > au:
+        return ""
+    mois = (au.year - d.year) * 12 + au.month - d.month - (1 if au.day < d.day else 0)
+    ans, reste = divmod(mois, 12)
+    morceaux = []
+    if ans:
+        morceaux.append(f"{ans} an{'s' if ans > 1 else ''}")
+    if reste:
+        morceaux.append(f"{reste} mois")
+    return " et ".join(morceaux) if morceaux else "moins d'un mois"
+
+
+# --- nombres --------------------------------------------------------------------------
+
+
+def nombre_fr(valeur: Any, decimales: int = 0, milliers: str = ESPACE_FINE_INSECABLE) -> str:
+    """12500 -> « 12 500 » ; 31.08 avec une décimale -> « 31,1 » ; "" si vide."""
+    if est_vide(valeur):
+        return ""
+    if decimales:
+        texte = f"{float(valeur):,.{decimales}f}"
+    else:
+        texte = f"{int(round(float(valeur))):,}"
+    return texte.replace(",", milliers).replace(".", ",")
+
+
+def montant_fr(euros: Any, espace: str | None = None) -> str:
+    """3000 -> « 3 000 € », arrondi à l'euro ; "" si vide.
+
+    Espace fine insécable entre les milliers et insécable avant « € » ; `espace` impose un
+    même caractère aux deux places (documents Word, textes déjà publiés).
+    """
+    if est_vide(euros):
+        return ""
+    milliers = espace or ESPACE_FINE_INSECABLE
+    return f"{nombre_fr(euros, milliers=milliers)}{espace or ESPACE_INSECABLE}€"
+
+
+def pourcentage_fr(taux: float | None) -> str:
+    """0.853 -> « 85 % » ; None -> « — » (pas de taux sans effectif)."""
+    if taux is None:
+        return "—"
+    return f"{nombre_fr(taux * 100)}{ESPACE_INSECABLE}%"
+
+
+def oui_non(valeur: Any) -> str:
+    """Vrai -> « oui » ; faux ou vide -> « non »."""
+    return "non" if est_vide(valeur) or not valeur else "oui"
