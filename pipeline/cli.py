@@ -620,9 +620,10 @@ def publipostage(
     oui: bool,
 ) -> None:
     """Prépare l'envoi : tableau de publipostage, brouillons .eml Outlook, invitations .ics."""
+    from pipeline.envoi import compter_a_envoyer
+    from pipeline.envoi import envoyer as envoyer_courriels
     from pipeline.planning import lire_planning
-    from pipeline.publipostage import compter_a_envoyer, preparer_publipostage
-    from pipeline.publipostage import envoyer as envoyer_courriels
+    from pipeline.publipostage import preparer_publipostage
 
     dossier = _campagne_existante(entrees, campagne)
     planning = lire_planning(dossier / "planning.xlsx", entrees.registre, entrees.parametres)

@@ -1,40 +1,27 @@
-"""Publipostage des convocations : tableurs, brouillons `.eml`, invitations `.ics`, envoi SMTP.
+"""Publipostage des convocations : tableurs, brouillons `.eml`, invitations `.ics`.
 
-Deux étapes séparées, car le service RH choisit son canal :
-
-1. `preparer_publipostage` écrit `<campagne>/publipostage/` : un tableur pour le
-   publipostage Word/Outlook, un brouillon `.eml` par salarié (`X-Unsent: 1` : Outlook
-   l'ouvre comme un message prêt à envoyer) avec la convocation, le support de
-   préparation et une invitation d'agenda, et la liste des courriers papier pour ceux qui
-   n'ont pas d'adresse électronique (jamais d'oubli silencieux).
-2. `envoyer` envoie ces mêmes brouillons par SMTP. Par défaut c'est une simulation. Un
-   journal `envois.csv`, complété après chaque message parti, garantit qu'une relance
-   (après une coupure, un refus du serveur…) n'envoie jamais deux fois la même
-   convocation.
-
-Le mot de passe SMTP n'est jamais lu dans un fichier : il arrive en argument (la CLI le
-prend d'une option ou de la variable d'environnement ENTRETIENS_SMTP_MOT_DE_PASSE).
+`preparer_publipostage` écrit `<campagne>/publipostage/` : un tableur pour le
+publipostage Word/Outlook, un brouillon `.eml` par salarié (`X-Unsent: 1` : Outlook
+l'ouvre comme un message prêt à envoyer) avec la convocation, le support de préparation
+et une invitation d'agenda, et la liste des courriers papier pour ceux qui n'ont pas
+d'adresse électronique (jamais d'oubli silencieux). L'envoi de ces brouillons par SMTP
+est une étape séparée, car le service RH choisit son canal : voir `envoi.py`.
 """
 
 from __future__ import annotations
 
-import csv
 import email.policy
 import hashlib
 import mimetypes
 import os
 import re
-import smtplib
-import ssl
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
@@ -43,7 +30,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from icalendar import Calendar, Event, vCalAddress
 
-from pipeline.config import SECURITES_SMTP, Parametres
+from pipeline.config import Parametres
 from pipeline.contexte import INTITULES
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.fichiers import (
@@ -66,7 +53,7 @@ from pipeline.formats import (
     lire_heure,
 )
 from pipeline.libelles import LIBELLES_TYPES_DOCUMENTS
-from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx, neutraliser
+from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx
 
 MODELE_COURRIEL = (
     Path(__file__).resolve().parent.parent / "modeles_word" / "courriel_convocation.txt"
@@ -79,10 +66,6 @@ FICHIER_PAPIER = "courriers_papier.csv"
 JOURNAL_ENVOIS = "envois.csv"
 FUSEAU = "Europe/Paris"
 PRODID = "-//entretiens//Entretiens professionnels//FR"
-ENVOYE = "envoyé"
-# La CLI lit le mot de passe SMTP ici (ou dans une option), jamais dans un fichier.
-VARIABLE_MOT_DE_PASSE = "ENTRETIENS_SMTP_MOT_DE_PASSE"
-ECHEC = "échec"
 
 # En-têtes des tableurs de publipostage. Word (et donc Outlook, qui passe par Word) fait
 # des noms de colonnes des noms de champs de fusion : lettres, chiffres et « _ », au plus
@@ -125,16 +108,6 @@ EN_TETES_PAPIER = {
     "convocation": "Convocation",
     "raison": "Raison",
 }
-COLONNES_JOURNAL = [
-    "Matricule",
-    "Destinataires",
-    "Message_ID",
-    "Date_heure",
-    "Statut",
-    "Erreur",
-    "Brouillon",
-]
-
 # Variables du modèle de courriel (documentées en tête de courriel_convocation.txt).
 VARIABLES_COURRIEL = (
     "civilite",
@@ -170,7 +143,6 @@ _DOCUMENTS_JOINTS = (
     ("support_preparation", "Support de préparation"),
 )
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_EN_TETES_INTERNES = ("X-Unsent", "X-Entretiens-Matricule", "X-Entretiens-Campagne")
 
 
 # --- résultats ------------------------------------------------------------------------
@@ -190,29 +162,6 @@ class BilanPublipostage:
     courriers_papier: list[str] = field(default_factory=list)
     avertissements: list[Anomalie] = field(default_factory=list)
     fichiers: list[Path] = field(default_factory=list)
-
-
-@dataclass
-class Brouillon:
-    """Un `.eml` prêt à partir, lu depuis `publipostage/brouillons/`."""
-
-    chemin: Path
-    matricule: str
-    message_id: str
-    destinataires: list[str]
-    objet: str
-
-
-@dataclass
-class BilanEnvoi:
-    simulation: bool
-    # Brouillons à envoyer (simulation) ou tentés (envoi réel), dans l'ordre.
-    prevus: list[Brouillon] = field(default_factory=list)
-    envoyes: list[str] = field(default_factory=list)  # matricules
-    deja_envoyes: list[str] = field(default_factory=list)
-    # (matricule, message d'erreur) ; un échec n'arrête pas les autres envois.
-    echecs: list[tuple[str, str]] = field(default_factory=list)
-    journal: Path | None = None
 
 
 # --- modèle de courriel ---------------------------------------------------------------
@@ -374,36 +323,17 @@ def preparer_publipostage(
         objet, corps = gabarit.rendre(valeurs)
         chemin_eml = brouillons / f"{c.dossier}.eml"
         if c.courriel:
-            sequence, ancien = _invitation_existante(chemin_eml)
-            # Un brouillon qui annonce une autre date ou un autre lieu que le planning ne
-            # doit jamais partir : il est refait (l'ancien gardé en .ancien.eml, jamais
-            # envoyé) et l'invitation passe à la séquence suivante, ce qui met à jour
-            # l'agenda de ceux qui avaient déjà reçu la première.
-            deplace = bool(ancien) and ancien != (c.debut, c.lieu)
-            if deplace and not remplacer:
-                bilan.avertissements.append(
-                    Anomalie(
-                        "brouillon-mis-a-jour",
-                        f"Le rendez-vous de {c.prenom} {c.nom} a changé : son brouillon est "
-                        "refait à la nouvelle date (l'ancien est gardé à côté).",
-                        feuille=chemin_eml.name,
-                        gravite="avertissement",
-                    )
-                )
-            message = _construire_message(
+            _ecrire_brouillon(
                 c,
+                chemin_eml,
                 objet,
                 corps,
                 parametres,
+                bilan,
                 campagne=campagne,
                 horodatage=horodatage,
-                sequence=sequence + 1 if (ancien and (remplacer or deplace)) else 0,
+                remplacer=remplacer,
             )
-            statut = ecrire_fichier(chemin_eml, message.as_bytes(), remplacer=remplacer or deplace)
-            bilan.crees += statut == CREE
-            bilan.conserves += statut == CONSERVE
-            bilan.remplaces += statut == REMPLACE
-            bilan.brouillons.append(chemin_eml)
         else:
             bilan.courriers_papier.append(f"{c.matricule} {c.nom} {c.prenom}")
             bilan.avertissements.append(
@@ -415,50 +345,106 @@ def preparer_publipostage(
                     gravite="avertissement",
                 )
             )
-            papier.append(
-                {
-                    "matricule": c.matricule,
-                    "civilite": c.civilite,
-                    "nom": c.nom,
-                    "prenom": c.prenom,
-                    "adresse": c.adresse,
-                    "code_postal": c.code_postal,
-                    "ville": c.ville,
-                    "date_longue": date_longue(c.debut),
-                    "heure": heure_courte(c.debut),
-                    "lieu": c.lieu,
-                    "convocation": c.pieces[0][0].relative_to(dossier_campagne).as_posix(),
-                    "raison": c.raison_papier,
-                }
-            )
-        lignes.append(
-            {
-                "matricule": c.matricule,
-                "civilite": c.civilite,
-                "nom": c.nom,
-                "prenom": c.prenom,
-                "courriel": c.courriel,
-                "adresse": c.adresse,
-                "code_postal": c.code_postal,
-                "ville": c.ville,
-                "conducteur": c.conducteur,
-                "courriel_conducteur": c.courriel_conducteur,
-                "date_longue": date_longue(c.debut),
-                "date": pd.Timestamp(c.debut.date()),
-                "heure": heure_courte(c.debut),
-                "heure_fin": heure_courte(c.fin),
-                "duree": duree_fr(c.minutes),
-                "lieu": c.lieu,
-                "nature": valeurs["types"],
-                "objet": objet,
-                "pieces_jointes": " ; ".join(nom for _, nom in c.pieces),
-                "envoi": "courriel" if c.courriel else "courrier",
-                "brouillon": f"{DOSSIER_BROUILLONS}/{chemin_eml.name}" if c.courriel else "",
-            }
-        )
+            papier.append(_ligne_papier(c, dossier_campagne))
+        lignes.append(_ligne_publipostage(c, valeurs["types"], objet, chemin_eml))
         if progression:
             progression(1)
+    bilan.fichiers = _ecrire_tableurs(sortie, lignes, papier)
+    return bilan
 
+
+def _ecrire_brouillon(
+    c: _Convocation,
+    chemin_eml: Path,
+    objet: str,
+    corps: str,
+    parametres: Parametres,
+    bilan: BilanPublipostage,
+    *,
+    campagne: str,
+    horodatage: datetime,
+    remplacer: bool,
+) -> None:
+    sequence, ancien = _invitation_existante(chemin_eml)
+    # Un brouillon qui annonce une autre date ou un autre lieu que le planning ne doit
+    # jamais partir : il est refait (l'ancien gardé en .ancien.eml, jamais envoyé) et
+    # l'invitation passe à la séquence suivante, ce qui met à jour l'agenda de ceux qui
+    # avaient déjà reçu la première.
+    deplace = bool(ancien) and ancien != (c.debut, c.lieu)
+    if deplace and not remplacer:
+        bilan.avertissements.append(
+            Anomalie(
+                "brouillon-mis-a-jour",
+                f"Le rendez-vous de {c.prenom} {c.nom} a changé : son brouillon est "
+                "refait à la nouvelle date (l'ancien est gardé à côté).",
+                feuille=chemin_eml.name,
+                gravite="avertissement",
+            )
+        )
+    message = _construire_message(
+        c,
+        objet,
+        corps,
+        parametres,
+        campagne=campagne,
+        horodatage=horodatage,
+        sequence=sequence + 1 if (ancien and (remplacer or deplace)) else 0,
+    )
+    statut = ecrire_fichier(chemin_eml, message.as_bytes(), remplacer=remplacer or deplace)
+    bilan.crees += statut == CREE
+    bilan.conserves += statut == CONSERVE
+    bilan.remplaces += statut == REMPLACE
+    bilan.brouillons.append(chemin_eml)
+
+
+def _ligne_papier(c: _Convocation, dossier_campagne: Path) -> dict[str, Any]:
+    return {
+        "matricule": c.matricule,
+        "civilite": c.civilite,
+        "nom": c.nom,
+        "prenom": c.prenom,
+        "adresse": c.adresse,
+        "code_postal": c.code_postal,
+        "ville": c.ville,
+        "date_longue": date_longue(c.debut),
+        "heure": heure_courte(c.debut),
+        "lieu": c.lieu,
+        "convocation": c.pieces[0][0].relative_to(dossier_campagne).as_posix(),
+        "raison": c.raison_papier,
+    }
+
+
+def _ligne_publipostage(
+    c: _Convocation, nature: str, objet: str, chemin_eml: Path
+) -> dict[str, Any]:
+    return {
+        "matricule": c.matricule,
+        "civilite": c.civilite,
+        "nom": c.nom,
+        "prenom": c.prenom,
+        "courriel": c.courriel,
+        "adresse": c.adresse,
+        "code_postal": c.code_postal,
+        "ville": c.ville,
+        "conducteur": c.conducteur,
+        "courriel_conducteur": c.courriel_conducteur,
+        "date_longue": date_longue(c.debut),
+        "date": pd.Timestamp(c.debut.date()),
+        "heure": heure_courte(c.debut),
+        "heure_fin": heure_courte(c.fin),
+        "duree": duree_fr(c.minutes),
+        "lieu": c.lieu,
+        "nature": nature,
+        "objet": objet,
+        "pieces_jointes": " ; ".join(nom for _, nom in c.pieces),
+        "envoi": "courriel" if c.courriel else "courrier",
+        "brouillon": f"{DOSSIER_BROUILLONS}/{chemin_eml.name}" if c.courriel else "",
+    }
+
+
+def _ecrire_tableurs(
+    sortie: Path, lignes: list[dict[str, Any]], papier: list[dict[str, Any]]
+) -> list[Path]:
     tableau = pd.DataFrame(lignes, columns=list(EN_TETES_PUBLIPOSTAGE))
     tableau["date"] = pd.to_datetime(tableau["date"])
     _remplacer_tableur(
@@ -480,8 +466,7 @@ def preparer_publipostage(
             chemin, pd.DataFrame(papier, columns=list(EN_TETES_PAPIER)), en_tetes=EN_TETES_PAPIER
         ),
     )
-    bilan.fichiers = [sortie / FICHIER_XLSX, sortie / FICHIER_CSV, sortie / FICHIER_PAPIER]
-    return bilan
+    return [sortie / FICHIER_XLSX, sortie / FICHIER_CSV, sortie / FICHIER_PAPIER]
 
 
 def _remplacer_tableur(chemin: Path, ecrire: Callable[[Path], Any]) -> None:
@@ -556,52 +541,18 @@ def _convocations(
         for s in (salaries.to_dict("records") if salaries is not None else [])
     }
     rapport = Rapport()
-    fuseau = ZoneInfo(FUSEAU)
-    extension = ".pdf" if pdf else ".docx"
     resultat = []
     for rang, e in enumerate(entretiens.to_dict("records"), start=2):
         matricule = en_texte(e.get("matricule"))
         nom, prenom = en_texte(e.get("nom")), en_texte(e.get("prenom"))
         lieu_erreur = {"feuille": "planning", "ligne": rang}
-        try:
-            jour = en_date(e.get("date"))
-        except ValueError:
-            jour = None
-        try:
-            heure = lire_heure(e.get("heure"))
-        except ValueError:
-            heure = None
-        if jour is None or heure is None:
-            rapport.erreur(
-                "entretien-sans-horaire",
-                f"L'entretien de {prenom} {nom} ({matricule}) n'a pas de date ou d'heure "
-                "valide (HH:MM) : corrigez le planning.",
-                colonne="date" if jour is None else "heure",
-                **lieu_erreur,
-            )
+        debut = _debut(e, rapport, lieu_erreur)
+        if debut is None:
             continue
-        debut = datetime.combine(jour, heure, tzinfo=fuseau)
-        duree = e.get("duree_minutes")
-        duree = 60 if duree is None or pd.isna(duree) else int(duree)
         dossier = nom_dossier_salarie(matricule, nom, prenom)
-        pieces = []
-        for document, libelle in _DOCUMENTS_JOINTS:
-            source = dossier_campagne / "salaries" / dossier / f"{document}{extension}"
-            if not source.is_file():
-                conseil = (
-                    "relancez « entretiens convocations --pdf » (LibreOffice requis)"
-                    if pdf
-                    else "lancez d'abord « entretiens convocations »"
-                )
-                rapport.erreur(
-                    "piece-jointe-manquante",
-                    f"Pièce jointe introuvable pour {prenom} {nom} : « {source} » ; {conseil}.",
-                    **lieu_erreur,
-                )
-                continue
-            pieces.append(
-                (source, nom_fichier_sur(f"{libelle} {nom.upper()} {prenom}") + extension)
-            )
+        pieces = _pieces_jointes(
+            dossier_campagne / "salaries" / dossier, nom, prenom, pdf, rapport, lieu_erreur
+        )
         fiche = fiches.get(matricule)
         if fiche is None:
             bilan.avertissements.append(
@@ -614,33 +565,97 @@ def _convocations(
                 )
             )
             fiche = {}
-        courriel, raison = _courriel_valide(en_texte(fiche.get("email")))
-        resultat.append(
-            _Convocation(
-                matricule=matricule,
-                civilite=en_texte(fiche.get("civilite")),
-                nom=nom,
-                prenom=prenom,
-                courriel=courriel,
-                adresse=en_texte(fiche.get("adresse")),
-                code_postal=en_texte(fiche.get("code_postal")),
-                ville=en_texte(fiche.get("ville")),
-                conducteur=en_texte(e.get("conducteur")),
-                courriel_conducteur=_courriel_valide(en_texte(e.get("email_conducteur")))[0],
-                debut=debut,
-                fin=debut + timedelta(minutes=duree),
-                lieu=en_texte(e.get("lieu")),
-                types=[t.strip() for t in en_texte(e.get("types")).split(",") if t.strip()],
-                motifs=[m.strip() for m in en_texte(e.get("motifs")).split(" ; ") if m.strip()],
-                dossier=dossier,
-                pieces=pieces,
-                raison_papier=raison,
-            )
-        )
+        resultat.append(_convocation(e, fiche, debut, dossier, pieces))
     rapport.lever_si_erreurs(
         "Publipostage impossible : des entretiens ou des documents de la campagne manquent."
     )
     return resultat
+
+
+def _debut(e: Mapping[str, Any], rapport: Rapport, lieu_erreur: dict[str, Any]) -> datetime | None:
+    """Début de l'entretien, heure de Paris ; None (erreur notée) sans date ou heure lisible."""
+    try:
+        jour = en_date(e.get("date"))
+    except ValueError:
+        jour = None
+    try:
+        heure = lire_heure(e.get("heure"))
+    except ValueError:
+        heure = None
+    if jour is None or heure is None:
+        matricule = en_texte(e.get("matricule"))
+        nom, prenom = en_texte(e.get("nom")), en_texte(e.get("prenom"))
+        rapport.erreur(
+            "entretien-sans-horaire",
+            f"L'entretien de {prenom} {nom} ({matricule}) n'a pas de date ou d'heure "
+            "valide (HH:MM) : corrigez le planning.",
+            colonne="date" if jour is None else "heure",
+            **lieu_erreur,
+        )
+        return None
+    return datetime.combine(jour, heure, tzinfo=ZoneInfo(FUSEAU))
+
+
+def _pieces_jointes(
+    dossier: Path,
+    nom: str,
+    prenom: str,
+    pdf: bool,
+    rapport: Rapport,
+    lieu_erreur: dict[str, Any],
+) -> list[tuple[Path, str]]:
+    """(fichier, nom de la pièce jointe) des documents joints ; erreur notée s'il en manque."""
+    extension = ".pdf" if pdf else ".docx"
+    pieces = []
+    for document, libelle in _DOCUMENTS_JOINTS:
+        source = dossier / f"{document}{extension}"
+        if not source.is_file():
+            conseil = (
+                "relancez « entretiens convocations --pdf » (LibreOffice requis)"
+                if pdf
+                else "lancez d'abord « entretiens convocations »"
+            )
+            rapport.erreur(
+                "piece-jointe-manquante",
+                f"Pièce jointe introuvable pour {prenom} {nom} : « {source} » ; {conseil}.",
+                **lieu_erreur,
+            )
+            continue
+        pieces.append((source, nom_fichier_sur(f"{libelle} {nom.upper()} {prenom}") + extension))
+    return pieces
+
+
+def _convocation(
+    e: Mapping[str, Any],
+    fiche: Mapping[str, Any],
+    debut: datetime,
+    dossier: str,
+    pieces: list[tuple[Path, str]],
+) -> _Convocation:
+    """Une ligne du planning et la fiche du salarié dans le registre ({} si inconnu)."""
+    duree = e.get("duree_minutes")
+    duree = 60 if duree is None or pd.isna(duree) else int(duree)
+    courriel, raison = _courriel_valide(en_texte(fiche.get("email")))
+    return _Convocation(
+        matricule=en_texte(e.get("matricule")),
+        civilite=en_texte(fiche.get("civilite")),
+        nom=en_texte(e.get("nom")),
+        prenom=en_texte(e.get("prenom")),
+        courriel=courriel,
+        adresse=en_texte(fiche.get("adresse")),
+        code_postal=en_texte(fiche.get("code_postal")),
+        ville=en_texte(fiche.get("ville")),
+        conducteur=en_texte(e.get("conducteur")),
+        courriel_conducteur=_courriel_valide(en_texte(e.get("email_conducteur")))[0],
+        debut=debut,
+        fin=debut + timedelta(minutes=duree),
+        lieu=en_texte(e.get("lieu")),
+        types=[t.strip() for t in en_texte(e.get("types")).split(",") if t.strip()],
+        motifs=[m.strip() for m in en_texte(e.get("motifs")).split(" ; ") if m.strip()],
+        dossier=dossier,
+        pieces=pieces,
+        raison_papier=raison,
+    )
 
 
 def _courriel_valide(texte: str) -> tuple[str, str]:
@@ -833,254 +848,3 @@ def _invitation_existante(chemin: Path) -> tuple[int, tuple[datetime, str] | Non
         pass
     # Un brouillon retouché à la main qu'on ne sait plus relire : on ne le juge pas.
     return 0, None
-
-
-# --- envoi ----------------------------------------------------------------------------
-
-
-def lister_brouillons(dossier_campagne: Path) -> list[Brouillon]:
-    """Les brouillons courants, triés ; les anciennes versions (`.ancien.eml`) sont exclues."""
-    dossier = Path(dossier_campagne) / DOSSIER_PUBLIPOSTAGE / DOSSIER_BROUILLONS
-    if not dossier.is_dir():
-        raise ErreurEntretiens.simple(
-            "publipostage-absent",
-            f"Aucun brouillon dans « {dossier} » : lancez d'abord « entretiens publipostage ».",
-        )
-    resultat = []
-    lecteur = BytesHeaderParser(policy=email.policy.default)
-    for chemin in sorted(dossier.glob("*.eml")):
-        if chemin.name.startswith(".") or chemin.name.endswith(".ancien.eml"):
-            continue
-        with open(chemin, "rb") as entree:
-            entete = lecteur.parse(entree)
-        destinataires = [
-            a.addr_spec
-            for nom in ("To", "Cc")
-            for valeur in entete.get_all(nom, [])
-            for a in valeur.addresses
-        ]
-        resultat.append(
-            Brouillon(
-                chemin=chemin,
-                matricule=str(entete.get("X-Entretiens-Matricule") or chemin.stem),
-                # Sans Message-ID (brouillon retouché), le nom du fichier sert de clé.
-                message_id=str(entete.get("Message-ID") or chemin.name).strip(),
-                destinataires=destinataires,
-                objet=str(entete.get("Subject") or ""),
-            )
-        )
-    return resultat
-
-
-def _deja_envoyes(journal: Path) -> set[str]:
-    if not journal.is_file():
-        return set()
-    with open(journal, encoding="utf-8-sig", newline="") as entree:
-        return {
-            (ligne.get("Message_ID") or "").strip()
-            for ligne in csv.DictReader(entree, delimiter=";")
-            if (ligne.get("Statut") or "").strip() == ENVOYE
-        }
-
-
-def compter_a_envoyer(dossier_campagne: Path) -> int:
-    """Nombre de brouillons pas encore envoyés (pour la question de confirmation)."""
-    journal = Path(dossier_campagne) / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS
-    deja = _deja_envoyes(journal)
-    return sum(b.message_id not in deja for b in lister_brouillons(dossier_campagne))
-
-
-def envoyer(
-    dossier_campagne: Path,
-    parametres: Parametres,
-    hote: str | None = None,
-    port: int | None = None,
-    securite: str | None = None,
-    utilisateur: str | None = None,
-    mot_de_passe: str | None = None,
-    simulation: bool = True,
-    pause: float | None = None,
-    limite: int | None = None,
-    progression: Callable[[int], None] | None = None,
-    attendre: Callable[[float], Any] = time.sleep,
-    horloge: Callable[[], datetime] | None = None,
-) -> BilanEnvoi:
-    """Envoie les brouillons non encore partis ; `simulation=True` (défaut) n'envoie rien."""
-    dossier_campagne = Path(dossier_campagne)
-    pub = parametres.publipostage
-    hote = hote or pub.smtp_hote
-    port = port or pub.smtp_port
-    securite = securite or pub.smtp_securite
-    utilisateur = utilisateur if utilisateur is not None else pub.smtp_utilisateur
-    pause = pub.pause_secondes if pause is None else pause
-    horloge = horloge or (lambda: datetime.now(UTC).astimezone())
-    journal = dossier_campagne / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS
-
-    deja = _deja_envoyes(journal)
-    bilan = BilanEnvoi(simulation=simulation, journal=journal)
-    for brouillon in lister_brouillons(dossier_campagne):
-        if brouillon.message_id in deja:
-            bilan.deja_envoyes.append(brouillon.matricule)
-        else:
-            bilan.prevus.append(brouillon)
-    if limite is not None:
-        bilan.prevus = bilan.prevus[: max(0, limite)]
-    if simulation or not bilan.prevus:
-        return bilan
-
-    if not hote:
-        raise ErreurEntretiens.simple(
-            "smtp-sans-hote",
-            "Aucun serveur SMTP : renseignez « publipostage.smtp_hote » dans parametres.toml "
-            "ou donnez --hote.",
-        )
-    if securite not in SECURITES_SMTP:
-        raise ErreurEntretiens.simple(
-            "smtp-securite",
-            f"Sécurité SMTP « {securite} » inconnue : choisissez starttls, ssl ou aucune.",
-        )
-    # Le journal est ouvert avant la première connexion : s'il est verrouillé (ouvert dans
-    # Excel), on s'arrête avant d'envoyer quoi que ce soit qu'on ne pourrait pas noter.
-    try:
-        sortie_journal = _ouvrir_journal(journal)
-    except PermissionError as exc:
-        raise ErreurEntretiens.simple(
-            "fichier-verrouille",
-            f"Impossible d'écrire le journal « {journal} » : fermez-le dans Excel, puis relancez.",
-        ) from exc
-    with sortie_journal:
-        ecrivain = csv.writer(sortie_journal, delimiter=";", lineterminator="\r\n")
-        connexion: smtplib.SMTP | None = None
-        try:
-            for rang, brouillon in enumerate(bilan.prevus):
-                if rang and pause:
-                    attendre(pause)
-                if connexion is None:
-                    connexion = _connecter(hote, port, securite, utilisateur, mot_de_passe)
-                message = _message_a_envoyer(brouillon, horloge())
-                erreur = ""
-                try:
-                    refuses = connexion.send_message(message)
-                except smtplib.SMTPServerDisconnected as exc:
-                    # Le serveur a coupé : ce message a échoué, on se reconnecte au suivant.
-                    connexion = None
-                    statut, erreur = ECHEC, _expliquer(exc)
-                except (smtplib.SMTPException, UnicodeError, OSError) as exc:
-                    statut, erreur = ECHEC, _expliquer(exc)
-                else:
-                    statut = ENVOYE
-                    if refuses:
-                        erreur = "destinataires refusés : " + ", ".join(sorted(refuses))
-                if statut == ENVOYE:
-                    bilan.envoyes.append(brouillon.matricule)
-                else:
-                    bilan.echecs.append((brouillon.matricule, erreur))
-                ecrivain.writerow(
-                    [
-                        neutraliser(brouillon.matricule),
-                        neutraliser(", ".join(brouillon.destinataires)),
-                        brouillon.message_id,
-                        horloge().isoformat(timespec="seconds"),
-                        statut,
-                        neutraliser(erreur),
-                        brouillon.chemin.name,
-                    ]
-                )
-                # Écrit sur le disque avant de passer au suivant : une coupure juste après
-                # ne doit pas faire renvoyer ce message à la relance.
-                sortie_journal.flush()
-                os.fsync(sortie_journal.fileno())
-                if progression:
-                    progression(1)
-        finally:
-            if connexion is not None:
-                try:
-                    connexion.quit()
-                except (smtplib.SMTPException, OSError):
-                    pass
-    return bilan
-
-
-def _ouvrir_journal(journal: Path):  # -> TextIO
-    nouveau = not journal.exists() or journal.stat().st_size == 0
-    sortie = open(journal, "a", encoding="utf-8-sig" if nouveau else "utf-8", newline="")
-    if nouveau:
-        csv.writer(sortie, delimiter=";", lineterminator="\r\n").writerow(COLONNES_JOURNAL)
-        sortie.flush()
-    return sortie
-
-
-def _message_a_envoyer(brouillon: Brouillon, maintenant: datetime) -> EmailMessage:
-    message = message_from_bytes(brouillon.chemin.read_bytes(), policy=email.policy.SMTP)
-    for nom in _EN_TETES_INTERNES:
-        del message[nom]
-    # La date du message est celle de l'envoi, pas celle de la préparation.
-    del message["Date"]
-    message["Date"] = format_datetime(maintenant)
-    return message
-
-
-def _connecter(
-    hote: str, port: int, securite: str, utilisateur: str, mot_de_passe: str | None
-) -> smtplib.SMTP:
-    adresse = f"{hote}:{port}"
-    contexte = ssl.create_default_context()
-    connexion: smtplib.SMTP | None = None
-    try:
-        if securite == "ssl":
-            connexion = smtplib.SMTP_SSL(hote, port, timeout=30, context=contexte)
-        else:
-            connexion = smtplib.SMTP(hote, port, timeout=30)
-        connexion.ehlo()
-        if securite == "starttls":
-            connexion.starttls(context=contexte)
-            connexion.ehlo()
-        if utilisateur:
-            connexion.login(utilisateur, mot_de_passe or "")
-        return connexion
-    except smtplib.SMTPAuthenticationError as exc:
-        _fermer(connexion)
-        raise ErreurEntretiens.simple(
-            "smtp-identifiants",
-            f"Le serveur SMTP {adresse} a refusé l'identifiant « {utilisateur} » ou le mot de "
-            f"passe ({_expliquer(exc)}). Vérifiez --utilisateur et la variable "
-            "ENTRETIENS_SMTP_MOT_DE_PASSE (ou --mot-de-passe).",
-        ) from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        _fermer(connexion)
-        manque = "STARTTLS" if securite == "starttls" and "STARTTLS" in str(exc) else "cette option"
-        raise ErreurEntretiens.simple(
-            "smtp-non-supporte",
-            f"Le serveur SMTP {adresse} ne propose pas {manque} ({exc}). Essayez "
-            "--securite ssl (port 465) ou starttls (port 587), ou sans identifiant.",
-        ) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        _fermer(connexion)
-        raise ErreurEntretiens.simple(
-            "smtp-injoignable",
-            f"Impossible de joindre le serveur SMTP {adresse} ({_expliquer(exc)}). Vérifiez "
-            "l'hôte, le port, la sécurité (starttls, ssl ou aucune) et la connexion réseau.",
-        ) from exc
-
-
-def _fermer(connexion: smtplib.SMTP | None) -> None:
-    if connexion is not None:
-        try:
-            connexion.close()
-        except OSError:
-            pass
-
-
-def _expliquer(exc: BaseException) -> str:
-    if isinstance(exc, smtplib.SMTPResponseException):
-        texte = exc.smtp_error
-        if isinstance(texte, bytes):
-            texte = texte.decode("utf-8", "replace")
-        return f"{exc.smtp_code} {texte}".strip()
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "destinataires refusés : " + ", ".join(sorted(exc.recipients))
-    if isinstance(exc, ConnectionRefusedError):
-        return "connexion refusée"
-    if isinstance(exc, TimeoutError):
-        return "délai dépassé"
-    return str(exc) or exc.__class__.__name__

@@ -17,8 +17,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from icalendar import Calendar
 
+from pipeline.envoi import compter_a_envoyer, envoyer
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.publipostage import compter_a_envoyer, envoyer, preparer_publipostage
+from pipeline.publipostage import preparer_publipostage
 
 try:  # tests/ sans __init__.py : pytest met le dossier dans sys.path
     from test_publipostage import SALARIES, fabriquer_campagne, parametres, preparer, tables
