@@ -42,13 +42,13 @@ from pipeline.libelles import (
     LIBELLES_TYPES_COURTS,
     LIBELLES_TYPES_DOCUMENTS,
 )
-from pipeline.registre import MOTIFS_RETOUR
 from pipeline.regles import (
     MONTANT_ABONDEMENT,
     SEUIL_EFFECTIF_ABONDEMENT,
     ajouter_mois_date,
     est_certification,
 )
+from pipeline.schema import MOTIFS_RETOUR
 
 INTITULES = {"2025": "entretien de parcours professionnel", "2014": "entretien professionnel"}
 REFERENCES_LEGALES = {

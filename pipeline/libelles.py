@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.schema import MOTIFS
+
 LIBELLES_TYPES = {
     "premier": "Premier entretien",
     "periodique": "Entretien périodique",
@@ -43,23 +45,8 @@ LIBELLES_STATUTS_PHRASE = {
     "a_venir": "à venir",
     "honoree": "honorée",
 }
-# Motifs d'absence au fil d'une phrase (codes de registre.MOTIFS_ABSENCE).
-LIBELLES_ABSENCES = {
-    "maternite": "congé de maternité",
-    "adoption": "congé d'adoption",
-    "conge_parental": "congé parental d'éducation",
-    "proche_aidant": "congé de proche aidant",
-    "sabbatique": "congé sabbatique",
-    "mobilite_volontaire": "période de mobilité volontaire sécurisée",
-    "longue_maladie": "arrêt de longue maladie",
-    "mandat_syndical": "mandat syndical",
-    "maladie": "arrêt maladie",
-    "paternite": "congé de paternité",
-    "conges_payes": "congés payés",
-    "sans_solde": "congé sans solde",
-    "accident_travail": "accident du travail",
-    "autre": "absence",
-}
+# Motifs d'absence au fil d'une phrase : déclarés avec le motif, dans schema.MOTIFS.
+LIBELLES_ABSENCES = {m.code: m.phrase for m in MOTIFS}
 
 # Colonnes de la liste des échéances -> en-têtes lisibles du classeur échéances.xlsx.
 EN_TETES_ECHEANCES = {

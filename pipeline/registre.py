@@ -1,5 +1,9 @@
 """Classeur Excel du registre -> tables pandas validées. Seul module qui lit le registre.
 
+Ce qu'il sait reconnaître (feuilles, colonnes et leurs synonymes, motifs, types, oui/non)
+est déclaré dans `pipeline.schema` ; ce module lit le classeur et valide chaque valeur en
+suivant ces tables.
+
 Contrat de sortie (les autres modules ne dépendent que de ceci) :
 
 `Registre.salaries` — une ligne par salarié, colonnes :
@@ -10,7 +14,7 @@ Contrat de sortie (les autres modules ne dépendent que de ceci) :
     texte des colonnes inconnues, offertes aux modèles Word).
 `Registre.entretiens` — matricule, date, type (code : periodique, premier, retour,
     etat_des_lieux, mi_carriere, avant_60), conduit_par, commentaire, ligne.
-`Registre.absences` — matricule, motif (code, voir MOTIFS_ABSENCE), libelle_motif (tel
+`Registre.absences` — matricule, motif (code, voir schema.MOTIFS), libelle_motif (tel
     qu'écrit), date_debut, date_fin, date_reprise, ligne.
 `Registre.formations` — matricule, intitule, date, obligatoire (bool), certifiante (bool), ligne.
 `Registre.evolutions` — matricule, date, nature ("salariale" / "professionnelle"),
@@ -29,14 +33,8 @@ Utilisation :
     `erreurs.formater_anomalies(anomalies) -> str` : tableau texte « Ligne | Colonne | Code |
     Message » groupé par feuille, pour `entretiens verifier`.
     `Registre(...)` accepte n'importe quel sous-ensemble de tables (les autres sont vides
-    avec les bonnes colonnes, cf. `table_vide(nom_table)`) : pratique pour les tests des
-    autres modules. `cle(texte)` : la forme de comparaison tolérante des en-têtes (casse,
-    accents, apostrophes, espaces, « de/d'/du » ignorés), réutilisable pour d'autres
-    classeurs saisis à la main.
-
-Constantes publiques : `MOTIFS_ABSENCE` (code -> libellé), `MOTIFS_RETOUR` (codes qui
-déclenchent l'entretien de retour, regles.md §3.3), `TYPES_ENTRETIEN` (code -> libellé),
-`FEUILLES` (la table qui décrit feuilles et colonnes et pilote lecture et validation).
+    avec les bonnes colonnes, cf. `schema.table_vide(nom_table)`) : pratique pour les tests
+    des autres modules.
 
 Codes d'anomalie — erreurs : feuille-manquante, feuille-dupliquee, colonne-manquante,
 colonne-dupliquee, valeur-obligatoire, date-invalide, matricule-duplique,
@@ -55,7 +53,6 @@ from __future__ import annotations
 import difflib
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -68,281 +65,31 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline.erreurs import AVERTISSEMENT, ERREUR, Anomalie, ErreurEntretiens
-
-# --------------------------------------------------------------------------------------
-# Vocabulaire
-# --------------------------------------------------------------------------------------
-
-MOTIFS_ABSENCE: dict[str, str] = {
-    "maternite": "Congé de maternité",
-    "adoption": "Congé d'adoption",
-    "conge_parental": "Congé parental d'éducation",
-    "proche_aidant": "Congé de proche aidant",
-    "sabbatique": "Congé sabbatique",
-    "mobilite_volontaire": "Mobilité volontaire sécurisée",
-    "longue_maladie": "Arrêt longue maladie",
-    "mandat_syndical": "Mandat syndical",
-    "maladie": "Maladie",
-    "paternite": "Congé de paternité",
-    "conges_payes": "Congés payés",
-    "sans_solde": "Congé sans solde",
-    "accident_travail": "Accident du travail",
-    "autre": "Autre",
-}
-MOTIFS_RETOUR = frozenset(
-    {
-        "maternite",
-        "adoption",
-        "conge_parental",
-        "proche_aidant",
-        "sabbatique",
-        "mobilite_volontaire",
-        "longue_maladie",
-        "mandat_syndical",
-    }
+from pipeline.schema import (
+    BOOLEEN,
+    CIVILITE,
+    DATE,
+    EMAIL,
+    FEUILLES,
+    FEUILLES_PAR_TABLE,
+    MOTIF,
+    MOTIFS_ABSENCE,
+    NATURE,
+    TYPE,
+    TYPE_PAR_DEFAUT,
+    TYPES_ENTRETIEN,
+    Colonne,
+    Feuille,
+    cle,
+    code_civilite,
+    code_motif,
+    code_nature,
+    code_type,
+    colonnes_table,
+    feuille_nommee,
+    oui_non,
+    table_vide,
 )
-# Libellés acceptés en plus des codes et des libellés de MOTIFS_ABSENCE (registre.md).
-_AUTRES_LIBELLES_MOTIF = {
-    "Temps partiel parental": "conge_parental",
-    "Congé parental": "conge_parental",
-    "Congé de soutien familial": "proche_aidant",
-    "Affection de longue durée": "longue_maladie",
-    "ALD": "longue_maladie",
-    "Longue maladie": "longue_maladie",
-    "Mobilité volontaire": "mobilite_volontaire",
-    "Arrêt maladie": "maladie",
-    "CP": "conges_payes",
-    "Accident de travail": "accident_travail",
-}
-
-TYPES_ENTRETIEN: dict[str, str] = {
-    "periodique": "Périodique",
-    "premier": "Premier entretien",
-    "retour": "Retour de congé",
-    "etat_des_lieux": "État des lieux",
-    "mi_carriere": "Mi-carrière",
-    "avant_60": "Avant 60 ans",
-}
-_AUTRES_LIBELLES_TYPE = {
-    "Bilan 6 ans": "etat_des_lieux",
-    "Bilan 8 ans": "etat_des_lieux",
-    "Bilan": "etat_des_lieux",
-    "Fin de carrière": "avant_60",
-    "Retour d'absence": "retour",
-    "Entretien professionnel": "periodique",
-}
-TYPE_PAR_DEFAUT = "periodique"
-
-
-_CIVILITES = {
-    "m": "M.",
-    "mr": "M.",
-    "monsieur": "M.",
-    "mme": "Mme",
-    "madame": "Mme",
-    "mlle": "Mme",
-    "mademoiselle": "Mme",
-}
-
-_OUI = {"oui", "o", "x", "vrai", "true", "1", "yes", "y"}
-_NON = {"non", "n", "faux", "false", "0", "no"}
-
-# Mots ignorés dans les noms de feuilles, de colonnes et les libellés : « Date d'entrée »,
-# « Date entrée » et « Date de l’entrée » désignent la même colonne.
-_MOTS_VIDES = frozenset({"de", "d", "du", "des", "la", "le", "l", "les"})
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-
-
-def cle(texte: object) -> str:
-    """Forme de comparaison tolérante : sans casse, accents, ponctuation ni mots vides."""
-    brut = unicodedata.normalize("NFKD", str(texte).translate(_APOSTROPHES))
-    sans_accents = "".join(c for c in brut if not unicodedata.combining(c)).lower()
-    mots = re.sub(r"[^a-z0-9]+", " ", sans_accents).split()
-    return " ".join(m for m in mots if m not in _MOTS_VIDES)
-
-
-def _index_libelles(codes: dict[str, str], autres: dict[str, str]) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for code, libelle in codes.items():
-        index[cle(code.replace("_", " "))] = code
-        index[cle(libelle)] = code
-    for libelle, code in autres.items():
-        index[cle(libelle)] = code
-    return index
-
-
-_INDEX_MOTIFS = _index_libelles(MOTIFS_ABSENCE, _AUTRES_LIBELLES_MOTIF)
-_INDEX_TYPES = _index_libelles(TYPES_ENTRETIEN, _AUTRES_LIBELLES_TYPE)
-
-
-def _code_motif(texte: str) -> str | None:
-    k = cle(texte)
-    if k in _INDEX_MOTIFS:
-        return _INDEX_MOTIFS[k]
-    # « Congé maternité », « Congés sabbatique » : le mot « congé » est facultatif.
-    for prefixe in ("conge ", "conges "):
-        if k.startswith(prefixe) and k[len(prefixe) :] in _INDEX_MOTIFS:
-            return _INDEX_MOTIFS[k[len(prefixe) :]]
-    return None
-
-
-def _code_type(texte: str) -> str | None:
-    k = cle(texte)
-    if k in _INDEX_TYPES:
-        return _INDEX_TYPES[k]
-    # « Entretien de mi-carrière », « Entretien périodique » : « entretien » est facultatif.
-    if k.startswith("entretien ") and k[len("entretien ") :] in _INDEX_TYPES:
-        return _INDEX_TYPES[k[len("entretien ") :]]
-    return None
-
-
-def _code_nature(texte: str) -> str | None:
-    k = cle(texte).removeprefix("evolution ")
-    if k.startswith("salari"):
-        return "salariale"
-    if k.startswith("profession") or k == "promotion":
-        return "professionnelle"
-    return None
-
-
-# --------------------------------------------------------------------------------------
-# La table qui décrit le classeur
-# --------------------------------------------------------------------------------------
-
-TEXTE = "texte"
-DATE = "date"
-BOOLEEN = "booleen"
-EMAIL = "email"
-CIVILITE = "civilite"
-TYPE = "type"
-MOTIF = "motif"
-NATURE = "nature"
-
-
-@dataclass(frozen=True)
-class Colonne:
-    nom: str  # titre canonique, tel que documenté dans registre.md
-    cle: str  # nom de la colonne du DataFrame
-    obligatoire: bool = False
-    nature: str = TEXTE
-    alias: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Feuille:
-    nom: str
-    table: str  # attribut de Registre
-    obligatoire: bool
-    colonnes: tuple[Colonne, ...]
-
-    def colonne(self, cle_df: str) -> Colonne:
-        return next(c for c in self.colonnes if c.cle == cle_df)
-
-
-_MATRICULE = Colonne("Matricule", "matricule", True)
-
-FEUILLES: tuple[Feuille, ...] = (
-    Feuille(
-        "Salariés",
-        "salaries",
-        True,
-        (
-            _MATRICULE,
-            Colonne("Civilité", "civilite", nature=CIVILITE),
-            Colonne("Nom", "nom", True),
-            Colonne("Prénom", "prenom", True),
-            Colonne("Email", "email", nature=EMAIL, alias=("E-mail", "Courriel", "Adresse email")),
-            Colonne("Date de naissance", "date_naissance", nature=DATE),
-            Colonne("Date d'entrée", "date_entree", True, DATE, alias=("Date d'embauche",)),
-            Colonne("Date de sortie", "date_sortie", nature=DATE),
-            Colonne("Poste", "poste"),
-            Colonne("Service", "service"),
-            Colonne("Établissement", "etablissement"),
-            Colonne("Matricule manager", "matricule_manager", alias=("Matricule du manager",)),
-            Colonne("Date visite mi-carrière", "date_visite_mi_carriere", nature=DATE),
-            Colonne("Adresse", "adresse"),
-            Colonne("Code postal", "code_postal"),
-            Colonne("Ville", "ville"),
-        ),
-    ),
-    Feuille(
-        "Entretiens",
-        "entretiens",
-        False,
-        (
-            _MATRICULE,
-            Colonne("Date", "date", True, DATE),
-            Colonne("Type", "type", nature=TYPE),
-            Colonne("Conduit par", "conduit_par"),
-            Colonne("Commentaire", "commentaire"),
-        ),
-    ),
-    Feuille(
-        "Absences",
-        "absences",
-        False,
-        (
-            _MATRICULE,
-            Colonne("Motif", "motif", True, MOTIF),
-            Colonne("Date de début", "date_debut", True, DATE),
-            Colonne("Date de fin", "date_fin", nature=DATE),
-            Colonne("Date de reprise", "date_reprise", nature=DATE),
-        ),
-    ),
-    Feuille(
-        "Formations",
-        "formations",
-        False,
-        (
-            _MATRICULE,
-            Colonne("Intitulé", "intitule", True),
-            Colonne("Date", "date", True, DATE),
-            Colonne("Obligatoire", "obligatoire", nature=BOOLEEN),
-            Colonne("Certifiante", "certifiante", nature=BOOLEEN),
-        ),
-    ),
-    Feuille(
-        "Évolutions",
-        "evolutions",
-        False,
-        (
-            _MATRICULE,
-            Colonne("Date", "date", True, DATE),
-            Colonne("Nature", "nature", nature=NATURE),
-            Colonne("Commentaire", "commentaire"),
-        ),
-    ),
-)
-_FEUILLE = {f.table: f for f in FEUILLES}
-
-
-def _colonnes_table(feuille: Feuille) -> list[str]:
-    noms = [c.cle for c in feuille.colonnes]
-    if feuille.table == "absences":
-        noms.insert(noms.index("motif") + 1, "libelle_motif")
-    noms.append("ligne")
-    if feuille.table == "salaries":
-        noms.append("autres")
-    return noms
-
-
-def table_vide(table: str) -> pd.DataFrame:
-    """Table sans ligne, avec les colonnes et types du contrat (feuille facultative absente)."""
-    feuille = _FEUILLE[table]
-    colonnes: dict[str, Any] = {}
-    for nom in _colonnes_table(feuille):
-        nature = next((c.nature for c in feuille.colonnes if c.cle == nom), TEXTE)
-        if nature == DATE:
-            colonnes[nom] = pd.Series([], dtype="datetime64[ns]")
-        elif nature == BOOLEEN:
-            colonnes[nom] = pd.Series([], dtype=bool)
-        elif nom == "ligne":
-            colonnes[nom] = pd.Series([], dtype="int64")
-        elif nom == "autres":
-            colonnes[nom] = pd.Series([], dtype=object)
-        else:
-            colonnes[nom] = pd.Series([], dtype="str")
-    return pd.DataFrame(colonnes)
 
 
 @dataclass
@@ -481,16 +228,7 @@ def _booleens(valeurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cache: dict[Any, bool | None] = {}
 
     def lire(v: Any) -> bool | None:
-        if isinstance(v, bool):
-            return v
-        k = cle(_texte(v))
-        if k == "":
-            return False  # vide = défaut « non »
-        if k in _OUI:
-            return True
-        if k in _NON:
-            return False
-        return None
+        return v if isinstance(v, bool) else oui_non(_texte(v))
 
     resultats = []
     for v in valeurs:
@@ -657,19 +395,6 @@ def _illisible(chemin: Path, exc: Exception) -> ErreurEntretiens:
 # Lecture des feuilles : en-têtes et lignes
 # --------------------------------------------------------------------------------------
 
-_INDEX_FEUILLES: dict[str, Feuille] = {}
-for _f in FEUILLES:
-    _INDEX_FEUILLES[cle(_f.nom)] = _f
-    _INDEX_FEUILLES[cle(_f.nom).rstrip("s")] = _f  # « Salarié », « Entretien »…
-
-
-def _index_colonnes(feuille: Feuille) -> dict[str, Colonne]:
-    index = {}
-    for c in feuille.colonnes:
-        for nom in (c.nom, *c.alias):
-            index[cle(nom)] = c
-    return index
-
 
 def _reconnaitre_feuilles(
     classeur: CalamineWorkbook, collecte: _Collecte
@@ -677,7 +402,7 @@ def _reconnaitre_feuilles(
     """Feuille -> (titre réel, ordre) ; signale doublons et feuilles presque bien nommées."""
     trouvees: dict[str, tuple[str, int]] = {}
     for titre in classeur.sheet_names:
-        feuille = _INDEX_FEUILLES.get(cle(titre))
+        feuille = feuille_nommee(titre)
         if feuille is None:
             proche = _proche(titre, [f.nom for f in FEUILLES])
             if proche:
@@ -724,19 +449,47 @@ def _lire_feuille(
     colonnes = [grille[:, j] for j in range(largeur)]
     lignes = garder + 2  # ligne Excel : l'en-tête est la ligne 1
 
-    index = _index_colonnes(feuille)
-    entetes: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    autres_positions: dict[str, int] = {}
-    vus: dict[str, tuple[str, int]] = {}  # clé normalisée -> (en-tête, position)
-
-    def tri(j: int) -> tuple[int, int, int]:
-        return (ordre, 1, j)
-
+    en_tete = _EnTete(feuille, titre, ordre)
     for j in range(largeur):
-        titre_col = " ".join(_texte(entete[j]).split())
+        en_tete.reconnaitre(j, " ".join(_texte(entete[j]).split()), colonnes[j], collecte)
+
+    vide = np.full(len(garder), "", dtype=object)
+    brut = {
+        c.cle: (colonnes[en_tete.positions[c.cle]] if c.cle in en_tete.positions else vide)
+        for c in feuille.colonnes
+    }
+    lue = _FeuilleLue(
+        feuille=feuille,
+        ordre=ordre,
+        titre=titre,
+        entetes=en_tete.entetes,
+        positions=en_tete.positions,
+        brut=brut,
+        autres={nom: colonnes[j] for nom, j in en_tete.autres.items()},
+        lignes=lignes,
+    )
+    if not feuille.obligatoire and not en_tete.vus and not len(garder):
+        return lue  # feuille facultative laissée vide : comme si elle n'existait pas
+    _signaler_manquantes(lue, en_tete, collecte)
+    return lue
+
+
+@dataclass
+class _EnTete:
+    """La ligne d'en-tête d'une feuille, lue titre par titre : quelle colonne est où."""
+
+    feuille: Feuille
+    titre: str  # nom de la feuille tel qu'écrit dans le classeur
+    ordre: int
+    entetes: dict[str, str] = field(default_factory=dict)  # clé DataFrame -> en-tête écrit
+    positions: dict[str, int] = field(default_factory=dict)  # clé DataFrame -> index (0 = A)
+    autres: dict[str, int] = field(default_factory=dict)  # en-tête écrit -> index (inconnues)
+    vus: dict[str, tuple[str, int]] = field(default_factory=dict)  # clé -> (en-tête, index)
+
+    def reconnaitre(self, j: int, titre_col: str, valeurs: np.ndarray, collecte: _Collecte) -> None:
+        """Range la colonne j d'en-tête `titre_col`, ou signale pourquoi elle n'est pas lue."""
         lettre = get_column_letter(1 + j)
-        valeurs = colonnes[j]
+        lieu: dict[str, Any] = {"tri": (self.ordre, 1, j), "feuille": self.titre, "ligne": 1}
         if not titre_col:
             if (valeurs != "").any():
                 collecte.ajouter(
@@ -744,71 +497,52 @@ def _lire_feuille(
                     "colonne-sans-titre",
                     f"La colonne {lettre} contient des valeurs mais pas de titre en ligne 1 : "
                     "elle est ignorée ; donnez-lui un titre pour qu'elle soit lue.",
-                    tri=tri(j),
-                    feuille=titre,
-                    ligne=1,
                     colonne=lettre,
+                    **lieu,
                 )
-            continue
+            return
         k = cle(titre_col)
-        if k in vus:
-            premier, pos = vus[k]
+        if k in self.vus:
+            premier, pos = self.vus[k]
             collecte.ajouter(
                 ERREUR,
                 "colonne-dupliquee",
                 f"La colonne « {titre_col} » (colonne {lettre}) fait double emploi avec "
                 f"« {premier} » (colonne {get_column_letter(1 + pos)}) : supprimez ou renommez "
                 "l'une des deux.",
-                tri=tri(j),
-                feuille=titre,
-                ligne=1,
                 colonne=titre_col,
                 valeur=titre_col,
+                **lieu,
             )
-            continue
-        vus[k] = (titre_col, j)
-        colonne = index.get(k)
+            return
+        self.vus[k] = (titre_col, j)
+        colonne = self.feuille.index_colonnes.get(k)
         if colonne is not None:
-            entetes[colonne.cle] = titre_col
-            positions[colonne.cle] = j
-        elif feuille.table == "salaries":
-            autres_positions[titre_col] = j  # offertes aux modèles Word
+            self.entetes[colonne.cle] = titre_col
+            self.positions[colonne.cle] = j
+        elif self.feuille.table == "salaries":
+            self.autres[titre_col] = j  # offertes aux modèles Word
         else:
-            connues = [c.nom for c in feuille.colonnes if c.cle not in positions]
+            connues = [c.nom for c in self.feuille.colonnes if c.cle not in self.positions]
             proche = _proche(titre_col, connues)
             conseil = f" ; s'il s'agit de « {proche} », renommez-la ainsi" if proche else ""
             collecte.ajouter(
                 AVERTISSEMENT,
                 "colonne-ignoree",
-                f"La colonne « {titre_col} » n'est pas une colonne de la feuille « {feuille.nom} » "
-                f"et n'est pas lue{conseil}.",
-                tri=tri(j),
-                feuille=titre,
-                ligne=1,
+                f"La colonne « {titre_col} » n'est pas une colonne de la feuille "
+                f"« {self.feuille.nom} » et n'est pas lue{conseil}.",
                 colonne=titre_col,
+                **lieu,
             )
 
-    vide = np.full(len(garder), "", dtype=object)
-    brut = {
-        c.cle: (colonnes[positions[c.cle]] if c.cle in positions else vide)
-        for c in feuille.colonnes
-    }
-    lue = _FeuilleLue(
-        feuille=feuille,
-        ordre=ordre,
-        titre=titre,
-        entetes=entetes,
-        positions=positions,
-        brut=brut,
-        autres={nom: colonnes[j] for nom, j in autres_positions.items()},
-        lignes=lignes,
-    )
-    if not feuille.obligatoire and not vus and not len(garder):
-        return lue  # feuille facultative laissée vide : comme si elle n'existait pas
-    for j, c in enumerate(feuille.colonnes):
-        if c.obligatoire and c.cle not in positions:
+
+def _signaler_manquantes(lue: _FeuilleLue, en_tete: _EnTete, collecte: _Collecte) -> None:
+    """Une erreur par colonne obligatoire absente, avec l'en-tête inconnu qui lui ressemble."""
+    inconnus = [t for t, _ in en_tete.vus.values() if lue.feuille.colonne_nommee(t) is None]
+    for j, c in enumerate(lue.feuille.colonnes):
+        if c.obligatoire and c.cle not in en_tete.positions:
             lue.manquantes.add(c.cle)
-            proche = _proche(c.nom, [t for t, _ in vus.values() if index.get(cle(t)) is None])
+            proche = _proche(c.nom, inconnus)
             conseil = (
                 f" (la colonne « {proche} » est-elle la bonne ? renommez-la « {c.nom} »)"
                 if proche
@@ -818,13 +552,12 @@ def _lire_feuille(
                 ERREUR,
                 "colonne-manquante",
                 f"La colonne obligatoire « {c.nom} » est absente de la ligne d'en-tête (ligne 1) "
-                f"de la feuille « {titre} » : ajoutez-la{conseil}.",
-                tri=(ordre, 1, 10_000 + j),
-                feuille=titre,
+                f"de la feuille « {lue.titre} » : ajoutez-la{conseil}.",
+                tri=(lue.ordre, 1, 10_000 + j),
+                feuille=lue.titre,
                 ligne=1,
                 colonne=c.nom,
             )
-    return lue
 
 
 # --------------------------------------------------------------------------------------
@@ -902,14 +635,14 @@ def _message_nature(v: str, _i: int) -> str:
 # nature -> (traduction libellé -> code, code d'anomalie, message, gravité)
 _TRADUCTIONS: dict[str, tuple[Any, str, Any, str]] = {
     CIVILITE: (
-        lambda t: _CIVILITES.get(cle(t)),
+        code_civilite,
         "civilite-inconnue",
         _message_civilite,
         AVERTISSEMENT,
     ),
-    TYPE: (_code_type, "type-inconnu", _message_type, ERREUR),
-    MOTIF: (_code_motif, "motif-inconnu", _message_motif, ERREUR),
-    NATURE: (_code_nature, "nature-inconnue", _message_nature, ERREUR),
+    TYPE: (code_type, "type-inconnu", _message_type, ERREUR),
+    MOTIF: (code_motif, "motif-inconnu", _message_motif, ERREUR),
+    NATURE: (code_nature, "nature-inconnue", _message_nature, ERREUR),
 }
 
 
@@ -957,7 +690,7 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
                 ),
             )
     table["ligne"] = lue.lignes.astype("int64")
-    df = pd.DataFrame({n: table[n] for n in _colonnes_table(lue.feuille) if n in table})
+    df = pd.DataFrame({n: table[n] for n in colonnes_table(lue.feuille) if n in table})
     if lue.feuille.table == "salaries":
         noms = list(lue.autres)
         colonnes_autres = [_textes(v) for v in lue.autres.values()]
@@ -1050,6 +783,13 @@ def _controles_salaries(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte)
         phrase="La date de sortie ({b}) est antérieure à la date d'entrée ({a}) : "
         "corrigez l'une des deux.",
     )
+    _controler_naissances(lue, df, collecte)
+    return connus
+
+
+def _controler_naissances(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte) -> None:
+    """Naissance après l'entrée (erreur) ; naissance absente (avertissement)."""
+    matricules = df["matricule"].to_numpy(dtype=object)
     naissance, entree = df["date_naissance"].to_numpy(), df["date_entree"].to_numpy()
     apres = ~np.isnat(naissance) & ~np.isnat(entree) & (naissance >= entree)
     if apres.any() and "date_naissance" in lue.positions:
@@ -1078,7 +818,7 @@ def _controles_salaries(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte)
             colonne="Date de naissance",
         )
     else:
-        manque = np.isnat(naissance) & (lue.brut["date_naissance"] == "") & renseigne
+        manque = np.isnat(naissance) & (lue.brut["date_naissance"] == "") & (matricules != "")
         lue.signaler(
             collecte,
             AVERTISSEMENT,
@@ -1091,7 +831,6 @@ def _controles_salaries(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte)
                 "pour ce salarié ; renseignez-la."
             ),
         )
-    return connus
 
 
 def _conseil_zeros(valeur: str, connus: set[str]) -> str:
@@ -1138,7 +877,7 @@ def lire_registre(chemin: Path) -> Registre:
     try:
         trouvees = _reconnaitre_feuilles(classeur, collecte)
         lues = {
-            table: _lire_feuille(classeur, _FEUILLE[table], titre, ordre, collecte)
+            table: _lire_feuille(classeur, FEUILLES_PAR_TABLE[table], titre, ordre, collecte)
             for table, (titre, ordre) in trouvees.items()
         }
     except (CalamineError, ValueError, OverflowError) as exc:
@@ -1203,20 +942,4 @@ def lire_registre(chemin: Path) -> Registre:
     return registre
 
 
-# --------------------------------------------------------------------------------------
-# Affichage
-# --------------------------------------------------------------------------------------
-
-
-__all__ = [
-    "FEUILLES",
-    "MOTIFS_ABSENCE",
-    "MOTIFS_RETOUR",
-    "TYPES_ENTRETIEN",
-    "Colonne",
-    "Feuille",
-    "Registre",
-    "cle",
-    "lire_registre",
-    "table_vide",
-]
+__all__ = ["Registre", "lire_registre"]

@@ -39,6 +39,7 @@ import pandas as pd
 from pipeline.config import PERIODICITE_MAX_2025, REGIMES, Regles
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.formats import montant_fr
+from pipeline.schema import motifs_retour
 
 ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
 # Un salarié entré avant cette date avait déjà fini sa première année à l'entrée en
@@ -51,18 +52,6 @@ SEUIL_EFFECTIF_ABONDEMENT = 50
 
 TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
 STATUTS = ("en_retard", "a_planifier", "a_venir", "honoree")
-
-# Motifs d'absence qui déclenchent l'entretien de retour, avec le début de phrase du motif.
-RETOURS: dict[str, str] = {
-    "maternite": "Retour de congé de maternité",
-    "adoption": "Retour de congé d'adoption",
-    "conge_parental": "Retour de congé parental d'éducation (ou temps partiel parental)",
-    "proche_aidant": "Retour de congé de proche aidant",
-    "sabbatique": "Retour de congé sabbatique",
-    "mobilite_volontaire": "Retour de mobilité volontaire sécurisée (art. L1222-12)",
-    "longue_maladie": "Retour d'arrêt longue maladie (art. L324-1 CSS)",
-    "mandat_syndical": "Fin de mandat syndical",
-}
 
 COLONNES = (
     "matricule",
@@ -590,7 +579,8 @@ class _Contexte:
     def retours(self) -> dict[str, Any]:
         ab = self.absences
         s = self.indices(ab["matricule"])
-        codes = list(RETOURS)
+        declencheurs = motifs_retour(self.regles.regime)
+        codes = list(declencheurs)
         if len(ab):
             rang_motif = pd.Index(codes).get_indexer(ab["motif"].astype(str))
         else:
@@ -609,7 +599,7 @@ class _Contexte:
             regle_2025 = np.zeros(len(s), dtype=bool)
         honore = self.E.existe(s, np.where(regle_2025, ajouter_mois(R, -12), debut))
         delai = self.regles.delai_retour_jours
-        libelles = list(RETOURS.values())
+        libelles = list(declencheurs.values())
         fin_2025 = (
             " ; entretien à proposer au retour, sauf entretien tenu dans les 12 mois précédant "
             f"la reprise, échéance retenue : reprise + {delai} jours ({self.reference})"
@@ -630,6 +620,7 @@ class _Contexte:
                 for m, r, nouveau in zip(*colonnes, strict=True)
             ]
 
+        # Rang du motif sur 4 bits : au plus 16 motifs déclencheurs dans schema.MOTIFS.
         cle = (_decale(R) << 5) | (rang_motif << 1) | regle_2025
         return {
             "salarie": s,

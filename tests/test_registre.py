@@ -12,11 +12,16 @@ import pytest
 from conftest import ecrire_classeur
 
 from pipeline.erreurs import ErreurEntretiens, Rapport, formater_anomalies
-from pipeline.registre import (
+from pipeline.registre import Registre, lire_registre
+from pipeline.schema import (
+    FEUILLES,
+    MOTIFS,
     MOTIFS_ABSENCE,
     MOTIFS_RETOUR,
-    Registre,
-    lire_registre,
+    TYPES,
+    code_motif,
+    code_type,
+    feuille_nommee,
 )
 
 ENTETES = ["Matricule", "Civilité", "Nom", "Prénom", "Date de naissance", "Date d'entrée"]
@@ -366,6 +371,24 @@ def test_motifs_d_absence(tmp_path: Path, libelle: str, code: str) -> None:
 def test_motifs_de_retour_sont_des_motifs_connus() -> None:
     assert MOTIFS_RETOUR <= set(MOTIFS_ABSENCE)
     assert len(MOTIFS_ABSENCE) == 14
+
+
+def test_chaque_ecriture_declaree_est_reconnue_et_ne_designe_qu_un_code() -> None:
+    # Un synonyme s'ajoute à un seul endroit (pipeline/schema.py) : il doit être compris
+    # aussitôt, et ne pas désigner déjà un autre code (sinon l'un des deux est perdu).
+    for vocabulaire, traduire in ((MOTIFS, code_motif), (TYPES, code_type)):
+        for e in vocabulaire:
+            for ecrit in (e.code, e.libelle, *e.synonymes):
+                assert traduire(ecrit) == e.code, ecrit
+
+
+def test_chaque_nom_declare_de_feuille_et_de_colonne_est_reconnu() -> None:
+    for feuille in FEUILLES:
+        for nom in (feuille.nom, *feuille.alias):
+            assert feuille_nommee(nom) is feuille, nom
+        for colonne in feuille.colonnes:
+            for titre in (colonne.nom, *colonne.alias):
+                assert feuille.colonne_nommee(titre) is colonne, titre
 
 
 @pytest.mark.parametrize(

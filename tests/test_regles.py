@@ -14,9 +14,11 @@ import pytest
 from reference_regles import ajouter_mois as ajouter_mois_reference
 from reference_regles import registre_de_test
 
+from pipeline import schema
 from pipeline.config import Regles
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.regles import ajouter_mois, calculer_obligations, lister_echeances, resumer
+from pipeline.schema import MOTIFS, Motif
 
 AU = "2026-03-02"
 
@@ -579,9 +581,22 @@ def test_registre_vide():
     assert resumer(lister_echeances(obligations, registre))["total"] == 0
 
 
-def test_motifs_de_retour_definis_une_fois() -> None:
-    # Le moteur rédige une phrase par motif déclenchant ; la liste fait foi dans registre.py.
-    from pipeline.registre import MOTIFS_RETOUR
-    from pipeline.regles import RETOURS
+@pytest.mark.parametrize("regime", ["2025", "2014"])
+@pytest.mark.parametrize("motif", [m for m in MOTIFS if m.retour], ids=lambda m: m.code)
+def test_le_motif_du_retour_vient_de_sa_declaration(motif: Motif, regime: str) -> None:
+    # Un motif est déclaré une fois (schema.MOTIFS), avec le début de phrase du retour.
+    obligations = calculer(absences=[dict(MATERNITE, motif=motif.code)], regime=regime)
+    retour = obligations[obligations["type"] == "retour"]
+    assert retour["motif"].tolist()[0].startswith(f"{motif.retour} : reprise le 16/03/2026 ; ")
 
-    assert set(RETOURS) == set(MOTIFS_RETOUR)
+
+@pytest.mark.parametrize(("regime", "attendu"), [("2025", 1), ("2014", 0)])
+def test_un_motif_declare_pour_un_seul_regime(monkeypatch, regime: str, attendu: int) -> None:
+    # Un motif déclencheur d'un seul régime (ex. congé supplémentaire de naissance) : une
+    # ligne de schema.MOTIFS suffit, le moteur en tient compte.
+    essai = Motif("essai", "Essai", "essai", retour="Retour d'essai", regimes=("2025",))
+    monkeypatch.setattr(schema, "MOTIFS", (*schema.MOTIFS, essai))
+    obligations = calculer(absences=[dict(MATERNITE, motif="essai")], regime=regime)
+    retour = obligations[obligations["type"] == "retour"]
+    assert len(retour) == attendu
+    assert all(m.startswith("Retour d'essai : ") for m in retour["motif"])
