@@ -11,17 +11,34 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
 from pipeline.erreurs import ErreurEntretiens, Rapport
 
-REGIMES = ("2025", "2014")
+
+@dataclass(frozen=True)
+class RegimeLegal:
+    """Ce que la loi fixe dans un régime (regles.md §1) : la seule déclaration de ces durées."""
+
+    periodicite_mois: int  # périodicité légale, retenue quand regles.periodicite_mois vaut 0
+    plafond_accord_mois: int | None  # un accord collectif ne peut pas l'allonger au-delà
+    cycle_etat_des_lieux_ans: int
+
+
+REGIMES_LEGAUX: dict[str, RegimeLegal] = {
+    # Loi n° 2025-989 : un accord peut raccourcir les 4 ans, pas les allonger (L6315-1).
+    "2025": RegimeLegal(periodicite_mois=48, plafond_accord_mois=48, cycle_etat_des_lieux_ans=8),
+    # Lois 2014-288 et 2018-771 : tous les 2 ans, sauf accord collectif qui en décide.
+    "2014": RegimeLegal(periodicite_mois=24, plafond_accord_mois=None, cycle_etat_des_lieux_ans=6),
+}
+REGIMES = tuple(REGIMES_LEGAUX)
+# Quel que soit le régime, plus de 10 ans entre deux entretiens est une faute de frappe.
+PERIODICITE_MAX_MOIS = 120
 ZONES_FERIES = ("metropole", "alsace-moselle")
 SECURITES_SMTP = ("starttls", "ssl", "aucune")
-# Le plafond légal du régime 2025 : un accord peut raccourcir, pas allonger (L6315-1).
-PERIODICITE_MAX_2025 = 48
 
 
 @dataclass(frozen=True)
@@ -46,19 +63,23 @@ class Entreprise:
 @dataclass(frozen=True)
 class Regles:
     regime: str = "2025"
-    periodicite_mois: int = 0  # 0 : la périodicité légale du régime (48 ou 24 mois)
+    periodicite_mois: int = 0  # 0 : la périodicité légale du régime (REGIMES_LEGAUX)
     delai_retour_jours: int = 30
     horizon_jours: int = 60
 
     @property
+    def regime_legal(self) -> RegimeLegal:
+        # Un régime inconnu est refusé par la validation (ici et dans regles) ; d'ici là,
+        # il a les durées de l'ancien régime.
+        return REGIMES_LEGAUX.get(self.regime, REGIMES_LEGAUX["2014"])
+
+    @property
     def periodicite(self) -> int:
-        if self.periodicite_mois:
-            return self.periodicite_mois
-        return 48 if self.regime == "2025" else 24
+        return self.periodicite_mois or self.regime_legal.periodicite_mois
 
     @property
     def cycle_etat_des_lieux_ans(self) -> int:
-        return 8 if self.regime == "2025" else 6
+        return self.regime_legal.cycle_etat_des_lieux_ans
 
 
 @dataclass(frozen=True)
@@ -204,13 +225,27 @@ def _decrire(attendu: Any) -> str:
     return _NOMS_TYPES.get(attendu, str(attendu))
 
 
+_Signaler = Callable[[str, str, Any], None]  # (clé, message, valeur fautive)
+
+
 def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
     def erreur(cle: str, message: str, valeur: Any) -> None:
         rapport.erreur(
             "parametre-hors-bornes", message, feuille=fichier, colonne=cle, valeur=repr(valeur)
         )
 
-    r = p.regles
+    _valider_regles(p.regles, erreur)
+    if p.entreprise.effectif < 1:
+        erreur(
+            "entreprise.effectif",
+            "« entreprise.effectif » doit être un nombre de salariés (au moins 1).",
+            p.entreprise.effectif,
+        )
+    _valider_planning(p.planning, erreur)
+    _valider_publipostage(p.publipostage, erreur)
+
+
+def _valider_regles(r: Regles, erreur: _Signaler) -> None:
     if r.regime not in REGIMES:
         erreur(
             "regles.regime",
@@ -218,18 +253,20 @@ def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
             f"(ancien régime) ; lu : {r.regime!r}.",
             r.regime,
         )
-    if r.periodicite_mois < 0 or r.periodicite_mois > 120:
+    plafond = r.regime_legal.plafond_accord_mois
+    if r.periodicite_mois < 0 or r.periodicite_mois > PERIODICITE_MAX_MOIS:
         erreur(
             "regles.periodicite_mois",
-            "« regles.periodicite_mois » doit être compris entre 1 et 120 mois (48 au plus "
-            "en régime 2025 ; 0 = périodicité légale).",
+            f"« regles.periodicite_mois » doit être compris entre 1 et {PERIODICITE_MAX_MOIS} "
+            f"mois ({REGIMES_LEGAUX['2025'].plafond_accord_mois} au plus en régime 2025 ; "
+            "0 = périodicité légale).",
             r.periodicite_mois,
         )
-    elif r.regime == "2025" and r.periodicite_mois > PERIODICITE_MAX_2025:
+    elif plafond is not None and r.periodicite_mois > plafond:
         erreur(
             "regles.periodicite_mois",
-            f"« regles.periodicite_mois » vaut {r.periodicite_mois} : en régime 2025, un accord "
-            f"collectif ne peut pas dépasser {PERIODICITE_MAX_2025} mois (art. L6315-1). "
+            f"« regles.periodicite_mois » vaut {r.periodicite_mois} : en régime {r.regime}, un "
+            f"accord collectif ne peut pas dépasser {plafond} mois (art. L6315-1). "
             'Réduisez la valeur ou choisissez regime = "2014".',
             r.periodicite_mois,
         )
@@ -245,13 +282,9 @@ def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
             "« regles.horizon_jours » doit être compris entre 0 et 3650.",
             r.horizon_jours,
         )
-    if p.entreprise.effectif < 1:
-        erreur(
-            "entreprise.effectif",
-            "« entreprise.effectif » doit être un nombre de salariés (au moins 1).",
-            p.entreprise.effectif,
-        )
-    pl = p.planning
+
+
+def _valider_planning(pl: Planning, erreur: _Signaler) -> None:
     if not 0 <= pl.delai_min_jours <= pl.delai_max_jours <= 366:
         erreur(
             "planning.delai_min_jours",
@@ -283,7 +316,9 @@ def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
             '« planning.zone_feries » doit valoir "metropole" ou "alsace-moselle".',
             pl.zone_feries,
         )
-    pub = p.publipostage
+
+
+def _valider_publipostage(pub: Publipostage, erreur: _Signaler) -> None:
     if pub.smtp_securite not in SECURITES_SMTP:
         erreur(
             "publipostage.smtp_securite",

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.config import PERIODICITE_MAX_2025, REGIMES, Regles
+from pipeline.config import REGIMES, REGIMES_LEGAUX, Regles
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.formats import montant_fr
 from pipeline.schema import motifs_retour
@@ -321,13 +321,13 @@ def _verifier(regles: Regles, horizon: int) -> None:
             "parametre-hors-bornes",
             f'Régime « {regles.regime} » inconnu : choisissez "2025" ou "2014".',
         )
-    if regles.periodicite < 1 or (
-        regles.regime == "2025" and regles.periodicite > PERIODICITE_MAX_2025
-    ):
+    plafond = regles.regime_legal.plafond_accord_mois
+    if regles.periodicite < 1 or (plafond is not None and regles.periodicite > plafond):
         raise ErreurEntretiens.simple(
             "parametre-hors-bornes",
             f"Périodicité de {regles.periodicite} mois impossible : en régime 2025 un accord "
-            f"ne peut pas dépasser {PERIODICITE_MAX_2025} mois (art. L6315-1).",
+            f"ne peut pas dépasser {REGIMES_LEGAUX['2025'].plafond_accord_mois} mois "
+            "(art. L6315-1).",
         )
     if horizon < 0:
         raise ErreurEntretiens.simple(
@@ -408,7 +408,8 @@ class _Contexte:
         L = self.E.dernier(s)
         if self.regime_2025:
             recent = H >= np.datetime64(SEUIL_PREMIER_2025, "D")
-            ech_sans = ajouter_mois(H, np.where(recent, 12, 24))
+            ancien_regime = REGIMES_LEGAUX["2014"].periodicite_mois
+            ech_sans = ajouter_mois(H, np.where(recent, 12, ancien_regime))
             type_sans = "premier"
         else:
             recent = np.zeros(self.n, dtype=bool)
@@ -419,7 +420,7 @@ class _Contexte:
         cas = np.where(depuis_embauche, 0, np.where(recent, 1, 2))
 
         texte_P = f"périodicité {self.P} mois"
-        if self.regles.periodicite_mois and self.P != (48 if self.regime_2025 else 24):
+        if self.regles.periodicite_mois and self.P != self.regles.regime_legal.periodicite_mois:
             texte_P += " fixée par accord collectif"
         ref = self.reference
         if self.regime_2025:
@@ -483,6 +484,8 @@ class _Contexte:
         s2 = self.tous[besoin]
         return [echu, self._edl(s2, k_suivant[besoin])]
 
+    # ~90 lignes : une seule règle (regles.md §3.2), dont la phrase (`fabrique`) lit les
+    # mêmes tableaux que les chiffres ; la couper obligerait à les passer un par un.
     def _edl(self, s: np.ndarray, k: np.ndarray) -> dict:
         H = self.H[s]
         A = ajouter_mois(H, k * 12 * self.C)
