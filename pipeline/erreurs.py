@@ -1,9 +1,16 @@
-"""L'unique type d'exception du projet et le rapport d'anomalies.
+"""L'unique type d'exception du projet, le rapport d'anomalies et le catalogue des codes.
 
 La lecture du registre *collecte* les anomalies (frictionless-py) au lieu de s'arrêter à
 la première : l'assistante RH corrige tout son classeur en une fois. Chaque anomalie
 porte un code stable (pour les tests et `--json`), la feuille, la ligne Excel (l'en-tête
 est la ligne 1), la colonne, la valeur et un message qui dit comment corriger.
+
+Chaque code est déclaré une fois dans `CATALOGUE` (comme `errors/` de frictionless-py),
+avec son titre et la correction qu'il suggère : c'est la référence des codes, la
+documentation et le champ `titre` de `entretiens verifier --json`. Construire une
+`Anomalie` d'un code non déclaré est une erreur de programmation : elle lève aussitôt
+`LookupError` (jamais attrapée par la CLI, elle garde sa trace). tests/test_catalogue.py
+compare le catalogue aux codes du source, de docs/specs/registre.md et du README.
 
 La CLI attrape `ErreurEntretiens` à un seul endroit et la transforme en message + code
 de sortie 1 ; aucune trace Python n'atteint l'utilisateur (sauf `--debug`).
@@ -20,6 +27,411 @@ AVERTISSEMENT = "avertissement"
 
 
 @dataclass(frozen=True)
+class Definition:
+    """Un code d'anomalie, déclaré une fois : ce qu'il signifie et comment corriger."""
+
+    code: str
+    titre: str
+    correction: str
+
+
+def _declarer(*definitions: Definition) -> dict[str, Definition]:
+    catalogue: dict[str, Definition] = {}
+    for d in definitions:
+        if d.code in catalogue:
+            raise LookupError(f"Code d'anomalie « {d.code} » déclaré deux fois au catalogue.")
+        catalogue[d.code] = d
+    return catalogue
+
+
+CATALOGUE: dict[str, Definition] = _declarer(
+    # --- Fichiers, quels qu'ils soient -------------------------------------------------
+    Definition(
+        "fichier-introuvable",
+        "Fichier introuvable",
+        "Vérifiez le chemin donné en option ou dans parametres.toml.",
+    ),
+    Definition(
+        "fichier-illisible",
+        "Fichier illisible",
+        "Fermez le fichier s'il est ouvert, vérifiez vos droits, ou enregistrez-le de nouveau "
+        "au format « Classeur Excel (.xlsx) » sans mot de passe.",
+    ),
+    Definition(
+        "fichier-verrouille",
+        "Fichier verrouillé en écriture",
+        "Fermez le fichier dans Excel ou Word, puis relancez.",
+    ),
+    # --- Registre : feuilles et colonnes ----------------------------------------------
+    Definition(
+        "feuille-manquante",
+        "Feuille obligatoire absente",
+        "Ajoutez la feuille, ou renommez celle qui en tient lieu.",
+    ),
+    Definition(
+        "feuille-dupliquee",
+        "Feuille en double",
+        "Fusionnez les deux feuilles ou renommez l'une d'elles.",
+    ),
+    Definition(
+        "feuille-ignoree",
+        "Feuille non reconnue",
+        "Si c'est une feuille attendue mal nommée, renommez-la ; sinon, rien à faire.",
+    ),
+    Definition(
+        "colonne-manquante",
+        "Colonne obligatoire absente",
+        "Ajoutez la colonne à la ligne d'en-tête, ou renommez celle qui en tient lieu.",
+    ),
+    Definition(
+        "colonne-dupliquee",
+        "Colonne en double",
+        "Supprimez ou renommez l'une des deux colonnes.",
+    ),
+    Definition(
+        "colonne-ignoree",
+        "Colonne non reconnue",
+        "Si c'est une colonne attendue mal nommée, renommez-la ; sinon, rien à faire.",
+    ),
+    Definition(
+        "colonne-sans-titre",
+        "Colonne sans titre",
+        "Donnez un titre à la colonne en ligne 1 pour qu'elle soit lue.",
+    ),
+    # --- Registre et planning : valeurs -----------------------------------------------
+    Definition(
+        "valeur-obligatoire",
+        "Valeur obligatoire manquante",
+        "Renseignez la cellule, ou supprimez la ligne si elle est en trop.",
+    ),
+    Definition(
+        "date-invalide",
+        "Date invalide",
+        "Saisissez une date Excel ou un texte JJ/MM/AAAA, ou videz la cellule si la date "
+        "n'est pas connue et n'est pas obligatoire.",
+    ),
+    Definition(
+        "booleen-invalide",
+        "Valeur oui/non invalide",
+        "Écrivez oui ou non, ou laissez la cellule vide pour non.",
+    ),
+    Definition(
+        "email-invalide",
+        "Adresse électronique invalide",
+        "Corrigez l'adresse (forme prenom.nom@domaine.fr) ou videz la cellule.",
+    ),
+    Definition(
+        "civilite-inconnue",
+        "Civilité non reconnue",
+        "Écrivez M. ou Mme ; sinon les documents s'adressent à « Madame, Monsieur ».",
+    ),
+    Definition(
+        "motif-inconnu",
+        "Motif d'absence inconnu",
+        "Écrivez le code ou le libellé d'un motif reconnu (docs/specs/registre.md).",
+    ),
+    Definition(
+        "type-inconnu",
+        "Type d'entretien inconnu",
+        "Écrivez le code ou le libellé d'un type reconnu (docs/specs/registre.md).",
+    ),
+    Definition(
+        "nature-inconnue",
+        "Nature d'évolution inconnue",
+        "Écrivez « salariale » ou « professionnelle ».",
+    ),
+    Definition(
+        "statut-inconnu",
+        "Statut non reconnu",
+        "Écrivez « En retard » ou « À planifier ».",
+    ),
+    Definition(
+        "matricule-duplique",
+        "Matricule en double",
+        "Un matricule par salarié dans le registre, un entretien par salarié dans le "
+        "planning : corrigez ou supprimez l'une des deux lignes.",
+    ),
+    Definition(
+        "matricule-inconnu",
+        "Matricule inconnu",
+        "Corrigez le matricule (zéros de tête compris : cellule au format Texte), ou "
+        "ajoutez le salarié à la feuille « Salariés » du registre.",
+    ),
+    Definition(
+        "manager-inconnu",
+        "Manager inconnu",
+        "Corrigez le matricule du manager, ajoutez le manager au registre, ou videz la "
+        "cellule (le service RH conduira l'entretien).",
+    ),
+    Definition(
+        "dates-incoherentes",
+        "Dates incohérentes",
+        "Corrigez l'une des deux dates (fin avant début, sortie avant entrée, naissance "
+        "après entrée).",
+    ),
+    Definition(
+        "naissance-manquante",
+        "Date de naissance absente",
+        "Renseignez la date de naissance pour obtenir les obligations de mi-carrière et "
+        "d'avant 60 ans.",
+    ),
+    # --- Paramètres (parametres.toml) -------------------------------------------------
+    Definition(
+        "parametres-illisibles",
+        "Paramètres illisibles",
+        "Corrigez la syntaxe TOML en comparant avec donnees/parametres.toml.",
+    ),
+    Definition(
+        "parametre-inconnu",
+        "Section ou clé de paramètre inconnue",
+        "Corrigez l'orthographe : sections et clés possibles sont dans donnees/parametres.toml.",
+    ),
+    Definition(
+        "parametre-invalide",
+        "Paramètre mal formé",
+        "Donnez au paramètre la forme attendue (section, adresse électronique…), comme dans "
+        "donnees/parametres.toml.",
+    ),
+    Definition(
+        "parametre-type",
+        "Paramètre du mauvais type",
+        "Écrivez la valeur sous le type attendu : nombre, texte entre guillemets ou liste.",
+    ),
+    Definition(
+        "parametre-hors-bornes",
+        "Paramètre hors bornes",
+        "Choisissez une valeur dans les bornes que donne le message.",
+    ),
+    # --- Planning corrigé à la main ---------------------------------------------------
+    Definition(
+        "heure-invalide",
+        "Heure invalide",
+        "Écrivez l'heure au format HH:MM ; l'entretien doit finir avant minuit.",
+    ),
+    Definition(
+        "duree-invalide",
+        "Durée invalide",
+        "Écrivez un nombre de minutes entre 15 et 480.",
+    ),
+    Definition(
+        "jour-non-ouvre",
+        "Jour non ouvré",
+        "Choisissez un jour ouvré (ni samedi, ni dimanche, ni jour férié).",
+    ),
+    Definition(
+        "apres-sortie",
+        "Entretien après la sortie du salarié",
+        "Avancez l'entretien au plus tard au dernier jour du contrat, ou supprimez la ligne.",
+    ),
+    Definition(
+        "date-passee",
+        "Entretien avant l'envoi de la convocation",
+        "Choisissez une date postérieure à la date d'envoi des convocations (--au).",
+    ),
+    Definition(
+        "delai-court",
+        "Délai de convocation court",
+        "Reportez l'entretien si possible : le salarié doit avoir le temps de le préparer.",
+    ),
+    Definition(
+        "double-reservation",
+        "Double réservation",
+        "Déplacez l'un des entretiens : la personne ou la salle est déjà prise à cette heure.",
+    ),
+    Definition(
+        "deja-convoque",
+        "Salarié déjà convoqué",
+        "Vérifiez que ce n'est pas un doublon d'un entretien d'une autre campagne.",
+    ),
+    Definition(
+        "conducteur-incoherent",
+        "Conducteur incohérent",
+        "Accordez le nom et le matricule du conducteur, ou videz le matricule pour un "
+        "conducteur extérieur.",
+    ),
+    Definition(
+        "conducteur-sorti",
+        "Conducteur sorti des effectifs",
+        "Confiez l'entretien à un autre conducteur ou avancez-le avant sa sortie.",
+    ),
+    # --- Campagne, documents et publipostage ------------------------------------------
+    Definition(
+        "campagne-introuvable",
+        "Campagne introuvable",
+        "Lancez d'abord « entretiens convocations », ou vérifiez le nom donné à --campagne.",
+    ),
+    Definition(
+        "convocation-perimee",
+        "Document modifié à la main devenu périmé",
+        "Mettez le fichier de côté, relancez « entretiens convocations » pour le régénérer, "
+        "puis le publipostage.",
+    ),
+    Definition(
+        "entretien-sans-horaire",
+        "Entretien sans date ni heure",
+        "Donnez une date et une heure HH:MM à l'entretien dans le planning, puis relancez.",
+    ),
+    Definition(
+        "piece-jointe-manquante",
+        "Pièce jointe introuvable",
+        "Relancez « entretiens convocations » pour régénérer les documents de la campagne.",
+    ),
+    Definition(
+        "brouillon-mis-a-jour",
+        "Brouillon refait",
+        "Rien à faire : le brouillon suit le nouveau rendez-vous, l'ancien est gardé à côté.",
+    ),
+    Definition(
+        "courrier-papier",
+        "Convocation à remettre sur papier",
+        "Remettez la convocation en main propre ou par courrier, ou renseignez l'adresse "
+        "électronique du salarié dans le registre.",
+    ),
+    Definition(
+        "publipostage-absent",
+        "Aucun brouillon à envoyer",
+        "Lancez d'abord « entretiens publipostage ».",
+    ),
+    # --- Modèles Word et modèle de courriel -------------------------------------------
+    Definition(
+        "dossier-modeles-introuvable",
+        "Dossier de modèles introuvable",
+        "Vérifiez le chemin donné à --dossier.",
+    ),
+    Definition(
+        "modele-absent",
+        "Modèle Word introuvable",
+        "Vérifiez le dossier des modèles, ou restaurez le modèle livré dans modeles_word/.",
+    ),
+    Definition(
+        "modele-invalide",
+        "Modèle Word invalide",
+        "Ouvrez le modèle dans Word, corrigez les balises du passage signalé, et "
+        "enregistrez-le au format .docx.",
+    ),
+    Definition(
+        "modele-illisible",
+        "Modèle illisible",
+        "Enregistrez le modèle de nouveau : document Word .docx, ou texte en UTF-8 pour le "
+        "modèle de courriel.",
+    ),
+    Definition(
+        "modele-syntaxe",
+        "Balise de modèle mal formée",
+        "Vérifiez que chaque {% if %} a son {% endif %} et que les accolades sont fermées.",
+    ),
+    Definition(
+        "modele-introuvable",
+        "Modèle de courriel introuvable",
+        "Restaurez modeles_word/courriel_convocation.txt.",
+    ),
+    Definition(
+        "modele-sans-objet",
+        "Modèle de courriel sans objet",
+        "Commencez le modèle de courriel par une ligne « Objet : … ».",
+    ),
+    Definition(
+        "variable-inconnue",
+        "Variable inconnue dans un modèle",
+        "Corrigez l'orthographe de la variable (liste dans modeles_word/README.md).",
+    ),
+    # --- Envoi SMTP -------------------------------------------------------------------
+    Definition(
+        "smtp-sans-hote",
+        "Serveur SMTP non renseigné",
+        "Renseignez publipostage.smtp_hote dans parametres.toml ou donnez --hote.",
+    ),
+    Definition(
+        "smtp-securite",
+        "Sécurité SMTP inconnue",
+        "Choisissez starttls, ssl ou aucune.",
+    ),
+    Definition(
+        "smtp-identifiants",
+        "Identifiants SMTP refusés",
+        "Vérifiez --utilisateur et le mot de passe (ENTRETIENS_SMTP_MOT_DE_PASSE ou "
+        "--mot-de-passe).",
+    ),
+    Definition(
+        "smtp-non-supporte",
+        "Option refusée par le serveur SMTP",
+        "Essayez --securite ssl (port 465) ou starttls (port 587), ou sans identifiant.",
+    ),
+    Definition(
+        "smtp-injoignable",
+        "Serveur SMTP injoignable",
+        "Vérifiez l'hôte, le port, la sécurité et la connexion réseau.",
+    ),
+    # --- Archives ---------------------------------------------------------------------
+    Definition(
+        "archive-existante",
+        "Archive déjà existante",
+        "Une archive n'est jamais écrasée : donnez un autre nom de campagne, ou déplacez "
+        "l'ancienne archive.",
+    ),
+    Definition(
+        "archive-introuvable",
+        "Archive introuvable",
+        "Vérifiez le chemin de l'archive (les archives sont dans sorties/archives/).",
+    ),
+    Definition(
+        "archive-illisible",
+        "Archive illisible",
+        "Reprenez une copie de sauvegarde de l'archive.",
+    ),
+    Definition(
+        "archive-sans-manifeste",
+        "Archive sans manifeste",
+        "Vérifiez qu'il s'agit bien d'une archive produite par « entretiens archiver ».",
+    ),
+    Definition(
+        "manifeste-illisible",
+        "Manifeste d'archive illisible",
+        "Reprenez une copie de sauvegarde de l'archive : son manifeste a été modifié.",
+    ),
+    Definition(
+        "archive-dans-campagne",
+        "Archive placée dans la campagne",
+        "Choisissez un dossier des archives hors du dossier de la campagne.",
+    ),
+    Definition(
+        "suppression-refusee",
+        "Originaux conservés",
+        "Fermez les documents ouverts, lancez « entretiens verifier-archive », puis "
+        "supprimez le dossier de la campagne à la main.",
+    ),
+    Definition(
+        "index-illisible",
+        "Index des archives illisible",
+        "Renommez l'index (il sera recréé) ou rétablissez sa ligne d'en-tête.",
+    ),
+    # --- Conversion en PDF ------------------------------------------------------------
+    Definition(
+        "libreoffice-absent",
+        "LibreOffice absent",
+        "Installez LibreOffice (commande « soffice » dans le PATH), ou relancez sans --pdf.",
+    ),
+    Definition(
+        "pdf-echec",
+        "Conversion en PDF échouée",
+        "Ouvrez le document dans Word ou LibreOffice pour vérifier qu'il n'est pas "
+        "endommagé, puis relancez.",
+    ),
+)
+
+
+def definition(code: str) -> Definition:
+    """La déclaration du code ; un code non déclaré est une erreur de programmation."""
+    try:
+        return CATALOGUE[code]
+    except KeyError:
+        raise LookupError(
+            f"Code d'anomalie « {code} » non déclaré : ajoutez-le au CATALOGUE de "
+            "pipeline/erreurs.py (code, titre, correction)."
+        ) from None
+
+
+@dataclass(frozen=True)
 class Anomalie:
     """Un problème trouvé dans les données ou les paramètres, localisé."""
 
@@ -30,6 +442,13 @@ class Anomalie:
     colonne: str | None = None
     valeur: str | None = None
     gravite: str = ERREUR
+
+    def __post_init__(self) -> None:
+        definition(self.code)  # échoue dès la construction si le code n'est pas déclaré
+
+    @property
+    def titre(self) -> str:
+        return CATALOGUE[self.code].titre
 
     @property
     def est_erreur(self) -> bool:
@@ -51,7 +470,7 @@ class Anomalie:
         return f"{lieu} : {self.message}" if lieu else self.message
 
     def en_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "titre": self.titre}
 
 
 class _TriAnomalies:

@@ -36,12 +36,9 @@ Utilisation :
     avec les bonnes colonnes, cf. `schema.table_vide(nom_table)`) : pratique pour les tests
     des autres modules.
 
-Codes d'anomalie — erreurs : feuille-manquante, feuille-dupliquee, colonne-manquante,
-colonne-dupliquee, valeur-obligatoire, date-invalide, matricule-duplique,
-matricule-inconnu, manager-inconnu, motif-inconnu, type-inconnu, nature-inconnue,
-email-invalide, dates-incoherentes, booleen-invalide, fichier-illisible,
-fichier-introuvable. Avertissements : naissance-manquante, civilite-inconnue,
-feuille-ignoree, colonne-ignoree, colonne-sans-titre.
+Codes d'anomalie : chacun est déclaré, avec son titre et la correction qu'il suggère, dans
+`erreurs.CATALOGUE` ; ceux que produit la lecture du registre sont listés dans le README
+(tests/test_catalogue.py y veille).
 
 Lecture : python-calamine (moteur Rust, aussi proposé par `pandas.read_excel`) plutôt
 qu'openpyxl : ~10 fois plus rapide sur un registre de 100 000 salariés. Les cellules
