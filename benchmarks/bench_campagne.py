@@ -133,9 +133,9 @@ def reference_docxtpl(dossier: Path, echantillon: int) -> float:
 
     from pipeline.config import charger_parametres
     from pipeline.contexte import iterer_contextes_salaries
-    from pipeline.planning import lire_planning
     from pipeline.registre import lire_registre
     from pipeline.regles import calculer_obligations, lister_echeances
+    from pipeline.relecture_planning import lire_planning
     from pipeline.rendu import environnement_jinja
 
     reglages = charger_parametres(dossier / "parametres.toml")

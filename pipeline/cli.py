@@ -430,7 +430,7 @@ def _calculer_planning(entrees: Entrees, liste: Any, campagne: str) -> Any:
 
 def _autres_rendez_vous(entrees: Entrees, campagne: str) -> Any:
     """Entretiens à venir fixés par d'autres campagnes : ni reconvoqués ni chevauchés."""
-    from pipeline.planning import lire_rendez_vous
+    from pipeline.relecture_planning import lire_rendez_vous
 
     rendez_vous, avertissements = lire_rendez_vous(entrees.dossier_sorties, campagne, entrees.au)
     for avertissement in avertissements:
@@ -554,8 +554,8 @@ def convocations(
 def _planning_complete(
     entrees: Entrees, liste: Any, chemin_planning: Path, planning_campagne: Path
 ) -> Any:
-    """Le planning corrigé à la main, revalidé et complété (voir planning.reprendre_planning)."""
-    from pipeline.planning import reprendre_planning
+    """Le planning corrigé à la main, revalidé et complété (voir relecture_planning)."""
+    from pipeline.relecture_planning import reprendre_planning
 
     repris = reprendre_planning(
         chemin_planning,
@@ -622,8 +622,8 @@ def publipostage(
     """Prépare l'envoi : tableau de publipostage, brouillons .eml Outlook, invitations .ics."""
     from pipeline.envoi import compter_a_envoyer
     from pipeline.envoi import envoyer as envoyer_courriels
-    from pipeline.planning import lire_planning
     from pipeline.publipostage import preparer_publipostage
+    from pipeline.relecture_planning import lire_planning
 
     dossier = _campagne_existante(entrees, campagne)
     planning = lire_planning(dossier / "planning.xlsx", entrees.registre, entrees.parametres)

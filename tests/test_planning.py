@@ -21,11 +21,9 @@ from pipeline.planning import (
     ecrire_planning,
     est_jour_ouvre,
     jours_feries,
-    lire_planning,
-    lire_rendez_vous,
     planifier,
-    reprendre_planning,
 )
+from pipeline.relecture_planning import lire_planning, lire_rendez_vous, reprendre_planning
 
 AU = date(2026, 11, 27)  # vendredi : fenêtre par défaut du 04/12/2026 au 18/12/2026
 
