@@ -23,28 +23,38 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import shutil
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from pipeline.campagne import (
+    DOSSIER_MANAGERS,
+    DOSSIER_PUBLIPOSTAGE,
+    DOSSIER_SALARIES,
+    DOSSIER_SOURCES,
+    INDEX_ARCHIVES,
+    PARAMETRES_FIGES,
+    chemin_archive,
+    contenu_parametres,
+    nom_registre_fige,
+    sources_figees,
+)
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import ecrire_fichier, garder_ancienne_version, sha256_octets
 from pipeline.formats import date_courte, heure_courte
 from pipeline.tableurs import neutraliser
 
+# À la racine du zip, hors du dossier de campagne (voir le docstring du module).
 MANIFESTE_SHA256 = "MANIFESTE-SHA256.txt"
 MANIFESTE_CSV = "manifeste.csv"
-DOSSIER_SOURCES = "_sources"
-NOM_INDEX = "index.csv"
 EN_TETES_INDEX = [
     "Matricule",
     "Campagne",
@@ -145,7 +155,7 @@ def archiver(
     campagne = dossier_campagne.name
     _controler_entrees(dossier_campagne, chemin_registre, chemin_parametres, dossier_archives)
     avertissements: list[str] = []
-    figees = _sources_figees(dossier_campagne)
+    figees = sources_figees(dossier_campagne)
     if figees is not None:
         # La campagne a gardé le registre et les paramètres qui l'ont produite : ce sont
         # eux qui font foi, pas le registre du jour (complété depuis, par exemple).
@@ -157,7 +167,7 @@ def archiver(
             )
         chemin_registre, chemin_parametres = figees
     parametres = charger_parametres(chemin_parametres)
-    chemin_zip = dossier_archives / f"{campagne}.zip"
+    chemin_zip = chemin_archive(dossier_archives, campagne)
     if chemin_zip.exists() and not remplacer:
         raise ErreurEntretiens.simple(
             "archive-existante",
@@ -165,7 +175,7 @@ def archiver(
             "Donnez un autre nom de campagne, ou relancez avec --remplacer (l'ancienne "
             "archive sera gardée sous le nom <campagne>.<date>.ancien.zip).",
         )
-    lignes_index_existantes = _lire_index(dossier_archives / NOM_INDEX)
+    lignes_index_existantes = _lire_index(dossier_archives / INDEX_ARCHIVES)
 
     fichiers, ignores = _lister_campagne(dossier_campagne)
     dossier_archives.mkdir(parents=True, exist_ok=True)
@@ -221,7 +231,7 @@ def archiver(
     # Réarchiver une campagne remplace ses lignes : l'index ne décrit que les archives
     # présentes, sans doublon.
     gardees = [ligne for ligne in lignes_index_existantes if ligne[1] != neutraliser(campagne)]
-    _ecrire_index(dossier_archives / NOM_INDEX, gardees + nouvelles)
+    _ecrire_index(dossier_archives / INDEX_ARCHIVES, gardees + nouvelles)
 
     bilan = BilanArchive(
         chemin_zip=chemin_zip,
@@ -402,12 +412,12 @@ def _decrire(relatif: Path) -> tuple[str, str]:
     base = relatif.name.split(".")[0]
     ancien = ".ancien" in relatif.name
     suffixe = " (ancienne version)" if ancien else ""
-    if parties[0] == "salaries" and len(parties) >= 3:
+    if parties[0] == DOSSIER_SALARIES and len(parties) >= 3:
         # Dossier `<MATRICULE>_<NOM>_<Prénom>` (fichiers.nom_dossier_salarie).
         return parties[1].split("_")[0], base + suffixe
-    if parties[0] == "managers":
+    if parties[0] == DOSSIER_MANAGERS:
         return "", "fiche_conducteur" + suffixe
-    if parties[0] == "publipostage":
+    if parties[0] == DOSSIER_PUBLIPOSTAGE:
         types = {".eml": "brouillon_courriel", ".ics": "invitation"}
         return "", types.get(relatif.suffix.lower(), "publipostage")
     if len(parties) == 1:
@@ -429,11 +439,8 @@ def _sources(
     elle : seule la notice est ajoutée.
     """
     registre = chemin_registre.read_bytes()
-    nom_registre = "registre" + (chemin_registre.suffix.lower() or ".xlsx")
-    if chemin_parametres is not None:
-        toml = Path(chemin_parametres).read_bytes()
-    else:
-        toml = _parametres_en_toml(parametres).encode("utf-8")
+    nom_registre = nom_registre_fige(chemin_registre)
+    toml = contenu_parametres(chemin_parametres, parametres)
     r = parametres.regles
     e = parametres.entreprise
     periodicite = f"{r.periodicite} mois" + (
@@ -462,9 +469,9 @@ def _sources(
             ),
             f"  (modifié le {_date_fichier(chemin_registre)}, SHA-256 {sha256_octets(registre)})",
             (
-                "- paramètres : parametres.toml, copiés à la génération des documents"
+                f"- paramètres : {PARAMETRES_FIGES}, copiés à la génération des documents"
                 if figees
-                else f"- paramètres : parametres.toml, copie de {origine_parametres}"
+                else f"- paramètres : {PARAMETRES_FIGES}, copie de {origine_parametres}"
             ),
             f"  (SHA-256 {sha256_octets(toml)})",
             "",
@@ -486,26 +493,12 @@ def _sources(
     notice = ("LISEZMOI.txt", lisezmoi.replace("\n", "\r\n").encode("utf-8"), "notice")
     if figees:
         return [notice]
-    return [(nom_registre, registre, "registre"), ("parametres.toml", toml, "parametres"), notice]
+    return [(nom_registre, registre, "registre"), (PARAMETRES_FIGES, toml, "parametres"), notice]
 
 
 def _date_fichier(chemin: Path) -> str:
     modifie = datetime.fromtimestamp(chemin.stat().st_mtime)
     return f"{date_courte(modifie)} {heure_courte(modifie)}"
-
-
-def _parametres_en_toml(parametres: Parametres) -> str:
-    """Les valeurs par défaut écrites en TOML, pour que l'archive soit rejouable."""
-    lignes = ["# Aucun fichier de paramètres n'a été donné : voici les valeurs par défaut."]
-    for section in fields(Parametres):
-        if section.name == "source":
-            continue
-        lignes.append(f"\n[{section.name}]")
-        valeurs = getattr(parametres, section.name)
-        for cle in fields(valeurs):
-            # json.dumps écrit des chaînes, nombres et listes de chaînes valides en TOML.
-            lignes.append(f"{cle.name} = {json.dumps(getattr(valeurs, cle.name))}")
-    return "\n".join(lignes) + "\n"
 
 
 def _manifeste_csv(entrees: list[_Entree]) -> bytes:
@@ -630,48 +623,6 @@ def _supprimer_apres_verification(
             "de campagne : les originaux n'ont PAS été supprimés. " + " ; ".join(details[:10]),
         )
     shutil.rmtree(dossier)
-
-
-def _sources_figees(dossier_campagne: Path) -> tuple[Path, Path] | None:
-    """(registre, paramètres) copiés dans la campagne à sa génération, s'ils existent."""
-    dossier = dossier_campagne / DOSSIER_SOURCES
-    registres = sorted(p for p in dossier.glob("registre.*") if ".ancien" not in p.name)
-    parametres = dossier / "parametres.toml"
-    if registres and parametres.is_file():
-        return registres[0], parametres
-    return None
-
-
-def figer_sources(
-    dossier_campagne: Path,
-    chemin_registre: Path,
-    chemin_parametres: Path | None,
-    parametres: Parametres,
-) -> list[Path]:
-    """Garde dans la campagne le registre et les paramètres qui produisent ses documents.
-
-    Appelé à chaque génération : une copie identique n'est pas réécrite ; une copie qui a
-    changé (registre complété, documents régénérés) est remplacée, l'ancienne étant gardée
-    à côté : on sait toujours quelles données ont produit quel document.
-    """
-    dossier = Path(dossier_campagne) / DOSSIER_SOURCES
-    chemin_registre = Path(chemin_registre)
-    registre = chemin_registre.read_bytes()
-    if chemin_parametres is not None:
-        toml = Path(chemin_parametres).read_bytes()
-    else:
-        toml = _parametres_en_toml(parametres).encode("utf-8")
-    ecrits = []
-    for nom, contenu in (
-        ("registre" + (chemin_registre.suffix.lower() or ".xlsx"), registre),
-        ("parametres.toml", toml),
-    ):
-        cible = dossier / nom
-        identique = cible.is_file() and sha256_octets(cible.read_bytes()) == sha256_octets(contenu)
-        if not identique:
-            ecrire_fichier(cible, contenu, remplacer=True)
-        ecrits.append(cible)
-    return ecrits
 
 
 # --- Index --------------------------------------------------------------------------

@@ -8,11 +8,12 @@ cœur sont importés dans les commandes : `entretiens --help` reste instantané.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -178,22 +179,22 @@ def option_jobs(commande: Callable) -> Callable:
     )(commande)
 
 
-def _nom_campagne(entrees: Entrees, campagne: str | None) -> str:
-    from pipeline.fichiers import nom_fichier_sur
+def _campagne(entrees: Entrees, nom: str | None) -> Any:
+    """La campagne --campagne, sinon celle de la date --au (qu'elle existe ou non)."""
+    from pipeline.campagne import Campagne, nom_campagne
 
-    return nom_fichier_sur(campagne) if campagne else entrees.au.isoformat()
+    return Campagne(entrees.dossier_sorties, nom_campagne(nom, entrees.au))
 
 
-def _campagne_existante(entrees: Entrees, campagne: str | None) -> Path:
-    """Le dossier d'une campagne déjà générée (pour publipostage, archive)."""
-    from pipeline.documents import trouver_campagne
+def _campagne_existante(entrees: Entrees, nom: str | None) -> Any:
+    """Une campagne déjà générée (pour publipostage, archive)."""
+    from pipeline.campagne import Campagne, trouver_campagne
 
-    dossier = trouver_campagne(
-        entrees.dossier_sorties, _nom_campagne(entrees, campagne), explicite=bool(campagne)
-    )
-    if dossier.name != _nom_campagne(entrees, campagne):
+    attendue = _campagne(entrees, nom)
+    dossier = trouver_campagne(attendue.sorties, attendue.nom, explicite=bool(nom))
+    if dossier.name != attendue.nom:
         click.echo(f"Campagne la plus récente : {dossier.name}")
-    return dossier
+    return Campagne.du_dossier(dossier)
 
 
 def _confirmer(question: str) -> bool:
@@ -219,6 +220,39 @@ def _barre(longueur: int, libelle: str) -> Any:
         show_eta=True,
         file=sys.stderr,
     )
+
+
+def _rappels() -> Any:
+    """Ce que les séquences du cœur signalent en chemin, affiché ici (campagne.Rappels)."""
+    from pipeline.campagne import Rappels
+
+    return Rappels(
+        avertissement=lambda texte: click.secho(f"Avertissement : {texte}", fg="yellow", err=True),
+        planning_reutilise=lambda chemin: click.echo(f"Planning existant réutilisé : {chemin}"),
+        planning_repris=_afficher_reprise,
+        etape=_etape,
+    )
+
+
+@contextlib.contextmanager
+def _etape(nom: str, total: int) -> Iterator[Callable[[int], None]]:
+    from pipeline.campagne import ETAPE_DOCUMENTS, ETAPE_PDF
+
+    libelle = {ETAPE_DOCUMENTS: "Documents", ETAPE_PDF: "PDF"}[nom]
+    with _barre(total, libelle) as barre:
+        yield barre.update
+
+
+def _afficher_reprise(repris: Any) -> None:
+    """Un planning existant relu et complété (voir relecture_planning.reprendre_planning)."""
+    if repris.planning.avertissements:
+        click.echo(formater_anomalies(repris.planning.avertissements), err=True)
+    if repris.ajoutes or repris.sans_creneau:
+        click.secho(
+            f"Salariés devenus dus depuis ce planning : {repris.ajoutes} ajouté(s), "
+            f"{repris.sans_creneau} non planifié(s) (raison ci-dessous).",
+            fg="yellow",
+        )
 
 
 # --------------------------------------------------------------------------- commandes
@@ -393,15 +427,19 @@ def _afficher_resume(resume: dict, entrees: Entrees) -> None:
 )
 def planifier(entrees: Entrees, campagne: str | None, sortie: Path | None) -> None:
     """Propose date, heure, lieu et conducteur de chaque entretien (planning.xlsx modifiable)."""
-    from pipeline.fichiers import CONSERVE
-    from pipeline.planning import ecrire_planning
-    from pipeline.regles import lister_echeances
+    from pipeline.campagne import planifier_campagne
 
-    nom = _nom_campagne(entrees, campagne)
-    liste = lister_echeances(entrees.obligations(), entrees.registre)
-    planning = _calculer_planning(entrees, liste, nom)
-    cible = sortie or entrees.dossier_sorties / nom / "planning.xlsx"
-    if ecrire_planning(planning, cible) == CONSERVE:
+    registre = entrees.registre  # lu en premier : ses erreurs passent avant le reste
+    resultat = planifier_campagne(
+        _campagne(entrees, campagne),
+        registre,
+        entrees.parametres,
+        entrees.au,
+        sortie,
+        rappels=_rappels(),
+    )
+    cible = resultat.choix.chemin
+    if resultat.conserve:
         click.secho(
             f"{cible} existe déjà (peut-être corrigé à la main) : il est conservé. "
             "Supprimez-le ou utilisez --sortie pour en écrire un nouveau.",
@@ -409,33 +447,11 @@ def planifier(entrees: Entrees, campagne: str | None, sortie: Path | None) -> No
         )
     else:
         click.echo(f"Planning écrit dans {cible}")
-    _afficher_planning(planning)
+    _afficher_planning(resultat.planning)
     click.echo(
         "Vous pouvez corriger ce fichier dans Excel (date, heure, lieu), puis lancer : "
         f"entretiens convocations --planning {cible}"
     )
-
-
-def _calculer_planning(entrees: Entrees, liste: Any, campagne: str) -> Any:
-    from pipeline.planning import planifier as planifier_entretiens
-
-    return planifier_entretiens(
-        liste,
-        entrees.registre,
-        entrees.parametres,
-        entrees.au,
-        autres_rendez_vous=_autres_rendez_vous(entrees, campagne),
-    )
-
-
-def _autres_rendez_vous(entrees: Entrees, campagne: str) -> Any:
-    """Entretiens à venir fixés par d'autres campagnes : ni reconvoqués ni chevauchés."""
-    from pipeline.relecture_planning import lire_rendez_vous
-
-    rendez_vous, avertissements = lire_rendez_vous(entrees.dossier_sorties, campagne, entrees.au)
-    for avertissement in avertissements:
-        click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)
-    return rendez_vous
 
 
 def _afficher_planning(planning: Any) -> None:
@@ -472,45 +488,31 @@ def convocations(
     jobs: int,
 ) -> None:
     """Génère le dossier de campagne : planning, convocations et documents de chaque salarié."""
-    from pipeline.documents import compter_documents, documents_word, generer_campagne
-    from pipeline.regles import lister_echeances
+    from pipeline.campagne import produire_convocations
 
-    dossier = entrees.dossier_sorties / _nom_campagne(entrees, campagne)
-    registre = entrees.registre
-    liste = lister_echeances(entrees.obligations(), registre)
-    planning_campagne = dossier / "planning.xlsx"
-    if chemin_planning is None and planning_campagne.exists():
-        chemin_planning = planning_campagne
-        click.echo(f"Planning existant réutilisé : {planning_campagne}")
-    if chemin_planning is not None:
-        planning = _planning_complete(entrees, liste, chemin_planning, planning_campagne)
-    else:
-        planning = _calculer_planning(entrees, liste, dossier.name)
+    cible = _campagne(entrees, campagne)
+    resultat = produire_convocations(
+        cible,
+        entrees.registre,
+        entrees.parametres,
+        entrees.au,
+        entrees.chemin_registre,
+        entrees.chemin_parametres,
+        chemin_planning=chemin_planning,
+        remplacer=remplacer,
+        pdf=pdf,
+        jobs=jobs,
+        rappels=_rappels(),
+    )
+    _resume_convocations(resultat)
 
-    from pipeline.archive import figer_sources
 
-    figer_sources(dossier, entrees.chemin_registre, entrees.chemin_parametres, entrees.parametres)
-    with _barre(compter_documents(planning), "Documents") as barre:
-        bilan = generer_campagne(
-            registre,
-            liste,
-            planning,
-            entrees.parametres,
-            entrees.au,
-            dossier,
-            remplacer=remplacer,
-            jobs=jobs,
-            progression=barre.update,
-        )
-    if pdf:
-        from pipeline.pdf import convertir_pdf
+def _resume_convocations(resultat: Any) -> None:
+    from pipeline.campagne import DOSSIER_SALARIES
 
-        documents = documents_word(dossier)
-        with _barre(len(documents), "PDF") as barre:
-            convertir_pdf(documents, jobs=jobs, progression=barre.update)
-
+    bilan, planning = resultat.bilan, resultat.planning
     click.echo("")
-    click.secho(f"Campagne : {dossier}", bold=True)
+    click.secho(f"Campagne : {resultat.campagne.dossier}", bold=True)
     click.echo(f"  Documents créés       : {bilan.crees}")
     click.echo(f"  Documents conservés   : {bilan.conserves}")
     if bilan.remplaces:
@@ -543,38 +545,12 @@ def convocations(
             fg="yellow",
         )
         for orphelin in bilan.orphelins:
-            click.echo(f"    salaries/{orphelin}")
+            click.echo(f"    {DOSSIER_SALARIES}/{orphelin}")
     click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
     couleur = "yellow" if len(planning.non_planifies) else None
     click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
     for ligne in planning.non_planifies.itertuples(index=False):
         click.echo(f"    {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
-
-
-def _planning_complete(
-    entrees: Entrees, liste: Any, chemin_planning: Path, planning_campagne: Path
-) -> Any:
-    """Le planning corrigé à la main, revalidé et complété (voir relecture_planning)."""
-    from pipeline.relecture_planning import reprendre_planning
-
-    repris = reprendre_planning(
-        chemin_planning,
-        planning_campagne,
-        liste,
-        entrees.registre,
-        entrees.parametres,
-        entrees.au,
-        autres_rendez_vous=_autres_rendez_vous(entrees, planning_campagne.parent.name),
-    )
-    if repris.planning.avertissements:
-        click.echo(formater_anomalies(repris.planning.avertissements), err=True)
-    if repris.ajoutes or repris.sans_creneau:
-        click.secho(
-            f"Salariés devenus dus depuis ce planning : {repris.ajoutes} ajouté(s), "
-            f"{repris.sans_creneau} non planifié(s) (raison ci-dessous).",
-            fg="yellow",
-        )
-    return repris.planning
 
 
 @cli.command()
@@ -625,8 +601,9 @@ def publipostage(
     from pipeline.publipostage import preparer_publipostage
     from pipeline.relecture_planning import lire_planning
 
-    dossier = _campagne_existante(entrees, campagne)
-    planning = lire_planning(dossier / "planning.xlsx", entrees.registre, entrees.parametres)
+    choisie = _campagne_existante(entrees, campagne)
+    dossier = choisie.dossier
+    planning = lire_planning(choisie.planning, entrees.registre, entrees.parametres)
     with _barre(len(planning.entretiens), "Brouillons") as barre:
         bilan = preparer_publipostage(
             dossier,
@@ -666,6 +643,8 @@ def publipostage(
 
 
 def _resume_publipostage(bilan: Any) -> None:
+    from pipeline.campagne import COURRIERS_PAPIER
+
     click.echo(f"Publipostage : {bilan.dossier}")
     click.echo(
         f"  Brouillons créés : {bilan.crees}, conservés : {bilan.conserves}"
@@ -677,7 +656,7 @@ def _resume_publipostage(bilan: Any) -> None:
     if bilan.courriers_papier:
         click.secho(
             f"  {len(bilan.courriers_papier)} salarié(s) sans adresse électronique : "
-            "convocation à remettre en main propre ou par courrier (courriers_papier.csv) :",
+            f"convocation à remettre en main propre ou par courrier ({COURRIERS_PAPIER}) :",
             fg="yellow",
         )
         for salarie in bilan.courriers_papier:
@@ -739,13 +718,13 @@ def archiver(
     from pipeline.archive import compter_fichiers
     from pipeline.formats import nombre_fr
 
-    dossier = _campagne_existante(entrees, campagne)
-    with _barre(compter_fichiers(dossier), "Archive") as barre:
+    choisie = _campagne_existante(entrees, campagne)
+    with _barre(compter_fichiers(choisie.dossier), "Archive") as barre:
         bilan = archiver_campagne(
-            dossier,
+            choisie.dossier,
             entrees.chemin_registre,
             entrees.chemin_parametres,
-            entrees.dossier_sorties / "archives",
+            choisie.archives,
             supprimer_originaux=supprimer_originaux,
             remplacer=remplacer,
             progression=barre.update,
@@ -754,11 +733,11 @@ def archiver(
         f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers de la campagne, "
         f"plus les manifestes et la notice ; {nombre_fr(bilan.taille_zip / 1e6, 1)} Mo)"
     )
-    click.echo(f"Index des documents : {bilan.chemin_zip.parent / 'index.csv'}")
+    click.echo(f"Index des documents : {choisie.index_archives}")
     if bilan.ancienne_archive:
         click.echo(f"Ancienne archive gardée : {bilan.ancienne_archive}")
     if bilan.originaux_supprimes:
-        click.echo(f"Archive vérifiée, dossier {dossier} supprimé.")
+        click.echo(f"Archive vérifiée, dossier {choisie.dossier} supprimé.")
     for avertissement in bilan.avertissements:
         click.secho(f"Avertissement : {avertissement}", fg="yellow")
     for ignore in bilan.ignores:
@@ -788,6 +767,7 @@ def verifier_archive(archive: Path) -> None:
 )
 def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
     """Classeur de suivi : taux de conformité, retards, abondements, indicateurs CSE."""
+    from pipeline.campagne import chemin_tableau_de_bord
     from pipeline.regles import lister_echeances
     from pipeline.tableau import construire_indicateurs, ecrire_tableau_de_bord
 
@@ -796,7 +776,7 @@ def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
         entrees.registre, obligations, entrees.au, entrees.parametres
     )
     echeancier = lister_echeances(obligations, entrees.registre, tout=True)
-    cible = sortie or entrees.dossier_sorties / "tableau_de_bord.xlsx"
+    cible = sortie or chemin_tableau_de_bord(entrees.dossier_sorties)
     ecrire_tableau_de_bord(indicateurs, echeancier, cible)
     _resume_tableau(indicateurs)
     click.echo(f"Tableau de bord écrit dans {cible}")

@@ -1,23 +1,15 @@
-"""Le dossier de campagne : un dossier par salarié, les fiches des conducteurs, le manifeste.
+"""Les documents d'une campagne : un dossier par salarié, les fiches des conducteurs.
 
-```
-<campagne>/echeances.xlsx  planning.xlsx  manifeste.csv
-<campagne>/salaries/<MATRICULE>_<NOM>_<Prénom>/{convocation, support_preparation,
-                                                 compte_rendu, etat_des_lieux}.docx
-<campagne>/managers/<NOM>_<Prénom>.docx
-```
-
-Les contextes viennent de `contexte.py`, le rendu de `rendu.py` (modèles compilés une
-fois, processus parallèles), l'écriture de `fichiers.py` (jamais d'écrasement). Ici on
-ne fait qu'assembler : quels documents pour qui, et l'inventaire de ce qui a été produit.
+Les chemins et le manifeste viennent de `campagne.py`, les contextes de `contexte.py`,
+le rendu de `rendu.py` (modèles compilés une fois, processus parallèles), l'écriture de
+`fichiers.py` (jamais d'écrasement). Ici on ne fait qu'assembler : quels documents pour
+qui, s'il faut les (re)faire d'après leur empreinte, et le bilan de ce qui a été produit.
 Les tâches sont produites au fil de l'eau : la mémoire ne grandit pas avec l'effectif.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,16 +19,21 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from pipeline.archive import DOSSIER_SOURCES
+from pipeline.campagne import (
+    DOSSIER_SALARIES,
+    ECHEANCES,
+    PERIME,
+    Campagne,
+    ecrire_manifeste,
+    lire_manifeste,
+)
 from pipeline.config import Parametres
 from pipeline.contexte import contexte_conducteur, iterer_contextes_salaries
-from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
     CONSERVE,
     CREE,
     REMPLACE,
     deja_ecrit,
-    ecrire_fichier,
     nom_dossier_salarie,
     nom_fiche_conducteur,
     nom_fichier_sur,
@@ -51,20 +48,9 @@ from pipeline.tableurs import ecrire_echeances
 DOCUMENTS_SALARIE = ("convocation", "support_preparation", "compte_rendu")
 ETAT_DES_LIEUX = "etat_des_lieux"
 FICHE_CONDUCTEUR = "fiche_conducteur"
-COLONNES_MANIFESTE = [
-    "chemin",
-    "sha256",
-    "taille",
-    "date",
-    "matricule",
-    "type_document",
-    "empreinte_contexte",
-    "perime",
-]
 # Document régénéré parce que ses données ont changé (planning, registre, modèle) et
 # que personne ne l'avait retouché : compté à part des « remplacés » (--remplacer).
 MIS_A_JOUR = "mis_a_jour"
-PERIME = "oui"
 # La date et le lieu de la lettre (« Fait à …, le … ») suivent la date de référence de
 # l'exécution : une relance un autre jour ne rend pas une convocation périmée.
 _CLES_HORS_EMPREINTE = ("fait_a", "date_lettre_longue", "date_lettre_courte")
@@ -110,35 +96,6 @@ class BilanCampagne:
         return self.statuts[MIS_A_JOUR]
 
 
-def trouver_campagne(racine: Path, nom: str, explicite: bool = False) -> Path:
-    """Le dossier de la campagne `nom` ; à défaut (nom non imposé), la plus récente.
-
-    Le nom par défaut est la date du jour : le publipostage ou l'archive d'une campagne
-    générée la veille doit la retrouver sans qu'on ait à la nommer.
-    """
-    racine = Path(racine)
-    dossier = racine / nom
-    if dossier.is_dir():
-        return dossier
-    if explicite:
-        raise ErreurEntretiens.simple(
-            "campagne-introuvable",
-            f"La campagne « {dossier} » n'existe pas. Lancez d'abord "
-            "« entretiens convocations » (ou « make convocations »).",
-        )
-    candidates = sorted(
-        (d for d in racine.glob("*") if d.is_dir() and (d / "planning.xlsx").exists()),
-        key=lambda d: d.stat().st_mtime,
-    )
-    if not candidates:
-        raise ErreurEntretiens.simple(
-            "campagne-introuvable",
-            f"Aucune campagne dans « {racine} ». Lancez d'abord « entretiens convocations » "
-            "(ou « make convocations »).",
-        )
-    return candidates[-1]
-
-
 def compter_documents(planning: Planning) -> int:
     """Nombre de documents Word d'une campagne (pour la barre de progression)."""
     entretiens = planning.entretiens
@@ -170,7 +127,8 @@ def generer_campagne(
     est régénéré — l'ancienne version gardée — s'il est resté tel que généré ; s'il a
     été modifié à la main, il est conservé et signalé périmé (`BilanCampagne.perimes`).
     """
-    dossier = Path(dossier)
+    campagne = Campagne.du_dossier(dossier)
+    dossier = campagne.dossier
     dossier.mkdir(parents=True, exist_ok=True)
     bilan = BilanCampagne(dossier)
     manifeste: list[dict[str, Any]] = []
@@ -179,15 +137,13 @@ def generer_campagne(
 
     # La liste des échéances est dérivée (aucune saisie) : réécrite quand son contenu
     # change, l'ancienne gardée. Le planning, lui, peut avoir été corrigé à la main : seule
-    # la ligne de commande décide de le réécrire (voir cli._planning_complete).
+    # la reprise du planning décide de le réécrire (voir campagne.produire_convocations).
     empreinte = _empreinte_table(echeances)
-    avant = (precedent.get("echeances.xlsx") or {}).get("empreinte_contexte")
-    ecrire_echeances(
-        echeances, dossier / "echeances.xlsx", remplacer or avant not in (None, empreinte)
-    )
-    ecrire_planning(planning, dossier / "planning.xlsx", remplacer)
-    for nom, empreinte_table in (("echeances.xlsx", empreinte), ("planning.xlsx", "")):
-        ligne = _ligne_manifeste(dossier, dossier / nom, None, "", nom.split(".")[0])
+    avant = (precedent.get(ECHEANCES) or {}).get("empreinte_contexte")
+    ecrire_echeances(echeances, campagne.echeances, remplacer or avant not in (None, empreinte))
+    ecrire_planning(planning, campagne.planning, remplacer)
+    for chemin, empreinte_table in ((campagne.echeances, empreinte), (campagne.planning, "")):
+        ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
         ligne["empreinte_contexte"] = empreinte_table
         manifeste.append(ligne)
 
@@ -198,7 +154,7 @@ def generer_campagne(
         if progression:
             progression(1)
 
-    documents = _documents(registre, echeances, planning, parametres, au, dossier, modeles)
+    documents = _documents(registre, echeances, planning, parametres, au, campagne, modeles)
     taches = _taches(documents, dossier, remplacer, precedent, bilan, conserver)
     for resultat in rendre_en_parallele(taches, jobs=jobs, progression=progression):
         matricule, type_document, empreinte, mise_a_jour = resultat.etiquette
@@ -209,25 +165,32 @@ def generer_campagne(
             bilan.mises_a_jour.append(DocumentSignale(matricule, type_document, ligne["chemin"]))
         ligne["empreinte_contexte"] = empreinte
         manifeste.append(ligne)
-    # Le registre et les paramètres figés par `archive.figer_sources` : ils font partie de
+    # Le registre et les paramètres figés par `campagne.figer_sources` : ils font partie de
     # l'inventaire de la campagne (quelles données ont produit ces documents).
-    for source in sorted(p for p in (dossier / DOSSIER_SOURCES).glob("*") if p.is_file()):
+    for source in sorted(p for p in campagne.sources.glob("*") if p.is_file()):
         manifeste.append(_ligne_manifeste(dossier, source, None, "", "source"))
-    _ecrire_manifeste(dossier, manifeste)
-    # Un salarié retiré du planning (départ, ligne supprimée) garde son dossier : on ne
-    # supprime jamais rien, mais on le signale pour qu'aucune convocation caduque ne parte.
+    ecrire_manifeste(dossier, manifeste)
+    bilan.orphelins = _orphelins(campagne, manifeste)
+    return bilan
+
+
+def _orphelins(campagne: Campagne, manifeste: list[dict[str, Any]]) -> list[str]:
+    """Dossiers de salariés absents du manifeste qu'on vient d'écrire : hors planning.
+
+    Un salarié retiré du planning (départ, ligne supprimée) garde son dossier : on ne
+    supprime jamais rien, mais on le signale pour qu'aucune convocation caduque ne parte.
+    """
     convoques = {
         ligne["chemin"].split("/")[1]
         for ligne in manifeste
-        if ligne["chemin"].startswith("salaries/")
+        if ligne["chemin"].startswith(f"{DOSSIER_SALARIES}/")
     }
-    racine = dossier / "salaries"
-    bilan.orphelins = sorted(
+    racine = campagne.salaries
+    return sorted(
         d.name
         for d in (racine.iterdir() if racine.is_dir() else [])
         if d.is_dir() and d.name not in convoques
     )
-    return bilan
 
 
 @dataclass(frozen=True)
@@ -245,7 +208,7 @@ def _documents(
     planning: Planning,
     parametres: Parametres,
     au: date,
-    dossier: Path,
+    campagne: Campagne,
     modeles: Path,
 ) -> Iterator[_Document]:
     entretiens = planning.entretiens
@@ -253,8 +216,8 @@ def _documents(
         echeances, entretiens, registre, parametres, au
     ):
         salarie = contexte["salarie"]
-        destination = (
-            dossier / "salaries" / nom_dossier_salarie(matricule, salarie["nom"], salarie["prenom"])
+        destination = campagne.salaries / nom_dossier_salarie(
+            matricule, salarie["nom"], salarie["prenom"]
         )
         documents = list(DOCUMENTS_SALARIE)
         if contexte["est_etat_des_lieux"]:
@@ -272,7 +235,7 @@ def _documents(
         yield _Document(
             modeles / f"{FICHE_CONDUCTEUR}.docx",
             contexte_conducteur(conducteur, lignes, parametres, au),
-            dossier / "managers" / f"{nom_fiche}.docx",
+            campagne.managers / f"{nom_fiche}.docx",
             matricule,
             FICHE_CONDUCTEUR,
         )
@@ -335,15 +298,6 @@ def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any
 
 def _empreinte_table(table: pd.DataFrame) -> str:
     return hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
-
-
-def documents_word(dossier: Path) -> list[Path]:
-    """Les documents Word actuels de la campagne, d'après son manifeste.
-
-    Ni anciennes versions (`.ancien.docx`), ni dossiers orphelins : c'est la liste à
-    convertir en PDF ou à envoyer.
-    """
-    return [Path(dossier) / c for c in sorted(lire_manifeste(dossier)) if c.endswith(".docx")]
 
 
 def empreinte_contexte(contexte: dict[str, Any], empreinte_modele: str) -> str:
@@ -419,20 +373,6 @@ def _conducteurs(
     return sorted(resultat, key=lambda groupe: (groupe[0], groupe[1]))
 
 
-def lire_manifeste(dossier: Path) -> dict[str, dict[str, str]]:
-    """Le manifeste d'une campagne, par chemin ; vide s'il n'existe pas encore."""
-    chemin = Path(dossier) / "manifeste.csv"
-    try:
-        with open(chemin, encoding="utf-8-sig", newline="") as entree:
-            return {
-                ligne["chemin"]: ligne
-                for ligne in csv.DictReader(entree, delimiter=";")
-                if ligne.get("chemin")
-            }
-    except FileNotFoundError:
-        return {}
-
-
 def _ligne_manifeste(
     dossier: Path, chemin: Path, resultat: Resultat | None, matricule: str, type_document: str
 ) -> dict[str, Any]:
@@ -451,25 +391,3 @@ def _ligne_manifeste(
         "empreinte_contexte": "",
         "perime": "",
     }
-
-
-def _ecrire_manifeste(dossier: Path, lignes: list[dict[str, Any]]) -> None:
-    # Le manifeste est un inventaire recalculé à chaque exécution (aucune saisie humaine) :
-    # il est réécrit atomiquement, sans garder d'ancienne version.
-    tampon = io.StringIO()
-    ecrivain = csv.DictWriter(
-        tampon,
-        COLONNES_MANIFESTE,
-        delimiter=";",
-        lineterminator="\r\n",
-        extrasaction="ignore",
-        restval="",
-    )
-    ecrivain.writeheader()
-    ecrivain.writerows(sorted(lignes, key=lambda ligne: ligne["chemin"]))
-    ecrire_fichier(
-        dossier / "manifeste.csv",
-        tampon.getvalue().encode("utf-8-sig"),
-        remplacer=True,
-        garder_ancien=False,
-    )

@@ -27,9 +27,9 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from pipeline.campagne import DOSSIER_BROUILLONS, DOSSIER_PUBLIPOSTAGE, JOURNAL_ENVOIS
 from pipeline.config import SECURITES_SMTP, Parametres
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.publipostage import DOSSIER_BROUILLONS, DOSSIER_PUBLIPOSTAGE, JOURNAL_ENVOIS
 from pipeline.tableurs import neutraliser
 
 ENVOYE = "envoyé"

@@ -30,6 +30,17 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from icalendar import Calendar, Event, vCalAddress
 
+from pipeline.campagne import (
+    COURRIERS_PAPIER,
+    DOSSIER_BROUILLONS,
+    DOSSIER_PUBLIPOSTAGE,
+    DOSSIER_SALARIES,
+    MANIFESTE,
+    PERIME,
+    PUBLIPOSTAGE_CSV,
+    PUBLIPOSTAGE_XLSX,
+    lire_manifeste,
+)
 from pipeline.config import Parametres
 from pipeline.contexte import INTITULES
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
@@ -58,12 +69,6 @@ from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx
 MODELE_COURRIEL = (
     Path(__file__).resolve().parent.parent / "modeles_word" / "courriel_convocation.txt"
 )
-DOSSIER_PUBLIPOSTAGE = "publipostage"
-DOSSIER_BROUILLONS = "brouillons"
-FICHIER_XLSX = "publipostage.xlsx"
-FICHIER_CSV = "publipostage.csv"
-FICHIER_PAPIER = "courriers_papier.csv"
-JOURNAL_ENVOIS = "envois.csv"
 FUSEAU = "Europe/Paris"
 PRODID = "-//entretiens//Entretiens professionnels//FR"
 
@@ -341,7 +346,7 @@ def preparer_publipostage(
                     "courrier-papier",
                     f"{c.prenom} {c.nom} ({c.matricule}) : {c.raison_papier} ; "
                     f"convocation à remettre en main propre ou par courrier "
-                    f"(voir {FICHIER_PAPIER}).",
+                    f"(voir {COURRIERS_PAPIER}).",
                     gravite="avertissement",
                 )
             )
@@ -448,25 +453,25 @@ def _ecrire_tableurs(
     tableau = pd.DataFrame(lignes, columns=list(EN_TETES_PUBLIPOSTAGE))
     tableau["date"] = pd.to_datetime(tableau["date"])
     _remplacer_tableur(
-        sortie / FICHIER_XLSX,
+        sortie / PUBLIPOSTAGE_XLSX,
         lambda chemin: ecrire_xlsx(
             chemin, {"Publipostage": Feuille(tableau, en_tetes=EN_TETES_PUBLIPOSTAGE)}
         ),
     )
     _remplacer_tableur(
-        sortie / FICHIER_CSV,
+        sortie / PUBLIPOSTAGE_CSV,
         lambda chemin: ecrire_csv(
             chemin, tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, format_date=FORMAT_DATE_COURTE
         ),
     )
     # Toujours écrit, même vide : « aucun courrier papier » se constate, il ne se devine pas.
     _remplacer_tableur(
-        sortie / FICHIER_PAPIER,
+        sortie / COURRIERS_PAPIER,
         lambda chemin: ecrire_csv(
             chemin, pd.DataFrame(papier, columns=list(EN_TETES_PAPIER)), en_tetes=EN_TETES_PAPIER
         ),
     )
-    return [sortie / FICHIER_XLSX, sortie / FICHIER_CSV, sortie / FICHIER_PAPIER]
+    return [sortie / PUBLIPOSTAGE_XLSX, sortie / PUBLIPOSTAGE_CSV, sortie / COURRIERS_PAPIER]
 
 
 def _remplacer_tableur(chemin: Path, ecrire: Callable[[Path], Any]) -> None:
@@ -498,9 +503,6 @@ def _refuser_perimees(dossier_campagne: Path, convocations: list[_Convocation]) 
     date : l'envoyer avec un objet et une invitation à la nouvelle date serait pire que
     ne rien envoyer.
     """
-    # Import local : documents.py charge tout le rendu Word, inutile au reste du module.
-    from pipeline.documents import PERIME, lire_manifeste
-
     perimes = {
         chemin for chemin, ligne in lire_manifeste(dossier_campagne).items()
         if ligne.get("perime") == PERIME
@@ -520,7 +522,7 @@ def _refuser_perimees(dossier_campagne: Path, convocations: list[_Convocation]) 
                     "déplacé…). Renommez ou déplacez ce fichier (gardez-le s'il est signé), "
                     "relancez « entretiens convocations » pour le régénérer, puis le "
                     "publipostage.",
-                    feuille="manifeste.csv",
+                    feuille=MANIFESTE,
                 )
     rapport.lever_si_erreurs(
         "Publipostage impossible : des convocations sont périmées (modifiées à la main, "
@@ -551,7 +553,7 @@ def _convocations(
             continue
         dossier = nom_dossier_salarie(matricule, nom, prenom)
         pieces = _pieces_jointes(
-            dossier_campagne / "salaries" / dossier, nom, prenom, pdf, rapport, lieu_erreur
+            dossier_campagne / DOSSIER_SALARIES / dossier, nom, prenom, pdf, rapport, lieu_erreur
         )
         fiche = fiches.get(matricule)
         if fiche is None:

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline import archive
 from pipeline.archive import archiver, verifier_archive
+from pipeline.campagne import figer_sources
 from pipeline.config import depuis_dict
 from pipeline.erreurs import ErreurEntretiens
 
@@ -377,15 +378,13 @@ def test_fichier_illisible_aucune_archive(lieux, monkeypatch):
 def test_sources_figees_a_la_generation_font_foi(lieux):
     """Le registre complété après la campagne ne remplace pas celui qui l'a produite."""
     parametres = depuis_dict({})
-    figes = archive.figer_sources(
-        lieux["campagne"], lieux["registre"], lieux["parametres"], parametres
-    )
+    figes = figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
     assert [p.relative_to(lieux["campagne"]).as_posix() for p in figes] == [
         "_sources/registre.xlsx",
         "_sources/parametres.toml",
     ]
     # Relance identique : rien n'est réécrit, pas d'ancienne version.
-    archive.figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
+    figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
     assert len(list((lieux["campagne"] / "_sources").iterdir())) == 2
 
     lieux["registre"].write_bytes(b"PK registre complete apres les entretiens")
@@ -402,9 +401,9 @@ def test_sources_figees_a_la_generation_font_foi(lieux):
 
 def test_sources_modifiees_gardent_l_ancienne_copie(lieux):
     parametres = depuis_dict({})
-    archive.figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
+    figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
     lieux["registre"].write_bytes(b"PK nouveau registre")
-    archive.figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
+    figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
     sources = lieux["campagne"] / "_sources"
     assert (sources / "registre.xlsx").read_bytes() == b"PK nouveau registre"
     anciens = list(sources.glob("registre.*.ancien.xlsx"))
@@ -412,9 +411,7 @@ def test_sources_modifiees_gardent_l_ancienne_copie(lieux):
 
 
 def test_suppression_avec_sources_figees(lieux):
-    archive.figer_sources(
-        lieux["campagne"], lieux["registre"], lieux["parametres"], depuis_dict({})
-    )
+    figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], depuis_dict({}))
     bilan = _archiver(lieux, supprimer_originaux=True)
     assert bilan.originaux_supprimes
     assert not lieux["campagne"].exists()

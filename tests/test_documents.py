@@ -225,7 +225,7 @@ def test_interruption_puis_relance(registre, tmp_path: Path) -> None:
 def test_trouver_campagne(tmp_path: Path) -> None:
     import os
 
-    from pipeline.documents import trouver_campagne
+    from pipeline.campagne import trouver_campagne
     from pipeline.erreurs import ErreurEntretiens
 
     with pytest.raises(ErreurEntretiens) as exc:

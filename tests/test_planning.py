@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import config
+from pipeline.campagne import lire_rendez_vous
 from pipeline.erreurs import AVERTISSEMENT, ErreurEntretiens
 from pipeline.planning import (
     Planning,
@@ -23,7 +24,7 @@ from pipeline.planning import (
     jours_feries,
     planifier,
 )
-from pipeline.relecture_planning import lire_planning, lire_rendez_vous, reprendre_planning
+from pipeline.relecture_planning import lire_planning, reprendre_planning
 
 AU = date(2026, 11, 27)  # vendredi : fenêtre par défaut du 04/12/2026 au 18/12/2026
 

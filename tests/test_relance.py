@@ -300,7 +300,7 @@ def test_ancien_manifeste_sans_empreintes(exemple, campagne: Path) -> None:
 
 
 def test_convocations_refaites_listees_et_pdf_sans_anciennes_versions(exemple, campagne) -> None:
-    from pipeline.documents import documents_word
+    from pipeline.campagne import documents_word
 
     planning = exemple[3]
     matricule = planning.entretiens["matricule"].iloc[0]
