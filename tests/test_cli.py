@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import re
 import shutil
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -336,3 +340,152 @@ def test_planning_date_avant_l_envoi_refusee(projet: Path) -> None:
     assert code == 1
     assert "date-passee" in sortie
     assert not (projet / "sorties" / AU / "salaries").exists()
+
+
+# ---------------------------------------------------------------------------- archive
+
+
+def _membres(zip_: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(zip_) as zf:
+        return {nom: zf.read(nom) for nom in zf.namelist()}
+
+
+def test_archiver_puis_verifier_archive(projet: Path) -> None:
+    assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
+    dossier = projet / "sorties" / AU
+    fichiers = {p.relative_to(dossier).as_posix(): p.read_bytes() for p in dossier.rglob("*")
+                if p.is_file()}  # fmt: skip
+
+    code, sortie = invoquer("archiver", "--au", AU)
+    assert code == 0, sortie
+    archive = Path("sorties") / "archives" / f"{AU}.zip"
+    assert f"Archive écrite : {archive} ({len(fichiers)} fichiers de la campagne" in sortie
+    assert f"Index des documents : {archive.parent / 'index.csv'}" in sortie
+    assert f"entretiens verifier-archive {archive}" in sortie
+
+    # Le zip relu : toute la campagne à l'identique, la notice, et des empreintes justes.
+    membres = _membres(projet / archive)
+    for relatif, contenu in fichiers.items():
+        assert membres[f"{AU}/{relatif}"] == contenu, relatif
+    assert f"{AU}/_sources/LISEZMOI.txt" in membres and "manifeste.csv" in membres
+    empreintes = {}
+    for ligne in membres["MANIFESTE-SHA256.txt"].decode("utf-8").splitlines():
+        empreinte, chemin = ligne.split("  ", 1)
+        empreintes[chemin] = empreinte
+    assert set(empreintes) == set(membres) - {"MANIFESTE-SHA256.txt"}
+    assert all(hashlib.sha256(membres[c]).hexdigest() == e for c, e in empreintes.items())
+    # L'index retrouve chaque document de chaque salarié convoqué, sous son matricule.
+    with open(projet / archive.parent / "index.csv", encoding="utf-8-sig", newline="") as f:
+        index = list(csv.DictReader(f, delimiter=";"))
+    assert {(ligne["Matricule"], ligne["Chemin dans l'archive"]) for ligne in index} == {
+        (c.split("/")[1].split("_")[0], f"{AU}/{c}") for c in fichiers if c.startswith("salaries/")
+    }
+    assert {ligne["Campagne"] for ligne in index} == {AU}
+
+    code, sortie = invoquer("verifier-archive", str(archive))
+    assert code == 0, sortie
+    assert f"Archive « {AU}.zip » intègre : {len(membres) - 1} fichier(s) conforme(s)" in sortie
+
+    # Une archive n'est jamais écrasée.
+    code, sortie = invoquer("archiver", "--au", AU)
+    assert code == 1
+    assert "existe déjà : une archive n'est jamais écrasée" in sortie
+    assert _membres(projet / archive) == membres
+
+
+def test_verifier_archive_signale_un_document_modifie(projet: Path) -> None:
+    assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
+    assert invoquer("archiver", "--au", AU)[0] == 0
+    archive = projet / "sorties" / "archives" / f"{AU}.zip"
+    membres = _membres(archive)
+    cible = next(n for n in membres if n.endswith("/convocation.docx"))
+    retouchee = projet / "retouchee.zip"
+    with zipfile.ZipFile(retouchee, "w") as zf:
+        for nom, contenu in membres.items():
+            zf.writestr(nom, contenu + b"!" if nom == cible else contenu)
+            if nom == cible:
+                zf.writestr(f"{AU}/ajout.txt", b"en trop")
+
+    code, sortie = invoquer("verifier-archive", str(retouchee))
+    assert code == 1
+    assert sortie.splitlines() == [
+        f"Modifié (empreinte différente) : {cible}",
+        f"En trop (dans le zip, absent du manifeste) : {AU}/ajout.txt",
+    ]
+
+
+def test_archiver_supprimer_originaux_garde_l_ancienne_archive(projet: Path) -> None:
+    assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
+    assert invoquer("archiver", "--au", AU)[0] == 0
+    archives = projet / "sorties" / "archives"
+    premiere = (archives / f"{AU}.zip").read_bytes()
+
+    code, sortie = invoquer("archiver", "--au", AU, "--remplacer", "--supprimer-originaux")
+    assert code == 0, sortie
+    dossier = Path("sorties") / AU
+    assert f"Archive vérifiée, dossier {dossier} supprimé." in sortie
+    assert not (projet / dossier).exists()
+    anciennes = list(archives.glob(f"{AU}.*.ancien.zip"))
+    assert [a.read_bytes() for a in anciennes] == [premiere]
+    assert f"Ancienne archive gardée : {anciennes[0].relative_to(projet)}" in sortie
+    assert invoquer("verifier-archive", str(archives / f"{AU}.zip"))[0] == 0
+    # Le dossier supprimé, il n'y a plus de campagne à archiver.
+    code, sortie = invoquer("archiver", "--au", AU, "--campagne", AU)
+    assert code == 1
+    assert f"La campagne « {dossier} » n'existe pas" in sortie
+
+
+# ---------------------------------------------------------------------------- tableau de bord
+
+
+def test_tableau_de_bord(projet: Path) -> None:
+    code, sortie = invoquer("tableau-de-bord", "--au", AU)
+    assert code == 0, sortie
+    chemin = Path("sorties") / "tableau_de_bord.xlsx"
+    assert f"Tableau de bord écrit dans {chemin}" in sortie
+
+    # Comparé à la liste complète des échéances, calculée par une autre commande.
+    assert invoquer("echeances", "--au", AU, "--tout", "--sortie", "e.csv")[0] == 0
+    with open(projet / "e.csv", encoding="utf-8-sig", newline="") as f:
+        echeances = list(csv.DictReader(f, delimiter=";"))
+    classeur = openpyxl.load_workbook(projet / chemin)
+    assert classeur.sheetnames[:4] == ["Synthèse", "Échéancier", "En retard", "CSE"]
+    echeancier = [r[0] for r in classeur["Échéancier"].iter_rows(min_row=2, values_only=True)]
+    assert echeancier == [e["matricule"] for e in echeances]
+    retards = [r[0] for r in classeur["En retard"].iter_rows(min_row=2, values_only=True)]
+    assert retards == [e["matricule"] for e in echeances if e["statut"] == "en_retard"]
+    synthese = {r[0]: r[1] for r in classeur["Synthèse"].iter_rows(values_only=True) if r[0]}
+    assert synthese["Calculé au"] == datetime(2026, 11, 27)
+    a_jour = f"sur {synthese['Salariés pris en compte']} "
+    assert f"Salariés à jour           : {synthese['Salariés à jour']} {a_jour}" in sortie
+
+    code, sortie = invoquer("tableau-de-bord", "--au", AU, "--sortie", "suivi.xlsx")
+    assert code == 0, sortie
+    assert openpyxl.load_workbook(projet / "suivi.xlsx").sheetnames == classeur.sheetnames
+
+
+def test_tableau_de_bord_registre_errone_rien_n_est_ecrit(projet: Path) -> None:
+    registre = _classeur_minimal(projet / "faux.xlsx", [["001", "Dupont", "Jean", "n/a", ""]])
+    code, sortie = invoquer("tableau-de-bord", "--registre", str(registre), "--au", AU)
+    assert code == 1
+    assert "date-invalide" in sortie and "Traceback" not in sortie
+    assert not (projet / "sorties").exists()
+
+
+# ---------------------------------------------------------------------------- documentation
+
+
+def _commandes_documentees(texte: str) -> set[str]:
+    """Les commandes citées en tête d'une ligne de tableau Markdown (« | `archiver …` | »)."""
+    noms: set[str] = set()
+    for ligne in texte.splitlines():
+        if ligne.startswith("|"):
+            noms.update(re.findall(r"`([a-z][a-z-]*)", ligne.split("|")[1]))
+    return noms
+
+
+@pytest.mark.parametrize("document", ["docs/specs/commandes.md", "README.md"])
+def test_chaque_commande_est_documentee(document: str) -> None:
+    documentees = _commandes_documentees((RACINE / document).read_text(encoding="utf-8"))
+    manquantes = sorted(set(cli.commands) - documentees)
+    assert not manquantes, f"commande(s) absente(s) du tableau des commandes de {document}"
