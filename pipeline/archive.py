@@ -175,76 +175,37 @@ def archiver(
             "Donnez un autre nom de campagne, ou relancez avec --remplacer (l'ancienne "
             "archive sera gardée sous le nom <campagne>.<date>.ancien.zip).",
         )
+    # Lu avant d'écrire le zip : un index illisible arrête tout sans rien produire.
     lignes_index_existantes = _lire_index(dossier_archives / INDEX_ARCHIVES)
 
     fichiers, ignores = _lister_campagne(dossier_campagne)
     dossier_archives.mkdir(parents=True, exist_ok=True)
+    sources = _sources(campagne, chemin_registre, chemin_parametres, parametres, horodatage, figees)
     entrees: list[_Entree] = []
-    ajoutes: set[str] = set()  # membres écrits par l'archive elle-même (pas sur le disque)
-    taille_totale = 0
 
-    def ecrire_zip(sortie: BinaryIO) -> None:
-        nonlocal taille_totale
-        with zipfile.ZipFile(
-            sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_NIVEAU_COMPRESSION
-        ) as zf:
-            for relatif in fichiers:
-                source = dossier_campagne / relatif
-                arcname = f"{campagne}/{relatif.as_posix()}"
-                entree = _ajouter_fichier(zf, source, arcname, relatif)
-                entrees.append(entree)
-                taille_totale += entree.taille
-                if progression:
-                    progression(1)
-            sources = _sources(
-                campagne, chemin_registre, chemin_parametres, parametres, horodatage, figees
-            )
-            for nom, contenu, type_document in sources:
-                arcname = f"{campagne}/{DOSSIER_SOURCES}/{nom}"
-                ajoutes.add(arcname)
-                _ecrire_membre(zf, arcname, contenu, horodatage)
-                entrees.append(
-                    _Entree(
-                        arcname,
-                        sha256_octets(contenu),
-                        len(contenu),
-                        horodatage.isoformat(timespec="seconds"),
-                        "",
-                        type_document,
-                    )
-                )
-            contenu_csv = _manifeste_csv(entrees)
-            _ecrire_membre(zf, MANIFESTE_CSV, contenu_csv, horodatage)
-            lignes = [(e.sha256, e.chemin) for e in entrees]
-            lignes.append((sha256_octets(contenu_csv), MANIFESTE_CSV))
-            _ecrire_membre(zf, MANIFESTE_SHA256, _manifeste_sha256(lignes), horodatage)
+    def ecrire(sortie: BinaryIO) -> None:
+        entrees.extend(
+            _ecrire_zip(sortie, dossier_campagne, fichiers, sources, horodatage, progression)
+        )
 
-    ancienne = _ecrire_atomique(chemin_zip, ecrire_zip, garder_ancien=remplacer)
-
-    documents = [e for e in entrees if e.matricule]
-    date_archivage = horodatage.isoformat(sep=" ", timespec="seconds")
-    nouvelles = [
-        [neutraliser(v) for v in (e.matricule, campagne, e.type_document, e.chemin)]
-        + [e.sha256, date_archivage]
-        for e in documents
-    ]
-    # Réarchiver une campagne remplace ses lignes : l'index ne décrit que les archives
-    # présentes, sans doublon.
-    gardees = [ligne for ligne in lignes_index_existantes if ligne[1] != neutraliser(campagne)]
-    _ecrire_index(dossier_archives / INDEX_ARCHIVES, gardees + nouvelles)
-
+    ancienne = _ecrire_atomique(chemin_zip, ecrire, garder_ancien=remplacer)
+    nouvelles = _indexer(
+        dossier_archives / INDEX_ARCHIVES, campagne, entrees, horodatage, lignes_index_existantes
+    )
     bilan = BilanArchive(
         chemin_zip=chemin_zip,
         campagne=campagne,
         nb_fichiers=len(fichiers),
-        taille_octets=taille_totale,
+        taille_octets=sum(e.taille for e in entrees[: len(fichiers)]),
         taille_zip=chemin_zip.stat().st_size,
-        lignes_index=len(nouvelles),
+        lignes_index=nouvelles,
         ancienne_archive=ancienne,
         ignores=[p.as_posix() for p in ignores],
         avertissements=avertissements,
     )
     if supprimer_originaux:
+        # Les sources et la notice sont écrites par l'archive elle-même, pas sur le disque.
+        ajoutes = {e.chemin for e in entrees[len(fichiers) :]}
         _supprimer_apres_verification(dossier_campagne, chemin_zip, entrees, ajoutes, ignores)
         bilan.originaux_supprimes = True
     return bilan
@@ -348,6 +309,50 @@ def _lister_campagne(dossier: Path) -> tuple[list[Path], list[Path]]:
 
 
 # --- Écriture du zip ----------------------------------------------------------------
+
+
+def _ecrire_zip(
+    sortie: BinaryIO,
+    dossier_campagne: Path,
+    fichiers: list[Path],
+    sources: list[tuple[str, bytes, str]],
+    horodatage: datetime,
+    progression: Progression,
+) -> list[_Entree]:
+    """Écrit dans le zip la campagne, ses sources et les deux manifestes.
+
+    Rend les entrées du manifeste, dans l'ordre : les fichiers de la campagne
+    (`fichiers`), puis les sources et la notice.
+    """
+    campagne = dossier_campagne.name
+    entrees: list[_Entree] = []
+    with zipfile.ZipFile(
+        sortie, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_NIVEAU_COMPRESSION
+    ) as zf:
+        for relatif in fichiers:
+            arcname = f"{campagne}/{relatif.as_posix()}"
+            entrees.append(_ajouter_fichier(zf, dossier_campagne / relatif, arcname, relatif))
+            if progression:
+                progression(1)
+        for nom, contenu, type_document in sources:
+            arcname = f"{campagne}/{DOSSIER_SOURCES}/{nom}"
+            _ecrire_membre(zf, arcname, contenu, horodatage)
+            entrees.append(
+                _Entree(
+                    arcname,
+                    sha256_octets(contenu),
+                    len(contenu),
+                    horodatage.isoformat(timespec="seconds"),
+                    "",
+                    type_document,
+                )
+            )
+        contenu_csv = _manifeste_csv(entrees)
+        _ecrire_membre(zf, MANIFESTE_CSV, contenu_csv, horodatage)
+        lignes = [(e.sha256, e.chemin) for e in entrees]
+        lignes.append((sha256_octets(contenu_csv), MANIFESTE_CSV))
+        _ecrire_membre(zf, MANIFESTE_SHA256, _manifeste_sha256(lignes), horodatage)
+    return entrees
 
 
 def _ajouter_fichier(zf: zipfile.ZipFile, source: Path, arcname: str, relatif: Path) -> _Entree:
@@ -626,6 +631,28 @@ def _supprimer_apres_verification(
 
 
 # --- Index --------------------------------------------------------------------------
+
+
+def _indexer(
+    chemin: Path,
+    campagne: str,
+    entrees: list[_Entree],
+    horodatage: datetime,
+    existantes: list[list[str]],
+) -> int:
+    """Réécrit l'index avec les documents de la campagne ; rend leur nombre de lignes."""
+    date_archivage = horodatage.isoformat(sep=" ", timespec="seconds")
+    nouvelles = [
+        [neutraliser(v) for v in (e.matricule, campagne, e.type_document, e.chemin)]
+        + [e.sha256, date_archivage]
+        for e in entrees
+        if e.matricule
+    ]
+    # Réarchiver une campagne remplace ses lignes : l'index ne décrit que les archives
+    # présentes, sans doublon.
+    gardees = [ligne for ligne in existantes if ligne[1] != neutraliser(campagne)]
+    _ecrire_index(chemin, gardees + nouvelles)
+    return len(nouvelles)
 
 
 def _lire_index(chemin: Path) -> list[list[str]]:
