@@ -519,6 +519,7 @@ class Rappels:
     avertissement: Callable[[str], None] = _sans_effet
     # Le planning de la campagne existe : il est relu au lieu d'être recalculé.
     planning_reutilise: Callable[[Path], None] = _sans_effet
+    # Ce planning relu et complété : ses avertissements, les salariés ajoutés.
     planning_repris: Callable[[PlanningRepris], None] = _sans_effet
     etape: Callable[[str, int], AbstractContextManager[Callable[[int], None]]] = _sans_barre
 
@@ -541,7 +542,7 @@ class ResultatConvocations:
     bilan: BilanCampagne
 
 
-def echeances_dues(registre: Any, parametres: Parametres, au: date) -> pd.DataFrame:
+def _echeances_dues(registre: Any, parametres: Parametres, au: date) -> pd.DataFrame:
     """Les obligations en retard ou à planifier au `au` (format de `regles.lister_echeances`)."""
     obligations = calculer_obligations(
         registre, au, parametres.regles, parametres.entreprise.effectif
@@ -567,7 +568,7 @@ def planifier_campagne(
     # fichier conservé. Comportement d'origine, gardé tel quel ; à corriger à part.
     choix = campagne.choisir_planning(sortie)
     planning = _calculer_planning(
-        campagne, echeances_dues(registre, parametres, au), registre, parametres, au, rappels
+        campagne, _echeances_dues(registre, parametres, au), registre, parametres, au, rappels
     )
     conserve = ecrire_planning(planning, choix.chemin) == CONSERVE
     return ResultatPlanifier(planning, choix, conserve)
@@ -598,7 +599,7 @@ def produire_convocations(
     from pipeline.documents import compter_documents, generer_campagne
 
     rappels = rappels or Rappels()
-    echeances = echeances_dues(registre, parametres, au)
+    echeances = _echeances_dues(registre, parametres, au)
     choix = campagne.choisir_planning(chemin_planning)
     if choix.reutilise:
         if not choix.designe:

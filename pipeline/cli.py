@@ -194,7 +194,7 @@ def _campagne_existante(entrees: Entrees, nom: str | None) -> Any:
     dossier = trouver_campagne(attendue.sorties, attendue.nom, explicite=bool(nom))
     if dossier.name != attendue.nom:
         click.echo(f"Campagne la plus récente : {dossier.name}")
-    return Campagne.du_dossier(dossier)
+    return Campagne(attendue.sorties, dossier.name)
 
 
 def _confirmer(question: str) -> bool:
