@@ -161,6 +161,115 @@ def lire_heure(valeur: Any) -> time | None:
     raise ValueError(f"« {en_texte(valeur)} » n'est pas une heure reconnue.")
 
 
+# --- colonnes entières (lecture vectorisée du registre) -------------------------------
+
+
+def texte_cellule(valeur: Any) -> str:
+    """Cellule -> texte tel que l'utilisatrice le voit dans Excel (messages, colonnes libres).
+
+    À la différence d'`en_texte` (une valeur à afficher dans un document), un booléen
+    s'écrit VRAI/FAUX et une date JJ/MM/AAAA, comme dans la cellule.
+    """
+    if type(valeur) is str:
+        return valeur
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return "VRAI" if valeur else "FAUX"
+    if isinstance(valeur, float):
+        return str(int(valeur)) if valeur.is_integer() else str(valeur)
+    if isinstance(valeur, datetime):
+        if valeur.time() == time(0, 0):
+            return valeur.strftime(FORMAT_DATE_COURTE)
+        return valeur.strftime(f"{FORMAT_DATE_COURTE} %H:%M")
+    if isinstance(valeur, date):
+        return valeur.strftime(FORMAT_DATE_COURTE)
+    if isinstance(valeur, time):
+        return valeur.strftime("%H:%M")
+    if isinstance(valeur, np.datetime64):
+        return "" if np.isnat(valeur) else pd.Timestamp(valeur).strftime(FORMAT_DATE_COURTE)
+    return str(valeur).strip()
+
+
+def textes_cellules(valeurs: Sequence[Any]) -> list[str]:
+    """`texte_cellule` sur une colonne (les textes, cas courant, passent sans appel)."""
+    return [v if type(v) is str else texte_cellule(v) for v in valeurs]
+
+
+_JOUR_MIN = np.datetime64(f"{ANNEE_MIN}-01-01", "D")
+_JOUR_MAX = np.datetime64(f"{ANNEE_MAX}-12-31", "D")
+_EPOQUE_EXCEL_JOUR = np.datetime64(EPOQUE_EXCEL, "D")
+
+
+def dates_cellules(valeurs: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Colonne de cellules -> (datetime64[ns], NaT si vide ; masque des non-dates).
+
+    Mêmes règles que `en_date(…, MOTIFS_DATE)`, mais par paquets : un registre de 100 000
+    salariés a des centaines de milliers de dates, chacune convertie une par une coûterait
+    des secondes. Les cellules sont triées par nature (date, instant, nombre, texte) puis
+    converties ensemble.
+    """
+    n = len(valeurs)
+    jours = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    invalide = np.zeros(n, dtype=bool)
+    des_dates, des_instants, des_nombres, des_textes = [], [], [], []
+    for i, v in enumerate(valeurs):
+        t = type(v)
+        if t is date:
+            des_dates.append(i)
+        elif t is str:
+            if v:
+                des_textes.append(i)
+        elif t is datetime or t is pd.Timestamp:
+            des_instants.append(i)
+        elif t is float or t is int:
+            des_nombres.append(i)
+        elif v is not None:
+            invalide[i] = True  # heure seule, booléen, durée…
+    if des_dates:
+        jours[des_dates] = np.array([valeurs[i] for i in des_dates], dtype="datetime64[D]")
+    if des_instants:
+        jours[des_instants] = np.array(
+            [valeurs[i].date() for i in des_instants], dtype="datetime64[D]"
+        )
+    if des_nombres:
+        serie = np.array([valeurs[i] for i in des_nombres], dtype=float)
+        ok = np.isfinite(serie) & (serie >= 1) & (serie < SERIE_EXCEL_MAX)
+        calcul = np.full(len(serie), np.datetime64("NaT"), dtype="datetime64[D]")
+        calcul[ok] = _EPOQUE_EXCEL_JOUR + np.floor(serie[ok]).astype("int64")
+        jours[des_nombres] = calcul
+        invalide[des_nombres] = ~ok
+    if des_textes:
+        calcul, mauvais = _dates_textes([valeurs[i] for i in des_textes])
+        jours[des_textes] = calcul
+        invalide[des_textes] = mauvais
+    hors_plage = ~np.isnat(jours) & ((jours < _JOUR_MIN) | (jours > _JOUR_MAX))
+    invalide |= hors_plage
+    jours[hors_plage] = np.datetime64("NaT")
+    return jours.astype("datetime64[ns]"), invalide
+
+
+def _dates_textes(textes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Textes de `MOTIFS_DATE` -> (jours, invalide), en une passe d'expressions régulières."""
+    serie = pd.Series(textes, dtype=object)
+    parties = serie.str.extract(f"^{MOTIFS_DATE[0]}$")
+    for motif in MOTIFS_DATE[1:]:
+        parties = parties.fillna(serie.str.extract(f"^{motif}$"))
+    reconnu = parties["a"].notna().to_numpy()
+    jours = np.full(len(textes), np.datetime64("NaT"), dtype="datetime64[D]")
+    if reconnu.any():
+        nombres = parties[reconnu].astype(int)
+        valides = nombres["a"].between(ANNEE_MIN, ANNEE_MAX).to_numpy()
+        calcul = pd.to_datetime(
+            nombres[["a", "m", "j"]].set_axis(["year", "month", "day"], axis=1)[valides],
+            errors="coerce",
+        )
+        tmp = np.full(int(reconnu.sum()), np.datetime64("NaT"), dtype="datetime64[D]")
+        tmp[valides] = calcul.to_numpy().astype("datetime64[D]")
+        jours[reconnu] = tmp
+    return jours, np.isnat(jours)
+
+
 # --- dates et heures en français ------------------------------------------------------
 
 

@@ -52,7 +52,6 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,13 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline.erreurs import AVERTISSEMENT, ERREUR, Anomalie, ErreurEntretiens
+from pipeline.formats import (
+    MOTIFS_DATE,
+    date_courte,
+    dates_cellules,
+    texte_cellule,
+    textes_cellules,
+)
 from pipeline.schema import (
     BOOLEEN,
     CIVILITE,
@@ -104,109 +110,10 @@ class Registre:
 # Conversion des valeurs
 # --------------------------------------------------------------------------------------
 
-# Au-delà, pandas (datetime64[ns]) ne sait pas représenter la date ; en deçà, c'est une
-# faute de frappe (aucun salarié n'est né avant 1900).
-_DATE_MIN = np.datetime64("1900-01-01", "D")
-_DATE_MAX = np.datetime64("2261-12-31", "D")
-# Système de dates 1900 d'Excel (le décalage du faux 29/02/1900 ne touche que janvier et
-# février 1900, hors de toute date plausible d'un registre).
-_EPOQUE_EXCEL = np.datetime64("1899-12-30", "D")
-_RE_DATE_FR = r"(?P<j>\d{1,2})/(?P<m>\d{1,2})/(?P<a>\d{4})"
-_RE_DATE_ISO = r"(?P<a>\d{4})-(?P<m>\d{1,2})-(?P<j>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
-_RE_EMAIL = r"[^@\s;,<>()]+@[^@\s;,<>()]+\.[A-Za-z]{2,}"
-
-
-def _texte(v: Any) -> str:
-    """Valeur de cellule -> texte affichable (les nombres entiers sans « .0 »)."""
-    if type(v) is str:
-        return v
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "VRAI" if v else "FAUX"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else str(v)
-    if isinstance(v, datetime):
-        if v.time() == time(0, 0):
-            return v.strftime("%d/%m/%Y")
-        return v.strftime("%d/%m/%Y %H:%M")
-    if isinstance(v, date):
-        return v.strftime("%d/%m/%Y")
-    if isinstance(v, time):
-        return v.strftime("%H:%M")
-    if isinstance(v, np.datetime64):
-        return "" if np.isnat(v) else pd.Timestamp(v).strftime("%d/%m/%Y")
-    return str(v).strip()
-
-
+# Les espaces autour des valeurs tapées sont retirés (registre.md) ; les autres cellules
+# (nombres, dates) passent telles quelles.
 _retirer_espaces = np.frompyfunc(lambda v: v.strip() if v.__class__ is str else v, 1, 1)
-
-
-def _textes(valeurs: np.ndarray) -> list[str]:
-    return [v if type(v) is str else _texte(v) for v in valeurs]
-
-
-def _dates_textes(textes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Textes JJ/MM/AAAA ou AAAA-MM-JJ -> (jours, invalide)."""
-    serie = pd.Series(textes, dtype=object)
-    parties = serie.str.extract(f"^{_RE_DATE_FR}$")
-    iso = serie.str.extract(f"^{_RE_DATE_ISO}$")
-    parties = parties.fillna(iso)
-    reconnu = parties["a"].notna().to_numpy()
-    jours = np.full(len(textes), np.datetime64("NaT"), dtype="datetime64[D]")
-    if reconnu.any():
-        nombres = parties[reconnu].astype(int)
-        valides = nombres["a"].between(1900, 2261).to_numpy()
-        calcul = pd.to_datetime(
-            nombres[["a", "m", "j"]].set_axis(["year", "month", "day"], axis=1)[valides],
-            errors="coerce",
-        )
-        tmp = np.full(int(reconnu.sum()), np.datetime64("NaT"), dtype="datetime64[D]")
-        tmp[valides] = calcul.to_numpy().astype("datetime64[D]")
-        jours[reconnu] = tmp
-    return jours, np.isnat(jours)
-
-
-def _dates(valeurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cellules -> (datetime64[ns], NaT si vide ; masque des valeurs qui ne sont pas des dates)."""
-    n = len(valeurs)
-    jours = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    invalide = np.zeros(n, dtype=bool)
-    des_dates, des_instants, des_nombres, des_textes = [], [], [], []
-    for i, v in enumerate(valeurs):
-        t = type(v)
-        if t is date:
-            des_dates.append(i)
-        elif t is str:
-            if v:
-                des_textes.append(i)
-        elif t is datetime or t is pd.Timestamp:
-            des_instants.append(i)
-        elif t is float or t is int:
-            des_nombres.append(i)
-        elif v is not None:
-            invalide[i] = True  # heure seule, booléen, durée…
-    if des_dates:
-        jours[des_dates] = np.array([valeurs[i] for i in des_dates], dtype="datetime64[D]")
-    if des_instants:
-        jours[des_instants] = np.array(
-            [valeurs[i].date() for i in des_instants], dtype="datetime64[D]"
-        )
-    if des_nombres:
-        serie = np.array([valeurs[i] for i in des_nombres], dtype=float)
-        ok = np.isfinite(serie) & (serie >= 1) & (serie < 2_958_466)
-        calcul = np.full(len(serie), np.datetime64("NaT"), dtype="datetime64[D]")
-        calcul[ok] = _EPOQUE_EXCEL + np.floor(serie[ok]).astype("int64")
-        jours[des_nombres] = calcul
-        invalide[des_nombres] = ~ok
-    if des_textes:
-        calcul, mauvais = _dates_textes([valeurs[i] for i in des_textes])
-        jours[des_textes] = calcul
-        invalide[des_textes] = mauvais
-    hors_plage = ~np.isnat(jours) & ((jours < _DATE_MIN) | (jours > _DATE_MAX))
-    invalide |= hors_plage
-    jours[hors_plage] = np.datetime64("NaT")
-    return jours.astype("datetime64[ns]"), invalide
+_RE_EMAIL = r"[^@\s;,<>()]+@[^@\s;,<>()]+\.[A-Za-z]{2,}"
 
 
 def _traduire(textes: list[str], fonction: Any) -> tuple[list[str], np.ndarray]:
@@ -225,7 +132,7 @@ def _booleens(valeurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cache: dict[Any, bool | None] = {}
 
     def lire(v: Any) -> bool | None:
-        return v if isinstance(v, bool) else oui_non(_texte(v))
+        return v if isinstance(v, bool) else oui_non(texte_cellule(v))
 
     resultats = []
     for v in valeurs:
@@ -305,7 +212,7 @@ class _FeuilleLue:
         for i in positions:
             i = int(i)
             brut = valeurs[i] if valeurs is not None else self.brut[cle_df][i]
-            valeur = _texte(brut)
+            valeur = texte_cellule(brut)
             ligne = int(self.lignes[i])
             collecte.ajouter(
                 gravite,
@@ -448,7 +355,7 @@ def _lire_feuille(
 
     en_tete = _EnTete(feuille, titre, ordre)
     for j in range(largeur):
-        en_tete.reconnaitre(j, " ".join(_texte(entete[j]).split()), colonnes[j], collecte)
+        en_tete.reconnaitre(j, " ".join(texte_cellule(entete[j]).split()), colonnes[j], collecte)
 
     vide = np.full(len(garder), "", dtype=object)
     brut = {
@@ -563,7 +470,7 @@ def _signaler_manquantes(lue: _FeuilleLue, en_tete: _EnTete, collecte: _Collecte
 
 
 def _message_date(valeur: str, _i: int) -> str:
-    if re.fullmatch(_RE_DATE_FR, valeur) or re.fullmatch(_RE_DATE_ISO, valeur):
+    if any(re.fullmatch(motif, valeur) for motif in MOTIFS_DATE):
         return (
             f"« {valeur} » n'est pas une date valide (jour ou mois impossible, ou année hors de "
             "1900–2261) : corrigez-la, ou laissez la cellule vide si la date n'est pas connue."
@@ -649,7 +556,7 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
     for c in lue.feuille.colonnes:
         valeurs = lue.brut[c.cle]
         if c.nature == DATE:
-            dates, invalide = _dates(valeurs)
+            dates, invalide = dates_cellules(valeurs)
             _signaler_si(lue, collecte, c, "date-invalide", invalide, _message_date)
             table[c.cle] = dates
             vide = np.isnat(dates) & ~invalide
@@ -659,7 +566,7 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
             table[c.cle] = booleens
             vide = np.zeros(len(valeurs), dtype=bool)
         else:
-            textes = _textes(valeurs)
+            textes = textes_cellules(valeurs)
             vide = valeurs == ""
             if c.nature == EMAIL:
                 ok = pd.Series(textes, dtype=object).str.fullmatch(_RE_EMAIL).to_numpy(bool)
@@ -690,7 +597,7 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
     df = pd.DataFrame({n: table[n] for n in colonnes_table(lue.feuille) if n in table})
     if lue.feuille.table == "salaries":
         noms = list(lue.autres)
-        colonnes_autres = [_textes(v) for v in lue.autres.values()]
+        colonnes_autres = [textes_cellules(v) for v in lue.autres.values()]
         if noms:
             df["autres"] = [
                 dict(zip(noms, vals, strict=True)) for vals in zip(*colonnes_autres, strict=True)
@@ -698,10 +605,6 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
         else:
             df["autres"] = [{} for _ in range(len(df))]
     return df
-
-
-def _jj_mm_aaaa(valeur: Any) -> str:
-    return pd.Timestamp(valeur).strftime("%d/%m/%Y")
 
 
 def _controler_ordre(
@@ -726,7 +629,7 @@ def _controler_ordre(
         apres,
         np.flatnonzero(fautif),
         lambda v, i: phrase.format(
-            b=v, a=_jj_mm_aaaa(a[i]), col_a=lue.nom_colonne(avant), col_b=lue.nom_colonne(apres)
+            b=v, a=date_courte(a[i]), col_a=lue.nom_colonne(avant), col_b=lue.nom_colonne(apres)
         ),
         valeurs=b,
     )
@@ -798,7 +701,7 @@ def _controler_naissances(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collect
             np.flatnonzero(apres),
             lambda v, i: (
                 f"La date de naissance ({v}) n'est pas antérieure à la date d'entrée "
-                f"({_jj_mm_aaaa(entree[i])}) : corrigez l'une des deux."
+                f"({date_courte(entree[i])}) : corrigez l'une des deux."
             ),
             valeurs=naissance,
         )

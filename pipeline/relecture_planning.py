@@ -17,16 +17,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pipeline.config import Parametres
 from pipeline.erreurs import ErreurEntretiens, Rapport
-from pipeline.formats import date_longue, en_date, en_texte, heure_fr
-from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
+from pipeline.formats import (
+    MOTIFS_DATE_TOLERES,
+    date_longue,
+    en_date,
+    en_texte,
+    heure_fr,
+)
+from pipeline.formats import lire_heure as lire_heure_cellule
+from pipeline.libelles import LIBELLES_STATUTS
 from pipeline.planning import (
     COLONNES_ENTRETIENS,
     COLONNES_NON_PLANIFIES,
@@ -46,6 +53,10 @@ from pipeline.planning import (
     table_non_planifies,
     texte_hhmm,
 )
+from pipeline.schema import code_type
+
+if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+    from pipeline.registre import Registre
 
 _ALIAS_COLONNES = {
     "matricule": ("matricule", "matricule salarie"),
@@ -70,7 +81,7 @@ _OBLIGATOIRES_PLANNING = ("matricule", "date", "heure", "lieu", "conducteur")
 
 def lire_planning(
     chemin: Path,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date | None = None,
     autres_rendez_vous: pd.DataFrame | None = None,
@@ -757,44 +768,24 @@ def _personne_commune(a: dict[str, Any], b: dict[str, Any]) -> str:
 
 
 def lire_date(valeur: Any) -> date | None:
-    """Date d'une cellule : date Excel, numéro de série ou texte JJ/MM/AAAA, AAAA-MM-JJ…"""
-    if isinstance(valeur, datetime):
-        return valeur.date()
-    if isinstance(valeur, date):
-        return valeur
-    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
-        # Numéro de série Excel (1900) : un nombre collé à la place d'une date.
-        if 1 <= valeur < 2958466:
-            return (datetime(1899, 12, 30) + timedelta(days=int(valeur))).date()
+    """Date d'une cellule du planning, None si vide ou illisible.
+
+    Les formats sont ceux du registre (`formats.MOTIFS_DATE`) plus « 08-12-2026 » et
+    « 08.12.2026 » : un planning se corrige vite, à la main, sans relire la spécification.
+    """
+    try:
+        return en_date(valeur, MOTIFS_DATE_TOLERES)
+    except ValueError:
         return None
-    texte = en_texte(valeur)
-    for motif in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(texte, motif).date()
-        except ValueError:
-            continue
-    return None
 
 
 def lire_heure(valeur: Any) -> int | None:
-    """Minutes depuis minuit ; accepte « 14:00 », « 9h30 », « 14h », une heure Excel."""
-    if isinstance(valeur, datetime):
-        valeur = valeur.time()
-    if isinstance(valeur, time):
-        return valeur.hour * 60 + valeur.minute
-    if isinstance(valeur, int | float) and not isinstance(valeur, bool):
-        # Fraction de jour d'Excel (0,5833 = 14:00).
-        if 0 <= valeur < 1:
-            return round(valeur * 24 * 60)
+    """Minutes depuis minuit ; « 14:00 », « 9h30 », « 14h », une heure Excel ; None sinon."""
+    try:
+        heure = lire_heure_cellule(valeur)
+    except ValueError:
         return None
-    texte = en_texte(valeur).lower().replace(" ", "")
-    correspondance = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2})?)?(?::\d{2})?", texte)
-    if not correspondance or (":" not in texte and "h" not in texte):
-        return None
-    heures, minutes = int(correspondance.group(1)), int(correspondance.group(2) or 0)
-    if heures > 23 or minutes > 59:
-        return None
-    return heures * 60 + minutes
+    return None if heure is None else heure.hour * 60 + heure.minute
 
 
 def lire_duree(valeur: Any, defaut: int) -> int | None:
@@ -811,34 +802,15 @@ def lire_duree(valeur: Any, defaut: int) -> int | None:
     return int(duree)
 
 
-_TYPES = {
-    **{normaliser(code): code for code in LIBELLES_TYPES},
-    **{normaliser(libelle): code for code, libelle in LIBELLES_TYPES.items()},
-    "periodique": "periodique",
-    "premier": "premier",
-    "premier entretien": "premier",
-    "retour": "retour",
-    "retour de conge": "retour",
-    "etat des lieux": "etat_des_lieux",
-    "bilan 6 ans": "etat_des_lieux",
-    "bilan 8 ans": "etat_des_lieux",
-    "mi carriere": "mi_carriere",
-    "avant 60": "avant_60",
-    "avant 60 ans": "avant_60",
-    "fin de carriere": "avant_60",
-}
-
-
 def lire_types(texte: str) -> str | None:
     """Libellés ou codes de types -> « code, code » ; None si l'un est inconnu."""
     if not texte:
         return ""
     codes = []
     for morceau in re.split(r"[,;]", texte):
-        cle = normaliser(morceau)
-        if not cle:
+        if not normaliser(morceau):
             continue
-        code = _TYPES.get(cle)
+        code = code_type(morceau)
         if code is None:
             return None
         codes.append(code)
@@ -872,7 +844,7 @@ def reprendre_planning(
     chemin: Path,
     planning_campagne: Path,
     echeances: pd.DataFrame,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
     autres_rendez_vous: pd.DataFrame | None = None,

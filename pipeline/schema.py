@@ -181,7 +181,11 @@ TYPES: tuple[TypeEntretien, ...] = (
     TypeEntretien("periodique", "Périodique", ("Entretien professionnel",)),
     TypeEntretien("premier", "Premier entretien"),
     TypeEntretien("retour", "Retour de congé", ("Retour d'absence",)),
-    TypeEntretien("etat_des_lieux", "État des lieux", ("Bilan 6 ans", "Bilan 8 ans", "Bilan")),
+    TypeEntretien(
+        "etat_des_lieux",
+        "État des lieux",
+        ("État des lieux récapitulatif", "Bilan 6 ans", "Bilan 8 ans", "Bilan"),
+    ),
     TypeEntretien("mi_carriere", "Mi-carrière"),
     TypeEntretien("avant_60", "Avant 60 ans", ("Fin de carrière",)),
 )
