@@ -41,9 +41,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.contexte import en_texte
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import CONSERVE, ecrire_fichier, nom_fichier_sur, sha256_octets
+from pipeline.formats import en_texte
 from pipeline.pdf import convertir_pdf
 from pipeline.planning import (
     COLONNES_ENTRETIENS,
@@ -69,6 +69,7 @@ from pipeline.relecture_planning import (
 
 if TYPE_CHECKING:
     from pipeline.documents import BilanCampagne
+    from pipeline.registre import Registre
 
 # Dans le dossier de campagne.
 PLANNING = "planning.xlsx"
@@ -542,7 +543,7 @@ class ResultatConvocations:
     bilan: BilanCampagne
 
 
-def _echeances_dues(registre: Any, parametres: Parametres, au: date) -> pd.DataFrame:
+def _echeances_dues(registre: Registre, parametres: Parametres, au: date) -> pd.DataFrame:
     """Les obligations en retard ou à planifier au `au` (format de `regles.lister_echeances`)."""
     obligations = calculer_obligations(
         registre, au, parametres.regles, parametres.entreprise.effectif
@@ -552,7 +553,7 @@ def _echeances_dues(registre: Any, parametres: Parametres, au: date) -> pd.DataF
 
 def planifier_campagne(
     campagne: Campagne,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
     sortie: Path | None = None,
@@ -576,7 +577,7 @@ def planifier_campagne(
 
 def produire_convocations(
     campagne: Campagne,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
     chemin_registre: Path,
@@ -641,7 +642,7 @@ def produire_convocations(
 def _calculer_planning(
     campagne: Campagne,
     echeances: pd.DataFrame,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
     rappels: Rappels,

@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pipeline import cli_fr
 from pipeline.erreurs import ErreurEntretiens, formater_anomalies
+
+if TYPE_CHECKING:  # annotations seulement : `entretiens --help` reste instantané
+    from pipeline.registre import Registre
 
 cli_fr.installer()
 
@@ -91,7 +94,7 @@ class Entrees:
         return self.option_registre or Path(self.parametres.fichiers.registre or REGISTRE_EXEMPLE)
 
     @functools.cached_property
-    def registre(self) -> Any:
+    def registre(self) -> Registre:
         from pipeline.registre import lire_registre
 
         registre = lire_registre(self.chemin_registre)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ from pipeline.formats import (
     oui_non,
 )
 from pipeline.libelles import (
+    INTITULES,
     LIBELLES_ABSENCES,
     LIBELLES_STATUTS_PHRASE,
     LIBELLES_TYPES_COURTS,
@@ -50,7 +51,9 @@ from pipeline.regles import (
 )
 from pipeline.schema import MOTIFS_RETOUR
 
-INTITULES = {"2025": "entretien de parcours professionnel", "2014": "entretien professionnel"}
+if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+    from pipeline.registre import Registre
+
 REFERENCES_LEGALES = {
     "2025": "l'article L6315-1 du Code du travail, modifié par la loi n° 2025-989 "
     "du 24 octobre 2025",
@@ -193,7 +196,7 @@ def contexte_salarie(
     salarie: Mapping[str, Any],
     obligations: pd.DataFrame | Sequence[Mapping[str, Any]],
     entretien: Mapping[str, Any] | None,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
 ) -> dict[str, Any]:
@@ -289,7 +292,7 @@ def _bloc_salarie(s: Mapping[str, Any], au: date) -> dict[str, Any]:
 
 
 def _bloc_entretien(
-    e: Mapping[str, Any] | None, registre: Any, parametres: Parametres
+    e: Mapping[str, Any] | None, registre: Registre, parametres: Parametres
 ) -> dict[str, Any]:
     if e is None:
         return {
@@ -369,7 +372,7 @@ def _bloc_motifs(
 
 
 def _bloc_retours(
-    lignes: list[dict[str, Any]], registre: Any, matricule: str
+    lignes: list[dict[str, Any]], registre: Registre, matricule: str
 ) -> list[dict[str, str]]:
     absences = _lignes(getattr(registre, "absences", None), matricule, "date_debut")
     retours: list[dict[str, str]] = []
@@ -437,7 +440,7 @@ def _ligne_evolution(r: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _bloc_historique(
-    registre: Any, matricule: str, parametres: Parametres, au: date
+    registre: Registre, matricule: str, parametres: Parametres, au: date
 ) -> dict[str, Any]:
     # Le support couvre un cycle d'état des lieux (8 ou 6 ans) : assez pour retracer le
     # parcours, sans ressortir des événements trop anciens.
@@ -527,7 +530,7 @@ LIMITE_VERSEMENT_INCONNUE_COURTE = "fin du trimestre civil suivant"
 
 def _bloc_etat_des_lieux(
     ligne: Mapping[str, Any] | None,
-    registre: Any,
+    registre: Registre,
     matricule: str,
     parametres: Parametres,
     au: date,
@@ -702,7 +705,7 @@ def contexte_conducteur(
 def iterer_contextes_salaries(
     echeances: pd.DataFrame,
     entretiens: pd.DataFrame,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
 ) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -44,6 +44,9 @@ from pipeline.modeles import DOSSIER_MODELES
 from pipeline.planning import Planning, ecrire_planning
 from pipeline.rendu import Resultat, Tache, modele_compile, rendre_en_parallele
 from pipeline.tableurs import ecrire_echeances
+
+if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+    from pipeline.registre import Registre
 
 DOCUMENTS_SALARIE = ("convocation", "support_preparation", "compte_rendu")
 ETAT_DES_LIEUX = "etat_des_lieux"
@@ -108,7 +111,7 @@ def compter_documents(planning: Planning) -> int:
 
 
 def generer_campagne(
-    registre: Any,
+    registre: Registre,
     echeances: pd.DataFrame,
     planning: Planning,
     parametres: Parametres,
@@ -203,7 +206,7 @@ class _Document:
 
 
 def _documents(
-    registre: Any,
+    registre: Registre,
     echeances: pd.DataFrame,
     planning: Planning,
     parametres: Parametres,
@@ -328,7 +331,7 @@ def _cles_conducteurs(entretiens: pd.DataFrame) -> pd.DataFrame:
 
 
 def _conducteurs(
-    entretiens: pd.DataFrame, registre: Any
+    entretiens: pd.DataFrame, registre: Registre
 ) -> list[tuple[str, str, str, pd.DataFrame]]:
     """(nom affiché, matricule, nom de la fiche, ses entretiens) par conducteur.
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pipeline.schema import MOTIFS
 
+# Nom de l'entretien selon le régime (documents, objet des courriels).
+INTITULES = {"2025": "entretien de parcours professionnel", "2014": "entretien professionnel"}
+
 LIBELLES_TYPES = {
     "premier": "Premier entretien",
     "periodique": "Entretien périodique",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import holidays
 import pandas as pd
@@ -36,6 +36,9 @@ from pipeline.config import Parametres
 from pipeline.erreurs import Anomalie, ErreurEntretiens
 from pipeline.formats import date_longue, en_date, en_texte, heure_fr
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
+
+if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+    from pipeline.registre import Registre
 
 FEUILLE_PLANNING = "Planning"
 FEUILLE_NON_PLANIFIES = "Non planifiés"
@@ -144,7 +147,7 @@ def raison_non_ouvre(d: date, zone: str) -> str | None:
 
 def planifier(
     echeances: pd.DataFrame,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
     progression: Callable[[int], None] | None = None,
@@ -169,7 +172,7 @@ def planifier(
 def completer_planning(
     planning: Planning,
     echeances: pd.DataFrame,
-    registre: Any,
+    registre: Registre,
     parametres: Parametres,
     au: date,
     autres_rendez_vous: pd.DataFrame | None = None,
@@ -454,7 +457,7 @@ def _conflits(creneaux: list[tuple[date, int]], duree: int) -> list[list[int]]:
     ]
 
 
-def construire_annuaire(registre: Any) -> dict[str, dict[str, Any]]:
+def construire_annuaire(registre: Registre) -> dict[str, dict[str, Any]]:
     """Matricule -> nom, prénom, courriel, service, manager et date de sortie (registre)."""
     salaries = registre.salaries
     colonnes = set(salaries.columns)

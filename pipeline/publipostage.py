@@ -42,7 +42,6 @@ from pipeline.campagne import (
     lire_manifeste,
 )
 from pipeline.config import Parametres
-from pipeline.contexte import INTITULES
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.fichiers import (
     CONSERVE,
@@ -63,12 +62,11 @@ from pipeline.formats import (
     heure_fr,
     lire_heure,
 )
-from pipeline.libelles import LIBELLES_TYPES_DOCUMENTS
+from pipeline.libelles import INTITULES, LIBELLES_TYPES_DOCUMENTS
+from pipeline.modeles import DOSSIER_MODELES
 from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx
 
-MODELE_COURRIEL = (
-    Path(__file__).resolve().parent.parent / "modeles_word" / "courriel_convocation.txt"
-)
+MODELE_COURRIEL = DOSSIER_MODELES / "courriel_convocation.txt"
 FUSEAU = "Europe/Paris"
 PRODID = "-//entretiens//Entretiens professionnels//FR"
 

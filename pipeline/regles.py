@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,9 @@ from pipeline.config import REGIMES, REGIMES_LEGAUX, Regles
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.formats import montant_fr
 from pipeline.schema import motifs_retour
+
+if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+    from pipeline.registre import Registre
 
 ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
 # Un salarié entré avant cette date avait déjà fini sa première année à l'entrée en
@@ -291,7 +294,7 @@ def _cle(salarie: np.ndarray, jours: np.ndarray) -> np.ndarray:
 
 
 def calculer_obligations(
-    registre: Any,
+    registre: Registre,
     au: date,
     regles: Regles,
     effectif: int,
@@ -338,7 +341,7 @@ def _verifier(regles: Regles, horizon: int) -> None:
 class _Contexte:
     """Données préparées une fois (salariés retenus, index d'événements) pour chaque règle."""
 
-    def __init__(self, registre: Any, au: date, regles: Regles, effectif: int, horizon: int):
+    def __init__(self, registre: Registre, au: date, regles: Regles, effectif: int, horizon: int):
         self.regles = regles
         self.effectif = effectif
         self.regime_2025 = regles.regime == "2025"
@@ -846,7 +849,9 @@ def _rangs(textes: np.ndarray) -> np.ndarray:
 # Liste des échéances
 
 
-def lister_echeances(obligations: pd.DataFrame, registre: Any, tout: bool = False) -> pd.DataFrame:
+def lister_echeances(
+    obligations: pd.DataFrame, registre: Registre, tout: bool = False
+) -> pd.DataFrame:
     """Ce qu'il faut faire : obligations non honorées dues d'ici l'horizon (+ à venir si `tout`).
 
     Les 7 premières colonnes sont exactement celles du CSV de regles.md §4, puis le service,

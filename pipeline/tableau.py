@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,11 @@ from pipeline.config import Parametres
 from pipeline.fichiers import ecrire_fichier
 from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr
 from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
-from pipeline.regles import MONTANT_ABONDEMENT
+from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT
 from pipeline.tableurs import Feuille, ajouter_feuille
+
+if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+    from pipeline.registre import Registre
 
 # Réexportés : le tableau de bord est l'endroit naturel où les chercher.
 __all__ = [
@@ -44,7 +47,6 @@ __all__ = [
 
 STATUTS = ("en_retard", "a_planifier", "a_venir", "honoree")
 TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
-SEUIL_ABONDEMENT = 50  # salariés, art. L6315-1 II
 SANS_SERVICE = "(sans service)"
 NON_APPLICABLE = "non applicable"
 
@@ -81,7 +83,7 @@ class Indicateurs:
 
 
 def construire_indicateurs(
-    registre: Any, obligations: pd.DataFrame, au: date, parametres: Parametres
+    registre: Registre, obligations: pd.DataFrame, au: date, parametres: Parametres
 ) -> Indicateurs:
     """Chiffres du tableau de bord à partir de toutes les obligations (honorées comprises).
 
@@ -128,7 +130,7 @@ def construire_indicateurs(
         [_taux(a, n) for a, n in zip(par_service["a_jour"], par_service["salaries"], strict=True)],
     )
 
-    applicable = parametres.entreprise.effectif >= SEUIL_ABONDEMENT
+    applicable = parametres.entreprise.effectif >= SEUIL_EFFECTIF_ABONDEMENT
     exposes = _exposes(obligations, registre.salaries) if applicable else _exposes_vide()
 
     cse, nb_12_mois = _cse(presents, registre.entretiens, d)
@@ -462,7 +464,7 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
         "R6323-3)."
         if applicable
         else f"Non applicable : l'abondement correctif ne concerne que les entreprises de "
-        f"{SEUIL_ABONDEMENT} salariés ou plus.",
+        f"{SEUIL_EFFECTIF_ABONDEMENT} salariés ou plus.",
     )
     chiffre(
         "Montant de l'abondement correctif",
