@@ -291,21 +291,7 @@ def preparer_publipostage(
     l'agenda du destinataire remplace l'ancien rendez-vous au lieu de l'ignorer.
     """
     dossier_campagne = Path(dossier_campagne)
-    if not dossier_campagne.is_dir():
-        raise ErreurEntretiens.simple(
-            "campagne-introuvable",
-            f"Le dossier de campagne « {dossier_campagne} » n'existe pas. Lancez d'abord "
-            "« entretiens convocations ».",
-        )
-    expediteur = parametres.publipostage.expediteur
-    if not _courriel_valide(expediteur)[0]:
-        raise ErreurEntretiens.simple(
-            "parametre-invalide",
-            f"« publipostage.expediteur » doit être une adresse électronique (lu : "
-            f"« {expediteur} ») : corrigez parametres.toml.",
-            feuille="parametres.toml",
-            colonne="publipostage.expediteur",
-        )
+    _verifier_preparation(dossier_campagne, parametres)
     gabarit = lire_modele_courriel(modele or MODELE_COURRIEL)
     horodatage = horodatage or datetime.now(UTC)
     if horodatage.tzinfo is None:
@@ -354,6 +340,25 @@ def preparer_publipostage(
             progression(1)
     bilan.fichiers = _ecrire_tableurs(sortie, lignes, papier)
     return bilan
+
+
+def _verifier_preparation(dossier_campagne: Path, parametres: Parametres) -> None:
+    """Refuse de préparer quoi que ce soit sans campagne ni expéditeur valable."""
+    if not dossier_campagne.is_dir():
+        raise ErreurEntretiens.simple(
+            "campagne-introuvable",
+            f"Le dossier de campagne « {dossier_campagne} » n'existe pas. Lancez d'abord "
+            "« entretiens convocations ».",
+        )
+    expediteur = parametres.publipostage.expediteur
+    if not _courriel_valide(expediteur)[0]:
+        raise ErreurEntretiens.simple(
+            "parametre-invalide",
+            f"« publipostage.expediteur » doit être une adresse électronique (lu : "
+            f"« {expediteur} ») : corrigez parametres.toml.",
+            feuille="parametres.toml",
+            colonne="publipostage.expediteur",
+        )
 
 
 def _ecrire_brouillon(
