@@ -3,7 +3,10 @@
 `verifier_modeles` relit les modèles `.docx`, liste les variables qu'ils utilisent et
 signale celles que le programme ne fournit pas (commande `entretiens modeles`) ; les
 variables fournies sont celles des contextes d'exemple (`exemples.py`), aplaties en
-chemins (« salarie.nom », « motifs[].libelle »).
+chemins (« salarie.nom », « motifs[].libelle »). Ce qui n'est pas une variable pour le
+rendu ne l'est pas ici non plus : les fonctions de Jinja que le rendu fournit (`range`,
+`namespace`, `dict`…, celles de `rendu.environnement_jinja`) et les noms liés dans le
+modèle lui-même (boucle, `set`, `with`, paramètres d'une macro).
 """
 
 from __future__ import annotations
@@ -80,8 +83,9 @@ class ModeleVerifie:
 
 def variables_utilisees(chemin: Path) -> list[str]:
     """Chemins des variables qu'un modèle .docx utilise (« salarie.nom », « motifs[].libelle »)."""
-    import jinja2.sandbox
     from docxtpl import DocxTemplate
+
+    from pipeline.rendu import environnement_jinja
 
     modele = DocxTemplate(str(chemin))
     modele.init_docx()
@@ -89,10 +93,12 @@ def variables_utilisees(chemin: Path) -> list[str]:
     for uri in (modele.HEADER_URI, modele.FOOTER_URI):
         for _, part in modele.get_headers_footers(uri):
             morceaux.append(modele.patch_xml(modele.get_part_xml(part)))
-    env = jinja2.sandbox.SandboxedEnvironment()
+    # L'environnement du rendu : même syntaxe, mêmes fonctions globales.
+    env = environnement_jinja()
+    globales = {nom: None for nom in env.globals}
     chemins: list[str] = []
     for xml in morceaux:
-        _Collecteur(chemins).visiter(env.parse(xml), {})
+        _Collecteur(chemins).visiter(env.parse(xml), dict(globales))
     return list(dict.fromkeys(chemins))
 
 
@@ -148,10 +154,34 @@ class _Collecteur:
             for enfant in noeud.else_:
                 self.visiter(enfant, portee)
             return
-        if isinstance(noeud, nodes.Assign):
-            self.visiter(noeud.node, portee)
+        if isinstance(noeud, nodes.Assign | nodes.AssignBlock):
+            for enfant in [noeud.node] if isinstance(noeud, nodes.Assign) else noeud.body:
+                self.visiter(enfant, portee)
             for cible in _noms_cibles(noeud.target):
                 portee[cible] = None
+            return
+        if isinstance(noeud, nodes.With):
+            interieure = dict(portee)
+            for cible, valeur in zip(noeud.targets, noeud.values, strict=True):
+                self.visiter(valeur, portee)
+                for nom in _noms_cibles(cible):
+                    interieure[nom] = None
+            for enfant in noeud.body:
+                self.visiter(enfant, interieure)
+            return
+        if isinstance(noeud, nodes.Macro | nodes.CallBlock):
+            # Paramètres et variables propres à une macro : locaux à son corps.
+            interieure = dict(portee, varargs=None, kwargs=None, caller=None)
+            for parametre in noeud.args:
+                interieure[parametre.name] = None
+            for defaut in noeud.defaults:
+                self.visiter(defaut, portee)
+            if isinstance(noeud, nodes.Macro):
+                portee[noeud.name] = None
+            else:
+                self.visiter(noeud.call, portee)
+            for enfant in noeud.body:
+                self.visiter(enfant, interieure)
             return
         if isinstance(noeud, nodes.Name | nodes.Getattr | nodes.Getitem):
             chemin = self.chemin(noeud, portee)

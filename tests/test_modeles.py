@@ -10,8 +10,6 @@ import subprocess
 from pathlib import Path
 
 import docx
-import jinja2
-import jinja2.sandbox
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -20,14 +18,14 @@ from docxtpl import DocxTemplate
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.exemples import exemple_contexte_conducteur, exemple_contexte_salarie
 from pipeline.modeles import DOSSIER_MODELES, MODELES, verifier_modeles
+from pipeline.rendu import ModeleCompile, environnement_jinja
 
 RACINE = Path(__file__).resolve().parent.parent
 
 
 def rendre(nom: str, contexte: dict, dossier: Path, modeles: Path = DOSSIER_MODELES) -> Path:
     modele = DocxTemplate(str(modeles / f"{nom}.docx"))
-    env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
-    modele.render(contexte, jinja_env=env)
+    modele.render(contexte, jinja_env=environnement_jinja())  # le bac à sable du programme
     sortie = dossier / f"{nom}.docx"
     modele.save(str(sortie))
     return sortie
@@ -295,6 +293,38 @@ def test_variable_inconnue_signalee(tmp_path):
     assert "salarie.pointure" in resultat.variables
     assert 'salarie.autres["Coefficient"]' in resultat.exemples
     assert "salarie.nom.upper" in resultat.exemples
+
+
+def test_ce_que_le_rendu_accepte_n_est_pas_signale(tmp_path):
+    """Fonctions globales de Jinja, noms liés par set, with et macro : le rendu les accepte,
+    `entretiens modeles` ne les signale pas ; une vraie faute de frappe, si."""
+    globales = sorted(environnement_jinja().globals)
+    assert {"range", "namespace", "dict", "lipsum", "cycler", "joiner"} <= set(globales)
+    texte = (
+        "{% for i in range(2) %}{{ i }}{% endfor %}"
+        "{% set ns = namespace(n=0) %}{{ ns.n }}{{ dict(a=1).a }}"
+        "{% set c = cycler('a', 'b') %}{{ c.next() }}{% set j = joiner(',') %}{{ j() }}"
+        "{{ lipsum(1, html=False) is defined }}"
+        "{% with total = salarie.nom %}{{ total }}{% endwith %}"
+        "{% set bloc %}{{ salarie.prenom }}{% endset %}{{ bloc }}"
+        "{% macro ligne(x, sep='-') %}{{ x }}{{ sep }}{{ varargs }}{% endmacro %}"
+        "{{ ligne(salarie.nom) }}"
+        + "".join(f"{{{{ {nom} is defined }}}}" for nom in globales)
+        + "{{ salarie.pointur }}"
+    )
+    dossier = _copie_avec(tmp_path, texte)
+    (resultat,) = verifier_modeles(dossier)
+    assert resultat.inconnues == ["salarie.pointur"]
+    assert {"salarie.nom", "salarie.prenom"} <= set(resultat.variables)
+    # Sans la faute de frappe, le rendu (rapide) accepte bel et bien tout le reste.
+    modele = dossier / "convocation.docx"
+    document = docx.Document(str(modele))
+    dernier = document.paragraphs[-1].runs[-1]
+    dernier.text = dernier.text.replace("{{ salarie.pointur }}", "")
+    document.save(str(modele))
+    contexte = exemple_contexte_salarie()
+    assert ModeleCompile(modele).rendre(contexte)
+    assert verifier_modeles(dossier)[0].inconnues == []
 
 
 def test_syntaxe_invalide_signalee(tmp_path):
