@@ -15,9 +15,11 @@ par docxtpl lui-même ; ce qu'aucun rendu séparé ne peut produire juste (sous-
 liens hypertexte de `RichText`, liés au `DocxTemplate` qui les a créés) est refusé avec
 un message : jamais de document faux en silence.
 
-Sécurité : bac à sable Jinja (un modèle édité dans Word ne peut pas exécuter de code),
-échappement automatique (« Dupont & Fils <SARL> » s'imprime tel quel) et variable
-inconnue = erreur, pas texte vide.
+Sécurité : bac à sable Jinja immuable (un modèle édité dans Word ne peut ni exécuter de
+code ni modifier les données : `{{ salarie.update({…}) }}` est refusé, le contexte que
+partagent les documents d'un salarié reste intact), le même pour le rendu rapide et le
+repli docxtpl ; échappement automatique (« Dupont & Fils <SARL> » s'imprime tel quel) et
+variable inconnue = erreur, pas texte vide.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
 from pipeline.erreurs import ErreurEntretiens
@@ -94,11 +96,14 @@ _XP_LIGNE_PLEINE = etree.XPath(
 def _environnement(autoescape: bool) -> SandboxedEnvironment:
     # Pas de filtre maison : le contexte fournit déjà les dates mises en forme en français
     # (formats.date_longue…), ce qui garde les modèles simples à modifier dans Word.
-    return SandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
+    # Immuable : les listes et dictionnaires du contexte se lisent mais ne se modifient pas
+    # (update, append, pop… lèvent SecurityError) ; un même contexte sert à plusieurs
+    # documents, et un modèle ne doit pas pouvoir changer ce qu'imprime un autre.
+    return ImmutableSandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
 
 
 def environnement_jinja() -> SandboxedEnvironment:
-    """Bac à sable, échappement XML automatique, variable inconnue = erreur."""
+    """Bac à sable immuable, échappement XML automatique, variable inconnue = erreur."""
     return _environnement(autoescape=True)
 
 

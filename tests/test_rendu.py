@@ -625,3 +625,36 @@ def test_erreur_dans_un_processus_remonte_en_francais(modele: Path, tmp_path: Pa
         list(rendre_en_parallele(taches, jobs=2, taille_lot=1))
     assert erreur.value.anomalies[0].code == "modele-invalide"
     assert "« motifs »" in erreur.value.message
+
+
+# --- bac à sable immuable -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chemin_rendu", [RAPIDE, DOCXTPL])
+@pytest.mark.parametrize(
+    "balise",
+    [
+        '{{ salarie.update({"nom": "PIRATE"}) }}',
+        '{% set _ = salarie.update({"nom": "PIRATE"}) %}',
+        '{{ motifs.append("PIRATE") }}',
+        "{{ formations.pop() }}",
+        '{{ salarie.__setitem__("nom", "PIRATE") }}',
+    ],
+)
+def test_un_modele_ne_modifie_jamais_les_donnees(
+    tmp_path: Path, balise: str, chemin_rendu: str
+) -> None:
+    """Un modèle retouché lit le contexte partagé par les documents, jamais ne le modifie."""
+    chemin = fabriquer_modele_simple(tmp_path / "pirate.docx", f"Début {balise} fin")
+    ctx = contexte()
+    avant = repr(ctx)
+    compile_ = ModeleCompile(chemin)
+    compile_.mode = chemin_rendu  # le repli docxtpl reçoit le même environnement
+    with pytest.raises(ErreurEntretiens) as erreur:
+        compile_.rendre(ctx)
+    assert erreur.value.anomalies[0].code == "modele-invalide"
+    assert "expression interdite" in erreur.value.message
+    assert repr(ctx) == avant
+    # Le document suivant, rendu avec le même contexte, imprime les vraies données.
+    suivant = fabriquer_modele_simple(tmp_path / "suivant.docx", "{{ salarie.nom }}")
+    assert "Dupont & Fils <SARL>" in tout_le_texte(ModeleCompile(suivant).rendre(ctx))
