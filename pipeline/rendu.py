@@ -20,16 +20,25 @@ code ni modifier les données : `{{ salarie.update({…}) }}` est refusé, le co
 partagent les documents d'un salarié reste intact), le même pour le rendu rapide et le
 repli docxtpl ; échappement automatique (« Dupont & Fils <SARL> » s'imprime tel quel) et
 variable inconnue = erreur, pas texte vide.
+
+Les processus de rendu meurent avec le processus principal (`_suivre_le_parent`) : tué,
+il ne laisse personne écrire des documents après lui.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import itertools
 import multiprocessing
+import os
 import re
+import signal
 import struct
+import sys
+import threading
+import time
 import traceback
 import zlib
 from collections import deque
@@ -742,7 +751,9 @@ def rendre_en_parallele(
     taches = itertools.chain(debut, iterateur)
 
     fenetre: deque[Future[Any]] = deque()
-    with ProcessPoolExecutor(max_workers=jobs) as executeur:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_suivre_le_parent, initargs=(os.getpid(),)
+    ) as executeur:
         try:
             for lot in _lots(taches, taille_lot):
                 fenetre.append(executeur.submit(_traiter_lot, lot))
@@ -759,3 +770,60 @@ def rendre_en_parallele(
         except BaseException:
             executeur.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+# Constante de prctl(2) (linux/prctl.h) : signal reçu par ce processus à la mort de son parent.
+_PR_SET_PDEATHSIG = 1
+_INTERVALLE_SURVEILLANCE = 0.2  # secondes
+
+
+def _suivre_le_parent(pid_principal: int) -> None:
+    """Initialisation d'un processus de rendu : il meurt avec le processus principal.
+
+    Sans cela, un processus principal tué (SIGKILL, terminal fermé) laisse ses processus
+    de rendu finir les lots déjà reçus, en écrivant des documents, puis attendre sans fin
+    des lots qui ne viendront plus. Né par fork sous Linux, le processus de rendu est tué
+    par le noyau à la mort du principal (prctl PR_SET_PDEATHSIG ; le parent est le fil
+    qui l'a créé, ici celui qui consomme `rendre_en_parallele`). Sinon (macOS, Windows,
+    forkserver), un fil de surveillance vérifie plusieurs fois par seconde que le
+    principal vit encore.
+    """
+    noyau = (
+        sys.platform.startswith("linux")
+        and multiprocessing.get_start_method() == "fork"
+        and _signal_a_la_mort_du_parent()
+    )
+    if not noyau:
+        threading.Thread(target=_surveiller, args=(pid_principal,), daemon=True).start()
+    if not _principal_vivant(pid_principal):
+        os._exit(1)  # mort avant ou pendant cette mise en place : personne n'attend ce rendu
+
+
+def _signal_a_la_mort_du_parent() -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # libc sans prctl : la surveillance prend le relais
+        return False
+
+
+def _surveiller(pid_principal: int) -> None:
+    while _principal_vivant(pid_principal):
+        time.sleep(_INTERVALLE_SURVEILLANCE)
+    # os._exit et non sys.exit : depuis un fil secondaire, seul lui arrête le processus
+    # sans attendre le lot en cours (ses écritures sont atomiques : rien à moitié écrit).
+    os._exit(1)
+
+
+def _principal_vivant(pid_principal: int) -> bool:
+    if multiprocessing.get_start_method() == "fork":
+        # Né par fork, le processus de rendu est l'enfant du principal ; orphelin, il est
+        # rattaché à un autre processus (init) et getppid change. (Le lien que garde
+        # multiprocessing ne suffit pas ici : les processus frères, nés par fork eux
+        # aussi, en héritent et le maintiennent ouvert.)
+        return os.getppid() == pid_principal
+    # spawn (macOS, Windows), forkserver (le défaut de Python 3.14 sous Linux, dont le
+    # serveur survit au principal) : multiprocessing garde un lien avec le principal — un
+    # tube sous Unix, un descripteur de processus sous Windows —, rompu à sa mort.
+    principal = multiprocessing.parent_process()
+    return principal is None or principal.is_alive()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import struct
 import zipfile
@@ -658,3 +659,85 @@ def test_un_modele_ne_modifie_jamais_les_donnees(
     # Le document suivant, rendu avec le même contexte, imprime les vraies données.
     suivant = fabriquer_modele_simple(tmp_path / "suivant.docx", "{{ salarie.nom }}")
     assert "Dupont & Fils <SARL>" in tout_le_texte(ModeleCompile(suivant).rendre(ctx))
+
+
+# --- processus de rendu -----------------------------------------------------------------
+
+# Le processus principal : un très long rendu en parallèle qui annonce ses processus de
+# rendu dès les premiers documents écrits, puis continue (il sera tué avant la fin).
+_PRINCIPAL = """
+import multiprocessing, sys
+from pathlib import Path
+from pipeline import rendu
+from pipeline.exemples import exemple_contexte_salarie
+from pipeline.modeles import DOSSIER_MODELES
+
+if __name__ == "__main__":
+    sortie, mecanisme = Path(sys.argv[1]), sys.argv[2]
+    if mecanisme == "surveillance":  # sans prctl : le fil de surveillance seul
+        rendu._signal_a_la_mort_du_parent = lambda: False
+    # spawn : le défaut sous macOS et Windows ; forkserver : celui de Python 3.14 sous
+    # Linux, dont le serveur de processus (le parent des processus de rendu) survit au
+    # principal.
+    multiprocessing.set_start_method(mecanisme if mecanisme in ("spawn", "forkserver") else "fork")
+    contexte = exemple_contexte_salarie()
+    modele = DOSSIER_MODELES / "convocation.docx"
+    taches = (rendu.Tache(modele, contexte, sortie / f"{i}.docx") for i in range(100_000))
+    for rang, _ in enumerate(rendu.rendre_en_parallele(taches, jobs=2, taille_lot=4)):
+        if rang == 20:
+            enfants = multiprocessing.active_children()
+            print(" ".join(str(p.pid) for p in enfants), flush=True)
+"""
+
+
+def _vivant(pid: int) -> bool:
+    """Vrai si le processus tourne encore (un zombie, mort mais non recueilli, est mort)."""
+    try:
+        etat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return etat not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lecture de /proc (Linux)")
+@pytest.mark.parametrize("mecanisme", ["noyau", "surveillance", "spawn", "forkserver"])
+def test_processus_de_rendu_meurent_avec_le_principal(tmp_path: Path, mecanisme: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "principal.py"
+    script.write_text(_PRINCIPAL, encoding="utf-8")
+    sortie = tmp_path / "documents"
+    principal = subprocess.Popen(
+        [sys.executable, str(script), str(sortie), mecanisme],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    rendus: list[int] = []
+    try:
+        rendus = [int(pid) for pid in principal.stdout.readline().split()]
+        assert len(rendus) == 2, "le rendu parallèle aurait dû démarrer deux processus"
+        assert all(_vivant(pid) for pid in rendus)
+        principal.send_signal(signal.SIGKILL)  # tué net : ni finally, ni atexit
+        principal.wait(timeout=10)
+
+        limite = time.monotonic() + 5
+        while any(_vivant(pid) for pid in rendus) and time.monotonic() < limite:
+            time.sleep(0.05)
+        assert not any(_vivant(pid) for pid in rendus), "des processus de rendu survivent"
+        ecrits = sorted(sortie.iterdir())
+        time.sleep(1)
+        assert sorted(sortie.iterdir()) == ecrits, "des documents sont écrits après la mort"
+        # Chaque document présent est complet : les restes sont des temporaires « .tmp ».
+        for document in ecrits:
+            if document.suffix == ".docx":
+                assert zipfile.ZipFile(document).testzip() is None
+    finally:
+        principal.kill()
+        principal.stdout.close()
+        for pid in rendus:  # ceux que ce test a fait naître, s'ils survivent à un échec
+            if _vivant(pid):
+                os.kill(pid, signal.SIGKILL)
