@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -48,9 +47,9 @@ from pipeline.campagne import (
 )
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import ecrire_fichier, garder_ancienne_version, sha256_octets
+from pipeline.fichiers import garder_ancienne_version, sha256_octets
 from pipeline.formats import date_courte, heure_courte
-from pipeline.tableurs import neutraliser
+from pipeline.tableurs import ecrire_lignes_csv, neutraliser, texte_csv
 
 # À la racine du zip, hors du dossier de campagne (voir le docstring du module).
 MANIFESTE_SHA256 = "MANIFESTE-SHA256.txt"
@@ -507,15 +506,13 @@ def _date_fichier(chemin: Path) -> str:
 
 
 def _manifeste_csv(entrees: list[_Entree]) -> bytes:
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow(EN_TETES_MANIFESTE)
-    for e in entrees:
-        ecrivain.writerow(
-            [neutraliser(v) for v in (e.chemin, e.sha256, e.taille, e.modifie_le)]
-            + [neutraliser(e.matricule), e.type_document]
-        )
-    return tampon.getvalue().encode("utf-8-sig")
+    return texte_csv(
+        EN_TETES_MANIFESTE,
+        (
+            [e.chemin, e.sha256, e.taille, e.modifie_le, e.matricule, e.type_document]
+            for e in entrees
+        ),
+    )
 
 
 def _manifeste_sha256(lignes: list[tuple[str, str]]) -> bytes:
@@ -643,8 +640,7 @@ def _indexer(
     """Réécrit l'index avec les documents de la campagne ; rend leur nombre de lignes."""
     date_archivage = horodatage.isoformat(sep=" ", timespec="seconds")
     nouvelles = [
-        [neutraliser(v) for v in (e.matricule, campagne, e.type_document, e.chemin)]
-        + [e.sha256, date_archivage]
+        [e.matricule, campagne, e.type_document, e.chemin, e.sha256, date_archivage]
         for e in entrees
         if e.matricule
     ]
@@ -679,12 +675,6 @@ def _erreur_index(chemin: Path, raison: str) -> ErreurEntretiens:
 
 
 def _ecrire_index(chemin: Path, lignes: list[list[str]]) -> None:
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow(EN_TETES_INDEX)
-    ecrivain.writerows(lignes)
     # L'index se reconstruit à partir des zips : on le remplace sans garder d'ancienne
     # version (une par archivage s'accumulerait), mais toujours atomiquement.
-    ecrire_fichier(
-        chemin, tampon.getvalue().encode("utf-8-sig"), remplacer=True, garder_ancien=False
-    )
+    ecrire_lignes_csv(chemin, EN_TETES_INDEX, lignes, remplacer=True, garder_ancien=False)

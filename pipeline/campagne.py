@@ -239,21 +239,18 @@ def lire_manifeste(dossier: Path) -> dict[str, dict[str, str]]:
 def ecrire_manifeste(dossier: Path, lignes: list[dict[str, Any]]) -> None:
     """Réécrit le manifeste (colonnes `COLONNES_MANIFESTE`, lignes triées par chemin)."""
     # Le manifeste est un inventaire recalculé à chaque exécution (aucune saisie humaine) :
-    # il est réécrit atomiquement, sans garder d'ancienne version.
-    tampon = io.StringIO()
-    ecrivain = csv.DictWriter(
-        tampon,
-        COLONNES_MANIFESTE,
-        delimiter=";",
-        lineterminator="\r\n",
-        extrasaction="ignore",
-        restval="",
-    )
-    ecrivain.writeheader()
-    ecrivain.writerows(sorted(lignes, key=lambda ligne: ligne["chemin"]))
-    ecrire_fichier(
+    # il est réécrit atomiquement, sans garder d'ancienne version. Comme tout tableur, il
+    # passe par tableurs.py (un matricule « =1+1 » n'y devient pas une formule), importé
+    # ici comme dans planning.ecrire_planning : openpyxl n'est chargé que pour écrire.
+    from pipeline.tableurs import ecrire_lignes_csv
+
+    ecrire_lignes_csv(
         Campagne.du_dossier(dossier).manifeste,
-        tampon.getvalue().encode("utf-8-sig"),
+        COLONNES_MANIFESTE,
+        (
+            [ligne.get(colonne, "") for colonne in COLONNES_MANIFESTE]
+            for ligne in sorted(lignes, key=lambda ligne: ligne["chemin"])
+        ),
         remplacer=True,
         garder_ancien=False,
     )

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from pipeline.campagne import DOSSIER_BROUILLONS, DOSSIER_PUBLIPOSTAGE, JOURNAL_ENVOIS
 from pipeline.config import SECURITES_SMTP, Parametres
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.tableurs import neutraliser
+from pipeline.tableurs import EcrivainCsv, neutraliser
 
 ENVOYE = "envoyé"
 ECHEC = "échec"
@@ -204,7 +204,7 @@ def _envoyer_prevus(
     progression: Callable[[int], None] | None,
 ) -> None:
     """Envoie les brouillons prévus un à un ; chaque résultat est au journal aussitôt."""
-    ecrivain = csv.writer(sortie_journal, delimiter=";", lineterminator="\r\n")
+    ecrivain = EcrivainCsv(sortie_journal)
     connexion: smtplib.SMTP | None = None
     try:
         for rang, brouillon in enumerate(bilan.prevus):
@@ -262,7 +262,7 @@ def _ouvrir_journal(journal: Path) -> TextIO:
     nouveau = not journal.exists() or journal.stat().st_size == 0
     sortie = open(journal, "a", encoding="utf-8-sig" if nouveau else "utf-8", newline="")
     if nouveau:
-        csv.writer(sortie, delimiter=";", lineterminator="\r\n").writerow(COLONNES_JOURNAL)
+        EcrivainCsv(sortie).writerow(COLONNES_JOURNAL)
         sortie.flush()
     return sortie
 

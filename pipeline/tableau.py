@@ -11,7 +11,6 @@ remplacé atomiquement, sans garder d'ancienne version (une par mois s'empilerai
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,18 +19,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font, PatternFill
 
 from pipeline.config import Parametres
-from pipeline.fichiers import ecrire_fichier
 from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr
 from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
 from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT
-from pipeline.tableurs import Feuille, ajouter_feuille
+from pipeline.tableurs import (
+    Feuille,
+    ajouter_feuille,
+    cellule,
+    enregistrer_classeur,
+    nouveau_classeur,
+)
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
@@ -283,7 +286,7 @@ def ecrire_tableau_de_bord(indicateurs: Indicateurs, echeancier: pd.DataFrame, c
 
     `echeancier` est `regles.lister_echeances(obligations, registre, tout=True)`.
     """
-    classeur = Workbook(write_only=True)
+    classeur = nouveau_classeur()
     _ecrire_synthese(classeur, indicateurs)
     en_tetes = _en_tetes_echeancier(echeancier)
     lisible = _lisible(echeancier)
@@ -336,9 +339,7 @@ def ecrire_tableau_de_bord(indicateurs: Indicateurs, echeancier: pd.DataFrame, c
                 },
             ),
         )
-    tampon = io.BytesIO()
-    classeur.save(tampon)
-    return ecrire_fichier(Path(chemin), tampon.getvalue(), remplacer=True, garder_ancien=False)
+    return enregistrer_classeur(classeur, Path(chemin), remplacer=True, garder_ancien=False)
 
 
 _EN_TETES_DETAIL = {
@@ -380,24 +381,17 @@ class _Synthese:
             self.ws.column_dimensions[colonne].width = largeur
 
     def ecrire(self, *valeurs: Any, style: dict[str, Any] | None = None) -> int:
-        cellules = []
-        for v in valeurs:
-            if isinstance(v, Cell):
-                cellules.append(v)
-                continue
-            cellule = WriteOnlyCell(self.ws, value=v)
-            for attribut, valeur in (style or {}).items():
-                setattr(cellule, attribut, valeur)
-            cellules.append(cellule)
+        # Toute valeur passe par `tableurs.cellule` : un nom de service « =HYPERLINK(…) »
+        # reste un texte, dans le tableau comme sur l'axe du graphique qui le lit.
+        cellules = [
+            v if isinstance(v, Cell) else cellule(self.ws, v, **(style or {})) for v in valeurs
+        ]
         self.ws.append(cellules)
         self.ligne += 1
         return self.ligne
 
     def cellule(self, valeur: Any, **styles: Any) -> Any:
-        c = WriteOnlyCell(self.ws, value=valeur)
-        for attribut, style in styles.items():
-            setattr(c, attribut, style)
-        return c
+        return cellule(self.ws, valeur, **styles)
 
     def en_tete(self, *titres: str) -> int:
         return self.ecrire(*titres, style={"font": _GRAS_BLANC, "fill": _FOND_EN_TETE})

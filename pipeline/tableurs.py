@@ -1,9 +1,12 @@
-"""Écriture des tableurs (xlsx, csv) lus par les humains : une seule mise en forme partout.
+"""Écriture des tableurs (xlsx, csv) : une seule mise en forme, une seule protection.
 
-Échéances, planning, publipostage et tableau de bord passent tous par ici : en-têtes
-lisibles en gras, ligne d'en-tête figée, filtres, largeurs de colonnes, vraies dates
-Excel (JJ/MM/AAAA), lignes en retard en rouge, et neutralisation des formules (un nom
-qui commence par `=` doit rester un texte, jamais une formule exécutée par Excel).
+Tout tableur que l'outil écrit passe par ici (un test l'impose) : échéances, planning,
+publipostage, courriers papier, journal des envois, manifestes, index des archives et
+tableau de bord. Mise en forme commune : en-têtes lisibles en gras, ligne d'en-tête
+figée, filtres, largeurs de colonnes, vraies dates Excel (JJ/MM/AAAA), lignes en retard
+en rouge. Protection commune : un texte venu du registre qui commence par `=`, `+`, `-`
+ou `@` (« =HYPERLINK(…) » dans un nom de service) reste un texte, jamais une formule
+exécutée par Excel — typé texte dans un xlsx, précédé d'une apostrophe dans un csv.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -56,21 +59,37 @@ def neutraliser(valeur: Any) -> Any:
     return valeur
 
 
+def texte_d_origine(valeur: str) -> str:
+    """Le texte d'une cellule de CSV relue, sans l'apostrophe ajoutée par `neutraliser`."""
+    if valeur.startswith("'") and valeur[1:].startswith(_DEBUTS_DANGEREUX):
+        return valeur[1:]
+    return valeur
+
+
 def ecrire_xlsx(
     chemin: Path,
     feuilles: Mapping[str, Feuille | pd.DataFrame],
     remplacer: bool = True,
     garder_ancien: bool = True,
 ) -> str:
-    """Écrit un classeur (écriture atomique) ; renvoie le statut de `ecrire_fichier`.
-
-    Mode « write_only » d'openpyxl : la mémoire reste plate même pour 100 000 lignes.
-    """
-    classeur = Workbook(write_only=True)
+    """Écrit un classeur (écriture atomique) ; renvoie le statut de `ecrire_fichier`."""
+    classeur = nouveau_classeur()
     for nom, feuille in feuilles.items():
-        if isinstance(feuille, pd.DataFrame):
-            feuille = Feuille(feuille)
-        _ecrire_feuille(classeur, nom, feuille)
+        ajouter_feuille(classeur, nom, feuille)
+    return enregistrer_classeur(classeur, chemin, remplacer=remplacer, garder_ancien=garder_ancien)
+
+
+def nouveau_classeur() -> Workbook:
+    """Un classeur vide en mode « write_only » : la mémoire reste plate même pour 100 000
+    lignes. Ses feuilles s'écrivent par `ajouter_feuille`, ou cellule par cellule avec
+    `cellule` (feuille composée à la main : la synthèse du tableau de bord)."""
+    return Workbook(write_only=True)
+
+
+def enregistrer_classeur(
+    classeur: Workbook, chemin: Path, remplacer: bool = True, garder_ancien: bool = True
+) -> str:
+    """Enregistre un classeur (écriture atomique) ; renvoie le statut de `ecrire_fichier`."""
     tampon = io.BytesIO()
     classeur.save(tampon)
     return ecrire_fichier(
@@ -79,13 +98,26 @@ def ecrire_xlsx(
 
 
 def ajouter_feuille(classeur: Workbook, nom: str, feuille: Feuille | pd.DataFrame) -> None:
-    """Ajoute une feuille de données, mise en forme comme les autres, à un classeur ouvert.
-
-    Pour un classeur qui mêle des feuilles de données et une feuille composée à la main
-    (le tableau de bord : synthèse et graphiques) ; le classeur est créé et enregistré par
-    l'appelant, en mode « write_only » de préférence.
-    """
+    """Ajoute une feuille de données, mise en forme comme les autres, à un classeur ouvert."""
     _ecrire_feuille(classeur, nom, feuille if isinstance(feuille, Feuille) else Feuille(feuille))
+
+
+def cellule(ws: Any, valeur: Any, **styles: Any) -> WriteOnlyCell:
+    """Une cellule d'une feuille « write_only » : un texte n'y devient jamais une formule.
+
+    openpyxl fait une formule de tout texte qui commence par « = » : on garde le texte
+    exact (un nom « =Dupont » doit s'imprimer tel quel au publipostage) mais on force le
+    type texte et le préfixe « ' » d'Excel, pour qu'il le reste même si l'utilisateur
+    valide la cellule.
+    """
+    cellule_ = WriteOnlyCell(ws, value=valeur)
+    for attribut, style in styles.items():
+        if style is not None:
+            setattr(cellule_, attribut, style)
+    if isinstance(valeur, str) and valeur.startswith(_DEBUTS_DANGEREUX):
+        cellule_.data_type = "s"
+        cellule_.quotePrefix = True
+    return cellule_
 
 
 def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
@@ -105,17 +137,22 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
     if len(donnees):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(colonnes))}{len(donnees) + 1}"
 
-    ws.append([_cellule(ws, titre, font=_GRAS_BLANC, fill=_FOND_EN_TETE) for titre in en_tetes])
+    ws.append([cellule(ws, titre, font=_GRAS_BLANC, fill=_FOND_EN_TETE) for titre in en_tetes])
     en_rouge = None if feuille.en_rouge is None else np.asarray(feuille.en_rouge, dtype=bool)
     for r in range(len(donnees)):
         rouge = en_rouge is not None and en_rouge[r]
         ligne = []
         for j, colonne in enumerate(valeurs):
             v = colonne[r]
-            if isinstance(v, str) and v.startswith(_DEBUTS_DANGEREUX):
-                v = _texte_force(ws, v, rouge)
-            elif est_date[j] or rouge or colonnes[j] in longues:
-                v = _cellule(
+            # Une valeur ordinaire est ajoutée telle quelle (rapide pour 100 000 lignes) ;
+            # un texte dangereux, une date ou une cellule mise en forme passe par `cellule`.
+            if (
+                est_date[j]
+                or rouge
+                or colonnes[j] in longues
+                or (isinstance(v, str) and v.startswith(_DEBUTS_DANGEREUX))
+            ):
+                v = cellule(
                     ws,
                     v,
                     number_format=FORMAT_DATE_EXCEL if est_date[j] else None,
@@ -127,33 +164,12 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
         ws.append(ligne)
 
 
-def _cellule(ws: Any, valeur: Any, **styles: Any) -> WriteOnlyCell:
-    cellule = WriteOnlyCell(ws, value=valeur)
-    for attribut, style in styles.items():
-        if style is not None:
-            setattr(cellule, attribut, style)
-    return cellule
+def _valeurs_colonne(serie: pd.Series) -> list[Any]:
+    """Valeurs Python prêtes pour openpyxl ou csv : dates sans heure, vides = None.
 
-
-def _texte_force(ws: Any, valeur: str, rouge: bool) -> WriteOnlyCell:
-    # Dans un xlsx, on garde le texte exact (un nom « =Dupont » doit s'imprimer tel quel
-    # au publipostage) mais on force le type texte et le préfixe « ' » d'Excel : jamais
-    # une formule, même si l'utilisateur valide la cellule.
-    cellule = _cellule(
-        ws, valeur, font=_ROUGE if rouge else None, fill=_FOND_ROUGE if rouge else None
-    )
-    cellule.data_type = "s"
-    cellule.quotePrefix = True
-    return cellule
-
-
-def _valeurs_colonne(serie: pd.Series, neutre: bool = False) -> list[Any]:
-    """Valeurs Python prêtes pour openpyxl : dates sans heure, vides = None.
-
-    Les textes sont laissés tels quels pour le xlsx (typés texte à l'écriture) ; le CSV,
-    sans types, les neutralise (`neutre=True`) par une apostrophe.
+    Les textes sont laissés tels quels : typés texte à l'écriture du xlsx (`cellule`),
+    neutralisés par une apostrophe à celle du csv (`EcrivainCsv`).
     """
-    garder = neutraliser if neutre else (lambda v: v)
     if pd.api.types.is_datetime64_any_dtype(serie):
         return [None if pd.isna(v) else v.date() for v in serie]
     if pd.api.types.is_bool_dtype(serie):
@@ -167,9 +183,9 @@ def _valeurs_colonne(serie: pd.Series, neutre: bool = False) -> list[Any]:
         elif isinstance(v, pd.Timestamp | datetime):
             sortie.append(v.date())
         elif isinstance(v, list | tuple):
-            sortie.append(garder(", ".join(map(str, v))))
+            sortie.append(", ".join(map(str, v)))
         else:
-            sortie.append(garder(v))
+            sortie.append(v)
     return sortie
 
 
@@ -197,23 +213,63 @@ def ecrire_csv(
 ) -> str:
     """CSV pour Excel français : UTF-8 avec BOM, séparateur `;`, textes neutralisés."""
     colonnes = list(en_tetes) if en_tetes else list(donnees.columns)
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow([en_tetes[c] if en_tetes else c for c in colonnes])
     colonnes_valeurs = []
     for c in colonnes:
         serie = donnees[c]
         if pd.api.types.is_datetime64_any_dtype(serie):
             colonnes_valeurs.append(["" if pd.isna(v) else v.strftime(format_date) for v in serie])
         else:
-            colonnes_valeurs.append(["" if v is None else v for v in _valeurs_colonne(serie, True)])
-    ecrivain.writerows(zip(*colonnes_valeurs, strict=True) if colonnes_valeurs else [])
-    return ecrire_fichier(
-        Path(chemin),
-        tampon.getvalue().encode("utf-8-sig"),
+            colonnes_valeurs.append(["" if v is None else v for v in _valeurs_colonne(serie)])
+    return ecrire_lignes_csv(
+        chemin,
+        [en_tetes[c] if en_tetes else c for c in colonnes],
+        zip(*colonnes_valeurs, strict=True) if colonnes_valeurs else [],
         remplacer=remplacer,
         garder_ancien=garder_ancien,
     )
+
+
+def ecrire_lignes_csv(
+    chemin: Path,
+    en_tetes: Iterable[Any],
+    lignes: Iterable[Iterable[Any]],
+    remplacer: bool = True,
+    garder_ancien: bool = True,
+) -> str:
+    """Un CSV de lignes déjà prêtes (manifeste, index) ; renvoie le statut de `ecrire_fichier`."""
+    return ecrire_fichier(
+        Path(chemin), texte_csv(en_tetes, lignes), remplacer=remplacer, garder_ancien=garder_ancien
+    )
+
+
+def texte_csv(en_tetes: Iterable[Any], lignes: Iterable[Iterable[Any]]) -> bytes:
+    """Le contenu d'un CSV pour Excel français (UTF-8 avec BOM, `;`), textes neutralisés.
+
+    Pour un CSV qui n'est pas un fichier à part (le manifeste rangé dans une archive).
+    """
+    tampon = io.StringIO()
+    ecrivain = EcrivainCsv(tampon)
+    ecrivain.writerow(en_tetes)
+    ecrivain.writerows(lignes)
+    return tampon.getvalue().encode("utf-8-sig")
+
+
+class EcrivainCsv:
+    """`csv.writer` au format de l'outil (`;`, fin de ligne Windows), textes neutralisés.
+
+    Pour un CSV complété ligne à ligne (le journal des envois, écrit sur le disque après
+    chaque message) ; le fichier est ouvert par l'appelant.
+    """
+
+    def __init__(self, flux: TextIO) -> None:
+        self._ecrivain = csv.writer(flux, delimiter=";", lineterminator="\r\n")
+
+    def writerow(self, valeurs: Iterable[Any]) -> None:
+        self._ecrivain.writerow([neutraliser(v) for v in valeurs])
+
+    def writerows(self, lignes: Iterable[Iterable[Any]]) -> None:
+        for valeurs in lignes:
+            self.writerow(valeurs)
 
 
 def ecrire_echeances(liste: pd.DataFrame, chemin: Path, remplacer: bool = True) -> str:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import io
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 
-from pipeline.tableurs import Feuille, ecrire_csv, ecrire_echeances, ecrire_xlsx
+from pipeline.tableurs import (
+    EcrivainCsv,
+    Feuille,
+    cellule,
+    ecrire_csv,
+    ecrire_echeances,
+    ecrire_xlsx,
+    enregistrer_classeur,
+    nouveau_classeur,
+    texte_d_origine,
+)
+
+RACINE = Path(__file__).resolve().parent.parent
 
 
 def _echeances() -> pd.DataFrame:
@@ -56,8 +70,8 @@ def test_formules_neutralisees(tmp_path: Path) -> None:
     cible = tmp_path / "t.xlsx"
     ecrire_echeances(_echeances(), cible)
     ws = openpyxl.load_workbook(cible).active
-    for cellule in (ws["A3"], ws["B3"], ws["C3"], ws["E3"]):
-        assert cellule.data_type == "s", cellule.coordinate
+    for case in (ws["A3"], ws["B3"], ws["C3"], ws["E3"]):
+        assert case.data_type == "s", case.coordinate
     assert ws["A3"].value == "=1+1"  # le texte exact, jamais une formule
 
 
@@ -106,3 +120,53 @@ def test_xlsx_en_tetes_et_motifs_en_francais(tmp_path: Path) -> None:
     en_tetes = [c.value for c in ws[1]]
     assert en_tetes[-2:] == ["Motif d'absence", "Critère : formation suivie"]
     assert ws.cell(row=3, column=len(en_tetes) - 1).value == "congé de maternité"
+
+
+def test_cellule_composee_a_la_main_jamais_formule(tmp_path: Path) -> None:
+    """Une feuille composée cellule par cellule (la synthèse du tableau de bord) est
+    protégée comme les autres : le texte exact, typé texte, préfixé « ' »."""
+    classeur = nouveau_classeur()
+    ws = classeur.create_sheet("Synthèse")
+    piege = '=HYPERLINK("http://pirate.invalid","RH")'
+    ws.append([cellule(ws, piege), cellule(ws, "+33"), cellule(ws, "Achats"), cellule(ws, -4)])
+    enregistrer_classeur(classeur, tmp_path / "t.xlsx")
+    lue = openpyxl.load_workbook(tmp_path / "t.xlsx")["Synthèse"]
+    assert [c.value for c in lue[1]] == [piege, "+33", "Achats", -4]
+    assert [c.data_type for c in lue[1]] == ["s", "s", "s", "n"]
+    assert [c.quotePrefix for c in lue[1]] == [True, True, False, False]
+
+
+def test_csv_ligne_a_ligne_neutralise(tmp_path: Path) -> None:
+    tampon = io.StringIO()
+    EcrivainCsv(tampon).writerows([["=1+1", "-x", "@a", "b", 3], ["'=deja", "", None, "+", "c"]])
+    lignes = list(csv.reader(io.StringIO(tampon.getvalue()), delimiter=";"))
+    assert lignes == [["'=1+1", "'-x", "'@a", "b", "3"], ["'=deja", "", "", "'+", "c"]]
+    assert [texte_d_origine(v) for v in lignes[0][:3]] == ["=1+1", "-x", "@a"]
+
+
+# Ce qui écrit un tableur : seul tableurs.py a le droit de l'appeler.
+_ECRIVAINS = {"writer", "DictWriter", "Workbook", "WriteOnlyCell", "to_excel", "ExcelWriter"}
+
+
+def test_tout_tableur_passe_par_tableurs_py() -> None:
+    """Aucun module n'écrit un .xlsx ou un .csv sans la protection de tableurs.py."""
+    fautes = []
+    for module in sorted((RACINE / "pipeline").glob("*.py")):
+        if module.name == "tableurs.py":
+            continue
+        for noeud in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(noeud, ast.Call):
+                continue
+            fonction = noeud.func
+            nom = (
+                fonction.attr
+                if isinstance(fonction, ast.Attribute)
+                else getattr(fonction, "id", "")
+            )
+            # DataFrame.to_csv sans destination rend un texte (une empreinte), n'écrit rien.
+            ecrit_csv = nom == "to_csv" and (
+                noeud.args or any(k.arg == "path_or_buf" for k in noeud.keywords)
+            )
+            if nom in _ECRIVAINS or ecrit_csv:
+                fautes.append(f"{module.name}:{noeud.lineno} {nom}")
+    assert not fautes, "tableur écrit hors de tableurs.py : " + ", ".join(fautes)

