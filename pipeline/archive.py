@@ -42,14 +42,15 @@ from pipeline.campagne import (
     PARAMETRES_FIGES,
     chemin_archive,
     contenu_parametres,
+    lire_manifeste,
     nom_registre_fige,
     sources_figees,
 )
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import garder_ancienne_version, sha256_octets
+from pipeline.fichiers import garder_ancienne_version, jeton_matricule, sha256_octets
 from pipeline.formats import date_courte, heure_courte
-from pipeline.tableurs import ecrire_lignes_csv, neutraliser, texte_csv
+from pipeline.tableurs import ecrire_lignes_csv, neutraliser, texte_csv, texte_d_origine
 
 # À la racine du zip, hors du dossier de campagne (voir le docstring du module).
 MANIFESTE_SHA256 = "MANIFESTE-SHA256.txt"
@@ -178,13 +179,16 @@ def archiver(
     lignes_index_existantes = _lire_index(dossier_archives / INDEX_ARCHIVES)
 
     fichiers, ignores = _lister_campagne(dossier_campagne)
+    matricules = _matricules_des_dossiers(dossier_campagne)
     dossier_archives.mkdir(parents=True, exist_ok=True)
     sources = _sources(campagne, chemin_registre, chemin_parametres, parametres, horodatage, figees)
     entrees: list[_Entree] = []
 
     def ecrire(sortie: BinaryIO) -> None:
         entrees.extend(
-            _ecrire_zip(sortie, dossier_campagne, fichiers, sources, horodatage, progression)
+            _ecrire_zip(
+                sortie, dossier_campagne, fichiers, matricules, sources, horodatage, progression
+            )
         )
 
     ancienne = _ecrire_atomique(chemin_zip, ecrire, garder_ancien=remplacer)
@@ -314,6 +318,7 @@ def _ecrire_zip(
     sortie: BinaryIO,
     dossier_campagne: Path,
     fichiers: list[Path],
+    matricules: dict[str, str],
     sources: list[tuple[str, bytes, str]],
     horodatage: datetime,
     progression: Progression,
@@ -330,7 +335,9 @@ def _ecrire_zip(
     ) as zf:
         for relatif in fichiers:
             arcname = f"{campagne}/{relatif.as_posix()}"
-            entrees.append(_ajouter_fichier(zf, dossier_campagne / relatif, arcname, relatif))
+            entrees.append(
+                _ajouter_fichier(zf, dossier_campagne / relatif, arcname, relatif, matricules)
+            )
             if progression:
                 progression(1)
         for nom, contenu, type_document in sources:
@@ -354,7 +361,9 @@ def _ecrire_zip(
     return entrees
 
 
-def _ajouter_fichier(zf: zipfile.ZipFile, source: Path, arcname: str, relatif: Path) -> _Entree:
+def _ajouter_fichier(
+    zf: zipfile.ZipFile, source: Path, arcname: str, relatif: Path, matricules: dict[str, str]
+) -> _Entree:
     """Copie un fichier dans le zip par blocs, en calculant son empreinte au passage."""
     try:
         info = zipfile.ZipInfo.from_file(source, arcname, strict_timestamps=False)
@@ -376,7 +385,7 @@ def _ajouter_fichier(zf: zipfile.ZipFile, source: Path, arcname: str, relatif: P
             sortie.write(bloc)
             taille += len(bloc)
     modifie_le = datetime.fromtimestamp(source.stat().st_mtime).isoformat(timespec="seconds")
-    matricule, type_document = _decrire(relatif)
+    matricule, type_document = _decrire(relatif, matricules)
     return _Entree(arcname, empreinte.hexdigest(), taille, modifie_le, matricule, type_document)
 
 
@@ -410,15 +419,32 @@ def _ecrire_atomique(
     return ancienne
 
 
-def _decrire(relatif: Path) -> tuple[str, str]:
+def _matricules_des_dossiers(dossier_campagne: Path) -> dict[str, str]:
+    """Dossier de salarié -> matricule, d'après le manifeste de la campagne.
+
+    Le nom du dossier ne suffit pas : le matricule `A/1` y est écrit `A-1~…`.
+    """
+    matricules: dict[str, str] = {}
+    for chemin, ligne in lire_manifeste(dossier_campagne).items():
+        parties = chemin.split("/")
+        if len(parties) >= 3 and parties[0] == DOSSIER_SALARIES and ligne.get("matricule"):
+            matricules[parties[1]] = texte_d_origine(ligne["matricule"])
+    return matricules
+
+
+def _decrire(relatif: Path, matricules: dict[str, str]) -> tuple[str, str]:
     """(matricule, type de document) d'un fichier de campagne, d'après son chemin."""
     parties = relatif.parts
     base = relatif.name.split(".")[0]
     ancien = ".ancien" in relatif.name
     suffixe = " (ancienne version)" if ancien else ""
     if parties[0] == DOSSIER_SALARIES and len(parties) >= 3:
-        # Dossier `<MATRICULE>_<NOM>_<Prénom>` (fichiers.nom_dossier_salarie).
-        return parties[1].split("_")[0], base + suffixe
+        # Dossier `<jeton du matricule>_<NOM>_<Prénom>` (fichiers.nom_dossier_salarie) :
+        # hors du manifeste (dossier hors planning), le jeton d'un matricule simple est le
+        # matricule lui-même ; celui d'un autre ne se relit pas.
+        jeton = parties[1].split("_")[0]
+        repli = jeton if jeton_matricule(jeton) == jeton else ""
+        return matricules.get(parties[1], repli), base + suffixe
     if parties[0] == DOSSIER_MANAGERS:
         return "", "fiche_conducteur" + suffixe
     if parties[0] == DOSSIER_PUBLIPOSTAGE:

@@ -36,7 +36,6 @@ from pipeline.fichiers import (
     deja_ecrit,
     nom_dossier_salarie,
     nom_fiche_conducteur,
-    nom_fichier_sur,
     sha256_fichier,
     sha256_octets,
 )
@@ -335,8 +334,11 @@ def _conducteurs(
 ) -> list[tuple[str, str, str, pd.DataFrame]]:
     """(nom affiché, matricule, nom de la fiche, ses entretiens) par conducteur.
 
-    La fiche s'appelle `<NOM>_<Prénom>` ; deux homonymes sont départagés par leur
-    matricule (`DUPONT_Jean_M1`, `DUPONT_Jean_M2`) plutôt que fondus en une seule fiche.
+    La fiche d'un conducteur du registre porte son matricule (`DUPONT_Jean_00012`) : deux
+    homonymes ont deux fiches, et la fiche d'un manager ne change pas de nom quand un
+    homonyme devient conducteur. Un conducteur sans matricule (le signataire RH) garde
+    `<NOM>_<Prénom>`, sauf si ce nom est déjà pris, sans tenir compte de la casse (Windows
+    et macOS) : une empreinte de son nom le départage alors.
     """
     if not len(entretiens):
         return []
@@ -356,24 +358,20 @@ def _conducteurs(
         conducteur = str(lignes["conducteur"].iloc[0])
         matricule = str(cles["matricule"].iloc[positions[0]])
         nom, prenom = identites.get(matricule, ("", ""))
-        fiche = nom_fiche_conducteur(conducteur, nom, prenom)
+        fiche = nom_fiche_conducteur(conducteur, nom, prenom, matricule)
         groupes.append((conducteur, matricule, fiche, lignes))
-    # Sous Windows et macOS, DUPONT_Jean et Dupont_Jean désignent le même fichier.
-    frequences: dict[str, int] = {}
-    for _, _, fiche, _ in groupes:
-        frequences[fiche.casefold()] = frequences.get(fiche.casefold(), 0) + 1
-    resultat = [
-        (
-            conducteur,
-            matricule,
-            f"{fiche}_{nom_fichier_sur(matricule)}"
-            if matricule and frequences[fiche.casefold()] > 1
-            else fiche,
-            lignes,
-        )
-        for conducteur, matricule, fiche, lignes in groupes
-    ]
-    return sorted(resultat, key=lambda groupe: (groupe[0], groupe[1]))
+    groupes.sort(key=lambda groupe: (groupe[0], groupe[1]))
+    # Les fiches à matricule sont uniques par construction ; seules celles qui n'en ont
+    # pas peuvent rencontrer un nom déjà pris.
+    prises = {fiche.casefold() for _, matricule, fiche, _ in groupes if matricule}
+    resultat = []
+    for conducteur, matricule, fiche, lignes in groupes:
+        if not matricule:
+            if fiche.casefold() in prises:
+                fiche = nom_fiche_conducteur(conducteur, matricule=f"nom:{conducteur}")
+            prises.add(fiche.casefold())
+        resultat.append((conducteur, matricule, fiche, lignes))
+    return resultat
 
 
 def _ligne_manifeste(

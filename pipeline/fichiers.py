@@ -6,6 +6,9 @@ l'ancienne version à côté (`nom.AAAAMMJJ-HHMMSS.ancien.docx`). Chaque fichier
 sous un nom temporaire puis renommé (`os.replace`, atomique sur un même disque) : une
 exécution interrompue ne laisse jamais de document à moitié écrit, et la relancer
 complète ce qui manque.
+
+Un salarié a son propre dossier et un conducteur sa propre fiche, par construction : le
+matricule y figure sous une forme qui ne peut appartenir qu'à lui (`jeton_matricule`).
 """
 
 from __future__ import annotations
@@ -48,19 +51,70 @@ def nom_fichier_sur(texte: str, *, defaut: str = "sans_nom") -> str:
     return sanitize_filename(texte, platform="universal", replacement_text="_") or defaut
 
 
+# Un matricule « simple » s'écrit tel quel dans un nom de dossier : ni « _ » (le
+# séparateur), ni minuscule (« a1 » et « A1 » sont un même dossier sous Windows et macOS),
+# ni caractère que le nettoyage changerait (« A/1 » deviendrait « A_1 »), ni longueur qui
+# serait coupée.
+_MATRICULE_SIMPLE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,39}")
+# 40 bits : deux matricules de même forme lisible ne partagent jamais une empreinte.
+_LONGUEUR_EMPREINTE = 10
+
+
+def jeton_matricule(matricule: str) -> str:
+    """Le matricule tel qu'il s'écrit dans un nom de fichier : propre à ce seul matricule.
+
+    Un matricule simple (chiffres, capitales, tirets) est gardé tel quel. Sinon, sa forme
+    lisible (lettres et chiffres, le reste en « - ») est suivie de « ~ » et d'une
+    empreinte du matricule exact : `A/1` donne `A-1~…`, `A_1` un autre `A-1~…`, et deux
+    longs matricules qui ne diffèrent qu'à la fin ont deux jetons différents. Le jeton ne
+    contient jamais « _ » et ne dépend que du matricule : ajouter un salarié au registre
+    ne change le dossier d'aucun autre, d'une relance à l'autre.
+    """
+    matricule = str(matricule)
+    if _MATRICULE_SIMPLE.fullmatch(matricule):
+        return matricule
+    lisible = unicodedata.normalize("NFKD", matricule).encode("ascii", "ignore").decode()
+    lisible = re.sub(r"[^0-9A-Za-z]+", "-", lisible).strip("-")[:29]
+    empreinte = hashlib.sha256(matricule.encode("utf-8")).hexdigest()[:_LONGUEUR_EMPREINTE]
+    return f"{lisible}~{empreinte}"
+
+
 def nom_dossier_salarie(matricule: str, nom: str, prenom: str) -> str:
-    """`<MATRICULE>_<NOM>_<Prénom>` : trié par matricule dans l'explorateur."""
-    return nom_fichier_sur(f"{matricule}_{str(nom).upper()}_{prenom}")
+    """`<MATRICULE>_<NOM>_<Prénom>` : trié par matricule dans l'explorateur.
+
+    Unique par salarié : tout ce qui précède le premier « _ » est le jeton du matricule,
+    propre à ce matricule (`jeton_matricule`) et jamais coupé.
+    """
+    jeton = jeton_matricule(matricule)
+    reste = nom_fichier_sur(f"{str(nom).upper()}_{prenom}")
+    return f"{jeton}_{_couper(reste, len(jeton) + 1)}"
 
 
-def nom_fiche_conducteur(conducteur: str, nom: str = "", prenom: str = "") -> str:
-    """`<NOM>_<Prénom>` de la fiche d'un conducteur.
+def _couper(texte: str, place_prise: int) -> str:
+    """`texte` raccourci pour que le nom complet tienne dans la limite."""
+    return texte[: _LONGUEUR_MAX_NOM - place_prise].rstrip("._ ") or "sans_nom"
+
+
+def nom_fiche_conducteur(
+    conducteur: str, nom: str = "", prenom: str = "", matricule: str = ""
+) -> str:
+    """`<NOM>_<Prénom>_<MATRICULE>` de la fiche d'un conducteur, `<NOM>_<Prénom>` sans matricule.
 
     `nom` et `prenom` viennent du registre quand le conducteur y figure (cas sûr). Sinon
     on découpe « Prénom NOM » : le nom est la partie en capitales ; si rien ne le
     distingue (« Claire Martin », « CLAIRE MARTIN »), c'est le dernier mot, comme dans
-    l'usage français « Prénom Nom ».
+    l'usage français « Prénom Nom ». Le jeton du matricule, toujours présent quand il est
+    connu, distingue deux homonymes sans dépendre des autres conducteurs : la fiche d'un
+    manager garde son nom quand un homonyme devient conducteur.
     """
+    base = _nom_conducteur(conducteur, nom, prenom)
+    if not str(matricule).strip():
+        return base
+    jeton = jeton_matricule(str(matricule).strip())
+    return f"{_couper(base, len(jeton) + 1)}_{jeton}"
+
+
+def _nom_conducteur(conducteur: str, nom: str, prenom: str) -> str:
     if str(nom).strip():
         return nom_fichier_sur(f"{str(nom).strip().upper()} {str(prenom).strip()}")
     mots = str(conducteur).split()

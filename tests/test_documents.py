@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from docx import Document
@@ -241,3 +242,44 @@ def test_trouver_campagne(tmp_path: Path) -> None:
     assert trouver_campagne(tmp_path, "2026-11-28").name == "2026-11-27"
     with pytest.raises(ErreurEntretiens):
         trouver_campagne(tmp_path, "2026-11-28", explicite=True)
+
+
+def _fiches(conducteurs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(nom affiché, matricule) -> nom de la fiche, pour ces conducteurs (registre fictif)."""
+    import pandas as pd
+
+    from pipeline.documents import _conducteurs
+
+    entretiens = pd.DataFrame(
+        {
+            "conducteur": [c for c, _ in conducteurs],
+            "matricule_conducteur": [m for _, m in conducteurs],
+        }
+    )
+    identites = {"M1": ("Dupont", "Jean"), "M2": ("Dupont", "Jean"), "00036": ("Martin", "Claire")}
+    registre = SimpleNamespace(
+        salaries=pd.DataFrame(
+            [(m, n, p) for m, (n, p) in identites.items()], columns=["matricule", "nom", "prenom"]
+        )
+    )
+    return {(c, m): fiche for c, m, fiche, _ in _conducteurs(entretiens, registre)}
+
+
+def test_fiche_d_un_conducteur_stable_quand_un_homonyme_arrive() -> None:
+    avant = _fiches([("Jean DUPONT", "M1"), ("Claire Martin", "")])
+    assert avant == {
+        ("Jean DUPONT", "M1"): "DUPONT_Jean_M1",
+        ("Claire Martin", ""): "MARTIN_Claire",  # la signataire RH, sans matricule
+    }
+    # Le mois suivant, un homonyme de chacun devient conducteur : rien ne change de nom.
+    apres = _fiches([*avant, ("Jean DUPONT", "M2"), ("Claire MARTIN", "00036")])
+    assert {cle: apres[cle] for cle in avant} == avant
+    assert apres[("Jean DUPONT", "M2")] == "DUPONT_Jean_M2"
+    assert apres[("Claire MARTIN", "00036")] == "MARTIN_Claire_00036"
+    # Deux graphies d'un conducteur sans matricule (planning corrigé à la main) : deux
+    # fiches distinctes, même sans tenir compte de la casse (Windows, macOS).
+    graphies = _fiches([*apres, ("CLAIRE MARTIN", "")])
+    assert len({f.casefold() for f in graphies.values()}) == len(graphies) == 5
+    assert {cle: graphies[cle] for cle in apres if cle[1]} == {
+        c: f for c, f in apres.items() if c[1]
+    }

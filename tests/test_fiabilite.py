@@ -1,8 +1,10 @@
-"""Fiabilité de bout en bout : aucun tableur produit ne porte de formule venue du registre."""
+"""Fiabilité de bout en bout : dossiers uniques, tableurs sans formule venue du registre."""
 
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
 import shutil
 import zipfile
@@ -12,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from pipeline.cli import cli
 
@@ -68,6 +71,85 @@ def _salarie(matricule: str, nom: str, prenom: str, email: str = "", **autres: o
         "Ville": "Lyon", "Notes": "",
     } | autres  # fmt: skip
     return [valeurs[c] for c in EN_TETES_SALARIES]
+
+
+# --------------------------------------------------------------------------- dossiers uniques
+
+
+def test_deux_salaries_un_dossier_chacun_jusqu_au_publipostage_et_a_l_archive(
+    projet: Path,
+) -> None:
+    """`A/1` et `A_1` homonymes, deux longs matricules qui ne diffèrent qu'après 80
+    caractères : chacun son dossier, ses documents, son brouillon et ses lignes d'index."""
+    long_ = "M" * 85
+    salaries = {
+        "A/1": ("Dupont", "Jean", "jean.a-barre@exemple.fr"),
+        "A_1": ("Dupont", "Jean", "jean.a-tiret@exemple.fr"),
+        f"{long_}1": ("Martin", "Paul", "paul.1@exemple.fr"),
+        f"{long_}2": ("Martin", "Paul", "paul.2@exemple.fr"),
+    }
+    registre = _classeur(
+        projet / "registre.xlsx",
+        {
+            "Salariés": [EN_TETES_SALARIES]
+            + [_salarie(m, n, p, e, Poste=f"Poste de {m}") for m, (n, p, e) in salaries.items()]
+        },
+    )
+    options = ("--registre", str(registre), "--au", AU)
+    code, sortie = invoquer("convocations", *options, "--jobs", "2")
+    assert code == 0, sortie
+    campagne = projet / "sorties" / AU
+    dossiers = sorted(d.name for d in (campagne / "salaries").iterdir())
+    assert len(dossiers) == len(salaries), dossiers
+    assert len({d.casefold() for d in dossiers}) == len(salaries)  # Windows, macOS
+    with open(campagne / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
+        inventaire = list(csv.DictReader(f, delimiter=";"))
+    par_matricule: dict[str, set[str]] = {}
+    for ligne in inventaire:
+        if ligne["chemin"].startswith("salaries/"):
+            par_matricule.setdefault(ligne["matricule"], set()).add(ligne["chemin"].split("/")[1])
+    # Un dossier par matricule, et la convocation de chacun porte son propre poste.
+    assert sorted(par_matricule) == sorted(salaries)
+    assert all(len(d) == 1 for d in par_matricule.values())
+    assert len({next(iter(d)) for d in par_matricule.values()}) == len(salaries)
+    assert sum(1 for ligne in inventaire if ligne["chemin"].startswith("salaries/")) == sum(
+        1 for _ in (campagne / "salaries").rglob("*.docx")
+    )
+    for matricule, (dossier,) in par_matricule.items():
+        support = Document(campagne / "salaries" / dossier / "support_preparation.docx")
+        texte = "\n".join(p.text for p in support.paragraphs)
+        texte += "\n".join(c.text for t in support.tables for r in t.rows for c in r.cells)
+        assert f"Poste de {matricule}" in texte, matricule
+
+    # Une relance ne permute rien.
+    avant = {p.relative_to(campagne): p.read_bytes() for p in campagne.rglob("*.docx")}
+    assert invoquer("convocations", *options, "--jobs", "1")[0] == 0
+    assert {p.relative_to(campagne): p.read_bytes() for p in campagne.rglob("*.docx")} == avant
+
+    # Publipostage : chaque brouillon va à son salarié, avec sa propre convocation.
+    code, sortie = invoquer("publipostage", *options)
+    assert code == 0, sortie
+    brouillons = sorted((campagne / "publipostage" / "brouillons").glob("*.eml"))
+    assert len(brouillons) == len(salaries)
+    for chemin in brouillons:
+        message = email.message_from_bytes(chemin.read_bytes(), policy=email.policy.default)
+        matricule = message["X-Entretiens-Matricule"]
+        assert message["To"].addresses[0].addr_spec == salaries[matricule][2]
+        (dossier,) = par_matricule[matricule]
+        for piece in message.iter_attachments():
+            if piece.get_filename().startswith("Convocation"):
+                joint = piece.get_content()
+                assert joint == (campagne / "salaries" / dossier / "convocation.docx").read_bytes()
+
+    # Archive : l'index rend à chaque document son vrai matricule.
+    code, sortie = invoquer("archiver", *options)
+    assert code == 0, sortie
+    with open(projet / "sorties/archives/index.csv", encoding="utf-8-sig", newline="") as f:
+        index = [ligne for ligne in csv.DictReader(f, delimiter=";") if ligne["Matricule"]]
+    for ligne in index:
+        dossier = ligne["Chemin dans l'archive"].split("/")[2]
+        assert par_matricule[ligne["Matricule"]] == {dossier}
+    assert {ligne["Matricule"] for ligne in index} == set(salaries)
 
 
 # --------------------------------------------------------------------------- formules

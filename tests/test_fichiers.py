@@ -14,6 +14,7 @@ from pipeline.fichiers import (
     CREE,
     REMPLACE,
     ecrire_fichier,
+    jeton_matricule,
     nom_dossier_salarie,
     nom_fiche_conducteur,
     nom_fichier_sur,
@@ -53,6 +54,42 @@ def test_dossier_salarie_et_fiche_conducteur() -> None:
     assert nom_fiche_conducteur("CLAIRE MARTIN") == "MARTIN_Claire"
     assert nom_fiche_conducteur("Jean DE LA FONTAINE") == "DE_LA_FONTAINE_Jean"
     assert nom_fiche_conducteur("Jean Dupont", "Dupont", "Jean") == "DUPONT_Jean"
+
+
+# Des matricules que le nettoyage des noms confondrait : séparateurs, casse, accents,
+# caractères interdits sous Windows, longueurs coupées, formes du jeton lui-même.
+MATRICULES_PIEGES = [
+    "A/1", "A_1", "A-1", "A 1", "A:1", "a/1", "a1", "A1", "a_1", "A~1", "A-1~x", "A.1",
+    "É1", "E1", "e1", "CON", "con", "-1", "1-", "", " ", "..", "A" * 40, "A" * 41,
+    "A" * 85 + "1", "A" * 85 + "2", "a" * 85 + "1", "=1+1", "1", "01", "001", "00042",
+]  # fmt: skip
+
+
+def test_un_dossier_par_matricule_par_construction() -> None:
+    """Deux matricules distincts n'ont jamais le même dossier, ni la même fiche, même sans
+    tenir compte de la casse (Windows, macOS), même homonymes aux noms tronqués."""
+    nom, prenom = "Dupont-" + "X" * 90, "Jean"
+    dossiers = {m: nom_dossier_salarie(m, nom, prenom) for m in MATRICULES_PIEGES}
+    fiches = {m: nom_fiche_conducteur("", nom, prenom, m) for m in MATRICULES_PIEGES if m.strip()}
+    for noms in (dossiers, fiches):
+        assert len({n.casefold() for n in noms.values()}) == len(noms), noms
+        for n in noms.values():
+            assert n == nom_fichier_sur(n) and 0 < len(n) <= 80, n
+    # Un matricule simple reste lisible tel quel ; les autres gardent une forme lisible.
+    assert dossiers["00042"].startswith("00042_DUPONT-")
+    assert fiches["00042"].endswith("_00042")
+    assert dossiers["A/1"].startswith("A-1~") and dossiers["A_1"].startswith("A-1~")
+
+
+def test_le_dossier_d_un_salarie_ne_depend_que_de_lui() -> None:
+    # Même dossier d'une relance à l'autre, quels que soient les autres salariés : il ne
+    # dépend que du matricule (aucun départage selon l'ordre ou les présents).
+    assert nom_dossier_salarie("A_1", "Dupont", "Jean") == nom_dossier_salarie(
+        "A_1", "Dupont", "Jean"
+    )
+    assert jeton_matricule("A_1") == "A-1~" + hashlib.sha256(b"A_1").hexdigest()[:10]
+    assert jeton_matricule("00042") == "00042"
+    assert nom_dossier_salarie("A_1", "Dupont", "Jean") == f"{jeton_matricule('A_1')}_DUPONT_Jean"
 
 
 def test_jamais_d_ecrasement(tmp_path: Path) -> None:
