@@ -24,7 +24,6 @@ import csv
 import hashlib
 import os
 import shutil
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -48,7 +47,12 @@ from pipeline.campagne import (
 )
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import garder_ancienne_version, jeton_matricule, sha256_octets
+from pipeline.fichiers import (
+    ecriture_atomique,
+    garder_ancienne_version,
+    jeton_matricule,
+    sha256_octets,
+)
 from pipeline.formats import date_courte, heure_courte
 from pipeline.tableurs import ecrire_lignes_csv, neutraliser, texte_csv, texte_d_origine
 
@@ -403,20 +407,17 @@ def _ecrire_atomique(
 
     L'ancienne archive n'est mise de côté qu'une fois la nouvelle complète.
     """
-    descripteur, temporaire = tempfile.mkstemp(
-        dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descripteur, "w+b") as sortie:
-            ecrire(sortie)
-            sortie.flush()
-            os.fsync(sortie.fileno())
-        ancienne = garder_ancienne_version(chemin) if garder_ancien and chemin.exists() else None
-        os.replace(temporaire, chemin)
-    except BaseException:
-        Path(temporaire).unlink(missing_ok=True)
-        raise
-    return ancienne
+    mise_de_cote: list[Path] = []
+
+    def mettre_de_cote() -> None:
+        if garder_ancien and chemin.exists():
+            mise_de_cote.append(garder_ancienne_version(chemin))
+
+    with ecriture_atomique(chemin, "w+b", avant_remplacement=mettre_de_cote) as sortie:
+        ecrire(sortie)
+        sortie.flush()
+        os.fsync(sortie.fileno())
+    return mise_de_cote[0] if mise_de_cote else None
 
 
 def _matricules_des_dossiers(dossier_campagne: Path) -> dict[str, str]:

@@ -40,7 +40,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 class GroupeEntretiens(click.Group):
-    """Transforme les erreurs métier en message clair + code 1, à un seul endroit."""
+    """Transforme les erreurs métier et celles du système en message clair + code 1, à un
+    seul endroit."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -49,6 +50,15 @@ class GroupeEntretiens(click.Group):
             if ctx.meta.get("debug"):
                 raise
             afficher_erreur(exc)
+            ctx.exit(1)
+        except OSError as exc:
+            # Disque plein, dossier en lecture seule, droits : une phrase, pas une trace.
+            # Les écritures sont atomiques, rien n'est à moitié écrit (voir fichiers.py).
+            if ctx.meta.get("debug"):
+                raise
+            from pipeline.fichiers import expliquer_erreur_systeme
+
+            afficher_erreur(ErreurEntretiens(expliquer_erreur_systeme(exc)))
             ctx.exit(1)
         except KeyboardInterrupt:
             click.secho(

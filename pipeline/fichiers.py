@@ -5,7 +5,8 @@ l'écrase jamais (statut « conserve »). `remplacer=True` régénère, mais gar
 l'ancienne version à côté (`nom.AAAAMMJJ-HHMMSS.ancien.docx`). Chaque fichier est écrit
 sous un nom temporaire puis renommé (`os.replace`, atomique sur un même disque) : une
 exécution interrompue ne laisse jamais de document à moitié écrit, et la relancer
-complète ce qui manque.
+complète ce qui manque. Les fichiers sont créés avec les droits que donne l'umask, comme
+ceux de n'importe quel programme : dans un dossier RH partagé, les collègues les ouvrent.
 
 Un salarié a son propre dossier et un conducteur sa propre fiche, par construction : le
 matricule y figure sous une forme qui ne peut appartenir qu'à lui (`jeton_matricule`).
@@ -13,13 +14,17 @@ matricule y figure sous une forme qui ne peut appartenir qu'à lui (`jeton_matri
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from pathvalidate import sanitize_filename
 
@@ -168,23 +173,115 @@ def garder_ancienne_version(chemin: Path) -> Path:
 
 
 def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
-    # Le fichier temporaire est créé dans le même dossier : os.replace n'est atomique
-    # qu'au sein d'un même système de fichiers. Son nom commence par « . » et finit par
-    # « .tmp » pour qu'un reste éventuel (coupure de courant) soit reconnaissable.
-    descripteur, temporaire = tempfile.mkstemp(
-        dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp"
-    )
-    try:
+    with ecriture_atomique(chemin, "wb") as sortie:
         # Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
         # par document). Le renommage suffit contre une interruption du programme ; après
         # une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
         # comme absent, et la relance le régénère.
-        with os.fdopen(descripteur, "wb") as sortie:
-            sortie.write(contenu)
+        sortie.write(contenu)
+
+
+@contextmanager
+def ecriture_atomique(
+    chemin: Path, mode: str = "wb", avant_remplacement: Callable[[], object] | None = None
+) -> Iterator[BinaryIO]:
+    """Un fichier voisin ouvert en écriture, renommé en `chemin` à la sortie du bloc.
+
+    Le fichier temporaire est créé dans le même dossier (os.replace n'est atomique qu'au
+    sein d'un même système de fichiers), avec les droits de l'umask. Son nom commence par
+    « . » et finit par « .tmp » pour qu'un reste éventuel (coupure de courant) soit
+    reconnaissable. Au moindre échec il est supprimé, et une erreur du système (disque
+    plein, dossier en lecture seule) nomme `chemin` plutôt que ce nom temporaire.
+    `avant_remplacement` est appelé une fois le fichier complet, juste avant le renommage.
+    """
+    temporaire = None
+    try:
+        temporaire, descripteur = _creer_temporaire(chemin)
+        with os.fdopen(descripteur, mode) as sortie:
+            yield sortie
+        if avant_remplacement is not None:
+            avant_remplacement()
         os.replace(temporaire, chemin)
-    except BaseException:
-        Path(temporaire).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise _nommer(exc, temporaire, chemin) from exc
+    finally:
+        if temporaire is not None and os.path.lexists(temporaire):
+            os.unlink(temporaire)
+
+
+def _creer_temporaire(chemin: Path) -> tuple[str, int]:
+    # Comme tempfile.mkstemp (création exclusive, nom aléatoire), mais avec le mode 0666
+    # que l'umask restreint : mkstemp impose 0600, et les collègues d'un dossier RH
+    # partagé obtenaient « accès refusé » sur chaque document.
+    drapeaux = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temporaire = os.path.join(chemin.parent, f".{chemin.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return temporaire, os.open(temporaire, drapeaux, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _nommer(exc: OSError, temporaire: str | None, chemin: Path) -> OSError:
+    """L'erreur du système rapportée au fichier visé plutôt qu'au temporaire.
+
+    Une écriture refusée (disque plein) ne nomme aucun fichier, la création du temporaire
+    nomme le temporaire ; une erreur sur un autre fichier (une source lue dans le bloc)
+    garde son propre nom.
+    """
+    if exc.errno is None or exc.filename not in (None, temporaire):
+        return exc
+    # OSError(errno, …) rend la sous-classe qui va avec (PermissionError…).
+    return OSError(exc.errno, exc.strerror or str(exc), str(chemin))
+
+
+# Ce qu'on constate et ce que l'utilisateur peut faire, selon l'erreur du système ;
+# « {fichier} » devient « « chemin » » quand l'erreur nomme un fichier.
+_ERREURS_SYSTEME: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: (
+        "Plus de place sur le disque pour écrire{fichier}",
+        "libérez de la place (ou choisissez un autre dossier de sorties, clé « sorties » de "
+        "[fichiers] dans parametres.toml), puis relancez",
+    ),
+    errno.EROFS: (
+        "Impossible d'écrire{fichier}, dossier en lecture seule",
+        "choisissez un dossier de sorties où vous pouvez écrire (clé « sorties » de "
+        "[fichiers] dans parametres.toml), puis relancez",
+    ),
+    errno.EACCES: (
+        "Accès refusé à{fichier} (dossier en lecture seule, droits insuffisants ou fichier "
+        "ouvert dans Excel ou Word)",
+        "fermez le fichier, demandez le droit d'écrire dans ce dossier ou choisissez-en un "
+        "autre (clé « sorties » de [fichiers] dans parametres.toml), puis relancez",
+    ),
+}
+_ERREURS_SYSTEME[errno.EPERM] = _ERREURS_SYSTEME[errno.EACCES]
+if hasattr(errno, "EDQUOT"):  # quota d'espace disque, inconnu de Windows
+    _ERREURS_SYSTEME[errno.EDQUOT] = (
+        "Plus de place sur le disque pour écrire{fichier} (quota atteint)",
+        "libérez de la place dans votre espace ou demandez un quota plus grand, puis relancez",
+    )
+
+
+def expliquer_erreur_systeme(exc: OSError) -> str:
+    """Une phrase française pour une erreur du système (disque plein, lecture seule…).
+
+    Toutes les écritures sont atomiques : ce qui est déjà écrit est complet, le reste
+    sera écrit à la relance. La phrase le dit, pour qu'on relance sans crainte.
+    """
+    fichier = f" « {exc.filename} »" if exc.filename else ""
+    raison = exc.strerror or str(exc) or exc.__class__.__name__
+    constat, remede = _ERREURS_SYSTEME.get(
+        exc.errno or 0,
+        (
+            "Erreur du système" + (" sur{fichier}" if fichier else "") + f" ({raison})",
+            "vérifiez le dossier, le disque ou la connexion, puis relancez",
+        ),
+    )
+    return (
+        f"{constat.replace('{fichier}', fichier)} : {remede}. Les fichiers déjà écrits sont "
+        "complets (aucun n'est à moitié écrit) ; la relance complète ce qui manque."
+    )
 
 
 def sha256_fichier(chemin: Path) -> str:

@@ -682,14 +682,19 @@ def _traiter(tache: Tache) -> Resultat:
     )
 
 
-def _traiter_lot(lot: list[Tache]) -> tuple[list[Resultat], ErreurEntretiens | None, str]:
+_Reponse = tuple[list[Resultat], ErreurEntretiens | OSError | None, str]
+
+
+def _traiter_lot(lot: list[Tache]) -> _Reponse:
     # Une ErreurEntretiens ne traverse pas telle quelle la frontière entre processus (le
-    # pickle perdrait ses anomalies) : on la renvoie comme une valeur.
+    # pickle perdrait ses anomalies) : on la renvoie comme une valeur. Une erreur du
+    # système (disque plein, dossier en lecture seule) aussi : la ligne de commande en
+    # fait une phrase française, pas une trace.
     resultats = []
     try:
         for tache in lot:
             resultats.append(_traiter(tache))
-    except ErreurEntretiens as exc:
+    except (ErreurEntretiens, OSError) as exc:
         return resultats, exc, ""
     except Exception as exc:  # bogue : on garde la trace pour --debug
         return resultats, None, "".join(traceback.format_exception(exc))
@@ -707,10 +712,10 @@ def _lots(taches: Iterable[Tache], taille: int) -> Iterator[list[Tache]]:
         yield lot
 
 
-def _deballer(
-    reponse: tuple[list[Resultat], ErreurEntretiens | None, str],
-) -> list[Resultat]:
+def _deballer(reponse: _Reponse) -> list[Resultat]:
     resultats, erreur, trace = reponse
+    if isinstance(erreur, OSError):
+        raise erreur
     if erreur is not None:
         raise ErreurEntretiens(erreur.message, anomalies=erreur.anomalies)
     if trace:

@@ -1,13 +1,27 @@
-"""Fiabilité de bout en bout : dossiers uniques, tableurs sans formule venue du registre."""
+"""Fiabilité de bout en bout : disque plein, dossier en lecture seule, droits des fichiers,
+dossiers uniques, tableurs sans formule venue du registre.
+
+Les tests tournent en root ici et en intégration continue : root ignore les droits d'un
+dossier (chmod 0555 ne l'arrête pas). Un vrai disque plein ou en lecture seule est donc un
+petit système de fichiers tmpfs monté par le test ; sans le droit de monter, le test
+injecte la même erreur à l'endroit de l'écriture (écritures vers /dev/full, qui répond
+« plus de place » comme un vrai disque, ou création de dossier refusée).
+"""
 
 from __future__ import annotations
 
 import csv
 import email
 import email.policy
+import errno
 import io
+import os
 import shutil
+import stat
+import subprocess
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +30,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
+from pipeline import fichiers
 from pipeline.cli import cli
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -71,6 +86,158 @@ def _salarie(matricule: str, nom: str, prenom: str, email: str = "", **autres: o
         "Ville": "Lyon", "Notes": "",
     } | autres  # fmt: skip
     return [valeurs[c] for c in EN_TETES_SALARIES]
+
+
+# --------------------------------------------------------------------- disque plein, lecture seule
+
+
+@contextmanager
+def tmpfs(dossier: Path, options: str) -> Iterator[bool]:
+    """Monte un tmpfs sur `dossier` (rend True), ou rend False sans le droit de monter."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None:
+        yield False
+        return
+    monte = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(dossier)], capture_output=True
+    )
+    if monte.returncode != 0:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        subprocess.run(["umount", "-l", str(dossier)], check=True)
+
+
+def _remonter(dossier: Path, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(dossier)], check=True)
+
+
+def _rien_a_moitie_ecrit(sorties: Path) -> int:
+    """Aucun temporaire restant, chaque document et classeur présent est complet."""
+    assert not [p for p in sorties.rglob("*.tmp")], "temporaires restants"
+    complets = 0
+    for chemin in sorties.rglob("*"):
+        if chemin.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(chemin) as zf:
+                assert zf.testzip() is None, chemin
+            complets += 1
+    return complets
+
+
+def _sans_trace(sortie: str) -> None:
+    assert "Traceback" not in sortie and "OSError" not in sortie and "Errno" not in sortie
+
+
+def _disque_plein_apres(
+    monkeypatch: pytest.MonkeyPatch, fichiers_possibles: int
+) -> Callable[[], None]:
+    """Sans tmpfs : les écritures partent vers /dev/full, qui répond ENOSPC au write.
+
+    Rend la fonction qui « libère de la place » (les écritures redeviennent normales).
+    """
+    creer = fichiers._creer_temporaire
+    etat = {"crees": 0, "plein": True}
+
+    def creer_puis_remplir(chemin: Path) -> tuple[str, int]:
+        temporaire, descripteur = creer(chemin)
+        etat["crees"] += 1
+        if not etat["plein"] or etat["crees"] <= fichiers_possibles:
+            return temporaire, descripteur
+        os.close(descripteur)
+        return temporaire, os.open("/dev/full", os.O_WRONLY)
+
+    monkeypatch.setattr(fichiers, "_creer_temporaire", creer_puis_remplir)
+    return lambda: etat.update(plein=False)
+
+
+def test_disque_plein_une_phrase_et_rien_a_moitie_ecrit(
+    projet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sorties = projet / "sorties"
+    # 400 Kio : les sources, les tableurs et quelques documents tiennent, pas la campagne.
+    with tmpfs(sorties, "size=400k,mode=0755") as monte:
+        if not monte:
+            liberer = _disque_plein_apres(monkeypatch, fichiers_possibles=12)
+        code, sortie = invoquer("convocations", "--au", AU, "--jobs", "2")
+        assert code == 1, sortie
+        assert "Erreur : Plus de place sur le disque pour écrire « sorties/" in sortie
+        assert "libérez de la place" in sortie and "aucun n'est à moitié écrit" in sortie
+        _sans_trace(sortie)
+        assert _rien_a_moitie_ecrit(sorties) > 0
+
+        # De la place libérée : la relance complète la campagne.
+        if monte:
+            _remonter(sorties, "size=20m")
+        else:
+            liberer()
+        code, sortie = invoquer("convocations", "--au", AU, "--jobs", "2")
+        assert code == 0, sortie
+        campagne = sorties / AU
+        with open(campagne / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
+            inventaire = list(csv.DictReader(f, delimiter=";"))
+        documents = {p.relative_to(campagne).as_posix() for p in campagne.rglob("*.docx")}
+        assert documents == {ligne["chemin"] for ligne in inventaire if ".docx" in ligne["chemin"]}
+        _rien_a_moitie_ecrit(sorties)
+
+
+def test_dossier_en_lecture_seule_une_phrase(projet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sorties = projet / "sorties"
+    with tmpfs(sorties, "size=1m,mode=0755") as monte:
+        if monte:
+            _remonter(sorties, "ro")  # en lecture seule pour tous, root compris
+        elif os.geteuid() != 0:
+            sorties.chmod(0o555)  # hors root, les droits suffisent
+        else:
+            # root sans le droit de monter : la création du dossier de campagne est refusée
+            # comme sur un disque en lecture seule.
+            mkdir = Path.mkdir
+
+            def refuser(chemin: Path, *args: object, **kwargs: object) -> None:
+                if sorties in chemin.absolute().parents:
+                    raise OSError(errno.EROFS, "Read-only file system", str(chemin))
+                mkdir(chemin, *args, **kwargs)
+
+            monkeypatch.setattr(Path, "mkdir", refuser)
+        try:
+            code, sortie = invoquer("convocations", "--au", AU, "--jobs", "1")
+        finally:
+            if not monte:
+                sorties.chmod(0o755)
+    assert code == 1, sortie
+    _sans_trace(sortie)
+    assert "dossier en lecture seule" in sortie and "« sorties/" in sortie
+    assert "choisissez" in sortie and "relancez" in sortie
+    assert not list(sorties.rglob("*"))
+
+
+def test_erreur_systeme_avec_debug_garde_la_trace(projet: Path, monkeypatch) -> None:
+    _disque_plein_apres(monkeypatch, fichiers_possibles=0)
+    resultat = CliRunner().invoke(cli, ["--debug", "convocations", "--au", AU, "--jobs", "1"])
+    assert isinstance(resultat.exception, OSError)
+    assert resultat.exception.errno == errno.ENOSPC
+
+
+# --------------------------------------------------------------------------- droits
+
+
+@pytest.mark.skipif(os.name == "nt", reason="droits POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_les_fichiers_produits_suivent_l_umask(projet: Path, umask: int) -> None:
+    ancien = os.umask(umask)
+    try:
+        assert invoquer("convocations", "--au", AU, "--jobs", "2")[0] == 0
+        assert invoquer("publipostage", "--au", AU)[0] == 0
+        assert invoquer("archiver", "--au", AU)[0] == 0
+        assert invoquer("tableau-de-bord", "--au", AU)[0] == 0
+    finally:
+        os.umask(ancien)
+    produits = [p for p in (projet / "sorties").rglob("*") if p.is_file()]
+    assert len(produits) > 100
+    modes = {p.relative_to(projet).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in produits}
+    attendu = 0o666 & ~umask
+    assert {c: m for c, m in modes.items() if m != attendu} == {}
 
 
 # --------------------------------------------------------------------------- dossiers uniques

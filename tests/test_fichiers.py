@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from pipeline.fichiers import (
     CREE,
     REMPLACE,
     ecrire_fichier,
+    expliquer_erreur_systeme,
     jeton_matricule,
     nom_dossier_salarie,
     nom_fiche_conducteur,
@@ -90,6 +93,65 @@ def test_le_dossier_d_un_salarie_ne_depend_que_de_lui() -> None:
     assert jeton_matricule("A_1") == "A-1~" + hashlib.sha256(b"A_1").hexdigest()[:10]
     assert jeton_matricule("00042") == "00042"
     assert nom_dossier_salarie("A_1", "Dupont", "Jean") == f"{jeton_matricule('A_1')}_DUPONT_Jean"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="droits POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o027])
+def test_droits_suivent_l_umask(tmp_path: Path, umask: int) -> None:
+    ancien = os.umask(umask)
+    try:
+        ecrire_fichier(tmp_path / "doc.docx", b"v1")
+        ecrire_fichier(tmp_path / "doc.docx", b"v2", remplacer=True)
+    finally:
+        os.umask(ancien)
+    for chemin in tmp_path.iterdir():
+        assert stat.S_IMODE(chemin.stat().st_mode) == 0o666 & ~umask, chemin.name
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full (Linux)")
+def test_disque_plein_nomme_le_fichier_et_ne_laisse_rien(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    creer = fichiers._creer_temporaire
+
+    def vers_dev_full(chemin: Path) -> tuple[str, int]:
+        # /dev/full répond ENOSPC à toute écriture, comme un disque plein.
+        temporaire, descripteur = creer(chemin)
+        os.close(descripteur)
+        return temporaire, os.open("/dev/full", os.O_WRONLY)
+
+    monkeypatch.setattr(fichiers, "_creer_temporaire", vers_dev_full)
+    cible = tmp_path / "convocation.docx"
+    with pytest.raises(OSError) as erreur:
+        ecrire_fichier(cible, b"contenu")
+    assert erreur.value.errno == errno.ENOSPC and erreur.value.filename == str(cible)
+    assert os.listdir(tmp_path) == []
+    message = expliquer_erreur_systeme(erreur.value)
+    assert message.startswith(f"Plus de place sur le disque pour écrire « {cible} » : ")
+
+
+@pytest.mark.parametrize(
+    ("erreur", "debut"),
+    [
+        (
+            OSError(errno.EROFS, "Read-only", "/s/a.docx"),
+            "Impossible d'écrire « /s/a.docx », dossier en lecture seule : ",
+        ),
+        (
+            PermissionError(errno.EACCES, "Denied", "/s"),
+            "Accès refusé à « /s » (dossier en lecture seule",
+        ),
+        (
+            OSError(errno.EIO, "Input/output error", "/s/a"),
+            "Erreur du système sur « /s/a » (Input/output error) : ",
+        ),
+        (ConnectionResetError(errno.ECONNRESET, "Reset"), "Erreur du système (Reset) : "),
+    ],
+)
+def test_erreurs_systeme_en_francais(erreur: OSError, debut: str) -> None:
+    message = expliquer_erreur_systeme(erreur)
+    assert message.startswith(debut)
+    assert message.endswith("la relance complète ce qui manque.")
 
 
 def test_jamais_d_ecrasement(tmp_path: Path) -> None:
