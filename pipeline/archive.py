@@ -14,6 +14,12 @@ Les deux manifestes sont à la racine du zip, hors du dossier de campagne : celu
 déjà son propre `manifeste.csv` (écrit à la génération des documents), qui est archivé
 et vérifié comme les autres fichiers.
 
+Des manifestes rangés dans le zip prouvent son intégrité, pas son authenticité : qui
+modifie un document peut recalculer sa ligne. L'empreinte SHA-256 du zip entier est donc
+notée hors de lui, dans `index.csv` (ligne « archive ») et dans le résumé affiché à
+l'archivage ; `verifier_archive` compare le zip à cette empreinte (le sceau), et les deux
+manifestes entre eux.
+
 Une archive n'est jamais écrasée (`remplacer=True` garde l'ancienne en `.ancien.zip`) et
 les originaux ne sont supprimés que sur demande, après relecture complète du zip.
 """
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import shutil
 import zipfile
@@ -67,6 +74,8 @@ EN_TETES_INDEX = [
     "Empreinte SHA-256",
     "Date d'archivage",
 ]
+# Colonne « Document » de la ligne de l'index qui porte l'empreinte du zip entier.
+DOCUMENT_ARCHIVE = "archive"
 EN_TETES_MANIFESTE = [
     "Chemin",
     "SHA-256",
@@ -92,7 +101,8 @@ class BilanArchive:
     nb_fichiers: int  # fichiers de la campagne archivés (hors _sources et manifestes)
     taille_octets: int  # taille cumulée des fichiers avant compression
     taille_zip: int
-    lignes_index: int  # lignes écrites dans index.csv pour cette campagne
+    lignes_index: int  # documents de salariés inscrits dans index.csv pour cette campagne
+    sha256: str  # empreinte du zip entier, notée dans index.csv : le sceau
     ancienne_archive: Path | None = None  # l'archive remplacée, gardée sous ce nom
     originaux_supprimes: bool = False
     ignores: list[str] = field(default_factory=list)  # fichiers temporaires non archivés
@@ -101,28 +111,64 @@ class BilanArchive:
 
 @dataclass
 class RapportVerification:
-    """Écarts entre le contenu d'un zip et son manifeste d'empreintes."""
+    """Écarts entre un zip, ses deux manifestes et l'empreinte notée à l'archivage."""
 
     chemin_zip: Path
+    sha256: str = ""  # empreinte du zip entier, telle que relue
+    index: Path | None = None  # où l'empreinte de l'archivage est notée
+    sha256_note: str | None = None  # None : aucune empreinte notée pour ce zip
     nb_verifies: int = 0
     modifies: list[str] = field(default_factory=list)
     manquants: list[str] = field(default_factory=list)
     en_trop: list[str] = field(default_factory=list)
+    # manifeste.csv et MANIFESTE-SHA256.txt en désaccord (chemin : explication).
+    incoherents: list[str] = field(default_factory=list)
+
+    @property
+    def scellee(self) -> bool:
+        """L'empreinte du zip est celle notée à l'archivage."""
+        return self.sha256_note is not None and self.sha256_note == self.sha256
 
     @property
     def ok(self) -> bool:
-        return not (self.modifies or self.manquants or self.en_trop)
+        sceau_rompu = self.sha256_note is not None and not self.scellee
+        return not (
+            self.modifies or self.manquants or self.en_trop or self.incoherents or sceau_rompu
+        )
 
     def lignes(self) -> list[str]:
-        """Le rapport en phrases françaises, une par écart (ou une seule si tout va bien)."""
-        if self.ok:
-            return [
-                f"Archive « {self.chemin_zip.name} » intègre : {self.nb_verifies} fichier(s) "
-                "conforme(s) au manifeste."
-            ]
+        """Le rapport en phrases françaises : une par écart, puis l'état du sceau."""
         lignes = [f"Modifié (empreinte différente) : {c}" for c in self.modifies]
         lignes += [f"Manquant (dans le manifeste, absent du zip) : {c}" for c in self.manquants]
         lignes += [f"En trop (dans le zip, absent du manifeste) : {c}" for c in self.en_trop]
+        lignes += [
+            f"Manifestes en désaccord (manifeste.csv et {MANIFESTE_SHA256}) : {c}"
+            for c in self.incoherents
+        ]
+        if self.sha256_note is not None and not self.scellee:
+            lignes.append(
+                f"Sceau rompu : l'archive a été modifiée ou refaite depuis l'archivage "
+                f"(empreinte SHA-256 {self.sha256}, notée {self.sha256_note} dans "
+                f"« {self.index} »). Reprenez une copie de sauvegarde de l'archive."
+            )
+        if lignes:
+            return lignes
+        lignes.append(
+            f"Archive « {self.chemin_zip.name} » intègre : {self.nb_verifies} fichier(s) "
+            "conforme(s) au manifeste."
+        )
+        if self.scellee:
+            lignes.append(
+                f"Sceau conforme : l'empreinte SHA-256 de l'archive ({self.sha256}) est celle "
+                f"notée à l'archivage dans « {self.index} »."
+            )
+        else:
+            lignes.append(
+                f"Attention : aucune empreinte de cette archive n'est notée dans « {self.index} » "
+                "(archive déplacée, renommée, ou antérieure au sceau) : son contenu est cohérent, "
+                "mais rien ne prouve qu'elle n'a pas été refaite. Comparez son empreinte SHA-256, "
+                f"{self.sha256}, à celle affichée lors de l'archivage."
+            )
         return lignes
 
 
@@ -195,9 +241,15 @@ def archiver(
             )
         )
 
-    ancienne = _ecrire_atomique(chemin_zip, ecrire, garder_ancien=remplacer)
+    ancienne, empreinte = _ecrire_atomique(chemin_zip, ecrire, garder_ancien=remplacer)
     nouvelles = _indexer(
-        dossier_archives / INDEX_ARCHIVES, campagne, entrees, horodatage, lignes_index_existantes
+        dossier_archives / INDEX_ARCHIVES,
+        campagne,
+        entrees,
+        horodatage,
+        lignes_index_existantes,
+        sceau=(chemin_zip.name, empreinte),
+        ancienne=ancienne,
     )
     bilan = BilanArchive(
         chemin_zip=chemin_zip,
@@ -206,6 +258,7 @@ def archiver(
         taille_octets=sum(e.taille for e in entrees[: len(fichiers)]),
         taille_zip=chemin_zip.stat().st_size,
         lignes_index=nouvelles,
+        sha256=empreinte,
         ancienne_archive=ancienne,
         ignores=[p.as_posix() for p in ignores],
         avertissements=avertissements,
@@ -224,7 +277,9 @@ def compter_fichiers(dossier_campagne: Path) -> int:
 
 
 def verifier_archive(chemin_zip: Path, progression: Progression = None) -> RapportVerification:
-    """Relit tout le zip et compare chaque fichier à `MANIFESTE-SHA256.txt`."""
+    """Relit tout le zip : son empreinte contre celle notée à l'archivage (`index.csv` à
+    côté du zip), chaque fichier contre `MANIFESTE-SHA256.txt`, et `manifeste.csv` contre
+    `MANIFESTE-SHA256.txt`."""
     chemin_zip = Path(chemin_zip)
     if not chemin_zip.is_file():
         raise ErreurEntretiens.simple(
@@ -232,10 +287,17 @@ def verifier_archive(chemin_zip: Path, progression: Progression = None) -> Rappo
             f"L'archive « {chemin_zip} » n'existe pas. Vérifiez le chemin (les archives sont "
             "dans sorties/archives/).",
         )
-    rapport = RapportVerification(chemin_zip)
+    index = chemin_zip.parent / INDEX_ARCHIVES
+    rapport = RapportVerification(
+        chemin_zip,
+        sha256=_sha256_fichier(chemin_zip),
+        index=index,
+        sha256_note=_empreinte_notee(index, chemin_zip.name),
+    )
     try:
         with zipfile.ZipFile(chemin_zip) as zf:
             attendus = _lire_manifeste(zf, chemin_zip)
+            rapport.incoherents = _comparer_manifestes(zf, attendus)
             vus: set[str] = set()
             for info in zf.infolist():
                 nom = info.filename
@@ -402,10 +464,11 @@ def _ecrire_membre(zf: zipfile.ZipFile, arcname: str, contenu: bytes, quand: dat
 
 def _ecrire_atomique(
     chemin: Path, ecrire: Callable[[BinaryIO], None], garder_ancien: bool
-) -> Path | None:
+) -> tuple[Path | None, str]:
     """Écrit sous un nom temporaire puis renomme : jamais de zip à moitié écrit.
 
-    L'ancienne archive n'est mise de côté qu'une fois la nouvelle complète.
+    L'ancienne archive n'est mise de côté qu'une fois la nouvelle complète. Rend (ancienne
+    archive, empreinte SHA-256 du zip relu sur le disque).
     """
     mise_de_cote: list[Path] = []
 
@@ -417,7 +480,23 @@ def _ecrire_atomique(
         ecrire(sortie)
         sortie.flush()
         os.fsync(sortie.fileno())
-    return mise_de_cote[0] if mise_de_cote else None
+        # Relu plutôt que calculé à l'écriture : zipfile revient en arrière compléter les
+        # en-têtes, l'empreinte doit être celle des octets tels qu'ils sont sur le disque.
+        sortie.seek(0)
+        empreinte = _sha256_flux(sortie)
+    return (mise_de_cote[0] if mise_de_cote else None), empreinte
+
+
+def _sha256_flux(flux: BinaryIO) -> str:
+    empreinte = hashlib.sha256()
+    for bloc in iter(lambda: flux.read(_BLOC), b""):
+        empreinte.update(bloc)
+    return empreinte.hexdigest()
+
+
+def _sha256_fichier(chemin: Path) -> str:
+    with open(chemin, "rb") as entree:
+        return _sha256_flux(entree)
 
 
 def _matricules_des_dossiers(dossier_campagne: Path) -> dict[str, str]:
@@ -518,6 +597,9 @@ def _sources(
             "- avec l'outil : entretiens verifier-archive <archive>.zip",
             "- sans l'outil : décompresser le zip dans un dossier vide, puis, dans ce dossier,",
             f"  sha256sum -c {MANIFESTE_SHA256}",
+            "- le zip lui-même : son empreinte SHA-256 est notée hors de lui, dans l'index",
+            f"  des archives ({INDEX_ARCHIVES}, ligne « {DOCUMENT_ARCHIVE} ») et dans le résumé",
+            f"  affiché à l'archivage ; « sha256sum {campagne}.zip » doit redonner la même.",
             "",
         ]
     )
@@ -592,6 +674,47 @@ def _lire_manifeste(zf: zipfile.ZipFile, chemin_zip: Path) -> dict[str, str]:
     return attendus
 
 
+def _comparer_manifestes(zf: zipfile.ZipFile, attendus: dict[str, str]) -> list[str]:
+    """Les désaccords entre `manifeste.csv` et `MANIFESTE-SHA256.txt` du même zip.
+
+    Qui retouche un document et recalcule sa ligne dans l'un des manifestes doit aussi
+    réécrire l'autre : chaque chemin doit y avoir la même empreinte.
+    """
+    try:
+        texte = zf.read(MANIFESTE_CSV).decode("utf-8-sig")
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
+        return []  # absent ou abîmé : déjà signalé « manquant » ou « modifié »
+    except UnicodeDecodeError:
+        return [f"{MANIFESTE_CSV} illisible"]
+    lignes = list(csv.reader(io.StringIO(texte, newline=""), delimiter=";"))
+    if not lignes or lignes[0][:2] != EN_TETES_MANIFESTE[:2]:
+        return [f"{MANIFESTE_CSV} : en-tête inattendu"]
+    decrits = {
+        texte_d_origine(ligne[0]): ligne[1].lower() for ligne in lignes[1:] if len(ligne) >= 2
+    }
+    # MANIFESTE-SHA256.txt couvre aussi manifeste.csv, que manifeste.csv ne peut pas décrire.
+    couverts = {nom: e for nom, e in attendus.items() if nom != MANIFESTE_CSV}
+    ecarts = []
+    for nom in sorted(couverts.keys() | decrits.keys()):
+        if nom not in decrits:
+            ecarts.append(f"{nom} (absent de {MANIFESTE_CSV})")
+        elif nom not in couverts:
+            ecarts.append(f"{nom} (absent de {MANIFESTE_SHA256})")
+        elif decrits[nom] != couverts[nom]:
+            ecarts.append(f"{nom} (empreintes différentes)")
+    return ecarts
+
+
+def _empreinte_notee(index: Path, nom_zip: str) -> str | None:
+    """L'empreinte du zip `nom_zip` notée dans l'index à l'archivage ; None si aucune."""
+    notees = [
+        ligne[4].lower()
+        for ligne in _lire_index(index)
+        if len(ligne) >= 5 and ligne[2] == DOCUMENT_ARCHIVE and texte_d_origine(ligne[3]) == nom_zip
+    ]
+    return notees[-1] if notees else None
+
+
 def _desechapper(nom: str) -> str:
     sortie, i = [], 0
     while i < len(nom):
@@ -663,19 +786,32 @@ def _indexer(
     entrees: list[_Entree],
     horodatage: datetime,
     existantes: list[list[str]],
+    sceau: tuple[str, str],
+    ancienne: Path | None = None,
 ) -> int:
-    """Réécrit l'index avec les documents de la campagne ; rend leur nombre de lignes."""
+    """Réécrit l'index avec les documents de la campagne et le sceau de son archive.
+
+    Le sceau est une ligne sans matricule, « archive » : le nom du zip et son empreinte.
+    Rend le nombre de documents de salariés inscrits.
+    """
     date_archivage = horodatage.isoformat(sep=" ", timespec="seconds")
     nouvelles = [
         [e.matricule, campagne, e.type_document, e.chemin, e.sha256, date_archivage]
         for e in entrees
         if e.matricule
     ]
+    nom_zip, empreinte = sceau
+    nouvelles.append(["", campagne, DOCUMENT_ARCHIVE, nom_zip, empreinte, date_archivage])
     # Réarchiver une campagne remplace ses lignes : l'index ne décrit que les archives
-    # présentes, sans doublon.
-    gardees = [ligne for ligne in existantes if ligne[1] != neutraliser(campagne)]
+    # présentes, sans doublon. L'archive remplacée, gardée à côté, garde son sceau.
+    gardees = []
+    for ligne in existantes:
+        if ligne[1] != neutraliser(campagne):
+            gardees.append(ligne)
+        elif ancienne is not None and ligne[2:4] == [DOCUMENT_ARCHIVE, neutraliser(nom_zip)]:
+            gardees.append([*ligne[:3], ancienne.name, *ligne[4:]])
     _ecrire_index(chemin, gardees + nouvelles)
-    return len(nouvelles)
+    return len(nouvelles) - 1
 
 
 def _lire_index(chemin: Path) -> list[list[str]]:

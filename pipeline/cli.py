@@ -747,6 +747,10 @@ def archiver(
         f"plus les manifestes et la notice ; {nombre_fr(bilan.taille_zip / 1e6, 1)} Mo)"
     )
     click.echo(f"Index des documents : {choisie.index_archives}")
+    click.echo(
+        f"Empreinte SHA-256 de l'archive : {bilan.sha256} (notée dans l'index ; gardez-la "
+        "hors de sorties/ : elle prouve que l'archive n'a pas été refaite)"
+    )
     if bilan.ancienne_archive:
         click.echo(f"Ancienne archive gardée : {bilan.ancienne_archive}")
     if bilan.originaux_supprimes:

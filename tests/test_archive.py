@@ -200,6 +200,77 @@ def test_manifeste_csv_modifie_est_detecte(lieux, tmp_path):
     assert rapport.modifies == ["manifeste.csv"] and rapport.en_trop == ["-"]
 
 
+def _falsifier(archive_: Path, cible: str, recalculer_csv: bool) -> None:
+    """L'attaque : un document retouché dans le zip, sa ligne de MANIFESTE-SHA256.txt
+    recalculée ; avec `recalculer_csv`, manifeste.csv aussi (et sa propre ligne)."""
+    with zipfile.ZipFile(archive_) as zf:
+        membres = {info.filename: zf.read(info) for info in zf.infolist()}
+    ancien = hashlib.sha256(membres[cible]).hexdigest()
+    membres[cible] += b" signature ajoutee apres coup"
+    nouveau = hashlib.sha256(membres[cible]).hexdigest()
+    if recalculer_csv:
+        membres["manifeste.csv"] = membres["manifeste.csv"].replace(
+            ancien.encode(), nouveau.encode()
+        )
+    sha = membres["MANIFESTE-SHA256.txt"].decode("utf-8").replace(ancien, nouveau)
+    lignes = [
+        f"{hashlib.sha256(membres['manifeste.csv']).hexdigest()}  manifeste.csv"
+        if ligne.endswith("  manifeste.csv")
+        else ligne
+        for ligne in sha.splitlines()
+    ]
+    membres["MANIFESTE-SHA256.txt"] = ("\n".join(lignes) + "\n").encode("utf-8")
+    with zipfile.ZipFile(archive_, "w", zipfile.ZIP_DEFLATED) as zf:
+        for nom, contenu in membres.items():
+            zf.writestr(nom, contenu)
+
+
+def test_sceau_document_retouche_et_manifestes_recalcules(lieux):
+    """Retoucher un document et recalculer les deux manifestes passe le contrôle
+    d'intégrité : seul le sceau, noté hors du zip, le révèle."""
+    bilan = _archiver(lieux)
+    assert verifier_archive(bilan.chemin_zip).scellee
+    cible = "2026-12-01/salaries/00042_DUPONT_Amélie/compte_rendu.docx"
+    _falsifier(bilan.chemin_zip, cible, recalculer_csv=True)
+
+    rapport = verifier_archive(bilan.chemin_zip)
+    assert rapport.modifies == rapport.manquants == rapport.incoherents == []
+    assert not rapport.ok and not rapport.scellee
+    assert rapport.sha256_note == bilan.sha256
+    (ligne,) = rapport.lignes()
+    assert ligne.startswith("Sceau rompu : l'archive a été modifiée ou refaite depuis l'archivage")
+    assert bilan.sha256 in ligne and "index.csv" in ligne
+
+
+def test_manifestes_en_desaccord_meme_sans_sceau(lieux):
+    """L'attaque décrite (une ligne de MANIFESTE-SHA256.txt recalculée) laisse manifeste.csv
+    contredire MANIFESTE-SHA256.txt : signalé même loin de l'index (archive copiée)."""
+    bilan = _archiver(lieux)
+    copie = lieux["archives"].parent / "ailleurs" / bilan.chemin_zip.name
+    copie.parent.mkdir()
+    shutil.copy(bilan.chemin_zip, copie)
+    cible = "2026-12-01/salaries/00107_LÉVÊQUE_Éloïse/convocation.docx"
+    _falsifier(copie, cible, recalculer_csv=False)
+
+    rapport = verifier_archive(copie)
+    assert rapport.modifies == [] and rapport.sha256_note is None
+    assert rapport.incoherents == [f"{cible} (empreintes différentes)"]
+    assert not rapport.ok
+    assert rapport.lignes() == [
+        f"Manifestes en désaccord (manifeste.csv et MANIFESTE-SHA256.txt) : {cible} "
+        "(empreintes différentes)"
+    ]
+
+
+def test_archive_sans_empreinte_notee_le_dit(lieux):
+    bilan = _archiver(lieux)
+    (lieux["archives"] / "index.csv").unlink()
+    rapport = verifier_archive(bilan.chemin_zip)
+    assert rapport.ok and not rapport.scellee
+    assert rapport.lignes()[-1].startswith("Attention : aucune empreinte de cette archive")
+    assert bilan.sha256 in rapport.lignes()[-1]
+
+
 @pytest.mark.parametrize(
     "contenu, code",
     [
@@ -233,9 +304,16 @@ def test_zip_tronque_est_illisible(lieux, tmp_path):
 
 
 def test_index_une_ligne_par_document_salarie(lieux):
-    _archiver(lieux)
+    bilan = _archiver(lieux)
     index = lieux["archives"] / "index.csv"
     en_tete, *lignes = _lire_csv(index.read_bytes())
+    # Plus une ligne « archive » : le sceau, l'empreinte du zip entier notée hors de lui.
+    sceaux = [ligne for ligne in lignes if ligne[2] == "archive"]
+    lignes = [ligne for ligne in lignes if ligne[2] != "archive"]
+    empreinte = hashlib.sha256(bilan.chemin_zip.read_bytes()).hexdigest()
+    assert bilan.sha256 == empreinte
+    assert sceaux == [["", "2026-12-01", "archive", "2026-12-01.zip", empreinte,
+                       "2026-12-01 10:30:00"]]  # fmt: skip
     assert en_tete == [
         "Matricule",
         "Campagne",
@@ -278,8 +356,12 @@ def test_jamais_d_ecrasement_et_remplacer_garde_l_ancienne(lieux):
     assert verifier_archive(second.chemin_zip).ok
 
     _, *lignes = _lire_csv((lieux["archives"] / "index.csv").read_bytes())
-    assert len(lignes) == len(DOCUMENTS_SALARIES)  # pas de doublon
+    # Pas de doublon ; les deux archives gardent chacune leur sceau.
+    assert len(lignes) == len(DOCUMENTS_SALARIES) + 2
     empreintes = {ligne[3]: ligne[4] for ligne in lignes}
+    assert empreintes[second.ancienne_archive.name] == hashlib.sha256(avant).hexdigest()
+    assert empreintes["2026-12-01.zip"] == second.sha256
+    assert verifier_archive(second.ancienne_archive).scellee
     assert empreintes[f"2026-12-01/{signe.relative_to(lieux['campagne']).as_posix()}"] == (
         hashlib.sha256(signe.read_bytes()).hexdigest()
     )
@@ -292,7 +374,7 @@ def test_index_cumule_les_campagnes(lieux):
     archiver(autre, lieux["registre"], None, lieux["archives"], horodatage=HORODATAGE)
     _, *lignes = _lire_csv((lieux["archives"] / "index.csv").read_bytes())
     campagnes = [ligne[1] for ligne in lignes]
-    assert campagnes.count("2026-12-01") == campagnes.count("2027-06-01") == 5
+    assert campagnes.count("2026-12-01") == campagnes.count("2027-06-01") == 5 + 1  # + sceau
 
 
 def test_parametres_par_defaut_ecrits_en_toml_valide(lieux):

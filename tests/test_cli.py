@@ -377,14 +377,22 @@ def test_archiver_puis_verifier_archive(projet: Path) -> None:
     # L'index retrouve chaque document de chaque salarié convoqué, sous son matricule.
     with open(projet / archive.parent / "index.csv", encoding="utf-8-sig", newline="") as f:
         index = list(csv.DictReader(f, delimiter=";"))
-    assert {(ligne["Matricule"], ligne["Chemin dans l'archive"]) for ligne in index} == {
+    sceau = [ligne for ligne in index if ligne["Document"] == "archive"]
+    assert {(ligne["Matricule"], ligne["Chemin dans l'archive"]) for ligne in index} - {
+        ("", f"{AU}.zip")
+    } == {
         (c.split("/")[1].split("_")[0], f"{AU}/{c}") for c in fichiers if c.startswith("salaries/")
     }
     assert {ligne["Campagne"] for ligne in index} == {AU}
+    # Le sceau : l'empreinte du zip, notée dans l'index et affichée dans le résumé.
+    empreinte = hashlib.sha256((projet / archive).read_bytes()).hexdigest()
+    assert [ligne["Empreinte SHA-256"] for ligne in sceau] == [empreinte]
+    assert f"Empreinte SHA-256 de l'archive : {empreinte}" in sortie
 
     code, sortie = invoquer("verifier-archive", str(archive))
     assert code == 0, sortie
     assert f"Archive « {AU}.zip » intègre : {len(membres) - 1} fichier(s) conforme(s)" in sortie
+    assert f"Sceau conforme : l'empreinte SHA-256 de l'archive ({empreinte})" in sortie
 
     # Une archive n'est jamais écrasée.
     code, sortie = invoquer("archiver", "--au", AU)
