@@ -33,22 +33,13 @@ from docx import Document
 from pipeline import fichiers
 from pipeline.cli import cli
 
-RACINE = Path(__file__).resolve().parent.parent
-AU = "2026-11-27"
+# Le dossier de travail (fixture `projet`) et l'appel de la CLI, comme dans test_cli.
+try:  # tests/ sans __init__.py : pytest met le dossier dans sys.path
+    from test_cli import AU, invoquer, projet  # noqa: F401
+except ImportError:  # pragma: no cover
+    from tests.test_cli import AU, invoquer, projet  # noqa: F401
+
 DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture
-def projet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Un dossier de travail comme celui de l'assistante RH : données et modèles livrés."""
-    shutil.copytree(RACINE / "donnees", tmp_path / "donnees")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def invoquer(*args: str) -> tuple[int, str]:
-    resultat = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return resultat.exit_code, resultat.output
 
 
 # --------------------------------------------------------------------------- registres
