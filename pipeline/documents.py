@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -334,11 +335,11 @@ def _conducteurs(
 ) -> list[tuple[str, str, str, pd.DataFrame]]:
     """(nom affiché, matricule, nom de la fiche, ses entretiens) par conducteur.
 
-    La fiche d'un conducteur du registre porte son matricule (`DUPONT_Jean_00012`) : deux
-    homonymes ont deux fiches, et la fiche d'un manager ne change pas de nom quand un
-    homonyme devient conducteur. Un conducteur sans matricule (le signataire RH) garde
-    `<NOM>_<Prénom>`, sauf si ce nom est déjà pris, sans tenir compte de la casse (Windows
-    et macOS) : une empreinte de son nom le départage alors.
+    La fiche s'appelle `<NOM>_<Prénom>` (commandes.md). Des homonymes — au sens de Windows
+    et macOS, qui ignorent la casse — sont départagés par le jeton de leur matricule
+    (`DUPONT_Jean_00012`), unique par construction ; un conducteur sans matricule (le
+    signataire RH) garde `<NOM>_<Prénom>`, sauf face à une autre graphie sans matricule :
+    une empreinte de son nom les départage. Deux personnes n'ont donc jamais la même fiche.
     """
     if not len(entretiens):
         return []
@@ -358,20 +359,19 @@ def _conducteurs(
         conducteur = str(lignes["conducteur"].iloc[0])
         matricule = str(cles["matricule"].iloc[positions[0]])
         nom, prenom = identites.get(matricule, ("", ""))
-        fiche = nom_fiche_conducteur(conducteur, nom, prenom, matricule)
-        groupes.append((conducteur, matricule, fiche, lignes))
-    groupes.sort(key=lambda groupe: (groupe[0], groupe[1]))
-    # Les fiches à matricule sont uniques par construction ; seules celles qui n'en ont
-    # pas peuvent rencontrer un nom déjà pris.
-    prises = {fiche.casefold() for _, matricule, fiche, _ in groupes if matricule}
+        groupes.append((conducteur, matricule, nom, prenom, lignes))
+    bases = [nom_fiche_conducteur(c, n, p) for c, _, n, p, _ in groupes]
+    frequences = Counter(base.casefold() for base in bases)
+    # Sans matricule, seul un autre conducteur sans matricule peut garder le même nom.
+    sans_matricule = Counter(b.casefold() for b, g in zip(bases, groupes, strict=True) if not g[1])
     resultat = []
-    for conducteur, matricule, fiche, lignes in groupes:
-        if not matricule:
-            if fiche.casefold() in prises:
-                fiche = nom_fiche_conducteur(conducteur, matricule=f"nom:{conducteur}")
-            prises.add(fiche.casefold())
+    for (conducteur, matricule, nom, prenom, lignes), fiche in zip(groupes, bases, strict=True):
+        if matricule and frequences[fiche.casefold()] > 1:
+            fiche = nom_fiche_conducteur(conducteur, nom, prenom, matricule)
+        elif not matricule and sans_matricule[fiche.casefold()] > 1:
+            fiche = nom_fiche_conducteur(conducteur, nom, prenom, f"nom:{conducteur}")
         resultat.append((conducteur, matricule, fiche, lignes))
-    return resultat
+    return sorted(resultat, key=lambda groupe: (groupe[0], groupe[1]))
 
 
 def _ligne_manifeste(

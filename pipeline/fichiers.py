@@ -103,14 +103,13 @@ def _couper(texte: str, place_prise: int) -> str:
 def nom_fiche_conducteur(
     conducteur: str, nom: str = "", prenom: str = "", matricule: str = ""
 ) -> str:
-    """`<NOM>_<Prénom>_<MATRICULE>` de la fiche d'un conducteur, `<NOM>_<Prénom>` sans matricule.
+    """`<NOM>_<Prénom>` de la fiche d'un conducteur ; `<NOM>_<Prénom>_<MATRICULE>` avec `matricule`.
 
     `nom` et `prenom` viennent du registre quand le conducteur y figure (cas sûr). Sinon
     on découpe « Prénom NOM » : le nom est la partie en capitales ; si rien ne le
     distingue (« Claire Martin », « CLAIRE MARTIN »), c'est le dernier mot, comme dans
-    l'usage français « Prénom Nom ». Le jeton du matricule, toujours présent quand il est
-    connu, distingue deux homonymes sans dépendre des autres conducteurs : la fiche d'un
-    manager garde son nom quand un homonyme devient conducteur.
+    l'usage français « Prénom Nom ». Le jeton du matricule (`jeton_matricule`, unique par
+    construction) ne sert qu'à départager des homonymes : voir `documents._conducteurs`.
     """
     base = _nom_conducteur(conducteur, nom, prenom)
     if not str(matricule).strip():

@@ -265,21 +265,20 @@ def _fiches(conducteurs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     return {(c, m): fiche for c, m, fiche, _ in _conducteurs(entretiens, registre)}
 
 
-def test_fiche_d_un_conducteur_stable_quand_un_homonyme_arrive() -> None:
-    avant = _fiches([("Jean DUPONT", "M1"), ("Claire Martin", "")])
-    assert avant == {
-        ("Jean DUPONT", "M1"): "DUPONT_Jean_M1",
+def test_fiche_d_un_conducteur_nommee_comme_la_spec_et_homonymes_departages() -> None:
+    # commandes.md : managers/<NOM>_<Prénom>.docx.
+    seuls = _fiches([("Jean DUPONT", "M1"), ("Claire Martin", "")])
+    assert seuls == {
+        ("Jean DUPONT", "M1"): "DUPONT_Jean",
         ("Claire Martin", ""): "MARTIN_Claire",  # la signataire RH, sans matricule
     }
-    # Le mois suivant, un homonyme de chacun devient conducteur : rien ne change de nom.
-    apres = _fiches([*avant, ("Jean DUPONT", "M2"), ("Claire MARTIN", "00036")])
-    assert {cle: apres[cle] for cle in avant} == avant
-    assert apres[("Jean DUPONT", "M2")] == "DUPONT_Jean_M2"
-    assert apres[("Claire MARTIN", "00036")] == "MARTIN_Claire_00036"
-    # Deux graphies d'un conducteur sans matricule (planning corrigé à la main) : deux
+    # Un homonyme de chacun devient conducteur : chacun est départagé par son matricule.
+    homonymes = _fiches([*seuls, ("Jean DUPONT", "M2"), ("Claire MARTIN", "00036")])
+    assert homonymes[("Jean DUPONT", "M1")] == "DUPONT_Jean_M1"
+    assert homonymes[("Jean DUPONT", "M2")] == "DUPONT_Jean_M2"
+    assert homonymes[("Claire MARTIN", "00036")] == "MARTIN_Claire_00036"
+    assert homonymes[("Claire Martin", "")] == "MARTIN_Claire"
+    # Deux graphies d'un conducteur sans matricule (planning corrigé à la main) : des
     # fiches distinctes, même sans tenir compte de la casse (Windows, macOS).
-    graphies = _fiches([*apres, ("CLAIRE MARTIN", "")])
+    graphies = _fiches([*homonymes, ("CLAIRE MARTIN", "")])
     assert len({f.casefold() for f in graphies.values()}) == len(graphies) == 5
-    assert {cle: graphies[cle] for cle in apres if cle[1]} == {
-        c: f for c, f in apres.items() if c[1]
-    }
