@@ -61,7 +61,7 @@ COLONNES_ENTRETIENS = [
     "motifs",
     "statut",
 ]
-COLONNES_NON_PLANIFIES = ["matricule", "nom", "prenom", "types", "raison"]
+COLONNES_NON_PLANIFIES = ["matricule", "nom", "prenom", "types", "cause", "raison"]
 
 EN_TETES_PLANNING = {
     "matricule": "Matricule",
@@ -85,10 +85,104 @@ EN_TETES_NON_PLANIFIES = {
     "nom": "Nom",
     "prenom": "Prénom",
     "types": "Types",
+    "cause": "Cause",
     "raison": "Raison",
 }
 
 _REGLE_SUBDIVISION = {"metropole": None, "alsace-moselle": "57"}
+
+
+# ---------------------------------------------------------------------------- non planifiés
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Pourquoi un salarié n'a pas de créneau, et ce qu'il faut faire, dans ses mots.
+
+    `libelle` (colonne « Cause » de planning.xlsx) regroupe les salariés dans les
+    résumés ; la phrase détaillée de chacun (colonne « Raison ») finit par `conseil`.
+    """
+
+    libelle: str
+    conseil: str
+
+
+# Les réglages de parametres.toml, nommés comme l'assistante RH les pense.
+_PERIODE = "élargissez la période de convocation (planning.delai_max_jours dans parametres.toml)"
+_HEURES = "ajoutez des heures d'entretien (planning.creneaux)"
+_SALLES = "des salles (planning.lieux)"
+_DELAI_MIN = (
+    "raccourcissez le délai minimal de convocation (planning.delai_min_jours dans parametres.toml)"
+)
+_A_LA_MAIN = "fixez l'entretien à la main dans planning.xlsx avant son départ"
+_AUTRE_CONDUCTEUR = (
+    "confiez l'entretien à un autre conducteur (colonne « Conducteur » de planning.xlsx)"
+)
+
+SANS_JOUR_OUVRE = Cause(
+    "aucun jour ouvré dans la période de convocation",
+    f"{_PERIODE}, ou vérifiez les heures d'entretien (planning.creneaux)",
+)
+DEPART_AVANT_CRENEAU = Cause(
+    "départ de l'entreprise avant le premier créneau possible", f"{_A_LA_MAIN}, ou {_DELAI_MIN}"
+)
+DEPART_CRENEAUX_PRIS = Cause(
+    "plus aucun créneau libre avant le départ de l'entreprise",
+    f"{_A_LA_MAIN}, {_HEURES} ou {_SALLES}, ou {_DELAI_MIN}",
+)
+SALLES_PRISES = Cause(
+    "aucune salle libre quand le conducteur est disponible",
+    f"{_PERIODE}, ou {_HEURES} ou {_SALLES}",
+)
+CONDUIT_LUI_MEME = Cause(
+    "le salarié conduit lui-même des entretiens à chaque créneau libre",
+    f"{_PERIODE}, {_HEURES}, ou {_AUTRE_CONDUCTEUR}",
+)
+CONDUCTEUR_COMPLET = Cause(
+    "agenda du conducteur complet",
+    f"{_PERIODE}, {_HEURES} ou {_SALLES}, ou {_AUTRE_CONDUCTEUR}",
+)
+DEJA_CONVOQUE = Cause(
+    "déjà convoqué(e) dans une autre campagne",
+    "rien à faire : l'entretien déjà fixé est maintenu",
+)
+CAUSES = {
+    c.libelle: c
+    for c in (
+        SANS_JOUR_OUVRE,
+        DEPART_AVANT_CRENEAU,
+        DEPART_CRENEAUX_PRIS,
+        SALLES_PRISES,
+        CONDUIT_LUI_MEME,
+        CONDUCTEUR_COMPLET,
+        DEJA_CONVOQUE,
+    )
+}
+
+
+def causes_non_planifies(non_planifies: pd.DataFrame) -> list[tuple[Cause, int]]:
+    """(cause, nombre de salariés) des non planifiés, la plus fréquente d'abord.
+
+    Un planning écrit avant la colonne « Cause » (ou dont la cause a été effacée) compte
+    ses salariés sous une cause qui renvoie à la colonne « Raison ».
+    """
+    if non_planifies.empty:
+        return []
+    libelles = (
+        non_planifies["cause"].map(en_texte)
+        if "cause" in non_planifies
+        else pd.Series([""] * len(non_planifies))
+    )
+    comptes = libelles.value_counts(sort=False)
+    resultat = [
+        (
+            CAUSES.get(libelle)
+            or Cause(libelle or "autre raison", "voir la colonne « Raison » de planning.xlsx"),
+            int(nombre),
+        )
+        for libelle, nombre in comptes.items()
+    ]
+    return sorted(resultat, key=lambda paire: -paire[1])
 
 
 @dataclass
@@ -403,7 +497,8 @@ def _allouer(
                 break
         if deja:
             refus.append(
-                {k: demande[k] for k in ("matricule", "nom", "prenom", "types")} | {"raison": deja}
+                {k: demande[k] for k in ("matricule", "nom", "prenom", "types")}
+                | {"cause": DEJA_CONVOQUE.libelle, "raison": deja}
             )
         elif choisi is None:
             refus.append(_refus(demande, agenda))
@@ -597,44 +692,39 @@ def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
     salarie = nom_affiche(demande["prenom"], demande["nom"])
     sortie = demande["_sortie"]
     if not creneaux:
-        raison = (
-            f"Aucun jour ouvré {fenetre} : élargir planning.delai_max_jours "
-            "ou vérifier planning.creneaux"
-        )
+        cause, constat = SANS_JOUR_OUVRE, f"Aucun jour ouvré {fenetre}"
     elif sortie is not None and sortie < agenda.fin and creneaux[0][0] > sortie:
-        raison = (
-            f"{salarie} quitte l'entreprise le {sortie:%d/%m/%Y} avant tout créneau "
-            f"disponible {fenetre} : planifier l'entretien à la main avant son départ "
-            "ou réduire planning.delai_min_jours"
+        cause = DEPART_AVANT_CRENEAU
+        constat = (
+            f"{salarie} quitte l'entreprise le {sortie:%d/%m/%Y}, avant tout créneau "
+            f"disponible {fenetre}"
         )
     elif sortie is not None and sortie < agenda.fin:
         # Des créneaux existaient avant le départ, mais tous sont pris (autres salariés
         # partants, rendez-vous d'autres campagnes, lignes déjà au planning).
-        raison = (
+        cause = DEPART_CRENEAUX_PRIS
+        constat = (
             f"{salarie} : aucun créneau libre avant son départ le {sortie:%d/%m/%Y} "
-            f"(créneaux du {agenda.debut:%d/%m/%Y} au {sortie:%d/%m/%Y} tous pris) : "
-            "planifier l'entretien à la main avant son départ, ajouter des créneaux ou "
-            "des lieux, ou réduire planning.delai_min_jours"
+            f"(créneaux du {agenda.debut:%d/%m/%Y} au {sortie:%d/%m/%Y} tous pris)"
         )
     elif any(i not in agenda_salarie for i in conducteur_libre):
-        raison = (
-            f"Aucun lieu libre aux créneaux où {demande['conducteur']} est disponible {fenetre} : "
-            "élargir planning.delai_max_jours, ajouter des créneaux ou des lieux"
+        cause = SALLES_PRISES
+        constat = (
+            f"Aucune salle libre aux créneaux où {demande['conducteur']} est disponible {fenetre}"
         )
     elif conducteur_libre:
-        raison = (
+        cause = CONDUIT_LUI_MEME
+        constat = (
             f"Aucun créneau libre pour {salarie}, qui conduit lui-même des entretiens à "
-            f"chaque créneau où {demande['conducteur']} est disponible {fenetre} : "
-            "élargir planning.delai_max_jours, ajouter des créneaux "
-            "ou confier l'entretien à un autre conducteur"
+            f"chaque créneau où {demande['conducteur']} est disponible {fenetre}"
         )
     else:
-        raison = (
-            f"Aucun créneau libre pour {demande['conducteur']} {fenetre} : "
-            "élargir planning.delai_max_jours, ajouter des créneaux ou des lieux, "
-            "ou confier l'entretien à un autre conducteur"
-        )
-    return {k: demande[k] for k in ("matricule", "nom", "prenom", "types")} | {"raison": raison}
+        cause = CONDUCTEUR_COMPLET
+        constat = f"Aucun créneau libre pour {demande['conducteur']} {fenetre}"
+    return {k: demande[k] for k in ("matricule", "nom", "prenom", "types")} | {
+        "cause": cause.libelle,
+        "raison": f"{constat} : {cause.conseil}",
+    }
 
 
 def _table_entretiens(lignes: list[dict[str, Any]]) -> pd.DataFrame:

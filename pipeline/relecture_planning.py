@@ -74,6 +74,7 @@ _ALIAS_COLONNES = {
     "types": ("types", "type"),
     "motifs": ("motifs", "motif"),
     "statut": ("statut",),
+    "cause": ("cause",),
     "raison": ("raison",),
 }
 _OBLIGATOIRES_PLANNING = ("matricule", "date", "heure", "lieu", "conducteur")
@@ -635,7 +636,8 @@ def _verifier_delai(jour: date, au: date, delai_min: int, numero: int, rapport: 
             "delai-court",
             f"Le {jour:%d/%m/%Y} n'est qu'à {(jour - au).days} jour(s) de l'envoi de la "
             f"convocation ({au:%d/%m/%Y}) : le salarié doit la recevoir 1 à 3 semaines avant "
-            f"l'entretien (planning.delai_min_jours = {delai_min}) pour le préparer.",
+            "l'entretien pour le préparer (délai minimal réglé à "
+            f"{delai_min} jour(s) : planning.delai_min_jours dans parametres.toml).",
             feuille=FEUILLE_PLANNING,
             ligne=numero,
             colonne=EN_TETES_PLANNING["date"],

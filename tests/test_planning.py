@@ -17,7 +17,9 @@ from pipeline import config
 from pipeline.campagne import lire_rendez_vous
 from pipeline.erreurs import AVERTISSEMENT, ErreurEntretiens
 from pipeline.planning import (
+    SALLES_PRISES,
     Planning,
+    causes_non_planifies,
     completer_planning,
     ecrire_planning,
     est_jour_ouvre,
@@ -214,11 +216,18 @@ def test_debordement_signale_avec_la_raison_dans_l_ordre_de_priorite() -> None:
         date(2026, 12, 8),
     ]
     np_ = planning.non_planifies
-    assert list(np_.columns) == ["matricule", "nom", "prenom", "types", "raison"]
+    assert list(np_.columns) == ["matricule", "nom", "prenom", "types", "cause", "raison"]
     assert list(np_["matricule"]) == ["S6", "S5", "S4", "S3", "S2", "S1", "S0"]
+    assert set(np_["cause"]) == {"aucune salle libre quand le conducteur est disponible"}
     for raison in np_["raison"]:
         assert "04/12/2026" in raison and "08/12/2026" in raison
-        assert "planning.delai_max_jours" in raison and "lieux" in raison
+        # Le conseil parle la langue de l'utilisatrice, la clé entre parenthèses.
+        assert (
+            "élargissez la période de convocation (planning.delai_max_jours dans "
+            "parametres.toml)" in raison
+        )
+        assert "des salles (planning.lieux)" in raison
+    assert causes_non_planifies(np_) == [(SALLES_PRISES, 7)]
 
 
 def test_le_retard_prime_sur_l_echeance() -> None:
@@ -419,7 +428,7 @@ def test_aller_retour_ecrire_lire(tmp_path: Path, cas) -> None:
     assert ws.cell(row=2, column=2).value == "Dupont & Fils <SARL>"
     assert ws.cell(row=2, column=14).alignment.wrap_text
     assert [c.value for c in classeur["Non planifiés"][1]] == [
-        "Matricule", "Nom", "Prénom", "Types", "Raison"
+        "Matricule", "Nom", "Prénom", "Types", "Cause", "Raison"
     ]  # fmt: skip
     assert classeur["Non planifiés"].cell(row=2, column=1).value == "00045"
     # Un planning existant (peut-être corrigé) n'est jamais écrasé sans `remplacer`.
@@ -646,7 +655,7 @@ def test_salarie_jamais_convoque_apres_sa_sortie() -> None:
     assert list(planning.entretiens["matricule"]) == ["R"]
     assert list(planning.non_planifies["matricule"]) == ["P"]
     raison = planning.non_planifies["raison"].iloc[0]
-    assert "quitte l'entreprise le 02/12/2026 avant tout créneau disponible" in raison
+    assert "quitte l'entreprise le 02/12/2026, avant tout créneau disponible" in raison
 
 
 def test_partants_servis_d_abord_jour_de_sortie_inclus_puis_creneaux_epuises() -> None:
@@ -838,7 +847,7 @@ def test_completer_agenda_plein_non_planifie_avec_raison(tmp_path: Path) -> None
     assert list(complet.entretiens["heure"].iloc[2:]) == ["14:00", "15:45"]
     assert list(complet.non_planifies["matricule"]) == ["N2"]
     raison = complet.non_planifies["raison"].iloc[0]
-    assert raison.startswith("Aucun lieu libre") and "04/12/2026" in raison
+    assert raison.startswith("Aucune salle libre") and "04/12/2026" in raison
     verifier_aucun_chevauchement(complet.entretiens)
 
 
@@ -979,7 +988,7 @@ def test_rendez_vous_ailleurs_bloquent_lieu_et_agenda_du_salarie(
     else:
         assert "T" not in par.index
         assert list(planning.non_planifies["matricule"]) == ["T"]
-        assert planning.non_planifies["raison"].iloc[0].startswith("Aucun lieu libre")
+        assert planning.non_planifies["raison"].iloc[0].startswith("Aucune salle libre")
 
 
 @pytest.mark.parametrize(
