@@ -113,6 +113,37 @@ class Parametres:
     source: Path | None = None  # le fichier lu, s'il y en a un
 
 
+# Les valeurs de l'entreprise fictive du registre d'exemple (les défauts ci-dessus) : avec
+# un vrai registre, elles finiraient sur les lettres et dans l'expéditeur des courriels.
+CLES_EXEMPLE = {
+    "entreprise.raison_sociale": "raison sociale",
+    "entreprise.adresse": "adresse",
+    "entreprise.signataire": "signataire",
+    "entreprise.email_rh": "courriel RH",
+    "publipostage.expediteur": "expéditeur des courriels",
+}
+
+
+def _valeur(parametres: Parametres, cle: str) -> Any:
+    section, nom = cle.split(".")
+    return getattr(getattr(parametres, section), nom)
+
+
+def est_valeur_d_exemple(cle: str, valeur: Any) -> bool:
+    """`valeur` est celle de l'exemple livré pour `cle` (une clé de `CLES_EXEMPLE`)."""
+    exemple = _valeur(Parametres(), cle)
+    return isinstance(valeur, str) and valeur.strip().casefold() == exemple.casefold()
+
+
+def valeurs_d_exemple(parametres: Parametres) -> list[tuple[str, str]]:
+    """(clé, valeur) des paramètres qui ont gardé la valeur de l'exemple livré."""
+    return [
+        (cle, _valeur(parametres, cle))
+        for cle in CLES_EXEMPLE
+        if est_valeur_d_exemple(cle, _valeur(parametres, cle))
+    ]
+
+
 _SECTIONS = {f.name: f.type for f in dataclasses.fields(Parametres) if f.name != "source"}
 _NOMS_TYPES = {int: "un nombre entier", float: "un nombre", str: "un texte entre guillemets"}
 

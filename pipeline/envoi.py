@@ -3,7 +3,14 @@
 `envoyer` envoie les brouillons `.eml` que `publipostage.preparer_publipostage` a écrits.
 Par défaut c'est une simulation. Le journal, complété après chaque message parti,
 garantit qu'une relance (après une coupure, un refus du serveur…) n'envoie jamais deux
-fois la même convocation.
+fois la même convocation, et ne retente que les échecs. Un message dont le serveur
+refuse le salarié lui-même (adresse inconnue) est un échec, même si la copie au
+conducteur était acceptée : il n'est alors remis à personne.
+
+Le même journal note les convocations papier remises (`marquer_papier_remis`) : ce qui
+est parti, par courriel ou sur papier, se lit à un seul endroit
+(`convocations_parties`), pour savoir quelles convocations refaites sont à renvoyer et
+quels rendez-vous `--replanifier` doit garder.
 
 Le mot de passe SMTP n'est jamais lu dans un fichier : il arrive en argument (la CLI le
 prend d'une option ou de la variable d'environnement ENTRETIENS_SMTP_MOT_DE_PASSE).
@@ -27,13 +34,22 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.campagne import DOSSIER_BROUILLONS, DOSSIER_PUBLIPOSTAGE, JOURNAL_ENVOIS
-from pipeline.config import SECURITES_SMTP, Parametres
+from pipeline.campagne import (
+    COURRIERS_PAPIER,
+    DOSSIER_BROUILLONS,
+    DOSSIER_PUBLIPOSTAGE,
+    JOURNAL_ENVOIS,
+)
+from pipeline.config import SECURITES_SMTP, Parametres, est_valeur_d_exemple
 from pipeline.erreurs import ErreurEntretiens
+from pipeline.fichiers import sha256_fichier
 from pipeline.tableurs import EcrivainCsv, neutraliser
 
 ENVOYE = "envoyé"
 ECHEC = "échec"
+REMIS = "remis"  # convocation papier remise en main propre ou postée
+COURRIEL = "courriel"
+PAPIER = "papier"
 COLONNES_JOURNAL = [
     "Matricule",
     "Destinataires",
@@ -54,8 +70,10 @@ class Brouillon:
     chemin: Path
     matricule: str
     message_id: str
-    destinataires: list[str]
+    destinataires: list[str]  # le salarié (To) puis la copie (Cc)
     objet: str
+    principaux: list[str] = field(default_factory=list)  # To : sans eux, pas d'envoi
+    expediteur: str = ""
 
 
 @dataclass
@@ -85,34 +103,68 @@ def lister_brouillons(dossier_campagne: Path) -> list[Brouillon]:
             continue
         with open(chemin, "rb") as entree:
             entete = lecteur.parse(entree)
-        destinataires = [
-            a.addr_spec
-            for nom in ("To", "Cc")
-            for valeur in entete.get_all(nom, [])
-            for a in valeur.addresses
-        ]
+        adresses = {
+            nom: [a.addr_spec for valeur in entete.get_all(nom, []) for a in valeur.addresses]
+            for nom in ("From", "To", "Cc")
+        }
         resultat.append(
             Brouillon(
                 chemin=chemin,
                 matricule=str(entete.get("X-Entretiens-Matricule") or chemin.stem),
                 # Sans Message-ID (brouillon retouché), le nom du fichier sert de clé.
                 message_id=str(entete.get("Message-ID") or chemin.name).strip(),
-                destinataires=destinataires,
+                destinataires=adresses["To"] + adresses["Cc"],
                 objet=str(entete.get("Subject") or ""),
+                principaux=adresses["To"],
+                expediteur=next(iter(adresses["From"]), ""),
             )
         )
     return resultat
 
 
-def _deja_envoyes(journal: Path) -> set[str]:
+@dataclass(frozen=True)
+class Remise:
+    """Une convocation partie : par courriel (envoyée) ou sur papier (remise)."""
+
+    canal: str  # COURRIEL ou PAPIER
+    date_heure: str  # du journal, AAAA-MM-JJTHH:MM:SS+HH:MM
+
+
+def _lignes_journal(journal: Path) -> list[dict[str, str]]:
     if not journal.is_file():
-        return set()
+        return []
     with open(journal, encoding="utf-8-sig", newline="") as entree:
-        return {
-            (ligne.get("Message_ID") or "").strip()
+        return [
+            {k: (v or "").strip() for k, v in ligne.items() if k}
             for ligne in csv.DictReader(entree, delimiter=";")
-            if (ligne.get("Statut") or "").strip() == ENVOYE
-        }
+        ]
+
+
+def convocations_parties(dossier_campagne: Path) -> dict[str, Remise]:
+    """Matricule -> la dernière convocation partie (courriel envoyé ou papier remis).
+
+    C'est ce que le salarié a reçu : un rendez-vous qu'on ne déplace plus sans le lui
+    redire, et une convocation refaite depuis est « à renvoyer ».
+    """
+    journal = Path(dossier_campagne) / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS
+    parties: dict[str, Remise] = {}
+    for ligne in _lignes_journal(journal):
+        statut = ligne.get("Statut", "")
+        if statut in (ENVOYE, REMIS):
+            matricule = _sans_neutralisation(ligne.get("Matricule", ""))
+            parties[matricule] = Remise(
+                COURRIEL if statut == ENVOYE else PAPIER, ligne.get("Date_heure", "")
+            )
+    return parties
+
+
+def _deja_envoyes(journal: Path) -> set[str]:
+    """Clés (Message-ID, ou empreinte d'une convocation papier) de ce qui est parti."""
+    return {
+        ligne.get("Message_ID", "")
+        for ligne in _lignes_journal(journal)
+        if ligne.get("Statut") in (ENVOYE, REMIS)
+    }
 
 
 def compter_a_envoyer(dossier_campagne: Path) -> int:
@@ -160,6 +212,7 @@ def envoyer(
     if simulation or not bilan.prevus:
         return bilan
 
+    refuser_expediteur_d_exemple(parametres, bilan.prevus)
     if not hote:
         raise ErreurEntretiens.simple(
             "smtp-sans-hote",
@@ -173,14 +226,7 @@ def envoyer(
         )
     # Le journal est ouvert avant la première connexion : s'il est verrouillé (ouvert dans
     # Excel), on s'arrête avant d'envoyer quoi que ce soit qu'on ne pourrait pas noter.
-    try:
-        sortie_journal = _ouvrir_journal(journal)
-    except PermissionError as exc:
-        raise ErreurEntretiens.simple(
-            "fichier-verrouille",
-            f"Impossible d'écrire le journal « {journal} » : fermez-le dans Excel, puis relancez.",
-        ) from exc
-    with sortie_journal:
+    with _ouvrir_journal(journal) as sortie_journal:
         _envoyer_prevus(
             bilan,
             sortie_journal,
@@ -213,7 +259,7 @@ def _envoyer_prevus(
             if connexion is None:
                 connexion = connecter()
             message = _message_a_envoyer(brouillon, horloge())
-            statut, erreur, coupe = _envoyer_un(connexion, message)
+            statut, erreur, coupe = _envoyer_un(connexion, message, brouillon)
             if coupe:
                 # Le serveur a coupé : ce message a échoué, on se reconnecte au suivant.
                 connexion = None
@@ -246,21 +292,111 @@ def _envoyer_prevus(
                 pass
 
 
-def _envoyer_un(connexion: smtplib.SMTP, message: EmailMessage) -> tuple[str, str, bool]:
+def refuser_expediteur_d_exemple(parametres: Parametres, prevus: list[Brouillon]) -> None:
+    """Rien ne part de l'adresse de l'exemple livré : ni réglée, ni restée dans un brouillon."""
+    expediteur = parametres.publipostage.expediteur
+    if est_valeur_d_exemple("publipostage.expediteur", expediteur):
+        raise ErreurEntretiens.simple(
+            "expediteur-exemple",
+            f"L'expéditeur est encore celui de l'exemple livré (« {expediteur} ») : vos "
+            "salariés recevraient une convocation d'une adresse qui n'est pas la vôtre, et "
+            "leurs réponses se perdraient. Indiquez l'adresse du service RH dans "
+            "parametres.toml (expediteur, section [publipostage]), refaites les brouillons "
+            "(entretiens publipostage --remplacer), puis relancez l'envoi.",
+            feuille="parametres.toml",
+            colonne="publipostage.expediteur",
+        )
+    anciens = [b for b in prevus if est_valeur_d_exemple("publipostage.expediteur", b.expediteur)]
+    if anciens:
+        raise ErreurEntretiens.simple(
+            "expediteur-exemple",
+            f"{len(anciens)} brouillon(s) ont été préparés avec l'expéditeur de l'exemple "
+            f"livré (« {anciens[0].expediteur} », par exemple {anciens[0].chemin.name}) : "
+            "refaites-les avec celui de parametres.toml (entretiens publipostage "
+            "--remplacer), puis relancez l'envoi.",
+        )
+
+
+def _envoyer_un(
+    connexion: smtplib.SMTP, message: EmailMessage, brouillon: Brouillon
+) -> tuple[str, str, bool]:
     """(statut, erreur, le serveur a coupé la connexion) ; un échec ne lève rien."""
     try:
-        refuses = connexion.send_message(message)
+        return (*_transmettre(connexion, message, brouillon), False)
     except smtplib.SMTPServerDisconnected as exc:
         return ECHEC, _expliquer(exc), True
     except (smtplib.SMTPException, UnicodeError, OSError) as exc:
         return ECHEC, _expliquer(exc), False
-    erreur = "destinataires refusés : " + ", ".join(sorted(refuses)) if refuses else ""
-    return ENVOYE, erreur, False
+
+
+def _transmettre(
+    connexion: smtplib.SMTP, message: EmailMessage, brouillon: Brouillon
+) -> tuple[str, str]:
+    """Une transaction SMTP : (statut, erreur). Le salarié refusé, rien n'est remis.
+
+    `send_message` remettrait le message à la copie (le conducteur) même quand le serveur
+    refuse le salarié, et ne signalerait rien : on fait donc la transaction à la main
+    (MAIL, RCPT par destinataire, puis DATA seulement si le salarié est accepté). Un
+    refus ne vaut pas envoi : le journal le note en échec, et la relance le retente.
+    """
+    destinataires = brouillon.destinataires
+    adresses = [brouillon.expediteur, *destinataires]
+    options: list[str] = []
+    contenu_politique = message.policy
+    if not all(a.isascii() for a in adresses):
+        connexion.ehlo_or_helo_if_needed()
+        if not connexion.has_extn("smtputf8"):
+            return ECHEC, "adresse accentuée que le serveur SMTP n'accepte pas (SMTPUTF8)"
+        options = ["SMTPUTF8", "BODY=8BITMIME"]
+        contenu_politique = message.policy.clone(utf8=True)
+    contenu = message.as_bytes(policy=contenu_politique)
+    connexion.ehlo_or_helo_if_needed()
+    if connexion.does_esmtp and connexion.has_extn("size"):
+        options.append(f"SIZE={len(contenu)}")
+    code, reponse = connexion.mail(brouillon.expediteur, options)
+    if code != 250:
+        _abandonner(connexion, code)
+        raise smtplib.SMTPSenderRefused(code, reponse, brouillon.expediteur)
+    refuses: dict[str, str] = {}
+    for adresse in destinataires:
+        code, reponse = connexion.rcpt(adresse)
+        if code == 421:
+            _abandonner(connexion, code)
+        if code not in (250, 251):
+            refuses[adresse] = _expliquer(smtplib.SMTPResponseException(code, reponse))
+    salarie_refuse = [a for a in brouillon.principaux if a in refuses] or (
+        [] if len(refuses) < len(destinataires) else list(refuses)
+    )
+    if salarie_refuse:
+        connexion.rset()
+        return ECHEC, "adresse refusée par le serveur : " + " ; ".join(
+            f"{a} ({refuses[a]})" for a in salarie_refuse
+        )
+    code, reponse = connexion.data(contenu)
+    if code != 250:
+        _abandonner(connexion, code)
+        raise smtplib.SMTPDataError(code, reponse)
+    copie = "copie refusée : " + " ; ".join(f"{a} ({e})" for a, e in refuses.items())
+    return ENVOYE, copie if refuses else ""
+
+
+def _abandonner(connexion: smtplib.SMTP, code: int) -> None:
+    """Après un refus : 421 veut dire que le serveur ferme ; sinon, on annule la transaction."""
+    if code == 421:
+        connexion.close()
+        raise smtplib.SMTPServerDisconnected("le serveur SMTP a fermé la connexion (421)")
+    connexion.rset()
 
 
 def _ouvrir_journal(journal: Path) -> TextIO:
     nouveau = not journal.exists() or journal.stat().st_size == 0
-    sortie = open(journal, "a", encoding="utf-8-sig" if nouveau else "utf-8", newline="")
+    try:
+        sortie = open(journal, "a", encoding="utf-8-sig" if nouveau else "utf-8", newline="")
+    except PermissionError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-verrouille",
+            f"Impossible d'écrire le journal « {journal} » : fermez-le dans Excel, puis relancez.",
+        ) from exc
     if nouveau:
         EcrivainCsv(sortie).writerow(COLONNES_JOURNAL)
         sortie.flush()
@@ -341,3 +477,85 @@ def _expliquer(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "délai dépassé"
     return str(exc) or exc.__class__.__name__
+
+
+# ---------------------------------------------------------------------------- papier
+
+
+@dataclass
+class BilanRemise:
+    """Ce que `marquer_papier_remis` a noté au journal."""
+
+    remis: list[str] = field(default_factory=list)  # matricules notés à l'instant
+    deja: list[str] = field(default_factory=list)  # cette convocation était déjà notée
+    journal: Path | None = None
+
+
+def marquer_papier_remis(
+    dossier_campagne: Path,
+    matricules: set[str] | None = None,
+    horloge: Callable[[], datetime] | None = None,
+) -> BilanRemise:
+    """Note au journal des envois les convocations papier remises (toutes, ou `matricules`).
+
+    La liste est celle du dernier publipostage (`courriers_papier.csv`). La clé d'une
+    remise est l'empreinte de la convocation remise : refaite depuis (rendez-vous
+    déplacé), elle redevient à remettre, comme un courriel refait redevient à envoyer.
+    """
+    dossier_campagne = Path(dossier_campagne)
+    horloge = horloge or (lambda: datetime.now(UTC).astimezone())
+    liste = dossier_campagne / DOSSIER_PUBLIPOSTAGE / COURRIERS_PAPIER
+    if not liste.is_file():
+        raise ErreurEntretiens.simple(
+            "papier-absent",
+            f"Aucune liste de courriers papier dans « {liste.parent} » : lancez d'abord "
+            "« entretiens publipostage », imprimez les convocations qu'elle liste, puis "
+            "notez-les remises.",
+        )
+    with open(liste, encoding="utf-8-sig", newline="") as entree:
+        a_remettre = {
+            _sans_neutralisation(ligne.get("Matricule") or ""): _sans_neutralisation(
+                ligne.get("Convocation") or ""
+            )
+            for ligne in csv.DictReader(entree, delimiter=";")
+        }
+    inconnus = sorted((matricules or set()) - set(a_remettre))
+    if inconnus:
+        raise ErreurEntretiens.simple(
+            "papier-absent",
+            f"Pas de convocation papier pour {', '.join(inconnus)} dans {COURRIERS_PAPIER} "
+            f"(salariés à convoquer sur papier : {', '.join(sorted(a_remettre)) or 'aucun'}) : "
+            "vérifiez les matricules.",
+        )
+    journal = liste.parent / JOURNAL_ENVOIS
+    bilan = BilanRemise(journal=journal)
+    deja = _deja_envoyes(journal)
+    lignes = []
+    for matricule, convocation in sorted(a_remettre.items()):
+        if matricules is not None and matricule not in matricules:
+            continue
+        chemin = dossier_campagne / convocation
+        if not chemin.is_file():
+            raise ErreurEntretiens.simple(
+                "piece-jointe-manquante",
+                f"La convocation « {chemin} » est introuvable : relancez « entretiens "
+                "convocations » puis « entretiens publipostage ».",
+            )
+        cle = f"{PAPIER}:{sha256_fichier(chemin)}"
+        if cle in deja:
+            bilan.deja.append(matricule)
+            continue
+        moment = horloge().isoformat(timespec="seconds")
+        lignes.append(
+            [neutraliser(matricule), "courrier papier", cle, moment, REMIS, "", convocation]
+        )
+        bilan.remis.append(matricule)
+    if lignes:
+        with _ouvrir_journal(journal) as sortie:
+            csv.writer(sortie, delimiter=";", lineterminator="\r\n").writerows(lignes)
+    return bilan
+
+
+def _sans_neutralisation(texte: str) -> str:
+    """Le texte d'origine d'une cellule que `tableurs.neutraliser` a préfixée d'une apostrophe."""
+    return texte[1:] if texte[:1] == "'" and neutraliser(texte[1:]) != texte[1:] else texte

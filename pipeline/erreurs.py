@@ -261,6 +261,23 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "Lancez d'abord « entretiens convocations », ou vérifiez le nom donné à --campagne.",
     ),
     Definition(
+        "campagne-autre-registre",
+        "Campagne produite avec un autre registre",
+        "Donnez à ce registre sa propre campagne (--campagne NOM), ou reprenez le registre "
+        "qui a produit la campagne.",
+    ),
+    Definition(
+        "campagne-verrouillee",
+        "Campagne en cours d'utilisation",
+        "Attendez la fin de l'autre commande, puis relancez.",
+    ),
+    Definition(
+        "papier-absent",
+        "Convocation papier introuvable",
+        "Lancez d'abord « entretiens publipostage », puis notez remises les convocations "
+        "de courriers_papier.csv.",
+    ),
+    Definition(
         "convocation-perimee",
         "Document modifié à la main devenu périmé",
         "Mettez le fichier de côté, relancez « entretiens convocations » pour le régénérer, "
@@ -340,6 +357,12 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "smtp-sans-hote",
         "Serveur SMTP non renseigné",
         "Renseignez publipostage.smtp_hote dans parametres.toml ou donnez --hote.",
+    ),
+    Definition(
+        "expediteur-exemple",
+        "Expéditeur de l'exemple livré",
+        "Indiquez l'adresse du service RH (publipostage.expediteur dans parametres.toml) et "
+        "refaites les brouillons (entretiens publipostage --remplacer).",
     ),
     Definition(
         "smtp-securite",

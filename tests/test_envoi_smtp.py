@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from icalendar import Calendar
 
+from pipeline.config import Parametres
 from pipeline.envoi import compter_a_envoyer, envoyer
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.publipostage import preparer_publipostage
@@ -38,12 +39,14 @@ class Recu:
 
 @dataclass
 class Collecteur:
-    """Gestionnaire aiosmtpd : garde chaque message ; refuse les adresses « refuse@… »."""
+    """Gestionnaire aiosmtpd : garde chaque message ; refuse les adresses « refuse@… »
+    (tant que `refuser` est vrai)."""
 
     recus: list[Recu] = field(default_factory=list)
+    refuser: bool = True
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address.startswith("refuse@"):
+        if self.refuser and address.startswith("refuse@"):
             return "550 5.1.1 Destinataire inconnu"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -107,7 +110,7 @@ def test_envoi_reel_recu_par_le_serveur(campagne: Path, serveur) -> None:
 
     assert len(collecteur.recus) == 2
     recu = next(r for r in collecteur.recus if "elodie.lefevre@exemple.fr" in r.destinataires)
-    assert recu.expediteur == "rh@exemple.fr"
+    assert recu.expediteur == "rh@exemple-fils.fr"
     # Le conducteur en copie reçoit aussi le message (enveloppe SMTP).
     assert sorted(recu.destinataires) == ["elodie.lefevre@exemple.fr", "jean.martin@exemple.fr"]
     message = recu.message
@@ -133,7 +136,7 @@ def test_envoi_reel_recu_par_le_serveur(campagne: Path, serveur) -> None:
         ("00042", "envoyé"),
         ("00043", "envoyé"),
     ]
-    assert lignes[0]["Message_ID"] == recu.message["Message-ID"]
+    assert lignes[0]["Message_ID"] == recu.message["Message-ID"].strip()  # replié : long
     assert lignes[0]["Destinataires"] == "elodie.lefevre@exemple.fr, jean.martin@exemple.fr"
     assert lignes[0]["Date_heure"] == MOMENT.isoformat()
 
@@ -262,3 +265,82 @@ def test_sans_hote_et_sans_publipostage(campagne: Path, tmp_path: Path) -> None:
     with pytest.raises(ErreurEntretiens) as erreur:
         compter_a_envoyer(tmp_path / "vide")
     assert "entretiens publipostage" in erreur.value.message
+
+
+def test_salarie_refuse_copie_acceptee_est_un_echec_retente_seul(tmp_path: Path, serveur) -> None:
+    # Le serveur refuse l'adresse du salarié mais accepterait la copie au conducteur : le
+    # message n'est remis à personne, noté en échec, et seule une relance le retente.
+    port, collecteur = serveur
+    salaries = list(SALARIES[:1]) + [
+        ("00047", "M.", "Refusé", "Paul", "refuse@exemple.fr", "Jean MARTIN",
+         "jean.martin@exemple.fr", "2026-12-11", "09:00", 60, "Salle de réunion Saône"),
+    ]  # fmt: skip
+    dossier = fabriquer_campagne(tmp_path, salaries)
+    entretiens, registre = tables(salaries)
+    preparer_publipostage(dossier, entretiens, registre, parametres())
+    bilan = envoi(dossier, port)
+    assert bilan.envoyes == ["00042"]
+    assert [m for m, _ in bilan.echecs] == ["00047"]
+    assert "refuse@exemple.fr (550 5.1.1 Destinataire inconnu)" in bilan.echecs[0][1]
+    # Ni le salarié ni le conducteur en copie n'ont reçu le message de 00047.
+    assert [r.destinataires for r in collecteur.recus] == [
+        ["elodie.lefevre@exemple.fr", "jean.martin@exemple.fr"]
+    ]
+    lignes = journal(dossier)
+    assert [(ligne["Matricule"], ligne["Statut"]) for ligne in lignes] == [
+        ("00042", "envoyé"),
+        ("00047", "échec"),
+    ]
+    assert "refuse@exemple.fr" in lignes[1]["Erreur"]
+    assert compter_a_envoyer(dossier) == 1
+
+    # L'adresse existe désormais : la relance n'envoie que l'échec, une fois.
+    collecteur.refuser = False
+    relance = envoi(dossier, port)
+    assert relance.envoyes == ["00047"] and relance.deja_envoyes == ["00042"]
+    assert len(collecteur.recus) == 2
+    assert sorted(collecteur.recus[1].destinataires) == [
+        "jean.martin@exemple.fr",
+        "refuse@exemple.fr",
+    ]
+    assert compter_a_envoyer(dossier) == 0
+
+
+def test_copie_refusee_salarie_servi(tmp_path: Path, serveur) -> None:
+    # L'inverse : seule la copie est refusée ; le salarié reçoit sa convocation, le journal
+    # dit « envoyé » et note la copie refusée.
+    port, collecteur = serveur
+    salaries = [
+        ("00048", "Mme", "Servie", "Ana", "ana.servie@exemple.fr", "Chef Parti",
+         "refuse@exemple.fr", "2026-12-11", "09:00", 60, "Salle de réunion Saône"),
+    ]  # fmt: skip
+    dossier = fabriquer_campagne(tmp_path, salaries)
+    entretiens, registre = tables(salaries)
+    preparer_publipostage(dossier, entretiens, registre, parametres())
+    bilan = envoi(dossier, port)
+    assert bilan.envoyes == ["00048"] and bilan.echecs == []
+    assert [r.destinataires for r in collecteur.recus] == [["ana.servie@exemple.fr"]]
+    (ligne,) = journal(dossier)
+    assert ligne["Statut"] == "envoyé"
+    assert ligne["Erreur"].startswith("copie refusée : refuse@exemple.fr")
+
+
+def test_expediteur_de_l_exemple_refuse_pour_un_envoi_reel(campagne: Path, serveur) -> None:
+    port, collecteur = serveur
+    exemple = Parametres()  # publipostage.expediteur = rh@exemple.fr, celui de l'exemple
+    with pytest.raises(ErreurEntretiens) as erreur:
+        envoyer(campagne, exemple, hote="127.0.0.1", port=port, securite="aucune",
+                simulation=False, pause=0)  # fmt: skip
+    assert erreur.value.anomalies[0].code == "expediteur-exemple"
+    assert "« rh@exemple.fr »" in erreur.value.message
+    # Brouillons préparés avec l'adresse de l'exemple, paramètres corrigés depuis : refusés
+    # aussi, avec la commande qui les refait.
+    for chemin in (campagne / "publipostage" / "brouillons").glob("*.eml"):
+        chemin.write_bytes(chemin.read_bytes().replace(b"rh@exemple-fils.fr", b"rh@exemple.fr"))
+    with pytest.raises(ErreurEntretiens) as erreur:
+        envoi(campagne, port)
+    assert erreur.value.anomalies[0].code == "expediteur-exemple"
+    assert "entretiens publipostage --remplacer" in erreur.value.message
+    assert collecteur.recus == []
+    # La simulation, elle, montre ce qui partirait.
+    assert len(envoyer(campagne, exemple).prevus) == 2

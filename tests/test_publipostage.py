@@ -46,11 +46,14 @@ SALARIES = [
 
 
 def parametres() -> Parametres:
+    # Pas l'adresse de l'exemple livré (rh@exemple.fr) : l'envoi réel la refuse.
     p = Parametres()
     return dataclasses.replace(
         p,
-        entreprise=dataclasses.replace(p.entreprise, raison_sociale="Exemple & Fils SAS"),
-        publipostage=dataclasses.replace(p.publipostage, expediteur="rh@exemple.fr"),
+        entreprise=dataclasses.replace(
+            p.entreprise, raison_sociale="Exemple & Fils SAS", email_rh="rh@exemple-fils.fr"
+        ),
+        publipostage=dataclasses.replace(p.publipostage, expediteur="rh@exemple-fils.fr"),
     )
 
 
@@ -172,9 +175,9 @@ def test_brouillon_en_tetes_francais_et_pieces_jointes(campagne: Path) -> None:
     assert message["To"].addresses[0].display_name == "Élodie LEFÈVRE"
     assert message["Cc"].addresses[0].addr_spec == "jean.martin@exemple.fr"
     expediteur = message["From"].addresses[0]
-    assert expediteur.addr_spec == "rh@exemple.fr"
+    assert expediteur.addr_spec == "rh@exemple-fils.fr"
     assert "Exemple & Fils SAS" in expediteur.display_name
-    assert message["Message-ID"].endswith("@exemple.fr>")
+    assert message["Message-ID"].endswith("@exemple-fils.fr>")
     assert message["Date"].datetime == HORODATAGE
 
     texte = corps(message)
@@ -240,9 +243,9 @@ def test_invitation_europe_paris(campagne, matricule, debut_paris, debut_utc, du
     if matricule == "00042":
         assert str(organisateur) == "mailto:jean.martin@exemple.fr"
         assert organisateur.params["CN"] == "Jean MARTIN"
-        assert organisateur.params["SENT-BY"] == "mailto:rh@exemple.fr"
+        assert organisateur.params["SENT-BY"] == "mailto:rh@exemple-fils.fr"
     else:  # le signataire RH conduit : il organise, depuis l'adresse RH
-        assert str(organisateur) == "mailto:rh@exemple.fr"
+        assert str(organisateur) == "mailto:rh@exemple-fils.fr"
         assert organisateur.params["CN"] == "Claire Martin"
     assert "Salle de réunion" in str(evenement["location"])
     nom_complet = {"00042": "Élodie LEFÈVRE", "00043": "Marc =DUPONT"}[matricule]
