@@ -30,29 +30,40 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pipeline.config import Parametres
+from pipeline.config import Parametres, est_valeur_d_exemple
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import CONSERVE, ecrire_fichier, nom_fichier_sur, sha256_octets
+from pipeline.fichiers import (
+    CONSERVE,
+    ecrire_fichier,
+    nom_fichier_sur,
+    sha256_fichier,
+    sha256_octets,
+)
 from pipeline.formats import en_texte
 from pipeline.pdf import convertir_pdf
 from pipeline.planning import (
     COLONNES_ENTRETIENS,
+    FEUILLE_NON_PLANIFIES,
     FEUILLE_PLANNING,
     Planning,
+    completer_planning,
     ecrire_planning,
     entretiens_vides,
     normaliser,
     planifier,
+    table_non_planifies,
     texte_hhmm,
 )
 from pipeline.regles import calculer_obligations, lister_echeances
@@ -62,13 +73,16 @@ from pipeline.relecture_planning import (
     lire_date,
     lire_duree,
     lire_heure,
+    lire_planning,
     lire_statut,
     lire_types,
     reprendre_planning,
 )
+from pipeline.verrou import verrouiller
 
 if TYPE_CHECKING:
-    from pipeline.documents import BilanCampagne
+    from pipeline.documents import BilanCampagne, DocumentSignale
+    from pipeline.envoi import Remise
     from pipeline.registre import Registre
 
 # Dans le dossier de campagne.
@@ -80,6 +94,7 @@ DOSSIER_MANAGERS = "managers"
 DOSSIER_SOURCES = "_sources"
 REGISTRE_FIGE = "registre"  # suivi de l'extension du registre d'origine
 PARAMETRES_FIGES = "parametres.toml"
+ORIGINE = "origine.toml"  # le chemin du registre qui a produit la campagne
 # Dans <campagne>/publipostage/.
 DOSSIER_PUBLIPOSTAGE = "publipostage"
 DOSSIER_BROUILLONS = "brouillons"
@@ -91,6 +106,13 @@ JOURNAL_ENVOIS = "envois.csv"
 DOSSIER_ARCHIVES = "archives"
 INDEX_ARCHIVES = "index.csv"
 TABLEAU_DE_BORD = "tableau_de_bord.xlsx"
+EXTENSION_VERROU = ".verrou"  # <sorties>/<campagne>.verrou, hors du dossier archivé
+
+# Le registre fictif livré, et le préfixe de ses campagnes : lancé le même jour qu'un vrai
+# registre, l'exemple ne doit jamais partager son dossier.
+REGISTRE_EXEMPLE = Path("donnees") / "registre_exemple.xlsx"
+_REGISTRE_EXEMPLE_LIVRE = Path(__file__).resolve().parent.parent / REGISTRE_EXEMPLE
+PREFIXE_EXEMPLE = "exemple-"
 
 COLONNES_MANIFESTE = [
     "chemin",
@@ -164,6 +186,20 @@ class Campagne:
         return self.dossier / DOSSIER_SOURCES
 
     @property
+    def origine(self) -> Path:
+        return self.sources / ORIGINE
+
+    @property
+    def verrou(self) -> Path:
+        return Path(self.sorties) / f"{self.nom}{EXTENSION_VERROU}"
+
+    def verrouiller(
+        self, commande: str, signaler: Callable[[str], None] | None = None
+    ) -> AbstractContextManager[None]:
+        """Le verrou que prend toute commande qui écrit dans la campagne (voir verrou.py)."""
+        return verrouiller(self.verrou, f"la campagne « {self.nom} »", commande, signaler)
+
+    @property
     def archives(self) -> Path:
         return Path(self.sorties) / DOSSIER_ARCHIVES
 
@@ -177,9 +213,25 @@ class Campagne:
         return ChoixPlanning(cible, designe=chemin is not None, existe=cible.exists())
 
 
-def nom_campagne(nom: str | None, au: date) -> str:
-    """Le nom donné (rendu sûr pour un nom de dossier), sinon la date de référence."""
-    return nom_fichier_sur(nom) if nom else au.isoformat()
+def nom_campagne(nom: str | None, au: date, exemple: bool = False) -> str:
+    """Le nom donné (rendu sûr pour un nom de dossier), sinon la date de référence.
+
+    Le registre d'exemple a ses propres campagnes (`exemple-AAAA-MM-JJ`) : l'essayer puis
+    lancer son propre registre le même jour ne mélange rien.
+    """
+    if nom:
+        return nom_fichier_sur(nom)
+    return f"{PREFIXE_EXEMPLE if exemple else ''}{au.isoformat()}"
+
+
+def est_registre_exemple(chemin: Path) -> bool:
+    """`chemin` est le registre fictif livré (celui du projet ou du dossier courant)."""
+    return any(_meme_chemin(chemin, e) for e in (REGISTRE_EXEMPLE, _REGISTRE_EXEMPLE_LIVRE))
+
+
+def _meme_chemin(a: Path, b: Path) -> bool:
+    # normcase : sous Windows, « C:\RH\Registre.xlsx » et « c:\rh\registre.xlsx » sont un.
+    return os.path.normcase(Path(a).resolve()) == os.path.normcase(Path(b).resolve())
 
 
 def chemin_archive(dossier_archives: Path, nom: str) -> Path:
@@ -190,33 +242,131 @@ def chemin_tableau_de_bord(sorties: Path) -> Path:
     return Path(sorties) / TABLEAU_DE_BORD
 
 
-def trouver_campagne(racine: Path, nom: str, explicite: bool = False) -> Path:
+def trouver_campagne(
+    racine: Path, nom: str, explicite: bool = False, registre: Path | None = None
+) -> Path:
     """Le dossier de la campagne `nom` ; à défaut (nom non imposé), la plus récente.
 
     Le nom par défaut est la date du jour : le publipostage ou l'archive d'une campagne
-    générée la veille doit la retrouver sans qu'on ait à la nommer.
+    générée la veille doit la retrouver sans qu'on ait à la nommer. Avec `registre`,
+    seules comptent les campagnes produites avec ce registre (jamais celles de l'exemple
+    livré pour un vrai registre, ni l'inverse), et une campagne nommée qui vient d'un
+    autre registre est refusée (`controler_origine`).
     """
     racine = Path(racine)
     dossier = racine / nom
-    if dossier.is_dir():
-        return dossier
     if explicite:
-        raise ErreurEntretiens.simple(
-            "campagne-introuvable",
-            f"La campagne « {dossier} » n'existe pas. Lancez d'abord "
-            "« entretiens convocations » (ou « make convocations »).",
-        )
-    candidates = sorted(
-        (d for d in racine.glob("*") if d.is_dir() and (d / PLANNING).exists()),
-        key=lambda d: d.stat().st_mtime,
+        if not dossier.is_dir():
+            raise ErreurEntretiens.simple(
+                "campagne-introuvable",
+                f"La campagne « {dossier} » n'existe pas. Lancez d'abord "
+                "« entretiens convocations » (ou « make convocations »).",
+            )
+        if registre is not None:
+            controler_origine(Campagne(racine, nom), registre)
+        return dossier
+
+    def du_registre(candidate: Path) -> bool:
+        return registre is None or _vient_du_registre(candidate, registre)
+
+    if dossier.is_dir() and du_registre(dossier):
+        return dossier
+    campagnes = [d for d in racine.glob("*") if d.is_dir() and (d / PLANNING).exists()]
+    candidates = sorted((d for d in campagnes if du_registre(d)), key=lambda d: d.stat().st_mtime)
+    if candidates:
+        return candidates[-1]
+    de = f" du registre « {registre} »" if registre is not None else ""
+    autres = (
+        f" (celles qui s'y trouvent viennent d'un autre registre : "
+        f"{', '.join(sorted(d.name for d in campagnes))})"
+        if campagnes
+        else ""
     )
-    if not candidates:
-        raise ErreurEntretiens.simple(
-            "campagne-introuvable",
-            f"Aucune campagne dans « {racine} ». Lancez d'abord « entretiens convocations » "
-            "(ou « make convocations »).",
+    raise ErreurEntretiens.simple(
+        "campagne-introuvable",
+        f"Aucune campagne{de} dans « {racine} »{autres}. Lancez d'abord « entretiens "
+        "convocations » (ou « make convocations »), ou nommez la campagne avec --campagne NOM.",
+    )
+
+
+# ---------------------------------------------------------------------------- origine
+
+
+def registre_d_origine(dossier: Path) -> Path | None:
+    """Le registre qui a produit la campagne ; None si elle ne le dit pas (plus ancienne)."""
+    chemin = Campagne.du_dossier(dossier).origine
+    try:
+        valeur = tomllib.loads(chemin.read_text(encoding="utf-8-sig")).get("registre")
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    return Path(valeur) if isinstance(valeur, str) and valeur.strip() else None
+
+
+def _vient_du_registre(dossier: Path, registre: Path) -> bool:
+    origine = registre_d_origine(dossier)
+    if origine is not None and _meme_chemin(origine, registre):
+        return True
+    figees = sources_figees(dossier)
+    copie = figees[0] if figees is not None else None
+    # Le même classeur vu par un autre chemin (autre poste, lecteur réseau) et inchangé
+    # depuis la dernière génération : sa copie figée dans la campagne lui est identique.
+    if copie is not None and Path(registre).is_file() and _memes_octets(copie, registre):
+        return True
+    if origine is not None:
+        return False
+    # Campagne d'avant l'enregistrement de l'origine : refusée seulement si elle vient à
+    # coup sûr de l'exemple livré (copie figée identique) et que ce registre n'en est pas.
+    return not (
+        copie is not None
+        and not est_registre_exemple(registre)
+        and _REGISTRE_EXEMPLE_LIVRE.is_file()
+        and _memes_octets(copie, _REGISTRE_EXEMPLE_LIVRE)
+    )
+
+
+def _memes_octets(a: Path, b: Path) -> bool:
+    if Path(a).stat().st_size != Path(b).stat().st_size:
+        return False
+    return sha256_fichier(a) == sha256_fichier(b)
+
+
+def controler_origine(campagne: Campagne, registre: Path) -> None:
+    """Refuse de mêler à une campagne un autre registre que celui qui l'a produite."""
+    if not campagne.dossier.is_dir() or _vient_du_registre(campagne.dossier, registre):
+        return
+    origine = registre_d_origine(campagne.dossier)
+    if origine is not None:
+        produite = f"avec le registre « {origine} »" + (
+            " (l'exemple livré)" if est_registre_exemple(origine) else ""
         )
-    return candidates[-1]
+    elif campagne.nom.startswith(PREFIXE_EXEMPLE):
+        produite = "avec l'exemple livré"
+    else:
+        produite = "avec un autre registre"
+    base = campagne.nom.removeprefix(PREFIXE_EXEMPLE)
+    suggestion = nom_fichier_sur(f"{base}-{Path(registre).stem}")
+    raise ErreurEntretiens.simple(
+        "campagne-autre-registre",
+        f"La campagne « {campagne.nom} » ({campagne.dossier}) a été produite {produite}, pas "
+        f"avec « {registre} » : y mettre un autre registre mélangerait leurs salariés, leurs "
+        "documents et leurs envois. Donnez à ce registre sa propre campagne : ajoutez "
+        f"--campagne NOM (par exemple --campagne {suggestion}). Si c'est bien le même "
+        "classeur, déplacé ou ouvert depuis un autre poste, corrigez son chemin dans "
+        f"« {campagne.origine} ».",
+    )
+
+
+def adopter_registre(campagne: Campagne, registre: Path) -> None:
+    """Contrôle l'origine de la campagne et, à sa première écriture, la note."""
+    controler_origine(campagne, registre)
+    if registre_d_origine(campagne.dossier) is None:
+        texte = (
+            "# Le registre qui a produit cette campagne : un autre registre y est refusé.\n"
+            "# Corrigez ce chemin si le même classeur a été déplacé.\n"
+            # json.dumps écrit une chaîne TOML valide (guillemets, barres obliques inverses).
+            f"registre = {json.dumps(str(Path(registre).resolve()), ensure_ascii=False)}\n"
+        )
+        ecrire_fichier(campagne.origine, texte.encode("utf-8"), remplacer=True)
 
 
 # ---------------------------------------------------------------------------- manifeste
@@ -427,14 +577,16 @@ def _lecteur_archive(archive: Path, campagne: str) -> Callable[[], list[tuple[An
     return lire
 
 
-def _feuille_planning_brute(source: Path | io.BytesIO) -> list[tuple[Any, ...]] | None:
-    """Lignes brutes de la feuille « Planning » ; None si le classeur n'en a pas."""
+def _feuille_planning_brute(
+    source: Path | io.BytesIO, feuille: str = FEUILLE_PLANNING
+) -> list[tuple[Any, ...]] | None:
+    """Lignes brutes de la feuille « Planning » (ou `feuille`) ; None si le classeur n'en a pas."""
     from openpyxl import load_workbook
 
     classeur = load_workbook(source, read_only=True, data_only=True)
     try:
         noms = {normaliser(nom): nom for nom in classeur.sheetnames}
-        nom = noms.get(normaliser(FEUILLE_PLANNING))
+        nom = noms.get(normaliser(feuille))
         if nom is None:
             return None
         return list(classeur[nom].iter_rows(values_only=True))
@@ -523,12 +675,25 @@ class Rappels:
 
 
 @dataclass
+class Replanification:
+    """Ce que `--replanifier` a gardé, refait et retiré, pour le résumé (matricules)."""
+
+    gardes_partis: list[str]  # convocation déjà partie (courriel ou papier) : gardés tels quels
+    gardes_passes: list[str]  # rendez-vous déjà passés : gardés tels quels
+    deplaces: list[str]  # date, heure, salle ou conducteur changés
+    ajoutes: list[str]  # n'étaient pas au planning
+    retires: list[str]  # n'y sont plus (plus dus, partis, ou sans créneau)
+    ancien: Path | None  # l'ancien planning, gardé à côté ; None si rien n'a changé
+
+
+@dataclass
 class ResultatPlanifier:
     """Ce qu'a fait `planifier_campagne`, pour le message de la ligne de commande."""
 
     planning: Planning
     choix: ChoixPlanning
-    conserve: bool  # le fichier existait déjà (peut-être corrigé à la main) : pas réécrit
+    ecrit: bool  # le fichier a été écrit ou réécrit (l'ancien gardé à côté)
+    replanification: Replanification | None = None
 
 
 @dataclass
@@ -538,6 +703,9 @@ class ResultatConvocations:
     campagne: Campagne
     planning: Planning
     bilan: BilanCampagne
+    # Convocations refaites alors que la précédente était partie : à renvoyer.
+    a_renvoyer: list[tuple[DocumentSignale, Remise]] = field(default_factory=list)
+    replanification: Replanification | None = None
 
 
 def _echeances_dues(registre: Registre, parametres: Parametres, au: date) -> pd.DataFrame:
@@ -555,21 +723,50 @@ def planifier_campagne(
     au: date,
     sortie: Path | None = None,
     rappels: Rappels | None = None,
+    *,
+    chemin_registre: Path | None = None,
+    replanifier: bool = False,
 ) -> ResultatPlanifier:
-    """Calcule un planning et l'écrit (`sortie`, sinon celui de la campagne).
+    """Le planning de la campagne (ou `sortie`) : relu s'il existe, sinon calculé et écrit.
 
-    Un fichier déjà présent a pu être corrigé à la main : il est conservé, jamais écrasé.
+    Même décision que `produire_convocations` (`Campagne.choisir_planning`) : un planning
+    déjà présent a pu être corrigé à la main ; il est relu et complété des salariés
+    devenus dus, jamais recalculé. `replanifier` refait ses rendez-vous pas encore partis
+    (`Replanification`). `chemin_registre` : le registre, noté comme origine de la
+    campagne quand le planning s'écrit dans son dossier.
     """
     rappels = rappels or Rappels()
-    # Même décision que `produire_convocations`. Mais ici le planning est recalculé même
-    # quand `choix.existe` : la commande affiche alors un planning qui n'est pas celui du
-    # fichier conservé. Comportement d'origine, gardé tel quel ; à corriger à part.
     choix = campagne.choisir_planning(sortie)
-    planning = _calculer_planning(
-        campagne, _echeances_dues(registre, parametres, au), registre, parametres, au, rappels
-    )
-    conserve = ecrire_planning(planning, choix.chemin) == CONSERVE
-    return ResultatPlanifier(planning, choix, conserve)
+    dans_la_campagne = campagne.dossier.resolve() in choix.chemin.resolve().parents
+    if dans_la_campagne and chemin_registre is not None:
+        controler_origine(campagne, chemin_registre)
+    echeances = _echeances_dues(registre, parametres, au)
+    replanification = None
+    if replanifier and choix.existe:
+        planning, replanification = _replanifier(
+            campagne, choix.chemin, echeances, registre, parametres, au, rappels
+        )
+        ecrit = replanification.ancien is not None
+    elif choix.existe:
+        rappels.planning_reutilise(choix.chemin)
+        repris = reprendre_planning(
+            choix.chemin,
+            choix.chemin,
+            echeances,
+            registre,
+            parametres,
+            au,
+            autres_rendez_vous=_autres_rendez_vous(campagne, au, rappels),
+        )
+        rappels.planning_repris(repris)
+        planning, ecrit = repris.planning, bool(repris.ajoutes or repris.sans_creneau)
+    else:
+        planning = _calculer_planning(campagne, echeances, registre, parametres, au, rappels)
+        ecrit = ecrire_planning(planning, choix.chemin) != CONSERVE
+    _signaler_signataire_d_exemple(planning, parametres, rappels)
+    if dans_la_campagne and chemin_registre is not None:
+        adopter_registre(campagne, chemin_registre)
+    return ResultatPlanifier(planning, choix, ecrit, replanification)
 
 
 def produire_convocations(
@@ -581,6 +778,7 @@ def produire_convocations(
     chemin_parametres: Path | None,
     *,
     chemin_planning: Path | None = None,
+    replanifier: bool = False,
     remplacer: bool = False,
     pdf: bool = False,
     jobs: int = 1,
@@ -589,17 +787,26 @@ def produire_convocations(
     """Toute la campagne : planning, sources figées, documents, et leurs PDF si `pdf`.
 
     Le planning est relu s'il existe (`ChoixPlanning.reutilise`), complété des salariés
-    devenus dus, sinon calculé. Il est établi avant toute autre écriture : un planning
-    corrigé à la main qui contient une erreur arrête tout, sans rien produire.
+    devenus dus, sinon calculé ; `replanifier` refait ses rendez-vous qui ne sont ni
+    partis ni passés. Il est établi avant toute autre écriture : un planning corrigé à la
+    main qui contient une erreur arrête tout, sans rien produire. Une campagne produite
+    avec un autre registre est refusée (`controler_origine`).
     """
-    # Import local : `documents` importe ce module (chemins, manifeste) ; l'importer en
-    # tête formerait un cycle.
+    # Imports locaux : `documents` et `envoi` importent ce module (chemins, manifeste) ;
+    # les importer en tête formerait un cycle.
     from pipeline.documents import compter_documents, generer_campagne
+    from pipeline.envoi import convocations_parties
 
     rappels = rappels or Rappels()
+    controler_origine(campagne, chemin_registre)
     echeances = _echeances_dues(registre, parametres, au)
     choix = campagne.choisir_planning(chemin_planning)
-    if choix.reutilise:
+    replanification = None
+    if replanifier and choix.existe and not choix.designe:
+        planning, replanification = _replanifier(
+            campagne, choix.chemin, echeances, registre, parametres, au, rappels
+        )
+    elif choix.reutilise:
         if not choix.designe:
             rappels.planning_reutilise(choix.chemin)
         repris = reprendre_planning(
@@ -616,6 +823,8 @@ def produire_convocations(
     else:
         planning = _calculer_planning(campagne, echeances, registre, parametres, au, rappels)
 
+    _signaler_signataire_d_exemple(planning, parametres, rappels)
+    adopter_registre(campagne, chemin_registre)
     figer_sources(campagne.dossier, chemin_registre, chemin_parametres, parametres)
     with rappels.etape(ETAPE_DOCUMENTS, compter_documents(planning)) as avancer:
         bilan = generer_campagne(
@@ -633,7 +842,122 @@ def produire_convocations(
         documents = documents_word(campagne.dossier)
         with rappels.etape(ETAPE_PDF, len(documents)) as avancer:
             convertir_pdf(documents, jobs=jobs, progression=avancer)
-    return ResultatConvocations(campagne, planning, bilan)
+    parties = convocations_parties(campagne.dossier)
+    a_renvoyer = [
+        (document, parties[document.matricule])
+        for document in bilan.mises_a_jour
+        if document.type_document == "convocation" and document.matricule in parties
+    ]
+    return ResultatConvocations(campagne, planning, bilan, a_renvoyer, replanification)
+
+
+def _signaler_signataire_d_exemple(
+    planning: Planning, parametres: Parametres, rappels: Rappels
+) -> None:
+    """Un planning fait avant la correction des paramètres garde le signataire de l'exemple.
+
+    Relu tel quel (il a pu être corrigé à la main), il confierait encore des entretiens à
+    « Claire Martin » : le remède est de refaire ce qui n'est pas encore parti.
+    """
+    exemple = Parametres().entreprise.signataire
+    if est_valeur_d_exemple("entreprise.signataire", parametres.entreprise.signataire):
+        return  # les paramètres eux-mêmes sont signalés par la ligne de commande
+    entretiens = planning.entretiens
+    sans_matricule = entretiens["matricule_conducteur"].map(en_texte) == ""
+    nombre = int(
+        (sans_matricule & (entretiens["conducteur"].map(normaliser) == normaliser(exemple))).sum()
+    )
+    if nombre:
+        rappels.avertissement(
+            f"{nombre} entretien(s) du planning restent confiés à « {exemple} », signataire de "
+            "l'exemple livré : ce planning a été fait avant la correction de vos paramètres. "
+            "Refaites les rendez-vous qui ne sont pas encore partis : entretiens convocations "
+            "--replanifier."
+        )
+
+
+def _replanifier(
+    campagne: Campagne,
+    chemin: Path,
+    echeances: pd.DataFrame,
+    registre: Registre,
+    parametres: Parametres,
+    au: date,
+    rappels: Rappels,
+) -> tuple[Planning, Replanification]:
+    """Refait les rendez-vous du planning `chemin` qui ne sont ni partis ni passés.
+
+    Gardés tels quels : ceux dont la convocation est partie (journal des envois :
+    courriel envoyé ou papier remis) et ceux d'avant `au`. Tous les autres salariés dus
+    sont planifiés de nouveau autour d'eux, d'après le registre et les paramètres du
+    jour (nouveaux managers, nouvelles salles…) ; les lignes refaites, retouchées ou non
+    à la main, sont recalculées. Le planning est réécrit s'il change, l'ancien gardé
+    à côté.
+    """
+    from pipeline.envoi import convocations_parties
+
+    parties = convocations_parties(campagne.dossier)
+    avant = _rendez_vous_ecrits(chemin)
+    autres = _autres_rendez_vous(campagne, au, rappels)
+    gardes = lire_planning(
+        chemin,
+        registre,
+        parametres,
+        autres_rendez_vous=autres,
+        retenir=lambda matricule, jour: matricule in parties or (jour is not None and jour < au),
+    )
+    planning = completer_planning(
+        Planning(gardes.entretiens, table_non_planifies([]), gardes.avertissements),
+        echeances,
+        registre,
+        parametres,
+        au,
+        autres_rendez_vous=autres,
+    )
+    apres = _rendez_vous_table(planning.entretiens)
+    gardes_partis = sorted(m for m in gardes.entretiens["matricule"] if m in parties)
+    replanification = Replanification(
+        gardes_partis=gardes_partis,
+        gardes_passes=sorted(set(gardes.entretiens["matricule"]) - set(gardes_partis)),
+        deplaces=sorted(m for m in apres if m in avant and apres[m] != avant[m]),
+        ajoutes=sorted(set(apres) - set(avant)),
+        retires=sorted(set(avant) - set(apres)),
+        ancien=None,
+    )
+    non_planifies = set(planning.non_planifies["matricule"].map(en_texte))
+    if apres != avant or non_planifies != _non_planifies_ecrits(chemin):
+        ecrire_planning(planning, chemin, remplacer=True)
+        anciens = sorted(chemin.parent.glob(f"{chemin.stem}.*.ancien{chemin.suffix}"))
+        replanification.ancien = max(anciens, key=lambda a: a.stat().st_mtime, default=None)
+    return planning, replanification
+
+
+def _rendez_vous_table(entretiens: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
+    """Matricule -> (date, heure, salle, conducteur) : ce qu'annonce une convocation."""
+    return {
+        en_texte(ligne["matricule"]): (
+            pd.Timestamp(ligne["date"]).date(),
+            en_texte(ligne["heure"]),
+            normaliser(ligne["lieu"]),
+            normaliser(ligne["conducteur"]),
+        )
+        for ligne in entretiens.to_dict("records")
+    }
+
+
+def _rendez_vous_ecrits(chemin: Path) -> dict[str, tuple[Any, ...]]:
+    """Les rendez-vous d'un planning.xlsx, relus sans contrôle (ils vont être refaits)."""
+    feuille = _feuille_planning_brute(chemin) or []
+    lues, _illisibles = _rendez_vous_feuille(feuille, "", date.min)
+    return _rendez_vous_table(pd.DataFrame(lues or [], columns=COLONNES_RENDEZ_VOUS))
+
+
+def _non_planifies_ecrits(chemin: Path) -> set[str]:
+    lignes = _feuille_planning_brute(chemin, FEUILLE_NON_PLANIFIES) or []
+    position = colonnes_planning(lignes[0]).get("matricule") if lignes else None
+    if position is None:
+        return set()
+    return {en_texte(v[position]) for v in lignes[1:] if len(v) > position} - {""}
 
 
 def _calculer_planning(

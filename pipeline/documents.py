@@ -35,6 +35,7 @@ from pipeline.fichiers import (
     CREE,
     REMPLACE,
     deja_ecrit,
+    garder_ancienne_version,
     nom_dossier_salarie,
     nom_fiche_conducteur,
     sha256_fichier,
@@ -80,6 +81,9 @@ class BilanCampagne:
     mises_a_jour: list[DocumentSignale] = field(default_factory=list)
     # Dossiers de salariés qui ne sont plus au planning (conservés, jamais supprimés).
     orphelins: list[str] = field(default_factory=list)
+    # Fiches de conducteurs qui ne conduisent plus rien dans la campagne : (chemin,
+    # nouveau nom d'ancienne version ; vide si le fichier, ouvert, n'a pas pu être renommé).
+    fiches_hors_campagne: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def crees(self) -> int:
@@ -174,7 +178,38 @@ def generer_campagne(
         manifeste.append(_ligne_manifeste(dossier, source, None, "", "source"))
     ecrire_manifeste(dossier, manifeste)
     bilan.orphelins = _orphelins(campagne, manifeste)
+    bilan.fiches_hors_campagne = _fiches_hors_campagne(campagne, manifeste)
     return bilan
+
+
+def _fiches_hors_campagne(
+    campagne: Campagne, manifeste: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """Renomme en ancienne version les fiches de ceux qui ne conduisent plus rien ici.
+
+    Après un planning refait (nouveaux managers…), la fiche d'un conducteur sans entretien
+    annoncerait des rendez-vous qui ne sont plus les siens, et l'archive la prendrait
+    pour une fiche actuelle. Renommée `NOM_Prénom.AAAAMMJJ-HHMMSS.ancien.docx` (son PDF
+    aussi), elle est gardée, mais comme une version passée.
+    """
+    actuelles = {ligne["chemin"] for ligne in manifeste}
+    racine = campagne.managers
+    resultat: list[tuple[str, str]] = []
+    for chemin in sorted(racine.iterdir() if racine.is_dir() else []):
+        if (
+            not chemin.is_file()
+            or chemin.suffix.lower() not in (".docx", ".pdf")
+            or ".ancien" in chemin.name
+            or chemin.name.startswith(("~$", "."))
+            or chemin.with_suffix(".docx").relative_to(campagne.dossier).as_posix() in actuelles
+        ):
+            continue
+        relatif = chemin.relative_to(campagne.dossier).as_posix()
+        try:
+            resultat.append((relatif, garder_ancienne_version(chemin).name))
+        except OSError:  # ouverte dans Word (Windows refuse de la renommer)
+            resultat.append((relatif, ""))
+    return resultat
 
 
 def _orphelins(campagne: Campagne, manifeste: list[dict[str, Any]]) -> list[str]:

@@ -16,6 +16,7 @@ main qui les chevauche.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -86,6 +87,7 @@ def lire_planning(
     parametres: Parametres,
     au: date | None = None,
     autres_rendez_vous: pd.DataFrame | None = None,
+    retenir: Callable[[str, date | None], bool] | None = None,
 ) -> Planning:
     """Relit un planning.xlsx (éventuellement corrigé à la main) et le valide.
 
@@ -99,6 +101,9 @@ def lire_planning(
     `autres_rendez_vous` (format de `lire_rendez_vous`, campagne en cours exclue) : un
     entretien qui chevauche, pour son conducteur, son salarié ou sa salle, un rendez-vous
     d'une autre campagne est une erreur (`double-reservation`).
+    `retenir(matricule, date)` : seules les lignes qu'il retient sont relues et contrôlées
+    (`--replanifier` garde les rendez-vous déjà envoyés ou passés et refait les autres) ;
+    les « Non planifiés » ne sont alors pas relus.
     """
     from openpyxl import load_workbook
 
@@ -134,10 +139,17 @@ def lire_planning(
 
     rapport = Rapport()
     annuaire = construire_annuaire(registre)
-    non_planifies = _lire_non_planifies(lignes_np)
+    non_planifies = _lire_non_planifies([] if retenir else lignes_np)
     types_connus = dict(zip(non_planifies["matricule"], non_planifies["types"], strict=True))
     entretiens = _lire_entretiens(
-        lignes_planning, annuaire, parametres, types_connus, rapport, au, autres_rendez_vous
+        lignes_planning,
+        annuaire,
+        parametres,
+        types_connus,
+        rapport,
+        au,
+        autres_rendez_vous,
+        retenir,
     )
     rapport.lever_si_erreurs(
         f"Le planning « {chemin.name} » contient des erreurs : corrigez-les puis relancez."
@@ -188,6 +200,7 @@ def _lire_entretiens(
     rapport: Rapport,
     au: date | None = None,
     autres_rendez_vous: pd.DataFrame | None = None,
+    retenir: Callable[[str, date | None], bool] | None = None,
 ) -> pd.DataFrame:
     """Valide la feuille « Planning » : en-tête, chaque ligne, puis conflits entre lignes."""
     index = _verifier_en_tete(lignes, rapport)
@@ -206,7 +219,12 @@ def _lire_entretiens(
     for numero, valeurs in enumerate(lignes[1:], start=2):
         if all(en_texte(v) == "" for v in valeurs):
             continue
-        entretien = _lire_ligne(_LignePlanning(relecture, numero, valeurs))
+        ligne = _LignePlanning(relecture, numero, valeurs)
+        if retenir is not None and not retenir(
+            en_texte(ligne.cellule("matricule")), lire_date(ligne.cellule("date"))
+        ):
+            continue
+        entretien = _lire_ligne(ligne)
         if entretien is not None:
             sortie.append(entretien)
     _verifier_chevauchements(sortie, rapport)

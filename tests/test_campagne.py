@@ -154,13 +154,34 @@ def test_planifier_campagne_ne_reecrit_jamais_un_planning(tmp_path: Path, donnee
     registre, parametres = donnees
     c = Campagne(tmp_path / "sorties", "essai")
     premier = planifier_campagne(c, registre, parametres, AU)
-    assert (premier.choix.chemin, premier.conserve) == (c.planning, False)
+    assert (premier.choix.chemin, premier.ecrit) == (c.planning, True)
     ecrit = c.planning.read_bytes()
     second = planifier_campagne(c, registre, parametres, AU)
-    assert second.conserve and c.planning.read_bytes() == ecrit
+    assert not second.ecrit and c.planning.read_bytes() == ecrit
     autre = planifier_campagne(c, registre, parametres, AU, sortie=tmp_path / "autre.xlsx")
-    assert (autre.choix.chemin, autre.conserve) == (tmp_path / "autre.xlsx", False)
+    assert (autre.choix.chemin, autre.ecrit) == (tmp_path / "autre.xlsx", True)
     assert (tmp_path / "autre.xlsx").exists()
+
+
+def test_planifier_et_convocations_lisent_le_meme_planning_corrige(tmp_path: Path, donnees) -> None:
+    # Un planning corrigé à la main : `planifier` le relit (il ne l'ignore plus pour en
+    # afficher un autre) et `convocations` produit exactement ces rendez-vous.
+    registre, parametres = donnees
+    c = Campagne(tmp_path / "sorties", "essai")
+    planifier_campagne(c, registre, parametres, AU)
+    classeur = openpyxl.load_workbook(c.planning)
+    feuille = classeur["Planning"]
+    colonnes = [x.value for x in feuille[1]]
+    feuille.cell(row=2, column=colonnes.index("Heure") + 1).value = "17:30"
+    classeur.save(c.planning)
+    matricule = feuille.cell(row=2, column=colonnes.index("Matricule") + 1).value
+    journal = Journal()
+    relu = planifier_campagne(c, registre, parametres, AU, rappels=journal.rappels())
+    assert ("reutilise", c.planning) in journal.evenements and not relu.ecrit
+    heures = relu.planning.entretiens.set_index("matricule")["heure"]
+    assert heures[matricule] == "17:30"
+    produit = produire_convocations(c, registre, parametres, AU, REGISTRE, PARAMETRES, jobs=1)
+    assert produit.planning.entretiens.equals(relu.planning.entretiens)
 
 
 # Les noms de fichiers du dossier de campagne ; `parametres.toml` est exclu : ailleurs, il
