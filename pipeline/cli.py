@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +29,14 @@ if TYPE_CHECKING:  # annotations seulement : `entretiens --help` reste instantan
 
 cli_fr.installer()
 
-REGISTRE_EXEMPLE = Path("donnees/registre_exemple.xlsx")
 PARAMETRES_DEFAUT = Path("donnees/parametres.toml")
 VARIABLE_MOT_DE_PASSE = "ENTRETIENS_SMTP_MOT_DE_PASSE"
+# Une date de référence hors de ces bornes est une faute de frappe (9026 pour 2026) ; au
+# delà, les calculs de dates sortiraient de ce que pandas sait représenter.
+AU_MIN = date(2000, 1, 1)
+AU_MAX = date(2100, 12, 31)
+# Au-delà, les non planifiés sont comptés par cause ; le détail est dans planning.xlsx.
+NON_PLANIFIES_DETAILLES = 10
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -101,7 +106,16 @@ class Entrees:
 
     @functools.cached_property
     def chemin_registre(self) -> Path:
+        from pipeline.campagne import REGISTRE_EXEMPLE
+
         return self.option_registre or Path(self.parametres.fichiers.registre or REGISTRE_EXEMPLE)
+
+    @property
+    def registre_exemple(self) -> bool:
+        """Le registre est l'exemple livré (campagnes `exemple-AAAA-MM-JJ`)."""
+        from pipeline.campagne import est_registre_exemple
+
+        return est_registre_exemple(self.chemin_registre)
 
     @functools.cached_property
     def registre(self) -> Registre:
@@ -129,14 +143,59 @@ class Entrees:
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, valeur: str | None) -> date | None:
+    """--au : JJ/MM/AAAA ou AAAA-MM-JJ (formats du registre), entre AU_MIN et AU_MAX."""
     if valeur is None:
         return None
-    try:
-        return date.fromisoformat(valeur)
-    except ValueError:
+    import re
+
+    from pipeline.formats import MOTIFS_DATE, en_date
+
+    texte = valeur.strip()
+    annees = [int(m["a"]) for motif in MOTIFS_DATE if (m := re.fullmatch(motif, texte))]
+    if annees and not AU_MIN.year <= annees[0] <= AU_MAX.year:
         raise click.BadParameter(
-            f"« {valeur} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-12-01)."
-        ) from None
+            f"« {valeur} » : l'année {annees[0]} est hors des dates possibles pour une "
+            f"campagne (du {AU_MIN:%d/%m/%Y} au {AU_MAX:%d/%m/%Y}) ; vérifiez-la."
+        )
+    try:
+        jour = en_date(texte)
+    except ValueError:
+        jour = None
+    if jour is None:
+        raise click.BadParameter(
+            f"« {valeur} » n'est pas une date : écrivez-la JJ/MM/AAAA (ex. 01/12/2026) ou "
+            "AAAA-MM-JJ (ex. 2026-12-01)."
+        )
+    return jour
+
+
+class _Nombre(click.ParamType):
+    """Nombre borné. Click afficherait « [1<=x<=65535] » dans l'aide : on dit les bornes
+    en français, dans le message d'erreur seulement."""
+
+    name = "nombre"
+
+    def __init__(self, minimum: float, maximum: float | None = None, entier: bool = True):
+        self.minimum, self.maximum, self.entier = minimum, maximum, entier
+
+    def convert(self, valeur: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+            nombre = valeur
+        else:
+            try:
+                texte = str(valeur).strip()
+                nombre = int(texte) if self.entier else float(texte.replace(",", "."))
+            except ValueError:
+                genre = "un nombre entier" if self.entier else "un nombre"
+                self.fail(f"« {valeur} » n'est pas {genre}.", param, ctx)
+        if nombre < self.minimum or (self.maximum is not None and nombre > self.maximum):
+            bornes = (
+                f"entre {self.minimum:g} et {self.maximum:g}"
+                if self.maximum is not None
+                else f"d'au moins {self.minimum:g}"
+            )
+            self.fail(f"« {valeur} » : il faut un nombre {bornes}.", param, ctx)
+        return nombre
 
 
 def options_communes(commande: Callable) -> Callable:
@@ -156,8 +215,9 @@ def options_communes(commande: Callable) -> Callable:
     @click.option(
         "--au",
         callback=_date,
-        metavar="AAAA-MM-JJ",
-        help="Date de référence (défaut : aujourd'hui) ; c'est aussi la date d'envoi.",
+        metavar="DATE",
+        help="Date de référence, JJ/MM/AAAA ou AAAA-MM-JJ (défaut : aujourd'hui) ; c'est "
+        "aussi la date d'envoi des convocations.",
     )
     @functools.wraps(commande)
     def enveloppe(
@@ -176,7 +236,8 @@ def option_campagne(commande: Callable) -> Callable:
         "--campagne",
         metavar="NOM",
         help="Nom de la campagne (dossier sorties/<campagne>) ; défaut : la date --au "
-        "(AAAA-MM-JJ), ou la campagne la plus récente si elle n'existe pas.",
+        "(AAAA-MM-JJ, précédée de « exemple- » pour le registre d'exemple), ou la campagne "
+        "la plus récente de ce registre si elle n'existe pas.",
     )(commande)
 
 
@@ -184,11 +245,20 @@ def option_jobs(commande: Callable) -> Callable:
     return click.option(
         "--jobs",
         "-j",
-        type=click.IntRange(1, 64),
-        metavar="N",
+        type=_Nombre(1, 64),
+        metavar="NOMBRE",
         default=lambda: os.cpu_count() or 1,
-        show_default="nombre de processeurs",
-        help="Nombre de processus de génération en parallèle.",
+        help="Nombre de processus de génération en parallèle (défaut : nombre de processeurs).",
+    )(commande)
+
+
+def option_replanifier(commande: Callable) -> Callable:
+    return click.option(
+        "--replanifier",
+        is_flag=True,
+        help="Refait les rendez-vous pas encore envoyés (ni par courriel, ni remis sur "
+        "papier) et à venir, après une correction du registre ou des paramètres ; "
+        "l'ancien planning est gardé à côté.",
     )(commande)
 
 
@@ -196,18 +266,49 @@ def _campagne(entrees: Entrees, nom: str | None) -> Any:
     """La campagne --campagne, sinon celle de la date --au (qu'elle existe ou non)."""
     from pipeline.campagne import Campagne, nom_campagne
 
-    return Campagne(entrees.dossier_sorties, nom_campagne(nom, entrees.au))
+    return Campagne(
+        entrees.dossier_sorties, nom_campagne(nom, entrees.au, entrees.registre_exemple)
+    )
 
 
 def _campagne_existante(entrees: Entrees, nom: str | None) -> Any:
-    """Une campagne déjà générée (pour publipostage, archive)."""
+    """Une campagne déjà produite avec ce registre (publipostage, archive, replanification)."""
     from pipeline.campagne import Campagne, trouver_campagne
 
     attendue = _campagne(entrees, nom)
-    dossier = trouver_campagne(attendue.sorties, attendue.nom, explicite=bool(nom))
+    dossier = trouver_campagne(
+        attendue.sorties, attendue.nom, explicite=bool(nom), registre=entrees.chemin_registre
+    )
     if dossier.name != attendue.nom:
-        click.echo(f"Campagne la plus récente : {dossier.name}")
+        click.echo(f"Campagne la plus récente de ce registre : {dossier.name}")
     return Campagne(attendue.sorties, dossier.name)
+
+
+def _verrou(campagne: Any, commande: str) -> Any:
+    """Le verrou de la campagne (campagne.Campagne.verrouiller), ses avis affichés ici."""
+    return campagne.verrouiller(f"entretiens {commande}", signaler=_avertir)
+
+
+def _avertir(texte: str) -> None:
+    click.secho(f"Avertissement : {texte}", fg="yellow", err=True)
+
+
+def _avertir_valeurs_d_exemple(entrees: Entrees) -> None:
+    """Avec un vrai registre, les valeurs de l'entreprise fictive finiraient sur les lettres."""
+    if entrees.registre_exemple:
+        return
+    from pipeline.config import CLES_EXEMPLE, valeurs_d_exemple
+
+    restes = valeurs_d_exemple(entrees.parametres)
+    if not restes:
+        return
+    fichier = entrees.chemin_parametres or f"{PARAMETRES_DEFAUT} (à créer)"
+    liste = " ; ".join(f"{CLES_EXEMPLE[cle]} « {valeur} » ({cle})" for cle, valeur in restes)
+    _avertir(
+        f"vos paramètres gardent des valeurs de l'exemple livré : {liste}. Elles figureraient "
+        f"sur les convocations et les courriels de vos salariés : remplacez-les par celles "
+        f"de votre entreprise dans {fichier}."
+    )
 
 
 def _confirmer(question: str) -> bool:
@@ -225,14 +326,35 @@ def _confirmer(question: str) -> bool:
     return reponse in ("o", "oui")
 
 
-def _barre(longueur: int, libelle: str) -> Any:
-    return click.progressbar(
-        length=max(longueur, 1),
-        label=libelle,
-        show_pos=True,
-        show_eta=True,
-        file=sys.stderr,
-    )
+@contextlib.contextmanager
+def _progression(total: int, libelle: str) -> Iterator[Callable[[int], None]]:
+    """Fait avancer une étape longue : barre dans un terminal, sinon une ligne par dixième.
+
+    Redirigée vers un fichier (tâche planifiée, `make … > journal.txt`), la barre de Click
+    n'écrirait que son titre : on écrit « Documents : 30 % (360 sur 1 200) ».
+    """
+    if sys.stderr.isatty():
+        with click.progressbar(
+            length=max(total, 1), label=libelle, show_pos=True, show_eta=True, file=sys.stderr
+        ) as barre:
+            yield barre.update
+        return
+    from pipeline.formats import nombre_fr
+
+    fait, palier = 0, 0
+
+    def avancer(nombre: int) -> None:
+        nonlocal fait, palier
+        fait += nombre
+        nouveau = min(10, fait * 10 // total) if total else 10
+        if nouveau > palier:
+            palier = nouveau
+            click.echo(
+                f"{libelle} : {palier * 10} % ({nombre_fr(fait)} sur {nombre_fr(total)})",
+                err=True,
+            )
+
+    yield avancer
 
 
 def _rappels() -> Any:
@@ -240,20 +362,19 @@ def _rappels() -> Any:
     from pipeline.campagne import Rappels
 
     return Rappels(
-        avertissement=lambda texte: click.secho(f"Avertissement : {texte}", fg="yellow", err=True),
-        planning_reutilise=lambda chemin: click.echo(f"Planning existant réutilisé : {chemin}"),
+        avertissement=_avertir,
+        planning_reutilise=lambda chemin: click.echo(
+            f"Planning existant réutilisé, avec vos éventuelles corrections : {chemin}"
+        ),
         planning_repris=_afficher_reprise,
         etape=_etape,
     )
 
 
-@contextlib.contextmanager
-def _etape(nom: str, total: int) -> Iterator[Callable[[int], None]]:
+def _etape(nom: str, total: int) -> Any:
     from pipeline.campagne import ETAPE_DOCUMENTS, ETAPE_PDF
 
-    libelle = {ETAPE_DOCUMENTS: "Documents", ETAPE_PDF: "PDF"}[nom]
-    with _barre(total, libelle) as barre:
-        yield barre.update
+    return _progression(total, {ETAPE_DOCUMENTS: "Documents", ETAPE_PDF: "PDF"}[nom])
 
 
 def _afficher_reprise(repris: Any) -> None:
@@ -266,6 +387,21 @@ def _afficher_reprise(repris: Any) -> None:
             f"{repris.sans_creneau} non planifié(s) (raison ci-dessous).",
             fg="yellow",
         )
+
+
+def _afficher_non_planifies(non_planifies: Any, retrait: str = "") -> None:
+    """Chacun avec sa raison ; au-delà de quelques-uns, un compte par cause."""
+    from pipeline.planning import causes_non_planifies
+
+    if len(non_planifies) <= NON_PLANIFIES_DETAILLES:
+        for ligne in non_planifies.itertuples(index=False):
+            click.echo(f"{retrait}  {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
+        return
+    click.echo(
+        f"{retrait}  Par cause (qui et pourquoi : planning.xlsx, feuille « Non planifiés ») :"
+    )
+    for cause, nombre in causes_non_planifies(non_planifies):
+        click.echo(f"{retrait}  {nombre:>5} {cause.libelle} : {cause.conseil}.")
 
 
 # --------------------------------------------------------------------------- commandes
@@ -353,9 +489,10 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
 @options_communes
 @click.option(
     "--horizon",
-    type=click.IntRange(0, 3650),
+    type=_Nombre(0, 3650),
     metavar="JOURS",
-    help="Jours à venir à inclure (défaut : regles.horizon_jours, 60).",
+    help="Nombre de jours à venir à inclure (défaut : regles.horizon_jours dans "
+    "parametres.toml, 60 jours).",
 )
 @click.option("--tout", is_flag=True, help="Inclut aussi les obligations à venir (statut a_venir).")
 @click.option(
@@ -436,43 +573,81 @@ def _afficher_resume(resume: dict, entrees: Entrees) -> None:
 @click.option(
     "--sortie",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Fichier planning à écrire (défaut : sorties/<campagne>/planning.xlsx).",
+    help="Fichier planning à écrire (défaut : sorties/<campagne>/planning.xlsx) ; s'il "
+    "existe, il est relu et complété, comme par « convocations ».",
 )
-def planifier(entrees: Entrees, campagne: str | None, sortie: Path | None) -> None:
+@option_replanifier
+def planifier(
+    entrees: Entrees, campagne: str | None, sortie: Path | None, replanifier: bool
+) -> None:
     """Propose date, heure, lieu et conducteur de chaque entretien (planning.xlsx modifiable)."""
     from pipeline.campagne import planifier_campagne
 
     registre = entrees.registre  # lu en premier : ses erreurs passent avant le reste
-    resultat = planifier_campagne(
-        _campagne(entrees, campagne),
-        registre,
-        entrees.parametres,
-        entrees.au,
-        sortie,
-        rappels=_rappels(),
-    )
-    cible = resultat.choix.chemin
-    if resultat.conserve:
-        click.secho(
-            f"{cible} existe déjà (peut-être corrigé à la main) : il est conservé. "
-            "Supprimez-le ou utilisez --sortie pour en écrire un nouveau.",
-            fg="yellow",
+    _avertir_valeurs_d_exemple(entrees)
+    cible = _campagne_existante(entrees, campagne) if replanifier else _campagne(entrees, campagne)
+    dans_la_campagne = sortie is None or cible.dossier.resolve() in sortie.resolve().parents
+    verrou = _verrou(cible, "planifier") if dans_la_campagne else contextlib.nullcontext()
+    with verrou:
+        resultat = planifier_campagne(
+            cible,
+            registre,
+            entrees.parametres,
+            entrees.au,
+            sortie,
+            rappels=_rappels(),
+            chemin_registre=entrees.chemin_registre,
+            replanifier=replanifier,
+        )
+    chemin = resultat.choix.chemin
+    if resultat.replanification is not None:
+        _afficher_replanification(resultat.replanification)
+    elif resultat.choix.existe:
+        click.echo(
+            "Ce planning existait : il est gardé tel que vous l'avez peut-être corrigé"
+            + (", complété des salariés devenus dus." if resultat.ecrit else ".")
+            + " Pour refaire les rendez-vous pas encore envoyés (registre ou paramètres "
+            "corrigés) : entretiens planifier --replanifier."
         )
     else:
-        click.echo(f"Planning écrit dans {cible}")
+        click.echo(f"Planning écrit dans {chemin}")
     _afficher_planning(resultat.planning)
-    click.echo(
-        "Vous pouvez corriger ce fichier dans Excel (date, heure, lieu), puis lancer : "
-        f"entretiens convocations --planning {cible}"
-    )
+    if len(resultat.planning.entretiens):
+        option = "" if resultat.choix.chemin == cible.planning else f" --planning {chemin}"
+        click.echo(
+            "Et maintenant : ouvrez ce fichier dans Excel si vous voulez changer une date, "
+            f"une heure, une salle ou un conducteur, puis lancez : entretiens convocations"
+            f"{option} (ou make convocations)."
+        )
 
 
 def _afficher_planning(planning: Any) -> None:
-    click.echo(f"{len(planning.entretiens)} entretien(s) planifié(s).")
-    if len(planning.non_planifies):
-        click.secho(f"{len(planning.non_planifies)} salarié(s) non planifié(s) :", fg="yellow")
-        for ligne in planning.non_planifies.itertuples(index=False):
-            click.echo(f"  {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
+    entretiens, non_planifies = planning.entretiens, planning.non_planifies
+    if not len(entretiens) and not len(non_planifies):
+        click.echo("Aucun entretien à planifier : personne n'est en retard ni à convoquer.")
+        return
+    click.echo(f"{len(entretiens)} entretien(s) planifié(s).")
+    if len(non_planifies):
+        click.secho(f"{len(non_planifies)} salarié(s) non planifié(s) :", fg="yellow")
+        _afficher_non_planifies(non_planifies)
+
+
+def _afficher_replanification(replan: Any) -> None:
+    """Ce que `--replanifier` a gardé, refait et retiré (campagne.Replanification)."""
+    if replan.ancien is None:
+        click.echo("Replanification : rien ne change, le planning est déjà à jour.")
+        return
+    click.secho(f"Replanification (ancien planning gardé : {replan.ancien.name}) :", bold=True)
+    for libelle, matricules in (
+        ("gardés, convocation déjà partie", replan.gardes_partis),
+        ("gardés, rendez-vous déjà passés", replan.gardes_passes),
+        ("rendez-vous changés (date, heure, salle ou conducteur)", replan.deplaces),
+        ("ajoutés", replan.ajoutes),
+        ("retirés (plus dus, ou sans créneau)", replan.retires),
+    ):
+        if matricules:
+            apercu = ", ".join(matricules[:8]) + (", …" if len(matricules) > 8 else "")
+            click.echo(f"  {libelle} : {len(matricules)} ({apercu})")
 
 
 @cli.command()
@@ -485,6 +660,7 @@ def _afficher_planning(planning: Any) -> None:
     help="Planning corrigé à la main (planning.xlsx) ; sinon celui de la campagne s'il existe, "
     "sinon un planning calculé.",
 )
+@option_replanifier
 @click.option(
     "--remplacer",
     is_flag=True,
@@ -496,6 +672,7 @@ def convocations(
     entrees: Entrees,
     campagne: str | None,
     chemin_planning: Path | None,
+    replanifier: bool,
     remplacer: bool,
     pdf: bool,
     jobs: int,
@@ -503,29 +680,40 @@ def convocations(
     """Génère le dossier de campagne : planning, convocations et documents de chaque salarié."""
     from pipeline.campagne import produire_convocations
 
-    cible = _campagne(entrees, campagne)
-    resultat = produire_convocations(
-        cible,
-        entrees.registre,
-        entrees.parametres,
-        entrees.au,
-        entrees.chemin_registre,
-        entrees.chemin_parametres,
-        chemin_planning=chemin_planning,
-        remplacer=remplacer,
-        pdf=pdf,
-        jobs=jobs,
-        rappels=_rappels(),
-    )
+    if replanifier and chemin_planning is not None:
+        raise click.UsageError(
+            "--replanifier refait le planning de la campagne : il ne s'utilise pas avec --planning."
+        )
+    registre = entrees.registre  # lu en premier : ses erreurs passent avant le reste
+    _avertir_valeurs_d_exemple(entrees)
+    cible = _campagne_existante(entrees, campagne) if replanifier else _campagne(entrees, campagne)
+    with _verrou(cible, "convocations"):
+        resultat = produire_convocations(
+            cible,
+            registre,
+            entrees.parametres,
+            entrees.au,
+            entrees.chemin_registre,
+            entrees.chemin_parametres,
+            chemin_planning=chemin_planning,
+            replanifier=replanifier,
+            remplacer=remplacer,
+            pdf=pdf,
+            jobs=jobs,
+            rappels=_rappels(),
+        )
     _resume_convocations(resultat)
 
 
 def _resume_convocations(resultat: Any) -> None:
-    from pipeline.campagne import DOSSIER_SALARIES
+    from pipeline.campagne import DOSSIER_SALARIES, PLANNING
+    from pipeline.envoi import COURRIEL
 
     bilan, planning = resultat.bilan, resultat.planning
     click.echo("")
     click.secho(f"Campagne : {resultat.campagne.dossier}", bold=True)
+    if resultat.replanification is not None:
+        _afficher_replanification(resultat.replanification)
     click.echo(f"  Documents créés       : {bilan.crees}")
     click.echo(f"  Documents conservés   : {bilan.conserves}")
     if bilan.remplaces:
@@ -535,11 +723,15 @@ def _resume_convocations(resultat: Any) -> None:
             f"  Documents mis à jour  : {bilan.mis_a_jour} (données changées ; anciennes "
             "versions gardées)"
         )
-        renvoyer = [d for d in bilan.mises_a_jour if d.type_document == "convocation"]
-        if renvoyer:
-            click.secho("  Convocations refaites, à renvoyer (courriel ou papier) :", fg="yellow")
-            for document in renvoyer:
-                click.echo(f"    {document.chemin}")
+    if resultat.a_renvoyer:
+        click.secho(
+            f"  Convocations à renvoyer : {len(resultat.a_renvoyer)} — le rendez-vous a changé "
+            "depuis leur envoi :",
+            fg="yellow",
+        )
+        for document, remise in resultat.a_renvoyer:
+            canal = "envoyée par courriel" if remise.canal == COURRIEL else "remise sur papier"
+            click.echo(f"    {document.chemin} ({canal} le {_jour(remise.date_heure)})")
     if bilan.perimes:
         click.secho(
             f"  Documents périmés     : {len(bilan.perimes)} — leurs données ont changé (date, "
@@ -559,11 +751,49 @@ def _resume_convocations(resultat: Any) -> None:
         )
         for orphelin in bilan.orphelins:
             click.echo(f"    {DOSSIER_SALARIES}/{orphelin}")
+    if bilan.fiches_hors_campagne:
+        click.secho(
+            f"  Fiches de conducteurs hors campagne : {len(bilan.fiches_hors_campagne)} — ils "
+            "ne conduisent plus aucun entretien de cette campagne ; gardées comme anciennes "
+            "versions :",
+            fg="yellow",
+        )
+        for chemin, nouveau in bilan.fiches_hors_campagne:
+            devenir = (
+                f"renommée {nouveau}"
+                if nouveau
+                else "ouverte ailleurs, pas renommée : fermez-la et relancez"
+            )
+            click.echo(f"    {chemin} ({devenir})")
     click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
     couleur = "yellow" if len(planning.non_planifies) else None
     click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
-    for ligne in planning.non_planifies.itertuples(index=False):
-        click.echo(f"    {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
+    _afficher_non_planifies(planning.non_planifies, retrait="  ")
+    click.echo("")
+    if not len(planning.entretiens):
+        click.echo("Rien à envoyer : aucun entretien n'est planifié dans cette campagne.")
+    elif resultat.a_renvoyer:
+        click.echo(
+            "Et maintenant : renvoyez les convocations refaites. « entretiens publipostage » "
+            "refait leurs brouillons, « entretiens publipostage --envoyer --reel » ne "
+            "renvoie que celles qui ont changé ; sur papier, réimprimez-les, remettez-les, "
+            "puis notez-le (entretiens publipostage --papier-remis)."
+        )
+    else:
+        click.echo(
+            f"Et maintenant : relisez {PLANNING} (une date, une heure, une salle à changer ? "
+            "corrigez-la dans Excel et relancez « entretiens convocations »), puis préparez "
+            "l'envoi : entretiens publipostage (ou make publipostage)."
+        )
+
+
+def _jour(horodatage: str) -> str:
+    """« 2026-11-27T09:30:00+01:00 » -> « 27/11/2026 à 09:30 » (tel quel s'il est illisible)."""
+    try:
+        moment = datetime.fromisoformat(horodatage)
+    except ValueError:
+        return horodatage
+    return f"{moment:%d/%m/%Y} à {moment:%H:%M}"
 
 
 @cli.command()
@@ -572,25 +802,47 @@ def _resume_convocations(resultat: Any) -> None:
 @click.option("--pdf", is_flag=True, help="Joint les PDF (générés par « convocations --pdf »).")
 @click.option("--remplacer", is_flag=True, help="Régénère les brouillons existants.")
 @click.option(
+    "--papier-remis",
+    "papier_remis",
+    is_flag=False,
+    flag_value="tous",
+    metavar="[MATRICULES]",
+    help="Note au journal des envois que les convocations papier (courriers_papier.csv) ont "
+    "été remises ou postées : toutes, ou celles des matricules donnés, séparés par des "
+    "virgules.",
+)
+@click.option(
     "--envoyer",
     is_flag=True,
     help="Envoie aussi les courriels par SMTP (sinon : rien ne part, brouillons seulement).",
 )
-@click.option("--hote", help="Serveur SMTP (défaut : publipostage.smtp_hote).")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port SMTP.")
+@click.option("--hote", metavar="SERVEUR", help="Serveur SMTP (défaut : publipostage.smtp_hote).")
+@click.option(
+    "--port", type=_Nombre(1, 65535), metavar="NOMBRE", help="Port SMTP (souvent 587 ou 465)."
+)
 @click.option(
     "--securite",
     type=click.Choice(["starttls", "ssl", "aucune"]),
     help="Chiffrement de la connexion SMTP.",
 )
-@click.option("--utilisateur", help="Identifiant SMTP (défaut : publipostage.smtp_utilisateur).")
+@click.option(
+    "--utilisateur",
+    metavar="IDENTIFIANT",
+    help="Identifiant SMTP (défaut : publipostage.smtp_utilisateur).",
+)
 @click.option(
     "--mot-de-passe",
     envvar=VARIABLE_MOT_DE_PASSE,
+    metavar="MOT_DE_PASSE",
     help=f"Mot de passe SMTP (ou variable d'environnement {VARIABLE_MOT_DE_PASSE}). "
     "Jamais dans un fichier.",
 )
-@click.option("--pause", type=click.FloatRange(0), help="Secondes entre deux envois.")
+@click.option(
+    "--pause",
+    type=_Nombre(0, entier=False),
+    metavar="SECONDES",
+    help="Secondes entre deux envois (défaut : publipostage.pause_secondes).",
+)
 @click.option("--simulation/--reel", default=True, help="Avec --envoyer : simulation par défaut.")
 @click.option("--oui", is_flag=True, help="Ne demande pas de confirmation avant l'envoi.")
 def publipostage(
@@ -598,6 +850,7 @@ def publipostage(
     campagne: str | None,
     pdf: bool,
     remplacer: bool,
+    papier_remis: str | None,
     envoyer: bool,
     hote: str | None,
     port: int | None,
@@ -609,56 +862,88 @@ def publipostage(
     oui: bool,
 ) -> None:
     """Prépare l'envoi : tableau de publipostage, brouillons .eml Outlook, invitations .ics."""
-    from pipeline.envoi import compter_a_envoyer
+    from pipeline.envoi import compter_a_envoyer, lister_brouillons, refuser_expediteur_d_exemple
     from pipeline.envoi import envoyer as envoyer_courriels
     from pipeline.publipostage import preparer_publipostage
     from pipeline.relecture_planning import lire_planning
 
+    registre = entrees.registre  # lu en premier : ses erreurs passent avant le reste
+    _avertir_valeurs_d_exemple(entrees)
     choisie = _campagne_existante(entrees, campagne)
     dossier = choisie.dossier
-    planning = lire_planning(choisie.planning, entrees.registre, entrees.parametres)
-    with _barre(len(planning.entretiens), "Brouillons") as barre:
-        bilan = preparer_publipostage(
-            dossier,
-            planning.entretiens,
-            entrees.registre.salaries,
-            entrees.parametres,
-            pdf=pdf,
-            remplacer=remplacer,
-            progression=barre.update,
-        )
-    _resume_publipostage(bilan)
-    if not envoyer:
-        click.echo(
-            "Rien n'a été envoyé. Ouvrez les brouillons .eml avec Outlook, ou relancez avec "
-            "--envoyer."
-        )
-        return
-    nombre = compter_a_envoyer(dossier)
-    if not simulation and not oui and not _confirmer(f"Envoyer {nombre} courriel(s) maintenant ?"):
-        raise click.Abort
-    with _barre(nombre, "Envoi" if not simulation else "Simulation") as barre:
-        bilan_envoi = envoyer_courriels(
-            dossier,
-            entrees.parametres,
-            hote=hote,
-            port=port,
-            securite=securite,
-            utilisateur=utilisateur,
-            mot_de_passe=mot_de_passe,
-            simulation=simulation,
-            pause=pause,
-            progression=barre.update,
-        )
+    with _verrou(choisie, "publipostage"):
+        planning = lire_planning(choisie.planning, registre, entrees.parametres)
+        with _progression(len(planning.entretiens), "Brouillons") as avancer:
+            bilan = preparer_publipostage(
+                dossier,
+                planning.entretiens,
+                registre.salaries,
+                entrees.parametres,
+                pdf=pdf,
+                remplacer=remplacer,
+                progression=avancer,
+            )
+        _resume_publipostage(bilan)
+        if papier_remis is not None:
+            _noter_papier_remis(dossier, papier_remis)
+        if not envoyer:
+            _suite_publipostage(bilan)
+            return
+        nombre = compter_a_envoyer(dossier)
+        if not nombre:
+            click.echo(
+                "Aucun courriel à envoyer : "
+                + (
+                    "tous les brouillons sont déjà partis (voir le journal des envois)."
+                    if bilan.brouillons
+                    else "aucun salarié de cette campagne n'a d'adresse électronique."
+                )
+            )
+            return
+        if not simulation:
+            refuser_expediteur_d_exemple(entrees.parametres, lister_brouillons(dossier))
+            if not oui and not _confirmer(f"Envoyer {nombre} courriel(s) maintenant ?"):
+                raise click.Abort
+        with _progression(nombre, "Simulation" if simulation else "Envoi") as avancer:
+            bilan_envoi = envoyer_courriels(
+                dossier,
+                entrees.parametres,
+                hote=hote,
+                port=port,
+                securite=securite,
+                utilisateur=utilisateur,
+                mot_de_passe=mot_de_passe,
+                simulation=simulation,
+                pause=pause,
+                progression=avancer,
+            )
     _resume_envoi(bilan_envoi)
-    if simulation:
-        click.echo("Simulation : rien n'est parti. Ajoutez --reel pour envoyer vraiment.")
+    if bilan_envoi.echecs:
+        sys.exit(1)
+
+
+def _noter_papier_remis(dossier: Path, choix: str) -> None:
+    from pipeline.envoi import marquer_papier_remis
+
+    matricules = None if choix == "tous" else {m.strip() for m in choix.split(",") if m.strip()}
+    bilan = marquer_papier_remis(dossier, matricules)
+    if bilan.remis:
+        click.echo(
+            f"Convocations papier notées remises : {len(bilan.remis)} ({', '.join(bilan.remis)})"
+        )
+    if bilan.deja:
+        click.echo(f"Déjà notées remises : {len(bilan.deja)} ({', '.join(bilan.deja)})")
+    if not bilan.remis and not bilan.deja:
+        click.echo("Aucune convocation papier à noter : tous les salariés ont un courriel.")
 
 
 def _resume_publipostage(bilan: Any) -> None:
     from pipeline.campagne import COURRIERS_PAPIER
 
     click.echo(f"Publipostage : {bilan.dossier}")
+    if not bilan.entretiens:
+        click.echo("  Aucune convocation dans cette campagne : rien à préparer.")
+        return
     click.echo(
         f"  Brouillons créés : {bilan.crees}, conservés : {bilan.conserves}"
         + (f", remplacés : {bilan.remplaces}" if bilan.remplaces else "")
@@ -676,19 +961,48 @@ def _resume_publipostage(bilan: Any) -> None:
             click.echo(f"    {salarie}")
 
 
+def _suite_publipostage(bilan: Any) -> None:
+    """Ce qu'il reste à faire après la préparation : rien n'est encore parti."""
+    from pipeline.campagne import COURRIERS_PAPIER
+
+    if not bilan.entretiens:
+        return
+    etapes = []
+    if bilan.brouillons:
+        etapes.append(
+            "ouvrez les brouillons .eml avec Outlook et envoyez-les, ou envoyez-les d'ici : "
+            "entretiens publipostage --envoyer (simulation), puis --envoyer --reel"
+        )
+    if bilan.courriers_papier:
+        etapes.append(
+            f"imprimez les convocations listées dans {COURRIERS_PAPIER}, remettez-les, puis "
+            "notez-le : entretiens publipostage --papier-remis"
+        )
+    click.echo("Rien n'a été envoyé. Et maintenant : " + " ; ".join(etapes) + ".")
+
+
 def _resume_envoi(bilan: Any) -> None:
     if bilan.simulation:
         click.echo(f"Seraient envoyés : {len(bilan.prevus)} courriel(s).")
         for brouillon in bilan.prevus:
             click.echo(f"  {brouillon.matricule} → {', '.join(brouillon.destinataires)}")
-    else:
-        click.echo(f"Envoyés : {len(bilan.envoyes)}")
+        click.echo("Simulation : rien n'est parti. Ajoutez --reel pour envoyer vraiment.")
+        return
+    click.echo(f"Envoyés : {len(bilan.envoyes)}")
     if bilan.deja_envoyes:
         click.echo(f"Déjà envoyés lors d'une exécution précédente : {len(bilan.deja_envoyes)}")
     for matricule, erreur in bilan.echecs:
         click.secho(f"Échec pour {matricule} : {erreur}", fg="red")
-    if bilan.journal and not bilan.simulation:
+    if bilan.journal:
         click.echo(f"Journal des envois : {bilan.journal}")
+    if bilan.echecs:
+        click.secho(
+            f"{len(bilan.echecs)} courriel(s) non envoyé(s) : corrigez l'adresse dans le "
+            "registre (puis entretiens publipostage --remplacer), ou réessayez plus tard : "
+            "relancez la même commande, seuls les échecs seront retentés.",
+            fg="red",
+            err=True,
+        )
 
 
 def _resume_tableau(ind: Any) -> None:
@@ -732,7 +1046,10 @@ def archiver(
     from pipeline.formats import nombre_fr
 
     choisie = _campagne_existante(entrees, campagne)
-    with _barre(compter_fichiers(choisie.dossier), "Archive") as barre:
+    with (
+        _verrou(choisie, "archiver"),
+        _progression(compter_fichiers(choisie.dossier), "Archive") as avancer,
+    ):
         bilan = archiver_campagne(
             choisie.dossier,
             entrees.chemin_registre,
@@ -740,7 +1057,7 @@ def archiver(
             choisie.archives,
             supprimer_originaux=supprimer_originaux,
             remplacer=remplacer,
-            progression=barre.update,
+            progression=avancer,
         )
     click.echo(
         f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers de la campagne, "

@@ -22,6 +22,8 @@ RACINE = Path(__file__).resolve().parent.parent
 EXEMPLE = RACINE / "donnees" / "registre_exemple.xlsx"
 PARAMETRES = RACINE / "donnees" / "parametres.toml"
 AU = "2026-11-27"
+# Le registre d'exemple a ses propres campagnes : jamais mêlées à celles d'un vrai registre.
+CAMPAGNE = f"exemple-{AU}"
 
 
 @pytest.fixture
@@ -61,9 +63,9 @@ def test_chaque_commande_a_une_aide_en_francais() -> None:
 
 
 def test_usage_incorrect_code_2() -> None:
-    code, sortie = invoquer("echeances", "--au", "27/11/2026")
+    code, sortie = invoquer("echeances", "--au", "27/13/2026")
     assert code == 2
-    assert "n'est pas une date au format AAAA-MM-JJ" in sortie
+    assert "« 27/13/2026 » n'est pas une date : écrivez-la JJ/MM/AAAA" in sortie
 
 
 def test_verifier_exemple(projet: Path) -> None:
@@ -176,7 +178,7 @@ def _empreintes(dossier: Path) -> dict[str, str]:
 def test_campagne_complete_puis_relance(projet: Path) -> None:
     code, sortie = invoquer("convocations", "--au", AU, "--jobs", "1")
     assert code == 0, sortie
-    dossier = projet / "sorties" / AU
+    dossier = projet / "sorties" / CAMPAGNE
     for nom in ("echeances.xlsx", "planning.xlsx", "manifeste.csv"):
         assert (dossier / nom).exists()
     salaries = sorted((dossier / "salaries").iterdir())
@@ -216,7 +218,7 @@ def test_campagne_complete_puis_relance(projet: Path) -> None:
 def test_planning_corrige_a_la_main(projet: Path) -> None:
     code, sortie = invoquer("planifier", "--au", AU)
     assert code == 0, sortie
-    planning = projet / "sorties" / AU / "planning.xlsx"
+    planning = projet / "sorties" / CAMPAGNE / "planning.xlsx"
     classeur = openpyxl.load_workbook(planning)
     feuille = classeur["Planning"]
     en_tetes = [c.value for c in feuille[1]]
@@ -226,7 +228,7 @@ def test_planning_corrige_a_la_main(projet: Path) -> None:
     code, sortie = invoquer("convocations", "--au", AU)
     assert code == 1
     assert "jour-non-ouvre" in sortie
-    assert not (projet / "sorties" / AU / "salaries").exists()
+    assert not (projet / "sorties" / CAMPAGNE / "salaries").exists()
 
 
 def test_modeles_liste_et_signale_les_variables_inconnues(tmp_path: Path) -> None:
@@ -277,6 +279,13 @@ def test_rien_a_planifier(projet: Path) -> None:
 
 
 def test_envoi_reel_demande_confirmation_en_francais(projet: Path) -> None:
+    # L'expéditeur de l'exemple (rh@exemple.fr) est refusé pour un envoi réel.
+    parametres = projet / "donnees" / "parametres.toml"
+    texte = parametres.read_text(encoding="utf-8")
+    parametres.write_text(
+        texte.replace('expediteur = "rh@exemple.fr"', 'expediteur = "rh@menuiserie.fr"'),
+        encoding="utf-8",
+    )
     assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
     assert invoquer("publipostage", "--au", AU)[0] == 0
     resultat = CliRunner().invoke(
@@ -286,7 +295,7 @@ def test_envoi_reel_demande_confirmation_en_francais(projet: Path) -> None:
     assert "Répondez « o » (oui) ou « n » (non)" in resultat.output
     assert resultat.exit_code == 1
     assert "Abandon." in resultat.output
-    assert not (projet / "sorties" / AU / "publipostage" / "envois.csv").exists()
+    assert not (projet / "sorties" / CAMPAGNE / "publipostage" / "envois.csv").exists()
 
 
 def test_planning_reutilise_complete_des_salaries_devenus_dus(projet: Path) -> None:
@@ -318,19 +327,19 @@ def test_planning_reutilise_complete_des_salaries_devenus_dus(projet: Path) -> N
 
 def test_campagne_suivante_ne_reconvoque_pas(projet: Path) -> None:
     assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
-    premiere = {p.name for p in (projet / "sorties" / AU / "salaries").iterdir()}
+    premiere = {p.name for p in (projet / "sorties" / CAMPAGNE / "salaries").iterdir()}
     # Quatre jours plus tard, les entretiens fixés le 27/11 n'ont pas encore eu lieu.
     code, sortie = invoquer("convocations", "--au", "2026-12-01", "--jobs", "1")
     assert code == 0, sortie
-    assert "déjà convoqué(e) le" in sortie and f"(campagne {AU})" in sortie
-    dossier = projet / "sorties" / "2026-12-01" / "salaries"
+    assert "déjà convoqué(e) dans une autre campagne" in sortie
+    dossier = projet / "sorties" / "exemple-2026-12-01" / "salaries"
     seconde = {p.name for p in dossier.iterdir()} if dossier.exists() else set()
     assert not premiere & seconde, "personne ne doit être convoqué deux fois"
 
 
 def test_planning_date_avant_l_envoi_refusee(projet: Path) -> None:
     assert invoquer("planifier", "--au", AU)[0] == 0
-    planning = projet / "sorties" / AU / "planning.xlsx"
+    planning = projet / "sorties" / CAMPAGNE / "planning.xlsx"
     classeur = openpyxl.load_workbook(planning)
     feuille = classeur["Planning"]
     colonne = [c.value for c in feuille[1]].index("Date") + 1
@@ -339,7 +348,7 @@ def test_planning_date_avant_l_envoi_refusee(projet: Path) -> None:
     code, sortie = invoquer("convocations", "--au", AU)
     assert code == 1
     assert "date-passee" in sortie
-    assert not (projet / "sorties" / AU / "salaries").exists()
+    assert not (projet / "sorties" / CAMPAGNE / "salaries").exists()
 
 
 # ---------------------------------------------------------------------------- archive
@@ -352,13 +361,13 @@ def _membres(zip_: Path) -> dict[str, bytes]:
 
 def test_archiver_puis_verifier_archive(projet: Path) -> None:
     assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
-    dossier = projet / "sorties" / AU
+    dossier = projet / "sorties" / CAMPAGNE
     fichiers = {p.relative_to(dossier).as_posix(): p.read_bytes() for p in dossier.rglob("*")
                 if p.is_file()}  # fmt: skip
 
     code, sortie = invoquer("archiver", "--au", AU)
     assert code == 0, sortie
-    archive = Path("sorties") / "archives" / f"{AU}.zip"
+    archive = Path("sorties") / "archives" / f"{CAMPAGNE}.zip"
     assert f"Archive écrite : {archive} ({len(fichiers)} fichiers de la campagne" in sortie
     assert f"Index des documents : {archive.parent / 'index.csv'}" in sortie
     assert f"entretiens verifier-archive {archive}" in sortie
@@ -366,8 +375,8 @@ def test_archiver_puis_verifier_archive(projet: Path) -> None:
     # Le zip relu : toute la campagne à l'identique, la notice, et des empreintes justes.
     membres = _membres(projet / archive)
     for relatif, contenu in fichiers.items():
-        assert membres[f"{AU}/{relatif}"] == contenu, relatif
-    assert f"{AU}/_sources/LISEZMOI.txt" in membres and "manifeste.csv" in membres
+        assert membres[f"{CAMPAGNE}/{relatif}"] == contenu, relatif
+    assert f"{CAMPAGNE}/_sources/LISEZMOI.txt" in membres and "manifeste.csv" in membres
     empreintes = {}
     for ligne in membres["MANIFESTE-SHA256.txt"].decode("utf-8").splitlines():
         empreinte, chemin = ligne.split("  ", 1)
@@ -379,11 +388,13 @@ def test_archiver_puis_verifier_archive(projet: Path) -> None:
         index = list(csv.DictReader(f, delimiter=";"))
     sceau = [ligne for ligne in index if ligne["Document"] == "archive"]
     assert {(ligne["Matricule"], ligne["Chemin dans l'archive"]) for ligne in index} - {
-        ("", f"{AU}.zip")
+        ("", f"{CAMPAGNE}.zip")
     } == {
-        (c.split("/")[1].split("_")[0], f"{AU}/{c}") for c in fichiers if c.startswith("salaries/")
+        (c.split("/")[1].split("_")[0], f"{CAMPAGNE}/{c}")
+        for c in fichiers
+        if c.startswith("salaries/")
     }
-    assert {ligne["Campagne"] for ligne in index} == {AU}
+    assert {ligne["Campagne"] for ligne in index} == {CAMPAGNE}
     # Le sceau : l'empreinte du zip, notée dans l'index et affichée dans le résumé.
     empreinte = hashlib.sha256((projet / archive).read_bytes()).hexdigest()
     assert [ligne["Empreinte SHA-256"] for ligne in sceau] == [empreinte]
@@ -391,7 +402,9 @@ def test_archiver_puis_verifier_archive(projet: Path) -> None:
 
     code, sortie = invoquer("verifier-archive", str(archive))
     assert code == 0, sortie
-    assert f"Archive « {AU}.zip » intègre : {len(membres) - 1} fichier(s) conforme(s)" in sortie
+    assert (
+        f"Archive « {CAMPAGNE}.zip » intègre : {len(membres) - 1} fichier(s) conforme(s)" in sortie
+    )
     assert f"Sceau conforme : l'empreinte SHA-256 de l'archive ({empreinte})" in sortie
 
     # Une archive n'est jamais écrasée.
@@ -404,7 +417,7 @@ def test_archiver_puis_verifier_archive(projet: Path) -> None:
 def test_verifier_archive_signale_un_document_modifie(projet: Path) -> None:
     assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
     assert invoquer("archiver", "--au", AU)[0] == 0
-    archive = projet / "sorties" / "archives" / f"{AU}.zip"
+    archive = projet / "sorties" / "archives" / f"{CAMPAGNE}.zip"
     membres = _membres(archive)
     cible = next(n for n in membres if n.endswith("/convocation.docx"))
     retouchee = projet / "retouchee.zip"
@@ -412,13 +425,13 @@ def test_verifier_archive_signale_un_document_modifie(projet: Path) -> None:
         for nom, contenu in membres.items():
             zf.writestr(nom, contenu + b"!" if nom == cible else contenu)
             if nom == cible:
-                zf.writestr(f"{AU}/ajout.txt", b"en trop")
+                zf.writestr(f"{CAMPAGNE}/ajout.txt", b"en trop")
 
     code, sortie = invoquer("verifier-archive", str(retouchee))
     assert code == 1
     assert sortie.splitlines() == [
         f"Modifié (empreinte différente) : {cible}",
-        f"En trop (dans le zip, absent du manifeste) : {AU}/ajout.txt",
+        f"En trop (dans le zip, absent du manifeste) : {CAMPAGNE}/ajout.txt",
     ]
 
 
@@ -426,19 +439,19 @@ def test_archiver_supprimer_originaux_garde_l_ancienne_archive(projet: Path) -> 
     assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
     assert invoquer("archiver", "--au", AU)[0] == 0
     archives = projet / "sorties" / "archives"
-    premiere = (archives / f"{AU}.zip").read_bytes()
+    premiere = (archives / f"{CAMPAGNE}.zip").read_bytes()
 
     code, sortie = invoquer("archiver", "--au", AU, "--remplacer", "--supprimer-originaux")
     assert code == 0, sortie
-    dossier = Path("sorties") / AU
+    dossier = Path("sorties") / CAMPAGNE
     assert f"Archive vérifiée, dossier {dossier} supprimé." in sortie
     assert not (projet / dossier).exists()
-    anciennes = list(archives.glob(f"{AU}.*.ancien.zip"))
+    anciennes = list(archives.glob(f"{CAMPAGNE}.*.ancien.zip"))
     assert [a.read_bytes() for a in anciennes] == [premiere]
     assert f"Ancienne archive gardée : {anciennes[0].relative_to(projet)}" in sortie
-    assert invoquer("verifier-archive", str(archives / f"{AU}.zip"))[0] == 0
+    assert invoquer("verifier-archive", str(archives / f"{CAMPAGNE}.zip"))[0] == 0
     # Le dossier supprimé, il n'y a plus de campagne à archiver.
-    code, sortie = invoquer("archiver", "--au", AU, "--campagne", AU)
+    code, sortie = invoquer("archiver", "--au", AU, "--campagne", CAMPAGNE)
     assert code == 1
     assert f"La campagne « {dossier} » n'existe pas" in sortie
 
