@@ -60,7 +60,12 @@ COLONNES_JOURNAL = [
     "Brouillon",
 ]
 # En-têtes propres au brouillon (Outlook, suivi de la campagne), retirés avant l'envoi.
-_EN_TETES_INTERNES = ("X-Unsent", "X-Entretiens-Matricule", "X-Entretiens-Campagne")
+_EN_TETES_INTERNES = (
+    "X-Unsent",
+    "X-Entretiens-Matricule",
+    "X-Entretiens-Campagne",
+    "X-Entretiens-Empreinte",
+)
 
 
 @dataclass
@@ -314,6 +319,23 @@ def refuser_expediteur_d_exemple(parametres: Parametres, prevus: list[Brouillon]
             f"livré (« {anciens[0].expediteur} », par exemple {anciens[0].chemin.name}) : "
             "refaites-les avec celui de parametres.toml (entretiens publipostage "
             "--remplacer), puis relancez l'envoi.",
+        )
+    # Le conducteur d'un planning fait avec les paramètres de l'exemple (« Claire Martin »,
+    # rh@exemple.fr) serait en copie : c'est le planning qui est à refaire.
+    en_copie = [
+        b
+        for b in prevus
+        if any(est_valeur_d_exemple("entreprise.email_rh", a) for a in b.destinataires)
+    ]
+    if en_copie:
+        raise ErreurEntretiens.simple(
+            "expediteur-exemple",
+            f"{len(en_copie)} brouillon(s) mettent en copie l'adresse RH de l'exemple livré "
+            f"(« {Parametres().entreprise.email_rh} », par exemple {en_copie[0].chemin.name}) : "
+            "elle vient des paramètres de l'exemple (entreprise.email_rh), ou d'un planning "
+            "fait avant leur correction. Corrigez parametres.toml, refaites le planning "
+            "(entretiens convocations --replanifier) puis les brouillons (entretiens "
+            "publipostage), et relancez l'envoi.",
         )
 
 

@@ -67,6 +67,9 @@ from pipeline.modeles import DOSSIER_MODELES
 from pipeline.tableurs import Feuille, ecrire_csv, ecrire_xlsx
 
 MODELE_COURRIEL = DOSSIER_MODELES / "courriel_convocation.txt"
+# Empreinte de ce que dit un brouillon (destinataires, texte, pièces jointes) : s'il ne
+# correspond plus aux données, il est refait. Retiré avant l'envoi, comme X-Unsent.
+EN_TETE_EMPREINTE = "X-Entretiens-Empreinte"
 FUSEAU = "Europe/Paris"
 PRODID = "-//entretiens//Entretiens professionnels//FR"
 
@@ -373,18 +376,22 @@ def _ecrire_brouillon(
     horodatage: datetime,
     remplacer: bool,
 ) -> None:
-    sequence, ancien = _invitation_existante(chemin_eml)
-    # Un brouillon qui annonce une autre date ou un autre lieu que le planning ne doit
-    # jamais partir : il est refait (l'ancien gardé en .ancien.eml, jamais envoyé) et
-    # l'invitation passe à la séquence suivante, ce qui met à jour l'agenda de ceux qui
-    # avaient déjà reçu la première.
-    deplace = bool(ancien) and ancien != (c.debut, c.lieu)
+    sequence, ancien, ancienne_empreinte = _brouillon_existant(chemin_eml)
+    empreinte = _empreinte_brouillon(c, objet, corps)
+    # Un brouillon qui annonce une autre date ou un autre lieu que le planning, ou dont
+    # les pièces jointes et les destinataires ont changé (convocation refaite, nouveau
+    # conducteur en copie), ne doit jamais partir : il est refait (l'ancien gardé en
+    # .ancien.eml, jamais envoyé) et l'invitation passe à la séquence suivante, ce qui
+    # met à jour l'agenda de ceux qui avaient déjà reçu la première.
+    deplace = bool(ancien) and (
+        ancien != (c.debut, c.lieu) or ancienne_empreinte not in ("", empreinte)
+    )
     if deplace and not remplacer:
         bilan.avertissements.append(
             Anomalie(
                 "brouillon-mis-a-jour",
-                f"Le rendez-vous de {c.prenom} {c.nom} a changé : son brouillon est "
-                "refait à la nouvelle date (l'ancien est gardé à côté).",
+                f"La convocation de {c.prenom} {c.nom} a changé (rendez-vous, conducteur ou "
+                "document joint) : son brouillon est refait (l'ancien est gardé à côté).",
                 feuille=chemin_eml.name,
                 gravite="avertissement",
             )
@@ -398,6 +405,7 @@ def _ecrire_brouillon(
         horodatage=horodatage,
         sequence=sequence + 1 if (ancien and (remplacer or deplace)) else 0,
     )
+    message[EN_TETE_EMPREINTE] = empreinte
     statut = ecrire_fichier(chemin_eml, message.as_bytes(), remplacer=remplacer or deplace)
     bilan.crees += statut == CREE
     bilan.conserves += statut == CONSERVE
@@ -838,18 +846,30 @@ def _construire_message(
     return message
 
 
-def _invitation_existante(chemin: Path) -> tuple[int, tuple[datetime, str] | None]:
-    """(SEQUENCE, (début, lieu)) de l'invitation d'un brouillon existant, sinon (0, None)."""
+def _empreinte_brouillon(c: _Convocation, objet: str, corps: str) -> str:
+    """SHA-256 de ce que dit le brouillon : destinataires, texte et pièces jointes."""
+    empreinte = hashlib.sha256()
+    for morceau in (c.courriel, c.courriel_conducteur, objet, corps):
+        empreinte.update(morceau.encode() + b"\x1f")
+    for source, nom in c.pieces:
+        empreinte.update(nom.encode() + b"\x1f" + source.read_bytes() + b"\x1f")
+    return empreinte.hexdigest()
+
+
+def _brouillon_existant(chemin: Path) -> tuple[int, tuple[datetime, str] | None, str]:
+    """(SEQUENCE, (début, lieu), empreinte) d'un brouillon existant, sinon (0, None, "")."""
     if not chemin.is_file():
-        return 0, None
+        return 0, None, ""
     try:
         message = message_from_bytes(chemin.read_bytes(), policy=email.policy.default)
+        empreinte = str(message.get(EN_TETE_EMPREINTE) or "").strip()
         for partie in message.walk():
             if partie.get_content_type() == "text/calendar":
                 evenement = Calendar.from_ical(partie.get_content()).walk("VEVENT")[0]
                 sequence = int(evenement.get("sequence", 0))
-                return sequence, (evenement.decoded("dtstart"), str(evenement.get("location", "")))
+                rendez_vous = (evenement.decoded("dtstart"), str(evenement.get("location", "")))
+                return sequence, rendez_vous, empreinte
     except (ValueError, IndexError, KeyError):
         pass
     # Un brouillon retouché à la main qu'on ne sait plus relire : on ne le juge pas.
-    return 0, None
+    return 0, None, ""

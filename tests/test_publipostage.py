@@ -295,6 +295,35 @@ def test_brouillon_refait_quand_le_rendez_vous_change(campagne: Path) -> None:
     assert [g.read_bytes() for g in gardes] == [ancien]
 
 
+def test_brouillon_refait_quand_le_conducteur_ou_la_convocation_change(campagne: Path) -> None:
+    """Même date, même salle, mais un autre conducteur (planning refait) ou une convocation
+    régénérée : le brouillon qui joindrait l'ancienne lettre et copierait l'ancien
+    conducteur est refait."""
+    preparer(campagne)
+    entretiens, registre = tables()
+    est_00042 = entretiens["matricule"] == "00042"
+    entretiens.loc[est_00042, "conducteur"] = "Paul ROCHE"
+    entretiens.loc[est_00042, "email_conducteur"] = "paul.roche@exemple.fr"
+    bilan = preparer_publipostage(campagne, entretiens, registre, parametres())
+    assert [a.code for a in bilan.avertissements if a.feuille] == ["brouillon-mis-a-jour"]
+    message = lire_eml(eml(campagne, "00042"))
+    assert message["Cc"].addresses[0].addr_spec == "paul.roche@exemple.fr"
+    assert int(invitation(message).walk("VEVENT")[0].get("sequence")) == 1
+    # Relancé sans changement : conservé.
+    assert preparer_publipostage(campagne, entretiens, registre, parametres()).conserves == 2
+
+    convocation = campagne / "salaries" / nom_dossier_salarie("00043", "=Dupont", "Marc")
+    d = docx.Document()
+    d.add_paragraph("convocation régénérée")
+    d.save(convocation / "convocation.docx")
+    bilan = preparer_publipostage(campagne, entretiens, registre, parametres())
+    assert (bilan.remplaces, bilan.crees) == (1, 0)
+    assert [a.feuille for a in bilan.avertissements if a.feuille] == [eml(campagne, "00043").name]
+    pieces = {p.get_filename(): p for p in lire_eml(eml(campagne, "00043")).iter_attachments()}
+    jointe = next(p for nom, p in pieces.items() if nom.startswith("Convocation"))
+    assert jointe.get_content() == (convocation / "convocation.docx").read_bytes()
+
+
 def test_tableurs_publipostage(campagne: Path) -> None:
     preparer(campagne)
     dossier = campagne / "publipostage"
