@@ -872,7 +872,8 @@ def _signaler_signataire_d_exemple(
             f"{nombre} entretien(s) du planning restent confiés à « {exemple} », signataire de "
             "l'exemple livré : ce planning a été fait avant la correction de vos paramètres. "
             "Refaites les rendez-vous qui ne sont pas encore partis : entretiens convocations "
-            "--replanifier."
+            "--replanifier ; pour une convocation déjà partie, changez le conducteur dans "
+            "planning.xlsx, relancez « entretiens convocations » et renvoyez-la."
         )
 
 

@@ -707,7 +707,7 @@ def convocations(
 
 def _resume_convocations(resultat: Any) -> None:
     from pipeline.campagne import DOSSIER_SALARIES, PLANNING
-    from pipeline.envoi import COURRIEL
+    from pipeline.envoi import COURRIEL, convocations_parties
 
     bilan, planning = resultat.bilan, resultat.planning
     click.echo("")
@@ -725,8 +725,8 @@ def _resume_convocations(resultat: Any) -> None:
         )
     if resultat.a_renvoyer:
         click.secho(
-            f"  Convocations à renvoyer : {len(resultat.a_renvoyer)} — le rendez-vous a changé "
-            "depuis leur envoi :",
+            f"  Convocations à renvoyer : {len(resultat.a_renvoyer)} — refaites depuis leur envoi "
+            "(rendez-vous ou données changés) :",
             fg="yellow",
         )
         for document, remise in resultat.a_renvoyer:
@@ -770,6 +770,7 @@ def _resume_convocations(resultat: Any) -> None:
     click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
     _afficher_non_planifies(planning.non_planifies, retrait="  ")
     click.echo("")
+    parties = convocations_parties(resultat.campagne.dossier)
     if not len(planning.entretiens):
         click.echo("Rien à envoyer : aucun entretien n'est planifié dans cette campagne.")
     elif resultat.a_renvoyer:
@@ -778,6 +779,11 @@ def _resume_convocations(resultat: Any) -> None:
             "refait leurs brouillons, « entretiens publipostage --envoyer --reel » ne "
             "renvoie que celles qui ont changé ; sur papier, réimprimez-les, remettez-les, "
             "puis notez-le (entretiens publipostage --papier-remis)."
+        )
+    elif set(planning.entretiens["matricule"]) <= set(parties):
+        click.echo(
+            "Toutes les convocations de cette campagne sont parties (courriel ou papier). "
+            "Après les entretiens, saisissez-les dans la feuille « Entretiens » du registre."
         )
     else:
         click.echo(
@@ -887,7 +893,7 @@ def publipostage(
         if papier_remis is not None:
             _noter_papier_remis(dossier, papier_remis)
         if not envoyer:
-            _suite_publipostage(bilan)
+            _suite_publipostage(bilan, dossier)
             return
         nombre = compter_a_envoyer(dossier)
         if not nombre:
@@ -948,9 +954,20 @@ def _resume_publipostage(bilan: Any) -> None:
         f"  Brouillons créés : {bilan.crees}, conservés : {bilan.conserves}"
         + (f", remplacés : {bilan.remplaces}" if bilan.remplaces else "")
     )
+    refaits = [a for a in bilan.avertissements if a.code == "brouillon-mis-a-jour"]
     for avertissement in bilan.avertissements:
-        if avertissement.code != "courrier-papier":  # résumés juste en dessous
-            click.secho(f"  Avertissement : {avertissement.message}", fg="yellow")
+        # Courriers papier : résumés juste en dessous ; brouillons refaits : comptés.
+        if avertissement.code == "courrier-papier" or (
+            avertissement in refaits and len(refaits) > 3
+        ):
+            continue
+        click.secho(f"  Avertissement : {avertissement.message}", fg="yellow")
+    if len(refaits) > 3:
+        click.secho(
+            f"  {len(refaits)} brouillons refaits : leur convocation a changé (rendez-vous, "
+            "conducteur ou document joint) ; les anciens sont gardés à côté.",
+            fg="yellow",
+        )
     if bilan.courriers_papier:
         click.secho(
             f"  {len(bilan.courriers_papier)} salarié(s) sans adresse électronique : "
@@ -961,24 +978,36 @@ def _resume_publipostage(bilan: Any) -> None:
             click.echo(f"    {salarie}")
 
 
-def _suite_publipostage(bilan: Any) -> None:
-    """Ce qu'il reste à faire après la préparation : rien n'est encore parti."""
+def _suite_publipostage(bilan: Any, dossier: Path) -> None:
+    """Ce qui reste à faire d'après le journal des envois : courriels, papier, ou rien."""
     from pipeline.campagne import COURRIERS_PAPIER
+    from pipeline.envoi import compter_a_envoyer, papier_a_remettre
 
     if not bilan.entretiens:
         return
     etapes = []
-    if bilan.brouillons:
+    courriels = compter_a_envoyer(dossier) if bilan.brouillons else 0
+    if courriels:
         etapes.append(
-            "ouvrez les brouillons .eml avec Outlook et envoyez-les, ou envoyez-les d'ici : "
-            "entretiens publipostage --envoyer (simulation), puis --envoyer --reel"
+            f"{courriels} courriel(s) à envoyer : ouvrez les brouillons .eml avec Outlook, ou "
+            "envoyez-les d'ici (entretiens publipostage --envoyer pour voir ce qui partirait, "
+            "puis --envoyer --reel)"
         )
-    if bilan.courriers_papier:
+    papier = papier_a_remettre(dossier)
+    if papier:
         etapes.append(
-            f"imprimez les convocations listées dans {COURRIERS_PAPIER}, remettez-les, puis "
-            "notez-le : entretiens publipostage --papier-remis"
+            f"{len(papier)} convocation(s) papier à remettre : imprimez celles de "
+            f"{COURRIERS_PAPIER}, remettez-les, puis notez-le (entretiens publipostage "
+            "--papier-remis)"
         )
-    click.echo("Rien n'a été envoyé. Et maintenant : " + " ; ".join(etapes) + ".")
+    if etapes:
+        click.echo("Et maintenant : " + " ; ".join(etapes) + ".")
+    else:
+        click.echo(
+            "Toutes les convocations de cette campagne sont parties (courriel ou papier). "
+            "Après les entretiens, saisissez-les dans la feuille « Entretiens » du registre ; "
+            "archivez la campagne : entretiens archiver (ou make archive)."
+        )
 
 
 def _resume_envoi(bilan: Any) -> None:
@@ -997,9 +1026,10 @@ def _resume_envoi(bilan: Any) -> None:
         click.echo(f"Journal des envois : {bilan.journal}")
     if bilan.echecs:
         click.secho(
-            f"{len(bilan.echecs)} courriel(s) non envoyé(s) : corrigez l'adresse dans le "
-            "registre (puis entretiens publipostage --remplacer), ou réessayez plus tard : "
-            "relancez la même commande, seuls les échecs seront retentés.",
+            f"{len(bilan.echecs)} courriel(s) non envoyé(s). Adresse refusée : corrigez-la "
+            "dans le registre et relancez « entretiens publipostage » (le brouillon est "
+            "refait). Puis, ou si le serveur était indisponible, relancez la même commande : "
+            "seuls les échecs seront retentés.",
             fg="red",
             err=True,
         )

@@ -526,44 +526,22 @@ def marquer_papier_remis(
     """
     dossier_campagne = Path(dossier_campagne)
     horloge = horloge or (lambda: datetime.now(UTC).astimezone())
-    liste = dossier_campagne / DOSSIER_PUBLIPOSTAGE / COURRIERS_PAPIER
-    if not liste.is_file():
-        raise ErreurEntretiens.simple(
-            "papier-absent",
-            f"Aucune liste de courriers papier dans « {liste.parent} » : lancez d'abord "
-            "« entretiens publipostage », imprimez les convocations qu'elle liste, puis "
-            "notez-les remises.",
-        )
-    with open(liste, encoding="utf-8-sig", newline="") as entree:
-        a_remettre = {
-            _sans_neutralisation(ligne.get("Matricule") or ""): _sans_neutralisation(
-                ligne.get("Convocation") or ""
-            )
-            for ligne in csv.DictReader(entree, delimiter=";")
-        }
-    inconnus = sorted((matricules or set()) - set(a_remettre))
+    courriers = _courriers_papier(dossier_campagne)
+    inconnus = sorted((matricules or set()) - set(courriers))
     if inconnus:
         raise ErreurEntretiens.simple(
             "papier-absent",
             f"Pas de convocation papier pour {', '.join(inconnus)} dans {COURRIERS_PAPIER} "
-            f"(salariés à convoquer sur papier : {', '.join(sorted(a_remettre)) or 'aucun'}) : "
+            f"(salariés à convoquer sur papier : {', '.join(sorted(courriers)) or 'aucun'}) : "
             "vérifiez les matricules.",
         )
-    journal = liste.parent / JOURNAL_ENVOIS
+    journal = dossier_campagne / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS
     bilan = BilanRemise(journal=journal)
     deja = _deja_envoyes(journal)
     lignes = []
-    for matricule, convocation in sorted(a_remettre.items()):
+    for matricule, (convocation, cle) in sorted(courriers.items()):
         if matricules is not None and matricule not in matricules:
             continue
-        chemin = dossier_campagne / convocation
-        if not chemin.is_file():
-            raise ErreurEntretiens.simple(
-                "piece-jointe-manquante",
-                f"La convocation « {chemin} » est introuvable : relancez « entretiens "
-                "convocations » puis « entretiens publipostage ».",
-            )
-        cle = f"{PAPIER}:{sha256_fichier(chemin)}"
         if cle in deja:
             bilan.deja.append(matricule)
             continue
@@ -576,6 +554,47 @@ def marquer_papier_remis(
         with _ouvrir_journal(journal) as sortie:
             csv.writer(sortie, delimiter=";", lineterminator="\r\n").writerows(lignes)
     return bilan
+
+
+def papier_a_remettre(dossier_campagne: Path) -> list[str]:
+    """Matricules des convocations papier pas encore notées remises (dans leur version du jour)."""
+    dossier_campagne = Path(dossier_campagne)
+    if not (dossier_campagne / DOSSIER_PUBLIPOSTAGE / COURRIERS_PAPIER).is_file():
+        return []
+    deja = _deja_envoyes(dossier_campagne / DOSSIER_PUBLIPOSTAGE / JOURNAL_ENVOIS)
+    courriers = _courriers_papier(dossier_campagne)
+    return sorted(m for m, (_convocation, cle) in courriers.items() if cle not in deja)
+
+
+def _courriers_papier(dossier_campagne: Path) -> dict[str, tuple[str, str]]:
+    """Matricule -> (convocation, clé de sa remise) d'après `courriers_papier.csv`."""
+    liste = dossier_campagne / DOSSIER_PUBLIPOSTAGE / COURRIERS_PAPIER
+    if not liste.is_file():
+        raise ErreurEntretiens.simple(
+            "papier-absent",
+            f"Aucune liste de courriers papier dans « {liste.parent} » : lancez d'abord "
+            "« entretiens publipostage », imprimez les convocations qu'elle liste, puis "
+            "notez-les remises.",
+        )
+    with open(liste, encoding="utf-8-sig", newline="") as entree:
+        lignes = [
+            (
+                _sans_neutralisation(ligne.get("Matricule") or ""),
+                _sans_neutralisation(ligne.get("Convocation") or ""),
+            )
+            for ligne in csv.DictReader(entree, delimiter=";")
+        ]
+    courriers = {}
+    for matricule, convocation in lignes:
+        chemin = dossier_campagne / convocation
+        if not chemin.is_file():
+            raise ErreurEntretiens.simple(
+                "piece-jointe-manquante",
+                f"La convocation « {chemin} » est introuvable : relancez « entretiens "
+                "convocations » puis « entretiens publipostage ».",
+            )
+        courriers[matricule] = (convocation, f"{PAPIER}:{sha256_fichier(chemin)}")
+    return courriers
 
 
 def _sans_neutralisation(texte: str) -> str:

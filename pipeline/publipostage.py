@@ -383,8 +383,9 @@ def _ecrire_brouillon(
     # conducteur en copie), ne doit jamais partir : il est refait (l'ancien gardé en
     # .ancien.eml, jamais envoyé) et l'invitation passe à la séquence suivante, ce qui
     # met à jour l'agenda de ceux qui avaient déjà reçu la première.
+    destinataires = {a.lower() for a in (c.courriel, c.courriel_conducteur) if a}
     deplace = bool(ancien) and (
-        ancien != (c.debut, c.lieu) or ancienne_empreinte not in ("", empreinte)
+        ancien != (c.debut, c.lieu, destinataires) or ancienne_empreinte not in ("", empreinte)
     )
     if deplace and not remplacer:
         bilan.avertissements.append(
@@ -856,20 +857,34 @@ def _empreinte_brouillon(c: _Convocation, objet: str, corps: str) -> str:
     return empreinte.hexdigest()
 
 
-def _brouillon_existant(chemin: Path) -> tuple[int, tuple[datetime, str] | None, str]:
-    """(SEQUENCE, (début, lieu), empreinte) d'un brouillon existant, sinon (0, None, "")."""
+def _brouillon_existant(
+    chemin: Path,
+) -> tuple[int, tuple[datetime, str, set[str]] | None, str]:
+    """(SEQUENCE, (début, lieu, destinataires), empreinte) d'un brouillon existant.
+
+    (0, None, "") s'il n'existe pas ou ne se relit pas. L'empreinte manque aux brouillons
+    d'avant `EN_TETE_EMPREINTE` : les destinataires comparés suffisent alors à voir un
+    changement de conducteur.
+    """
     if not chemin.is_file():
         return 0, None, ""
     try:
         message = message_from_bytes(chemin.read_bytes(), policy=email.policy.default)
         empreinte = str(message.get(EN_TETE_EMPREINTE) or "").strip()
+        destinataires = {
+            a.addr_spec.lower()
+            for nom in ("To", "Cc")
+            for valeur in message.get_all(nom, [])
+            for a in valeur.addresses
+        }
         for partie in message.walk():
             if partie.get_content_type() == "text/calendar":
                 evenement = Calendar.from_ical(partie.get_content()).walk("VEVENT")[0]
                 sequence = int(evenement.get("sequence", 0))
-                rendez_vous = (evenement.decoded("dtstart"), str(evenement.get("location", "")))
-                return sequence, rendez_vous, empreinte
-    except (ValueError, IndexError, KeyError):
+                debut = evenement.decoded("dtstart")
+                lieu = str(evenement.get("location", ""))
+                return sequence, (debut, lieu, destinataires), empreinte
+    except (ValueError, IndexError, KeyError, AttributeError):
         pass
     # Un brouillon retouché à la main qu'on ne sait plus relire : on ne le juge pas.
     return 0, None, ""

@@ -290,8 +290,12 @@ def test_papier_remis_matricule_inconnu(projet: Path) -> None:
     code, sortie = invoquer("publipostage", *options, "--papier-remis", "R2,R9")
     assert code == 1
     assert "Pas de convocation papier pour R2, R9" in sortie
+    code, sortie = invoquer("publipostage", *options)
+    assert "Et maintenant : 1 courriel(s) à envoyer" in sortie
+    assert "1 convocation(s) papier à remettre" in sortie
     code, sortie = invoquer("publipostage", *options, "--papier-remis")
     assert code == 0 and "notées remises : 1 (R1)" in sortie
+    assert "Et maintenant : 1 courriel(s) à envoyer" in sortie and "papier à remettre" not in sortie
     code, sortie = invoquer("publipostage", *options, "--papier-remis")
     assert code == 0 and "Déjà notées remises : 1 (R1)" in sortie
     with open(
@@ -356,6 +360,13 @@ def test_rien_a_envoyer_se_dit_simplement(projet: Path) -> None:
     assert code == 0, sortie
     assert "Aucun courriel à envoyer : aucun salarié de cette campagne n'a d'adresse" in sortie
     assert "Envoyer 0" not in sortie and "[o/N]" not in sortie
+    # La convocation remise, tout est parti : c'est ce qui se dit.
+    assert invoquer("publipostage", *options, "--papier-remis")[0] == 0
+    code, sortie = invoquer("convocations", *options, "--jobs", "1")
+    assert code == 0, sortie
+    assert "Toutes les convocations de cette campagne sont parties" in sortie
+    code, sortie = invoquer("publipostage", *options)
+    assert "Toutes les convocations de cette campagne sont parties" in sortie
 
 
 def test_non_planifies_comptes_par_cause(projet: Path) -> None:
