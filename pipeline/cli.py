@@ -271,13 +271,18 @@ def _campagne(entrees: Entrees, nom: str | None) -> Any:
     )
 
 
-def _campagne_existante(entrees: Entrees, nom: str | None) -> Any:
-    """Une campagne déjà produite avec ce registre (publipostage, archive, replanification)."""
+def _campagne_existante(entrees: Entrees, nom: str | None, ecrit_registre: bool = True) -> Any:
+    """Une campagne déjà produite avec ce registre (publipostage, archive, replanification).
+
+    `ecrit_registre=False` (archive) : une campagne nommée est prise quel que soit le
+    registre du jour, puisqu'elle garde le sien (`_sources/`) et que rien n'y est mêlé.
+    """
     from pipeline.campagne import Campagne, trouver_campagne
 
     attendue = _campagne(entrees, nom)
+    registre = entrees.chemin_registre if ecrit_registre or not nom else None
     dossier = trouver_campagne(
-        attendue.sorties, attendue.nom, explicite=bool(nom), registre=entrees.chemin_registre
+        attendue.sorties, attendue.nom, explicite=bool(nom), registre=registre
     )
     if dossier.name != attendue.nom:
         click.echo(f"Campagne la plus récente de ce registre : {dossier.name}")
@@ -491,8 +496,7 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
     "--horizon",
     type=_Nombre(0, 3650),
     metavar="JOURS",
-    help="Nombre de jours à venir à inclure (défaut : regles.horizon_jours dans "
-    "parametres.toml, 60 jours).",
+    help="Nombre de jours à venir à inclure (défaut : horizon_jours de parametres.toml, 60 jours).",
 )
 @click.option("--tout", is_flag=True, help="Inclut aussi les obligations à venir (statut a_venir).")
 @click.option(
@@ -615,8 +619,8 @@ def planifier(
     if len(resultat.planning.entretiens):
         option = "" if resultat.choix.chemin == cible.planning else f" --planning {chemin}"
         click.echo(
-            "Et maintenant : ouvrez ce fichier dans Excel si vous voulez changer une date, "
-            f"une heure, une salle ou un conducteur, puis lancez : entretiens convocations"
+            f"Et maintenant : ouvrez {chemin} dans Excel si vous voulez changer une date, "
+            "une heure, une salle ou un conducteur, puis lancez : entretiens convocations"
             f"{option} (ou make convocations)."
         )
 
@@ -822,7 +826,11 @@ def _jour(horodatage: str) -> str:
     is_flag=True,
     help="Envoie aussi les courriels par SMTP (sinon : rien ne part, brouillons seulement).",
 )
-@click.option("--hote", metavar="SERVEUR", help="Serveur SMTP (défaut : publipostage.smtp_hote).")
+@click.option(
+    "--hote",
+    metavar="SERVEUR",
+    help="Serveur d'envoi SMTP (défaut : smtp_hote de parametres.toml).",
+)
 @click.option(
     "--port", type=_Nombre(1, 65535), metavar="NOMBRE", help="Port SMTP (souvent 587 ou 465)."
 )
@@ -834,7 +842,7 @@ def _jour(horodatage: str) -> str:
 @click.option(
     "--utilisateur",
     metavar="IDENTIFIANT",
-    help="Identifiant SMTP (défaut : publipostage.smtp_utilisateur).",
+    help="Identifiant SMTP (défaut : smtp_utilisateur de parametres.toml).",
 )
 @click.option(
     "--mot-de-passe",
@@ -847,7 +855,7 @@ def _jour(horodatage: str) -> str:
     "--pause",
     type=_Nombre(0, entier=False),
     metavar="SECONDES",
-    help="Secondes entre deux envois (défaut : publipostage.pause_secondes).",
+    help="Secondes entre deux envois (défaut : pause_secondes de parametres.toml).",
 )
 @click.option("--simulation/--reel", default=True, help="Avec --envoyer : simulation par défaut.")
 @click.option("--oui", is_flag=True, help="Ne demande pas de confirmation avant l'envoi.")
@@ -1075,7 +1083,7 @@ def archiver(
     from pipeline.archive import compter_fichiers
     from pipeline.formats import nombre_fr
 
-    choisie = _campagne_existante(entrees, campagne)
+    choisie = _campagne_existante(entrees, campagne, ecrit_registre=False)
     with (
         _verrou(choisie, "archiver"),
         _progression(compter_fichiers(choisie.dossier), "Archive") as avancer,
@@ -1143,7 +1151,10 @@ def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
     cible = sortie or chemin_tableau_de_bord(entrees.dossier_sorties)
     ecrire_tableau_de_bord(indicateurs, echeancier, cible)
     _resume_tableau(indicateurs)
-    click.echo(f"Tableau de bord écrit dans {cible}")
+    click.echo(
+        f"Tableau de bord écrit dans {cible} : ouvrez-le dans Excel (synthèse, échéancier, "
+        "retards, indicateurs pour le CSE)."
+    )
 
 
 @cli.command()

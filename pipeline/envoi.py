@@ -221,8 +221,8 @@ def envoyer(
     if not hote:
         raise ErreurEntretiens.simple(
             "smtp-sans-hote",
-            "Aucun serveur SMTP : renseignez « publipostage.smtp_hote » dans parametres.toml "
-            "ou donnez --hote.",
+            "Aucun serveur d'envoi (SMTP) : indiquez-le dans parametres.toml (smtp_hote, "
+            "section [publipostage]) ou donnez --hote SERVEUR.",
         )
     if securite not in SECURITES_SMTP:
         raise ErreurEntretiens.simple(
