@@ -357,8 +357,7 @@ def controler_origine(campagne: Campagne, registre: Path) -> None:
 
 
 def adopter_registre(campagne: Campagne, registre: Path) -> None:
-    """Contrôle l'origine de la campagne et, à sa première écriture, la note."""
-    controler_origine(campagne, registre)
+    """Note le registre d'une campagne à sa première écriture (origine déjà contrôlée)."""
     if registre_d_origine(campagne.dossier) is None:
         texte = (
             "# Le registre qui a produit cette campagne : un autre registre y est refusé.\n"
@@ -740,30 +739,21 @@ def planifier_campagne(
     dans_la_campagne = campagne.dossier.resolve() in choix.chemin.resolve().parents
     if dans_la_campagne and chemin_registre is not None:
         controler_origine(campagne, chemin_registre)
-    echeances = _echeances_dues(registre, parametres, au)
-    replanification = None
-    if replanifier and choix.existe:
-        planning, replanification = _replanifier(
-            campagne, choix.chemin, echeances, registre, parametres, au, rappels
-        )
-        ecrit = replanification.ancien is not None
-    elif choix.existe:
-        rappels.planning_reutilise(choix.chemin)
-        repris = reprendre_planning(
-            choix.chemin,
-            choix.chemin,
-            echeances,
-            registre,
-            parametres,
-            au,
-            autres_rendez_vous=_autres_rendez_vous(campagne, au, rappels),
-        )
-        rappels.planning_repris(repris)
-        planning, ecrit = repris.planning, bool(repris.ajoutes or repris.sans_creneau)
-    else:
-        planning = _calculer_planning(campagne, echeances, registre, parametres, au, rappels)
+    # `sortie` est ici le fichier à écrire : relu s'il existe, et tenu à jour lui-même.
+    planning, ecrit, replanification = _etablir_planning(
+        campagne,
+        choix,
+        choix.existe,
+        choix.chemin,
+        _echeances_dues(registre, parametres, au),
+        registre,
+        parametres,
+        au,
+        rappels,
+        replanifier,
+    )
+    if not choix.existe:
         ecrit = ecrire_planning(planning, choix.chemin) != CONSERVE
-    _signaler_signataire_d_exemple(planning, parametres, rappels)
     if dans_la_campagne and chemin_registre is not None:
         adopter_registre(campagne, chemin_registre)
     return ResultatPlanifier(planning, choix, ecrit, replanification)
@@ -801,29 +791,19 @@ def produire_convocations(
     controler_origine(campagne, chemin_registre)
     echeances = _echeances_dues(registre, parametres, au)
     choix = campagne.choisir_planning(chemin_planning)
-    replanification = None
-    if replanifier and choix.existe and not choix.designe:
-        planning, replanification = _replanifier(
-            campagne, choix.chemin, echeances, registre, parametres, au, rappels
-        )
-    elif choix.reutilise:
-        if not choix.designe:
-            rappels.planning_reutilise(choix.chemin)
-        repris = reprendre_planning(
-            choix.chemin,
-            campagne.planning,
-            echeances,
-            registre,
-            parametres,
-            au,
-            autres_rendez_vous=_autres_rendez_vous(campagne, au, rappels),
-        )
-        rappels.planning_repris(repris)
-        planning = repris.planning
-    else:
-        planning = _calculer_planning(campagne, echeances, registre, parametres, au, rappels)
-
-    _signaler_signataire_d_exemple(planning, parametres, rappels)
+    # `chemin_planning` est ici un planning à lire ; celui de la campagne est tenu à jour.
+    planning, _ecrit, replanification = _etablir_planning(
+        campagne,
+        choix,
+        choix.reutilise,
+        campagne.planning,
+        echeances,
+        registre,
+        parametres,
+        au,
+        rappels,
+        replanifier,
+    )
     adopter_registre(campagne, chemin_registre)
     figer_sources(campagne.dossier, chemin_registre, chemin_parametres, parametres)
     with rappels.etape(ETAPE_DOCUMENTS, compter_documents(planning)) as avancer:
@@ -849,6 +829,51 @@ def produire_convocations(
         if document.type_document == "convocation" and document.matricule in parties
     ]
     return ResultatConvocations(campagne, planning, bilan, a_renvoyer, replanification)
+
+
+def _etablir_planning(
+    campagne: Campagne,
+    choix: ChoixPlanning,
+    relire: bool,
+    a_tenir_a_jour: Path,
+    echeances: pd.DataFrame,
+    registre: Registre,
+    parametres: Parametres,
+    au: date,
+    rappels: Rappels,
+    replanifier: bool,
+) -> tuple[Planning, bool, Replanification | None]:
+    """La décision commune à `planifier` et `convocations` : (planning, réécrit, replanification).
+
+    Refait (`replanifier`, si le fichier existe), sinon relu et complété des salariés
+    devenus dus (`relire` ; `a_tenir_a_jour` est réécrit s'il ne le reflète plus), sinon
+    calculé, sans être écrit : c'est à l'appelant de le faire.
+    """
+    replanification = None
+    if replanifier and choix.existe:
+        planning, replanification = _replanifier(
+            campagne, choix.chemin, echeances, registre, parametres, au, rappels
+        )
+        ecrit = replanification.ancien is not None
+    elif relire:
+        if not choix.designe:
+            rappels.planning_reutilise(choix.chemin)
+        repris = reprendre_planning(
+            choix.chemin,
+            a_tenir_a_jour,
+            echeances,
+            registre,
+            parametres,
+            au,
+            autres_rendez_vous=_autres_rendez_vous(campagne, au, rappels),
+        )
+        rappels.planning_repris(repris)
+        planning, ecrit = repris.planning, bool(repris.ajoutes or repris.sans_creneau)
+    else:
+        planning = _calculer_planning(campagne, echeances, registre, parametres, au, rappels)
+        ecrit = False
+    _signaler_signataire_d_exemple(planning, parametres, rappels)
+    return planning, ecrit, replanification
 
 
 def _signaler_signataire_d_exemple(

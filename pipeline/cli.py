@@ -12,6 +12,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -146,8 +147,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, valeur: str | None) -> d
     """--au : JJ/MM/AAAA ou AAAA-MM-JJ (formats du registre), entre AU_MIN et AU_MAX."""
     if valeur is None:
         return None
-    import re
-
     from pipeline.formats import MOTIFS_DATE, en_date
 
     texte = valeur.strip()
@@ -396,15 +395,15 @@ def _afficher_reprise(repris: Any) -> None:
 
 def _afficher_non_planifies(non_planifies: Any, retrait: str = "") -> None:
     """Chacun avec sa raison ; au-delà de quelques-uns, un compte par cause."""
-    from pipeline.planning import causes_non_planifies
+    from pipeline.campagne import PLANNING
+    from pipeline.planning import FEUILLE_NON_PLANIFIES, causes_non_planifies
 
     if len(non_planifies) <= NON_PLANIFIES_DETAILLES:
         for ligne in non_planifies.itertuples(index=False):
             click.echo(f"{retrait}  {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
         return
-    click.echo(
-        f"{retrait}  Par cause (qui et pourquoi : planning.xlsx, feuille « Non planifiés ») :"
-    )
+    feuille = f"{PLANNING}, feuille « {FEUILLE_NON_PLANIFIES} »"
+    click.echo(f"{retrait}  Par cause (qui et pourquoi : {feuille}) :")
     for cause, nombre in causes_non_planifies(non_planifies):
         click.echo(f"{retrait}  {nombre:>5} {cause.libelle} : {cause.conseil}.")
 
