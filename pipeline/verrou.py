@@ -39,7 +39,11 @@ else:
 # verrouille un octet loin après le texte, qui reste lisible par la commande refusée.
 _OCTET_VERROUILLE = 1 << 30
 # Le système ne sait pas verrouiller ce disque (certains partages réseau, FUSE…).
-_SANS_VERROU = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+_SANS_VERROU = {
+    getattr(errno, nom)
+    for nom in ("ENOLCK", "EOPNOTSUPP", "ENOSYS", "EINVAL")
+    if hasattr(errno, nom)
+}
 
 
 @dataclass(frozen=True)
