@@ -552,7 +552,7 @@ def marquer_papier_remis(
         bilan.remis.append(matricule)
     if lignes:
         with _ouvrir_journal(journal) as sortie:
-            csv.writer(sortie, delimiter=";", lineterminator="\r\n").writerows(lignes)
+            EcrivainCsv(sortie).writerows(lignes)
     return bilan
 
 

@@ -165,7 +165,7 @@ def test_disque_plein_une_phrase_et_rien_a_moitie_ecrit(
             liberer()
         code, sortie = invoquer("convocations", "--au", AU, "--jobs", "2")
         assert code == 0, sortie
-        campagne = sorties / AU
+        campagne = sorties / f"exemple-{AU}"
         with open(campagne / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
             inventaire = list(csv.DictReader(f, delimiter=";"))
         documents = {p.relative_to(campagne).as_posix() for p in campagne.rglob("*.docx")}
@@ -387,7 +387,14 @@ def test_aucune_formule_venue_du_registre_dans_aucun_tableur(projet: Path) -> No
     from test_envoi_smtp import demarrer  # serveur SMTP local (aiosmtpd) pour le journal
 
     registre = _registre_piege(projet / "registre.xlsx")
-    options = ("--registre", str(registre), "--au", AU)
+    # Un vrai envoi exige un expéditeur qui n'est pas celui de l'exemple livré.
+    parametres = projet / "parametres_entreprise.toml"
+    parametres.write_text(
+        '[entreprise]\nemail_rh = "rh@menuiserie.test"\n'
+        '[publipostage]\nexpediteur = "rh@menuiserie.test"\n',
+        encoding="utf-8",
+    )
+    options = ("--registre", str(registre), "--parametres", str(parametres), "--au", AU)
     code, sortie = invoquer("verifier", "--registre", str(registre))
     assert code == 0, sortie
     for commande in (
