@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -159,6 +160,160 @@ def lire_heure(valeur: Any) -> time | None:
         if heures <= 23 and minutes <= 59:
             return time(heures, minutes)
     raise ValueError(f"« {en_texte(valeur)} » n'est pas une heure reconnue.")
+
+
+# --- texte saisi : nettoyage ----------------------------------------------------------
+#
+# Ce qu'une cellule Excel ou un fichier de paramètres contient vraiment : des retours à la
+# ligne (Alt+Entrée, \r\n d'un copier-coller, le saut de ligne manuel de Word \x0b
+# qu'Excel stocke « _x000B_ », saut de page \x0c, séparateurs Unicode) et des caractères
+# invisibles collés d'ailleurs (\x00, \x1b, espace sans chasse, marque d'ordre des
+# octets, contrôles bidirectionnels). Les premiers cassent un en-tête de courriel, les
+# seconds le XML de Word et d'Excel (et ils empêchent de reconnaître un matricule).
+# Décision, prise ici une fois : un retour à la ligne devient `saut` (une espace, ou
+# « , » pour une adresse postale), un caractère invisible est retiré, une tabulation
+# devient une espace ; le reste (espaces insécables comprises) est gardé tel quel.
+_SAUTS = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_INVISIBLES = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\xad\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]"
+)
+
+
+def nettoyer_texte(texte: str, saut: str = " ") -> tuple[str, str]:
+    """(texte sur une ligne, sans invisibles ni espaces autour ; ce qui a été fait, ou "").
+
+    Le second élément dit en français ce qui a changé au-delà des espaces retirés (« retour
+    à la ligne remplacé par une espace », « caractère invisible U+000B retiré ») : c'est
+    ce que `verifier` rapporte. Le cas courant (texte imprimable) ne coûte qu'un appel.
+    """
+    if texte.isprintable():
+        return texte.strip(), ""
+    retires = sorted({f"U+{ord(c):04X}" for c in _INVISIBLES.findall(texte)})
+    morceaux = [m.replace("\t", " ").strip() for m in _SAUTS.split(_INVISIBLES.sub("", texte))]
+    morceaux = [m for m in morceaux if m]
+    propre = morceaux[0] if morceaux else ""
+    for morceau in morceaux[1:]:
+        # « 12 rue des Lilas,⏎Bât. B » ne devient pas « 12 rue des Lilas,, Bât. B ».
+        lien = " " if saut.strip() and propre.endswith(saut.strip()) else saut
+        propre += lien + morceau
+    fait = []
+    if len(morceaux) > 1:
+        par = "une espace" if saut == " " else f"« {saut.strip()} »"
+        pluriel = len(morceaux) > 2
+        fait.append(f"retour{'s' * pluriel} à la ligne remplacé{'s' * pluriel} par {par}")
+    if retires:
+        pluriel = len(retires) > 1
+        fait.append(
+            f"caractère{'s' * pluriel} invisible{'s' * pluriel} {', '.join(retires)} "
+            f"retiré{'s' * pluriel}"
+        )
+    return propre, " et ".join(fait)
+
+
+# --- adresses électroniques -----------------------------------------------------------
+#
+# Une seule règle pour `verifier` et pour le publipostage (un registre validé ne doit
+# jamais donner un en-tête To: invalide). Décision : la partie avant le @ est en ASCII
+# (lettres sans accents, chiffres, . _ - + …) : la plupart des serveurs refusent encore
+# une adresse accentuée (extension SMTPUTF8), mieux vaut le dire dès `verifier`, ligne
+# nommée ; un domaine accentué (« @société.fr ») est converti en IDNA (« @xn--socit-esab.fr »)
+# pour l'envoi : c'est sa forme officielle, que tout serveur accepte.
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_ETIQUETTE = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAINE = rf"(?:{_ETIQUETTE}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
+# Une adresse de cette forme est valide telle quelle (chemin rapide, vectorisable).
+MOTIF_COURRIEL = f"{_LOCAL}@{_DOMAINE}"
+
+
+def adresse_courriel(texte: str) -> str:
+    """Adresse telle qu'elle partira (domaine en IDNA) ; ValueError, raison en français, sinon."""
+    texte = texte.strip()
+    if re.fullmatch(MOTIF_COURRIEL, texte) and len(texte) <= 254:
+        return texte
+    local, arobase, domaine = texte.rpartition("@")
+    if not arobase or not local or not domaine:
+        raise ValueError("il manque le @, ou ce qui l'entoure")
+    if "@" in local or re.search(r"[\s,;<>()\[\]\"]", texte):
+        raise ValueError("une seule adresse par cellule, sans espace ni guillemets")
+    if not local.isascii():
+        raise ValueError(
+            "pas d'accent ni de caractère spécial avant le @ (la plupart des messageries "
+            "refusent ces adresses)"
+        )
+    if not re.fullmatch(_LOCAL, local):
+        raise ValueError("point mal placé ou caractère interdit avant le @")
+    try:
+        domaine_ascii = domaine.encode("idna").decode("ascii")
+    except UnicodeError:
+        domaine_ascii = ""
+    if not re.fullmatch(_DOMAINE, domaine_ascii) or len(local) + len(domaine_ascii) > 253:
+        raise ValueError("le domaine après le @ est incomplet ou invalide (forme @entreprise.fr)")
+    return f"{local}@{domaine_ascii}"
+
+
+def courriels_invalides(textes: Sequence[str]) -> dict[int, str]:
+    """Position -> raison, pour chaque adresse non vide qu'`adresse_courriel` refuse.
+
+    Vectorisé pour le registre : le motif rapide écarte les adresses ordinaires, seules les
+    autres passent par `adresse_courriel` (la même règle, donc le même verdict).
+    """
+    serie = pd.Series(textes, dtype=object)
+    rapide = serie.str.fullmatch(MOTIF_COURRIEL).fillna(False).to_numpy(bool)
+    douteux = (~rapide | (serie.str.len() > 254).to_numpy(bool)) & (serie != "").to_numpy(bool)
+    raisons = {}
+    for i in np.flatnonzero(douteux):
+        try:
+            adresse_courriel(textes[i])
+        except ValueError as exc:
+            raisons[int(i)] = str(exc)
+    return raisons
+
+
+# --- aide à la correction des dates ---------------------------------------------------
+
+_MOIS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11,
+    "dec": 12,
+}  # fmt: skip
+# Une année sur deux chiffres : 85 -> 1985, 21 -> 2021 (un registre tenu aujourd'hui n'a
+# ni naissance après 2049 ni embauche avant 1950).
+_PIVOT_SIECLE = 50
+
+
+def suggerer_date(texte: str) -> tuple[str, str] | None:
+    """Pour un texte refusé comme date : (la date JJ/MM/AAAA qu'il semble dire, pourquoi).
+
+    Les formats acceptés restent ceux de `MOTIFS_DATE` (registre.md) : on n'accepte pas
+    « 12.05.1985 », on propose de l'écrire 12/05/1985. None si rien de plausible.
+    """
+    t = " ".join(texte.lower().replace("1er", "1").split())
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    essais: list[tuple[int, int, int, str]] = []
+    trouve = re.fullmatch(r"(\d{1,2})\s?[./\- ]\s?(\d{1,2})\s?[./\- ]\s?(\d{4}|\d{2})", t)
+    if trouve:
+        j, m, a = (int(x) for x in trouve.groups())
+        if len(trouve[3]) == 2:
+            a += 2000 if a < _PIVOT_SIECLE else 1900
+        essais += [(a, m, j, ""), (a, j, m, "jour et mois inversés")]
+    trouve = re.fullmatch(r"(\d{4})\s?[./\- ]\s?(\d{1,2})\s?[./\- ]\s?(\d{1,2})", t)
+    if trouve:
+        a, m, j = (int(x) for x in trouve.groups())
+        essais += [(a, m, j, ""), (a, j, m, "jour et mois inversés")]
+    trouve = re.fullmatch(r"(?:[a-z]+\.? )?(\d{1,2}) ([a-z]+)\.? (\d{4})", t)
+    if trouve and trouve[2] in _MOIS:
+        essais.append((int(trouve[3]), _MOIS[trouve[2]], int(trouve[1]), ""))
+    for a, m, j, pourquoi in essais:
+        try:
+            jour = _dans_les_annees(date(a, m, j), texte)
+        except ValueError:
+            continue
+        proposition = jour.strftime(FORMAT_DATE_COURTE)
+        if proposition != texte.strip():
+            return proposition, pourquoi
+    return None
 
 
 # --- colonnes entières (lecture vectorisée du registre) -------------------------------
