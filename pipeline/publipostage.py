@@ -53,6 +53,7 @@ from pipeline.fichiers import (
 )
 from pipeline.formats import (
     FORMAT_DATE_COURTE,
+    adresse_courriel,
     date_courte,
     date_longue,
     duree_fr,
@@ -673,16 +674,17 @@ def _convocation(
 
 
 def _courriel_valide(texte: str) -> tuple[str, str]:
-    """(adresse, "") si utilisable, sinon ("", raison du courrier papier)."""
+    """(adresse telle qu'elle partira, "") si utilisable, sinon ("", raison du courrier papier).
+
+    La règle est celle de `verifier` (formats.adresse_courriel) : une adresse que le
+    registre accepte part, avec son domaine accentué en IDNA ; jamais un To: invalide.
+    """
     if not texte:
         return "", "aucune adresse électronique dans le registre"
     try:
-        adresse = Address(addr_spec=texte)
-    except (ValueError, IndexError, TypeError):
-        return "", f"adresse électronique invalide « {texte} »"
-    if not adresse.username or "." not in adresse.domain:
-        return "", f"adresse électronique invalide « {texte} »"
-    return adresse.addr_spec, ""
+        return adresse_courriel(texte), ""
+    except ValueError as exc:
+        return "", f"adresse électronique invalide « {texte} » ({exc})"
 
 
 def _valeurs_courriel(c: _Convocation, parametres: Parametres) -> dict[str, str]:
@@ -804,14 +806,17 @@ def _construire_message(
 ) -> EmailMessage:
     """Le brouillon : texte + invitation (multipart/alternative), puis les pièces jointes."""
     ent = parametres.entreprise
-    expediteur = parametres.publipostage.expediteur
+    # La forme qui part (domaine en IDNA) ; l'expéditeur a été contrôlé par
+    # _verifier_preparation, une adresse RH invalide n'est pas mise en Reply-To.
+    expediteur = _courriel_valide(parametres.publipostage.expediteur)[0]
+    courriel_rh = _courriel_valide(ent.email_rh)[0]
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = Address(f"{ent.raison_sociale} – Ressources humaines", addr_spec=expediteur)
     message["To"] = Address(f"{c.prenom} {c.nom.upper()}", addr_spec=c.courriel)
     if c.courriel_conducteur and c.courriel_conducteur.lower() != c.courriel.lower():
         message["Cc"] = Address(c.conducteur, addr_spec=c.courriel_conducteur)
-    if ent.email_rh and ent.email_rh.lower() != expediteur.lower():
-        message["Reply-To"] = Address(ent.raison_sociale, addr_spec=ent.email_rh)
+    if courriel_rh and courriel_rh.lower() != expediteur.lower():
+        message["Reply-To"] = Address(ent.raison_sociale, addr_spec=courriel_rh)
     message["Subject"] = objet
     message["Date"] = format_datetime(horodatage)
     domaine = expediteur.rpartition("@")[2] or "entretiens.invalid"
