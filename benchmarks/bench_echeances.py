@@ -82,8 +82,10 @@ def generer(n: int, graine: int = 2026) -> dict[str, pd.DataFrame]:
     )
 
     def evenements(nombre: int, marge: int) -> tuple[np.ndarray, np.ndarray]:
+        # Jamais avant l'embauche (une absence finie avant l'entrée est une erreur du
+        # registre), même pour les embauches postérieures à D.
         qui = rng.integers(0, n, nombre)
-        quand = _jours(rng, H[qui], (d - H[qui]).astype(int) + marge)
+        quand = _jours(rng, H[qui], np.maximum((d - H[qui]).astype(int) + marge, 0))
         return qui, quand
 
     qui, quand = evenements(3 * n, 200)  # quelques entretiens datés après D

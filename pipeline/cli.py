@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pipeline import cli_fr
-from pipeline.erreurs import ErreurEntretiens, formater_anomalies
+from pipeline.erreurs import (
+    INFORMATION,
+    Anomalie,
+    ErreurEntretiens,
+    en_une_ligne,
+    formater_anomalies,
+    regrouper,
+)
 
 if TYPE_CHECKING:  # annotations seulement : `entretiens --help` reste instantané
     from pipeline.registre import Registre
@@ -76,6 +83,13 @@ class GroupeEntretiens(click.Group):
             ctx.exit(130)
 
 
+def afficher_avertissements(anomalies: list[Anomalie]) -> None:
+    """Avertissements et informations de la lecture, une ligne chacun, répétitions regroupées."""
+    for anomalie in regrouper(anomalies):
+        couleur = "cyan" if anomalie.gravite == INFORMATION else "yellow"
+        click.secho(en_une_ligne(anomalie), fg=couleur, err=True)
+
+
 def afficher_erreur(exc: ErreurEntretiens) -> None:
     click.secho(f"Erreur : {exc.message}", fg="red", bold=True, err=True)
     # Une erreur simple porte déjà sa phrase complète ; sinon, le détail localisé.
@@ -100,10 +114,15 @@ class Entrees:
     au: date
 
     @functools.cached_property
-    def parametres(self) -> Any:
-        from pipeline.config import charger_parametres
+    def parametres_lus(self) -> tuple[Any, list[Anomalie]]:
+        """Les paramètres, et les textes qui y ont été nettoyés (à afficher une fois)."""
+        from pipeline.config import lire_parametres
 
-        return charger_parametres(self.chemin_parametres)
+        return lire_parametres(self.chemin_parametres)
+
+    @property
+    def parametres(self) -> Any:
+        return self.parametres_lus[0]
 
     @functools.cached_property
     def chemin_registre(self) -> Path:
@@ -123,8 +142,8 @@ class Entrees:
         from pipeline.registre import lire_registre
 
         registre = lire_registre(self.chemin_registre)
-        for avertissement in registre.avertissements:
-            click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)
+        # Dits une fois par commande : ce que la lecture a nettoyé ou compris.
+        afficher_avertissements([*self.parametres_lus[1], *registre.avertissements])
         return registre
 
     @property
@@ -444,10 +463,11 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
     """Contrôle le registre et les paramètres ; liste toutes les anomalies."""
     from pipeline.registre import lire_registre
 
-    anomalies: list = []
+    anomalies: list[Anomalie] = []
     erreurs: list[str] = []
     try:
-        _ = entrees.parametres  # lus à la demande : on force la lecture pour les contrôler
+        # Lus à la demande : on force la lecture pour les contrôler.
+        anomalies.extend(entrees.parametres_lus[1])
     except ErreurEntretiens as exc:
         anomalies.extend(exc.anomalies)
         erreurs.append(exc.message)
@@ -477,10 +497,14 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
     else:
         if anomalies:
             click.echo(formater_anomalies(anomalies))
+            if len(regrouper(anomalies)) < len(anomalies):
+                click.echo("Messages répétés regroupés : le détail, ligne par ligne, avec --json.")
         if not erreurs:
+            informations = sum(a.gravite == INFORMATION for a in anomalies)
             click.secho(
                 f"Registre et paramètres valides : {chemin} ({nombre} salarié"
-                f"{'s' * (nombre > 1)}, {len(anomalies)} avertissement(s)).",
+                f"{'s' * (nombre > 1)}, {len(anomalies) - informations} avertissement(s), "
+                f"{informations} information(s)).",
                 fg="green",
             )
         for message in erreurs:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from pipeline.erreurs import ErreurEntretiens, Rapport
+from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
+from pipeline.formats import nettoyer_texte
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,14 @@ _NOMS_TYPES = {int: "un nombre entier", float: "un nombre", str: "un texte entre
 
 def charger_parametres(chemin: Path | None) -> Parametres:
     """Lit et valide `parametres.toml` ; `None` ou fichier absent = valeurs par défaut."""
+    return lire_parametres(chemin)[0]
+
+
+def lire_parametres(chemin: Path | None) -> tuple[Parametres, list[Anomalie]]:
+    """`charger_parametres`, et les textes nettoyés à la lecture (avertissements
+    texte-nettoye : retours à la ligne, caractères invisibles) que les commandes affichent."""
     if chemin is None:
-        return Parametres()
+        return Parametres(), []
     chemin = Path(chemin)
     if not chemin.exists():
         raise ErreurEntretiens.simple(
@@ -160,18 +167,25 @@ def charger_parametres(chemin: Path | None) -> Parametres:
             "Vérifiez le chemin donné à --parametres.",
         )
     try:
-        brut = tomllib.loads(chemin.read_text(encoding="utf-8"))
+        # utf-8-sig : le Bloc-notes de Windows enregistre l'UTF-8 avec une marque d'ordre
+        # des octets (BOM) en tête, que tomllib refuserait.
+        brut = tomllib.loads(chemin.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ErreurEntretiens.simple(
             "parametres-illisibles",
             f"Le fichier de paramètres « {chemin} » n'est pas un TOML valide (détail technique : "
             f"{exc}). Comparez-le avec donnees/parametres.toml.",
         ) from exc
-    return dataclasses.replace(depuis_dict(brut, str(chemin)), source=chemin)
+    parametres, avertissements = _lire_dict(brut, str(chemin))
+    return dataclasses.replace(parametres, source=chemin), avertissements
 
 
 def depuis_dict(brut: dict[str, Any], nom_fichier: str = "parametres.toml") -> Parametres:
     """Construit les paramètres depuis un dictionnaire TOML ; collecte toutes les erreurs."""
+    return _lire_dict(brut, nom_fichier)[0]
+
+
+def _lire_dict(brut: dict[str, Any], nom_fichier: str) -> tuple[Parametres, list[Anomalie]]:
     rapport = Rapport()
     sections: dict[str, Any] = {}
     for nom_section, valeurs in brut.items():
@@ -198,7 +212,7 @@ def depuis_dict(brut: dict[str, Any], nom_fichier: str = "parametres.toml") -> P
     parametres = Parametres(**{k: v for k, v in sections.items() if v is not None})
     _valider_bornes(parametres, rapport, nom_fichier)
     rapport.lever_si_erreurs(f"Paramètres invalides dans {nom_fichier}.")
-    return parametres
+    return parametres, rapport.avertissements
 
 
 def _classe_section(nom: str) -> type:
@@ -226,8 +240,28 @@ def _section(classe: type, nom: str, valeurs: dict, rapport: Rapport, fichier: s
                 **lieu,
             )
             continue
-        retenues[cle] = valeur_typee
+        retenues[cle] = _nettoyer(valeur_typee, f"{nom}.{cle}", rapport, fichier)
     return classe(**retenues)
+
+
+def _nettoyer(valeur: Any, cle: str, rapport: Rapport, fichier: str) -> Any:
+    """Les textes comme les cellules du registre (formats.nettoyer_texte) : un retour à la
+    ligne dans `raison_sociale` casserait l'en-tête des courriels et le XML des documents."""
+    if isinstance(valeur, list):
+        return [_nettoyer(v, cle, rapport, fichier) for v in valeur]
+    if not isinstance(valeur, str):
+        return valeur
+    propre, fait = nettoyer_texte(valeur, ", " if cle.endswith(".adresse") else " ")
+    if fait:
+        rapport.avertissement(
+            "texte-nettoye",
+            f"« {propre} » : {fait} (le programme lit le texte sur une ligne, sans caractère "
+            "invisible ; corrigez le fichier pour ne plus voir ce message).",
+            feuille=fichier,
+            colonne=cle,
+            valeur=propre,
+        )
+    return propre
 
 
 def _convertir(valeur: Any, attendu: Any) -> Any:

@@ -24,6 +24,9 @@ from typing import Any
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
+# Ce que la lecture a compris (ligne d'en-tête, synonymes, colonnes libres) : ni une faute
+# ni un risque, mais l'utilisatrice doit pouvoir vérifier d'un coup d'œil l'interprétation.
+INFORMATION = "information"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class Definition:
     code: str
     titre: str
     correction: str
+    # Phrase d'une ligne qui résume n répétitions à l'affichage (« {n} salariés sans date
+    # de naissance… ») ; vide : le titre suivi du nombre.
+    groupe: str = ""
 
 
 def _declarer(*definitions: Definition) -> dict[str, Definition]:
@@ -90,19 +96,61 @@ CATALOGUE: dict[str, Definition] = _declarer(
     ),
     Definition(
         "colonne-ignoree",
-        "Colonne non reconnue",
+        "Colonne non lue",
         "Si c'est une colonne attendue mal nommée, renommez-la ; sinon, rien à faire.",
+        groupe="{n} colonnes non lues",
     ),
     Definition(
         "colonne-sans-titre",
         "Colonne sans titre",
-        "Donnez un titre à la colonne en ligne 1 pour qu'elle soit lue.",
+        "Donnez un titre à la colonne, dans la ligne d'en-tête, pour qu'elle soit lue.",
+    ),
+    Definition(
+        "ligne-entete",
+        "Ligne d'en-tête trouvée plus bas",
+        "Rien à faire : les lignes au-dessus des en-têtes (titre, date…) sont ignorées.",
+    ),
+    Definition(
+        "noms-reconnus",
+        "Feuille ou colonnes lues sous un autre nom",
+        "Vérifiez l'interprétation ; si une colonne est mal comprise, renommez-la.",
+    ),
+    Definition(
+        "colonnes-non-reconnues",
+        "Colonnes non reconnues",
+        "Rien à faire si elles ne servent qu'aux modèles Word (salarie.autres) ; si l'une "
+        "est une colonne attendue, renommez-la.",
+    ),
+    Definition(
+        "cellule-egaree",
+        "Valeur isolée loin du tableau",
+        "Supprimez la cellule (dans Excel, Ctrl+Fin y mène) ou ramenez sa valeur dans le "
+        "tableau, enregistrez, puis relancez.",
     ),
     # --- Registre et planning : valeurs -----------------------------------------------
     Definition(
         "valeur-obligatoire",
         "Valeur obligatoire manquante",
         "Renseignez la cellule, ou supprimez la ligne si elle est en trop.",
+    ),
+    Definition(
+        "formule-sans-valeur",
+        "Formule sans valeur calculée",
+        "Ouvrez le classeur dans Excel (ou LibreOffice) et enregistrez-le : la valeur de "
+        "chaque formule sera calculée et enregistrée.",
+    ),
+    Definition(
+        "valeur-erreur",
+        "Valeur d'erreur",
+        "Corrigez la formule (référence supprimée, recherche sans résultat…) ou remplacez-la "
+        "par la valeur.",
+    ),
+    Definition(
+        "texte-nettoye",
+        "Texte nettoyé",
+        "Rien à faire : le texte est lu sur une ligne, sans caractères invisibles ; corrigez "
+        "la cellule pour ne plus voir ce message.",
+        groupe="{n} textes nettoyés (retours à la ligne, caractères invisibles)",
     ),
     Definition(
         "date-invalide",
@@ -124,6 +172,7 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "civilite-inconnue",
         "Civilité non reconnue",
         "Écrivez M. ou Mme ; sinon les documents s'adressent à « Madame, Monsieur ».",
+        groupe="{n} civilités non reconnues",
     ),
     Definition(
         "motif-inconnu",
@@ -167,13 +216,21 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "dates-incoherentes",
         "Dates incohérentes",
         "Corrigez l'une des deux dates (fin avant début, sortie avant entrée, naissance "
-        "après entrée).",
+        "après entrée ou moins de 14 ans à l'entrée, absence finie avant l'entrée).",
+    ),
+    Definition(
+        "entretien-avant-entree",
+        "Entretien antérieur à l'entrée",
+        "Corrigez la date de l'entretien ou la date d'entrée ; un entretien d'un contrat "
+        "précédent ne compte pas et peut rester.",
+        groupe="{n} entretiens datés avant l'entrée du salarié (ils ne comptent pas)",
     ),
     Definition(
         "naissance-manquante",
         "Date de naissance absente",
         "Renseignez la date de naissance pour obtenir les obligations de mi-carrière et "
         "d'avant 60 ans.",
+        groupe="{n} salariés sans date de naissance (mi-carrière et avant 60 ans incalculables)",
     ),
     # --- Paramètres (parametres.toml) -------------------------------------------------
     Definition(
@@ -465,6 +522,7 @@ class Anomalie:
     colonne: str | None = None
     valeur: str | None = None
     gravite: str = ERREUR
+    matricule: str | None = None  # le salarié concerné, quand la ligne en nomme un
 
     def __post_init__(self) -> None:
         definition(self.code)  # échoue dès la construction si le code n'est pas déclaré
@@ -507,6 +565,7 @@ class _TriAnomalies:
 
     @property
     def avertissements(self) -> list[Anomalie]:
+        """Tout ce qui n'empêche rien : avertissements et informations."""
         return [a for a in self.anomalies if not a.est_erreur]
 
 
@@ -555,10 +614,81 @@ class ErreurEntretiens(_TriAnomalies, Exception):
         return cls(str(anomalie), anomalies=[anomalie])
 
 
+# --------------------------------------------------------------------------------------
+# Affichage : un seul mécanisme pour le tableau de `verifier` et les lignes des commandes
+# --------------------------------------------------------------------------------------
+
+# Un avertissement ou une information répété (même feuille, même code) au moins SEUIL fois
+# s'affiche en une ligne qui liste les salariés ou les colonnes concernés. Les erreurs
+# restent une par ligne : chacune se corrige à sa place. `verifier --json` garde le détail.
+SEUIL_REGROUPEMENT = 3
+REPERES_AFFICHES = 10
+_PREFIXES = {ERREUR: "", AVERTISSEMENT: "Avertissement : ", INFORMATION: "Information : "}
+
+
+def regrouper(anomalies: Iterable[Anomalie]) -> list[Anomalie]:
+    """Les anomalies à afficher : répétitions résumées, à la place de la première."""
+    liste = list(anomalies)
+    groupes: dict[tuple[str | None, str, str], list[Anomalie]] = {}
+    for a in liste:
+        if not a.est_erreur:
+            groupes.setdefault((a.feuille, a.code, a.gravite), []).append(a)
+    affichees = []
+    for a in liste:
+        groupe = None if a.est_erreur else groupes[(a.feuille, a.code, a.gravite)]
+        if groupe is None or len(groupe) < SEUIL_REGROUPEMENT:
+            affichees.append(a)
+        elif groupe[0] is a:
+            affichees.append(_resumer(groupe))
+    return affichees
+
+
+def _resumer(groupe: list[Anomalie]) -> Anomalie:
+    definition = CATALOGUE[groupe[0].code]
+    n = len(groupe)
+    phrase = definition.groupe.format(n=n) if definition.groupe else f"{definition.titre} ({n})"
+    reperes = _reperes(groupe)
+    cites = ", ".join(reperes[:REPERES_AFFICHES]) + (
+        ", …" if len(reperes) > REPERES_AFFICHES else ""
+    )
+    lignes = {a.ligne for a in groupe}
+    colonnes = {a.colonne for a in groupe}
+    return Anomalie(
+        groupe[0].code,
+        f"{phrase} : {cites}. {definition.correction}",
+        feuille=groupe[0].feuille,
+        ligne=lignes.pop() if len(lignes) == 1 else None,
+        colonne=colonnes.pop() if len(colonnes) == 1 else None,
+        gravite=groupe[0].gravite,
+    )
+
+
+def _reperes(groupe: list[Anomalie]) -> list[str]:
+    """Ce qui distingue chaque anomalie du groupe : matricule, sinon colonne ou ligne."""
+    meme_ligne = len({a.ligne for a in groupe}) == 1
+    meme_colonne = len({a.colonne for a in groupe}) == 1
+    reperes: dict[str, None] = {}
+    for a in groupe:
+        if meme_ligne and a.colonne:
+            repere = f"« {a.colonne} »"  # une ligne d'en-tête : ce sont ses colonnes
+        else:
+            repere = a.matricule or (f"ligne {a.ligne}" if a.ligne is not None else "")
+            if not meme_colonne and a.colonne:
+                repere = f"{repere} ({a.colonne})" if repere else a.colonne
+        reperes[repere or a.message] = None
+    return list(reperes)
+
+
+def en_une_ligne(anomalie: Anomalie) -> str:
+    """« Avertissement : feuille « Salariés », ligne 3 : … » (les lignes des commandes)."""
+    return f"{_PREFIXES.get(anomalie.gravite, '')}{anomalie}"
+
+
 def formater_anomalies(anomalies: Iterable[Anomalie]) -> str:
-    """Tableau texte « Ligne | Colonne | Code | Message », un bloc par feuille."""
+    """Tableau texte « Ligne | Colonne | Code | Message », un bloc par feuille (répétitions
+    regroupées, voir `regrouper`)."""
     par_feuille: dict[str | None, list[Anomalie]] = {}
-    for a in anomalies:
+    for a in regrouper(anomalies):
         par_feuille.setdefault(a.feuille, []).append(a)
     blocs = []
     for feuille, liste in par_feuille.items():
@@ -570,7 +700,7 @@ def formater_anomalies(anomalies: Iterable[Anomalie]) -> str:
                 "" if a.ligne is None else str(a.ligne),
                 a.colonne or "",
                 a.code,
-                a.message if a.est_erreur else f"Avertissement : {a.message}",
+                f"{_PREFIXES.get(a.gravite, '')}{a.message}",
             )
             for a in liste
         ]

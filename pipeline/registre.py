@@ -22,6 +22,14 @@ Contrat de sortie (les autres modules ne dépendent que de ceci) :
 
 Les feuilles facultatives absentes donnent des tables vides avec ces colonnes.
 
+Lecture d'un registre tel qu'on le tape : la ligne d'en-tête est cherchée parmi les
+premières lignes (`_ligne_entete`), les feuilles et colonnes sont reconnues sous leurs
+synonymes (`pipeline.schema`), le texte de chaque cellule est nettoyé une fois
+(`formats.nettoyer_texte`), et `pipeline.classeur_brut` borne l'étendue lue et repère
+formules sans valeur et valeurs d'erreur avant que calamine ne charge une feuille. Ce que
+la lecture a compris (ligne d'en-tête, synonymes, colonnes libres) est rendu en
+informations, avec les avertissements.
+
 Utilisation :
     `lire_registre(chemin: Path) -> Registre` lit et valide tout le classeur. Elle *collecte*
     toutes les anomalies puis, s'il y a au moins une erreur, lève `ErreurEntretiens`
@@ -48,9 +56,11 @@ texte restent du texte (« 00042 »), les cellules date Excel arrivent en dates.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,11 +70,16 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from pipeline.erreurs import AVERTISSEMENT, ERREUR, Anomalie, ErreurEntretiens
+from pipeline.classeur_brut import FeuilleBrute, FeuilleTropGrande, inspecter
+from pipeline.erreurs import AVERTISSEMENT, ERREUR, INFORMATION, Anomalie, ErreurEntretiens
 from pipeline.formats import (
     MOTIFS_DATE,
+    courriels_invalides,
     date_courte,
     dates_cellules,
+    nettoyer_texte,
+    nombre_fr,
+    suggerer_date,
     texte_cellule,
     textes_cellules,
 )
@@ -76,13 +91,17 @@ from pipeline.schema import (
     FEUILLES,
     FEUILLES_PAR_TABLE,
     MOTIF,
+    MOTIFS,
     MOTIFS_ABSENCE,
     NATURE,
     TYPE,
     TYPE_PAR_DEFAUT,
+    TYPES,
     TYPES_ENTRETIEN,
     Colonne,
     Feuille,
+    Motif,
+    TypeEntretien,
     cle,
     code_civilite,
     code_motif,
@@ -110,10 +129,12 @@ class Registre:
 # Conversion des valeurs
 # --------------------------------------------------------------------------------------
 
-# Les espaces autour des valeurs tapées sont retirés (registre.md) ; les autres cellules
-# (nombres, dates) passent telles quelles.
-_retirer_espaces = np.frompyfunc(lambda v: v.strip() if v.__class__ is str else v, 1, 1)
-_RE_EMAIL = r"[^@\s;,<>()]+@[^@\s;,<>()]+\.[A-Za-z]{2,}"
+
+def _est_sale(valeur: Any) -> bool:
+    return valeur.__class__ is str and not valeur.isprintable()
+
+
+_sales = np.frompyfunc(_est_sale, 1, 1)
 
 
 def _traduire(textes: list[str], fonction: Any) -> tuple[list[str], np.ndarray]:
@@ -168,8 +189,9 @@ class _Collecte:
         ligne: int | None = None,
         colonne: str | None = None,
         valeur: str | None = None,
+        matricule: str | None = None,
     ) -> None:
-        anomalie = Anomalie(code, message, feuille, ligne, colonne, valeur, gravite)
+        anomalie = Anomalie(code, message, feuille, ligne, colonne, valeur, gravite, matricule)
         self.items.append((tri, anomalie))
 
     def anomalies(self) -> list[Anomalie]:
@@ -187,15 +209,22 @@ class _FeuilleLue:
     feuille: Feuille
     ordre: int
     titre: str  # nom de la feuille tel qu'écrit dans le classeur
+    ligne_entete: int  # numéro de ligne Excel des en-têtes
     entetes: dict[str, str]  # clé DataFrame -> en-tête tel qu'écrit (colonnes présentes)
     positions: dict[str, int]  # clé DataFrame -> index de colonne (0 = A)
     brut: dict[str, np.ndarray]  # clé DataFrame -> valeurs
     autres: dict[str, np.ndarray]  # en-tête tel qu'écrit -> valeurs (colonnes inconnues)
     lignes: np.ndarray  # numéros de ligne Excel
+    # Cellules vides pour calamine mais qui ne le sont pas : formule jamais calculée, valeur
+    # d'erreur (déjà signalées ; pas de « renseignez-la » en plus). Clé DataFrame -> masque.
+    speciales: dict[str, np.ndarray] = field(default_factory=dict)
     manquantes: set[str] = field(default_factory=set)  # colonnes obligatoires absentes
 
     def nom_colonne(self, cle_df: str) -> str:
         return self.entetes.get(cle_df) or self.feuille.colonne(cle_df).nom
+
+    def matricule(self, i: int) -> str | None:
+        return texte_cellule(self.brut["matricule"][i]) or None
 
     def signaler(
         self,
@@ -223,6 +252,7 @@ class _FeuilleLue:
                 ligne=ligne,
                 colonne=self.nom_colonne(cle_df),
                 valeur=valeur,
+                matricule=self.matricule(i),
             )
 
 
@@ -233,6 +263,36 @@ def _proche(mot: str, candidats: Iterable[str]) -> str | None:
     return candidats[cles.index(trouve[0])] if trouve else None
 
 
+# Mots qui ne distinguent rien : « Entretien annuel » ne ressemble pas à « Entretien
+# professionnel » (un entretien annuel d'évaluation n'est pas un entretien professionnel).
+_GENERIQUES = frozenset({"entretien", "conge", "conges", "arret"})
+
+
+def _sans_generiques(texte: str) -> str:
+    return " ".join(m for m in cle(texte).split() if m not in _GENERIQUES)
+
+
+def _proche_dans(texte: str, vocabulaire: Iterable[Motif | TypeEntretien]) -> str | None:
+    """Le libellé de l'entrée du vocabulaire qui ressemble le plus à `texte`, s'il y en a.
+
+    Mots en commun (« Maladie longue durée » -> « Arrêt longue maladie ») ou faute de
+    frappe (« Congé maternitée ») : le meilleur des deux scores, 0,6 au moins.
+    """
+    k = _sans_generiques(texte)
+    mots = set(k.split())
+    meilleur, score_max = None, 0.6
+    for entree in vocabulaire:
+        for ecrit in (entree.libelle, *entree.synonymes, entree.code.replace("_", " ")):
+            autre = _sans_generiques(ecrit)
+            if not autre or not k:
+                continue
+            communs = len(mots & set(autre.split())) / len(mots | set(autre.split()))
+            score = max(communs, difflib.SequenceMatcher(None, k, autre).ratio())
+            if score > score_max:
+                meilleur, score_max = entree.libelle, score
+    return meilleur
+
+
 # --------------------------------------------------------------------------------------
 # Ouverture du fichier
 # --------------------------------------------------------------------------------------
@@ -241,7 +301,7 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, ou .xlsx chiffré par un mot de passe
 
 
-def _ouvrir(chemin: Path) -> CalamineWorkbook:
+def _ouvrir(chemin: Path) -> tuple[CalamineWorkbook, bytes]:
     nom = f"« {chemin} »"
     if not chemin.exists():
         raise ErreurEntretiens.simple(
@@ -275,12 +335,16 @@ def _ouvrir(chemin: Path) -> CalamineWorkbook:
             f"{nom} n'est pas un classeur Excel (.xlsx) : ouvrez-le dans Excel ou LibreOffice "
             "et enregistrez-le au format « Classeur Excel (.xlsx) », puis relancez.",
         )
+    return _calamine(chemin, contenu), contenu
+
+
+def _calamine(chemin: Path, contenu: bytes) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(contenu))
     except CalamineError as exc:
         raise ErreurEntretiens.simple(
             "fichier-illisible",
-            f"Le registre {nom} est endommagé ou n'est pas un classeur Excel valide : "
+            f"Le registre « {chemin} » est endommagé ou n'est pas un classeur Excel valide : "
             "ouvrez-le dans Excel et enregistrez-le de nouveau au format .xlsx, puis relancez.",
         ) from exc
 
@@ -295,16 +359,35 @@ def _illisible(chemin: Path, exc: Exception) -> ErreurEntretiens:
     return erreur
 
 
+def _trop_grande(chemin: Path, exc: FeuilleTropGrande) -> ErreurEntretiens:
+    return ErreurEntretiens.simple(
+        "fichier-illisible",
+        f"La feuille « {exc.titre} » du registre « {chemin.name} » s'étend sur "
+        f"{nombre_fr(exc.lignes)} lignes et {nombre_fr(exc.colonnes)} colonnes : c'est plus "
+        "que ce que le programme lit. Supprimez les lignes et colonnes inutiles (Ctrl+Fin "
+        "dans Excel montre la dernière cellule utilisée), enregistrez, puis relancez.",
+        feuille=exc.titre,
+    )
+
+
 # --------------------------------------------------------------------------------------
-# Lecture des feuilles : en-têtes et lignes
+# Lecture des feuilles : nom, ligne d'en-tête, colonnes, cellules
 # --------------------------------------------------------------------------------------
+
+# Lignes parcourues pour trouver les en-têtes : un titre, une date, une ligne vide au-dessus
+# du tableau sont courants ; au-delà, ce ne sont plus des en-têtes.
+LIGNES_ENTETE = 20
 
 
 def _reconnaitre_feuilles(
     classeur: CalamineWorkbook, collecte: _Collecte
 ) -> dict[str, tuple[str, int]]:
-    """Feuille -> (titre réel, ordre) ; signale doublons et feuilles presque bien nommées."""
-    trouvees: dict[str, tuple[str, int]] = {}
+    """Feuille -> (titre réel, ordre) ; signale doublons et feuilles presque bien nommées.
+
+    Le nom documenté l'emporte sur un synonyme : un classeur qui a une feuille « Salariés »
+    et une feuille « Effectif » (un tableau de synthèse) lit « Salariés ».
+    """
+    candidates: dict[str, list[str]] = {}
     for titre in classeur.sheet_names:
         feuille = feuille_nommee(titre)
         if feuille is None:
@@ -319,43 +402,137 @@ def _reconnaitre_feuilles(
                     feuille=titre,
                 )
             continue
+        candidates.setdefault(feuille.table, []).append(titre)
+    trouvees: dict[str, tuple[str, int]] = {}
+    for table, titres in candidates.items():
+        feuille = FEUILLES_PAR_TABLE[table]
         ordre = FEUILLES.index(feuille)
-        if feuille.table in trouvees:
-            premiere = trouvees[feuille.table][0]
+        documentees = [t for t in titres if feuille.est_son_nom(t)]
+        retenue = (documentees or titres)[0]
+        trouvees[table] = (retenue, ordre)
+        for titre in titres:
+            if titre == retenue:
+                continue
+            if documentees and not feuille.est_son_nom(titre):
+                collecte.ajouter(
+                    AVERTISSEMENT,
+                    "feuille-ignoree",
+                    f"La feuille « {titre} » pourrait être la feuille « {feuille.nom} », mais "
+                    f"le classeur a déjà la feuille « {retenue} » : elle n'est pas lue.",
+                    tri=(len(FEUILLES), 0, 0),
+                    feuille=titre,
+                )
+                continue
             collecte.ajouter(
                 ERREUR,
                 "feuille-dupliquee",
-                f"Les feuilles « {premiere} » et « {titre} » désignent toutes deux la feuille "
+                f"Les feuilles « {retenue} » et « {titre} » désignent toutes deux la feuille "
                 f"« {feuille.nom} » : fusionnez-les ou renommez l'une d'elles.",
                 tri=(ordre, 0, 0),
                 feuille=titre,
             )
-            continue
-        trouvees[feuille.table] = (titre, ordre)
     return trouvees
 
 
+def _titres(ligne: list[Any]) -> list[str]:
+    """Les en-têtes d'une ligne : sur une ligne, sans invisibles, espaces réduites."""
+    return [" ".join(nettoyer_texte(texte_cellule(v))[0].split()) for v in ligne]
+
+
+def _ligne_entete(feuille: Feuille, lignes: list[list[Any]]) -> int:
+    """Index de la ligne d'en-tête parmi les premières, d'après les colonnes qu'elle nomme.
+
+    La première qui nomme toutes les colonnes obligatoires ; sinon celle qui en reconnaît
+    le plus (au moins deux) ; sinon la première ligne d'au moins deux cellules remplies
+    (un titre n'en a qu'une) ; sinon la première ligne non vide.
+    """
+    obligatoires = {c.cle for c in feuille.colonnes if c.obligatoire}
+    meilleure, score_max = None, 1
+    premiere_large = premiere = None
+    for i, ligne in enumerate(lignes[:LIGNES_ENTETE]):
+        titres = [t for t in _titres(ligne) if t]
+        if not titres:
+            continue
+        premiere = i if premiere is None else premiere
+        if premiere_large is None and len(titres) >= 2:
+            premiere_large = i
+        reconnues = {c.cle for t in titres if (c := feuille.colonne_nommee(t)) is not None}
+        if obligatoires <= reconnues:
+            return i
+        if len(reconnues) > score_max:
+            meilleure, score_max = i, len(reconnues)
+    for choix in (meilleure, premiere_large, premiere):
+        if choix is not None:
+            return choix
+    return 0
+
+
+def _grille(
+    lignes: list[list[Any]], debut: int, largeur: int, hauteur: int
+) -> tuple[np.ndarray, bool]:
+    """Les lignes de données en tableau 2D d'objets (pas de boucle Python par cellule), et
+    s'il y a des textes à nettoyer.
+
+    Les espaces autour des valeurs tapées sont retirés (registre.md) ; un texte à retour à
+    la ligne ou à caractère invisible est laissé tel quel pour `_nettoyer_cellules`, qui
+    sait dans quelle colonne il est ; nombres et dates passent tels quels.
+    """
+    donnees = lignes[debut:]
+    if len(donnees) < hauteur - debut:  # cellules spéciales au-delà de ce que rend calamine
+        donnees = donnees + [[""] * largeur] * (hauteur - debut - len(donnees))
+    if not donnees:
+        return np.empty((0, largeur), dtype=object), False
+    sales = []
+
+    def sans_espaces(v: Any) -> Any:
+        if v.__class__ is str:
+            if v.isprintable():
+                return v.strip()
+            sales.append(v)  # rare : un seul passage sur la grille dans le cas courant
+        return v
+
+    grille = np.frompyfunc(sans_espaces, 1, 1)(
+        np.array(donnees, dtype=object).reshape(len(donnees), largeur)
+    )
+    return grille, bool(sales)
+
+
 def _lire_feuille(
-    classeur: CalamineWorkbook, feuille: Feuille, titre: str, ordre: int, collecte: _Collecte
+    classeur: CalamineWorkbook,
+    feuille: Feuille,
+    titre: str,
+    ordre: int,
+    brute: FeuilleBrute,
+    collecte: _Collecte,
 ) -> _FeuilleLue:
     lignes_brutes = classeur.get_sheet_by_name(titre).to_python(skip_empty_area=False)
-    entete = lignes_brutes[0] if lignes_brutes else []
-    donnees = lignes_brutes[1:]
-    # Un tableau 2D d'objets puis des opérations par colonne : pas de boucle Python par
-    # cellule, c'est ce qui tient un registre de 100 000 salariés.
+    h = _ligne_entete(feuille, lignes_brutes)
+    entete = lignes_brutes[h] if lignes_brutes else []
     largeur = len(entete)
-    if donnees:
-        grille = _retirer_espaces(np.array(donnees, dtype=object).reshape(len(donnees), largeur))
-    else:
-        grille = np.empty((0, largeur), dtype=object)
-    garder = np.flatnonzero((grille != "").any(axis=1))
-    grille = grille[garder]
-    colonnes = [grille[:, j] for j in range(largeur)]
-    lignes = garder + 2  # ligne Excel : l'en-tête est la ligne 1
+    speciales = {
+        p: c
+        for p, c in (*brute.formules_sans_valeur.items(), *brute.erreurs.items())
+        if p[1] < largeur
+    }
+    hauteur = max([len(lignes_brutes), *(r + 1 for r, _ in speciales)])
+    grille, a_nettoyer = _grille(lignes_brutes, h + 1, largeur, hauteur)
+    en_tete = _EnTete(feuille, titre, ordre, h + 1)
+    en_tete.lire(_titres(entete), grille, collecte)
+    # Nettoyées avant de trier les lignes vides : une cellule qui ne contenait qu'un
+    # caractère invisible est vide.
+    if a_nettoyer:
+        _nettoyer_cellules(grille, en_tete, np.arange(len(grille)) + h + 2, collecte)
 
-    en_tete = _EnTete(feuille, titre, ordre)
-    for j in range(largeur):
-        en_tete.reconnaitre(j, " ".join(texte_cellule(entete[j]).split()), colonnes[j], collecte)
+    remplie = (grille != "").any(axis=1)
+    for r, _ in speciales:
+        if r > h:
+            remplie[r - h - 1] = True
+    garder = np.flatnonzero(remplie)
+    grille = grille[garder]
+    lignes = garder + h + 2  # numéros de ligne Excel
+    indice_ligne = {int(r): i for i, r in enumerate(garder + h + 1)}
+    colonnes = [grille[:, j] for j in range(largeur)]
+    _verifier_colonne_manager(en_tete, colonnes, collecte)
 
     vide = np.full(len(garder), "", dtype=object)
     brut = {
@@ -366,15 +543,19 @@ def _lire_feuille(
         feuille=feuille,
         ordre=ordre,
         titre=titre,
+        ligne_entete=h + 1,
         entetes=en_tete.entetes,
         positions=en_tete.positions,
         brut=brut,
         autres={nom: colonnes[j] for nom, j in en_tete.autres.items()},
         lignes=lignes,
     )
+    _signaler_egarees(lue, brute, collecte)
     if not feuille.obligatoire and not en_tete.vus and not len(garder):
         return lue  # feuille facultative laissée vide : comme si elle n'existait pas
+    _informer(lue, en_tete, lignes_brutes[:h], collecte)
     _signaler_manquantes(lue, en_tete, collecte)
+    _signaler_speciales(lue, en_tete, brute, indice_ligne, collecte)
     return lue
 
 
@@ -385,59 +566,240 @@ class _EnTete:
     feuille: Feuille
     titre: str  # nom de la feuille tel qu'écrit dans le classeur
     ordre: int
+    ligne: int  # numéro de ligne Excel des en-têtes
     entetes: dict[str, str] = field(default_factory=dict)  # clé DataFrame -> en-tête écrit
     positions: dict[str, int] = field(default_factory=dict)  # clé DataFrame -> index (0 = A)
     autres: dict[str, int] = field(default_factory=dict)  # en-tête écrit -> index (inconnues)
     vus: dict[str, tuple[str, int]] = field(default_factory=dict)  # clé -> (en-tête, index)
 
-    def reconnaitre(self, j: int, titre_col: str, valeurs: np.ndarray, collecte: _Collecte) -> None:
-        """Range la colonne j d'en-tête `titre_col`, ou signale pourquoi elle n'est pas lue."""
-        lettre = get_column_letter(1 + j)
-        lieu: dict[str, Any] = {"tri": (self.ordre, 1, j), "feuille": self.titre, "ligne": 1}
-        if not titre_col:
-            if (valeurs != "").any():
+    def lieu(self, j: int) -> dict[str, Any]:
+        return {"tri": (self.ordre, self.ligne, j), "feuille": self.titre, "ligne": self.ligne}
+
+    def lire(self, titres: list[str], grille: np.ndarray, collecte: _Collecte) -> None:
+        """Range chaque colonne, ou signale pourquoi elle n'est pas lue."""
+        candidates: dict[str, list[tuple[int, str]]] = {}
+        inconnues: list[tuple[int, str]] = []
+        for j, titre_col in enumerate(titres):
+            lettre = get_column_letter(1 + j)
+            if not titre_col:
+                if (grille[:, j] != "").any():
+                    collecte.ajouter(
+                        AVERTISSEMENT,
+                        "colonne-sans-titre",
+                        f"La colonne {lettre} contient des valeurs mais pas de titre en ligne "
+                        f"{self.ligne} (ligne d'en-tête) : elle est ignorée ; donnez-lui un "
+                        "titre pour qu'elle soit lue.",
+                        colonne=lettre,
+                        **self.lieu(j),
+                    )
+                continue
+            k = cle(titre_col)
+            if k in self.vus:
+                premier, pos = self.vus[k]
                 collecte.ajouter(
-                    AVERTISSEMENT,
-                    "colonne-sans-titre",
-                    f"La colonne {lettre} contient des valeurs mais pas de titre en ligne 1 : "
-                    "elle est ignorée ; donnez-lui un titre pour qu'elle soit lue.",
-                    colonne=lettre,
-                    **lieu,
+                    ERREUR,
+                    "colonne-dupliquee",
+                    f"La colonne « {titre_col} » (colonne {lettre}) fait double emploi avec "
+                    f"« {premier} » (colonne {get_column_letter(1 + pos)}) : supprimez ou "
+                    "renommez l'une des deux.",
+                    colonne=titre_col,
+                    valeur=titre_col,
+                    **self.lieu(j),
                 )
-            return
-        k = cle(titre_col)
-        if k in self.vus:
-            premier, pos = self.vus[k]
-            collecte.ajouter(
-                ERREUR,
-                "colonne-dupliquee",
-                f"La colonne « {titre_col} » (colonne {lettre}) fait double emploi avec "
-                f"« {premier} » (colonne {get_column_letter(1 + pos)}) : supprimez ou renommez "
-                "l'une des deux.",
-                colonne=titre_col,
-                valeur=titre_col,
-                **lieu,
-            )
-            return
-        self.vus[k] = (titre_col, j)
-        colonne = self.feuille.index_colonnes.get(k)
-        if colonne is not None:
-            self.entetes[colonne.cle] = titre_col
-            self.positions[colonne.cle] = j
-        elif self.feuille.table == "salaries":
-            self.autres[titre_col] = j  # offertes aux modèles Word
-        else:
-            connues = [c.nom for c in self.feuille.colonnes if c.cle not in self.positions]
-            proche = _proche(titre_col, connues)
-            conseil = f" ; s'il s'agit de « {proche} », renommez-la ainsi" if proche else ""
+                continue
+            self.vus[k] = (titre_col, j)
+            colonne = self.feuille.colonne_nommee(titre_col)
+            if colonne is not None:
+                candidates.setdefault(colonne.cle, []).append((j, titre_col))
+            else:
+                inconnues.append((j, titre_col))
+        for cle_df, liste in candidates.items():
+            self._choisir(self.feuille.colonne(cle_df), liste, collecte)
+        for j, titre_col in inconnues:
+            self._inconnue(j, titre_col, collecte)
+
+    def _choisir(self, colonne: Colonne, liste: list[tuple[int, str]], collecte: _Collecte) -> None:
+        """Deux en-têtes pour une colonne (« E-mail », « Courriel ») : le nom documenté,
+        sinon le premier à gauche ; l'autre est signalé et offert aux modèles."""
+        j, retenu = next(((j, t) for j, t in liste if colonne.est_son_nom(t)), liste[0])
+        self.entetes[colonne.cle], self.positions[colonne.cle] = retenu, j
+        for j_autre, titre_autre in liste:
+            if j_autre == j:
+                continue
+            if self.feuille.table == "salaries":
+                self.autres[titre_autre] = j_autre
             collecte.ajouter(
                 AVERTISSEMENT,
                 "colonne-ignoree",
-                f"La colonne « {titre_col} » n'est pas une colonne de la feuille "
-                f"« {self.feuille.nom} » et n'est pas lue{conseil}.",
-                colonne=titre_col,
-                **lieu,
+                f"Les colonnes « {retenu} » et « {titre_autre} » désignent toutes deux "
+                f"« {colonne.nom} » : « {retenu} » est lue, pas « {titre_autre} » ; renommez "
+                "celle des deux qui ne doit pas l'être.",
+                colonne=titre_autre,
+                **self.lieu(j_autre),
             )
+
+    def _inconnue(self, j: int, titre_col: str, collecte: _Collecte) -> None:
+        if self.feuille.table == "salaries":
+            self.autres[titre_col] = j  # offertes aux modèles Word ; listées par _informer
+            return
+        absentes = [c.nom for c in self.feuille.colonnes if c.cle not in self.positions]
+        proche = _proche(titre_col, absentes)
+        conseil = f" ; s'il s'agit de « {proche} », renommez-la ainsi" if proche else ""
+        collecte.ajouter(
+            AVERTISSEMENT,
+            "colonne-ignoree",
+            f"La colonne « {titre_col} » n'est pas une colonne de la feuille "
+            f"« {self.feuille.nom} » et n'est pas lue{conseil}.",
+            colonne=titre_col,
+            **self.lieu(j),
+        )
+
+    def abandonner(self, cle_df: str) -> None:
+        """La colonne n'est finalement pas lue comme `cle_df` : offerte aux modèles."""
+        self.autres[self.entetes.pop(cle_df)] = self.positions.pop(cle_df)
+
+
+def _nettoyer_cellules(
+    grille: np.ndarray, en_tete: _EnTete, lignes: np.ndarray, collecte: _Collecte
+) -> None:
+    """Nettoie les textes à retours à la ligne ou invisibles des colonnes lues, et le dit.
+
+    Une seule décision pour tout le registre (`formats.nettoyer_texte`), appliquée à la
+    lecture : les documents, courriels et tableaux produits n'en voient jamais.
+    """
+    sales = np.argwhere(_sales(grille).astype(bool))
+    lues = {j: en_tete.feuille.colonne(cle_df) for cle_df, j in en_tete.positions.items()}
+    # Les colonnes lues et les colonnes libres (offertes aux modèles) : nettoyer une colonne
+    # ignorée ne change rien, inutile de le dire.
+    noms = {j: en_tete.entetes[cle_df] for cle_df, j in en_tete.positions.items()}
+    noms.update({j: titre for titre, j in en_tete.autres.items()})
+    j_matricule = en_tete.positions.get("matricule")
+    for i, j in sales:
+        colonne = lues.get(int(j))
+        propre, fait = nettoyer_texte(grille[i, j], colonne.saut_de_ligne if colonne else " ")
+        grille[i, j] = propre
+        if fait and int(j) in noms:
+            matricule = texte_cellule(grille[i, j_matricule]) if j_matricule is not None else ""
+            collecte.ajouter(
+                AVERTISSEMENT,
+                "texte-nettoye",
+                f"« {propre} » : {fait} (le programme lit le texte sur une ligne, sans "
+                "caractère invisible ; rien à faire, ou corrigez la cellule pour ne plus voir "
+                "ce message).",
+                tri=(en_tete.ordre, int(lignes[i]), int(j)),
+                feuille=en_tete.titre,
+                ligne=int(lignes[i]),
+                colonne=noms[int(j)],
+                valeur=propre,
+                matricule=matricule or None,
+            )
+
+
+# Titres du manager qui ne disent pas « matricule » : la colonne peut contenir des noms, ou
+# tout autre chose (« Responsable » : oui/non). Voir le choix écrit dans pipeline.schema.
+def _verifier_colonne_manager(
+    en_tete: _EnTete, colonnes: list[np.ndarray], collecte: _Collecte
+) -> None:
+    """Une colonne « Responsable » sans aucun matricule ni nom de salarié n'est pas le manager."""
+    j = en_tete.positions.get("matricule_manager")
+    if j is None or "matricule" in cle(en_tete.entetes["matricule_manager"]).split():
+        return
+    valeurs = {v for v in textes_cellules(colonnes[j]) if v}
+    if not valeurs or "matricule" not in en_tete.positions:
+        return
+    positions = en_tete.positions
+    connus = set(textes_cellules(colonnes[positions["matricule"]]))
+    noms = (
+        _index_noms(*(colonnes[positions[k]] for k in ("matricule", "nom", "prenom")))
+        if {"nom", "prenom"} <= set(positions)
+        else {}
+    )
+    if valeurs & connus or any(_matricule_par_nom(v, noms) for v in valeurs):
+        return
+    titre = en_tete.entetes["matricule_manager"]
+    en_tete.abandonner("matricule_manager")
+    collecte.ajouter(
+        AVERTISSEMENT,
+        "colonne-ignoree",
+        f"La colonne « {titre} » ne contient aucun matricule de salarié : elle n'est pas lue "
+        "comme le matricule du manager (elle reste offerte aux modèles Word). Si elle désigne "
+        "les managers, écrivez-y leurs matricules, ou ajoutez une colonne « Matricule "
+        "manager ».",
+        colonne=titre,
+        **en_tete.lieu(j),
+    )
+
+
+def _index_noms(
+    matricules: Iterable[Any], noms: Iterable[Any], prenoms: Iterable[Any]
+) -> dict[str, list[str]]:
+    """« prenom nom » et « nom prenom » (forme `cle`) -> matricules des salariés qui les portent."""
+    index: dict[str, list[str]] = {}
+    for m, nom, prenom in zip(
+        textes_cellules(list(matricules)),
+        textes_cellules(list(noms)),
+        textes_cellules(list(prenoms)),
+        strict=True,
+    ):
+        for forme in {cle(f"{prenom} {nom}"), cle(f"{nom} {prenom}")}:
+            if m and forme:
+                index.setdefault(forme, []).append(m)
+    return index
+
+
+def _matricule_par_nom(texte: str, noms: dict[str, list[str]]) -> str | None:
+    """Le matricule du seul salarié qui porte ce nom (« Stéphane Roux », « ROUX Stéphane »)."""
+    trouves = noms.get(cle(texte), [])
+    return trouves[0] if len(set(trouves)) == 1 else None
+
+
+def _informer(
+    lue: _FeuilleLue, en_tete: _EnTete, au_dessus: list[list[Any]], collecte: _Collecte
+) -> None:
+    """Ce que la lecture a compris, dit une fois : ligne d'en-tête, synonymes, colonnes libres."""
+    lieu = {
+        "tri": (lue.ordre, lue.ligne_entete, -1),
+        "feuille": lue.titre,
+        "ligne": lue.ligne_entete,
+    }
+    textes = [t for ligne in au_dessus for t in _titres(ligne) if t]
+    if lue.ligne_entete > 1:
+        ignore = f" ; au-dessus, ignoré : « {' — '.join(textes)[:80]} »" if textes else ""
+        collecte.ajouter(
+            INFORMATION,
+            "ligne-entete",
+            f"En-têtes trouvés en ligne {lue.ligne_entete}{ignore}. Les numéros de ligne des "
+            "messages sont ceux d'Excel.",
+            **lieu,
+        )
+    lus = []
+    if not lue.feuille.est_son_nom(lue.titre):
+        lus.append(f"feuille lue comme « {lue.feuille.nom} »")
+    synonymes = [
+        f"« {titre} » = {lue.feuille.colonne(cle_df).nom}"
+        for cle_df, titre in sorted(lue.entetes.items(), key=lambda e: lue.positions[e[0]])
+        if not lue.feuille.colonne(cle_df).est_son_nom(titre)
+    ]
+    if synonymes:
+        lus.append("colonnes lues sous un autre nom : " + ", ".join(synonymes))
+    if lus:
+        phrase = " ; ".join(lus)
+        collecte.ajouter(
+            INFORMATION,
+            "noms-reconnus",
+            f"{phrase[0].upper()}{phrase[1:]}. Si l'une est mal interprétée, renommez-la.",
+            **lieu,
+        )
+    if en_tete.autres:
+        noms = ", ".join(f"« {n} »" for n in sorted(en_tete.autres, key=en_tete.autres.get))
+        collecte.ajouter(
+            INFORMATION,
+            "colonnes-non-reconnues",
+            f"Colonnes non reconnues, offertes telles quelles aux modèles Word "
+            f'(salarie.autres["…"]) : {noms}. Si l\'une est une colonne attendue, '
+            "renommez-la.",
+            **lieu,
+        )
 
 
 def _signaler_manquantes(lue: _FeuilleLue, en_tete: _EnTete, collecte: _Collecte) -> None:
@@ -455,13 +817,79 @@ def _signaler_manquantes(lue: _FeuilleLue, en_tete: _EnTete, collecte: _Collecte
             collecte.ajouter(
                 ERREUR,
                 "colonne-manquante",
-                f"La colonne obligatoire « {c.nom} » est absente de la ligne d'en-tête (ligne 1) "
-                f"de la feuille « {lue.titre} » : ajoutez-la{conseil}.",
-                tri=(lue.ordre, 1, 10_000 + j),
+                f"La colonne obligatoire « {c.nom} » est absente de la ligne d'en-tête "
+                f"(ligne {lue.ligne_entete}) de la feuille « {lue.titre} » : ajoutez-la"
+                f"{conseil}.",
+                tri=(lue.ordre, lue.ligne_entete, 10_000 + j),
                 feuille=lue.titre,
-                ligne=1,
+                ligne=lue.ligne_entete,
                 colonne=c.nom,
             )
+
+
+def _signaler_speciales(
+    lue: _FeuilleLue,
+    en_tete: _EnTete,
+    brute: FeuilleBrute,
+    indice_ligne: dict[int, int],
+    collecte: _Collecte,
+) -> None:
+    """Formules jamais calculées et valeurs d'erreur : calamine les rend vides."""
+    par_position = {j: cle_df for cle_df, j in en_tete.positions.items()}
+    libres = {j: titre for titre, j in en_tete.autres.items()}
+    for (r, j), detail in (*brute.formules_sans_valeur.items(), *brute.erreurs.items()):
+        i = indice_ligne.get(r)
+        if i is None or (j not in par_position and j not in libres):
+            continue  # hors du tableau lu (ligne d'en-tête, colonne ignorée)
+        if (r, j) in brute.erreurs:
+            code = "valeur-erreur"
+            message = (
+                f"Valeur d'erreur {detail} (formule qui ne trouve pas sa valeur, référence "
+                "supprimée…) : corrigez la formule ou saisissez la valeur à la main."
+            )
+        else:
+            code = "formule-sans-valeur"
+            formule = f" (={detail})" if detail else ""
+            message = (
+                f"Formule sans valeur calculée{formule} : ouvrez et enregistrez le classeur "
+                "dans Excel (ou LibreOffice), qui calculera la valeur, puis relancez."
+            )
+        if j in par_position:
+            lue.speciales.setdefault(par_position[j], np.zeros(len(lue.lignes), dtype=bool))[i] = (
+                True
+            )
+            colonne, gravite = lue.nom_colonne(par_position[j]), ERREUR
+        else:
+            # Une colonne libre ne sert qu'aux modèles Word : la lettre aura un blanc.
+            colonne, gravite = libres[j], AVERTISSEMENT
+        collecte.ajouter(
+            gravite,
+            code,
+            message,
+            tri=(lue.ordre, int(lue.lignes[i]), j),
+            feuille=lue.titre,
+            ligne=int(lue.lignes[i]),
+            colonne=colonne,
+            valeur=detail,
+            matricule=lue.matricule(i),
+        )
+
+
+def _signaler_egarees(lue: _FeuilleLue, brute: FeuilleBrute, collecte: _Collecte) -> None:
+    for (r, j), valeur in brute.egarees.items():
+        cellule = f"{get_column_letter(j + 1)}{r + 1}"
+        collecte.ajouter(
+            ERREUR,
+            "cellule-egaree",
+            f"Valeur « {valeur[:40]} » isolée en {cellule}, loin du tableau "
+            f"({brute.tableau}) : elle n'est pas lue. Supprimez-la (dans Excel, Ctrl+Fin y "
+            "mène) ou ramenez-la dans le tableau, enregistrez, puis relancez.",
+            tri=(lue.ordre, r + 1, j),
+            feuille=lue.titre,
+            ligne=r + 1,
+            colonne=get_column_letter(j + 1),
+            valeur=valeur,
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -470,10 +898,22 @@ def _signaler_manquantes(lue: _FeuilleLue, en_tete: _EnTete, collecte: _Collecte
 
 
 def _message_date(valeur: str, _i: int) -> str:
+    suggestion = suggerer_date(valeur)
     if any(re.fullmatch(motif, valeur) for motif in MOTIFS_DATE):
+        if suggestion:  # « 2019-13-01 » : jour et mois inversés
+            return (
+                f"« {valeur} » n'est pas une date valide (jour ou mois impossible) : "
+                f"vouliez-vous dire {suggestion[0]} ({suggestion[1]}) ? Corrigez la cellule."
+            )
         return (
             f"« {valeur} » n'est pas une date valide (jour ou mois impossible, ou année hors de "
             "1900–2261) : corrigez-la, ou laissez la cellule vide si la date n'est pas connue."
+        )
+    if suggestion:
+        pourquoi = f" ({suggestion[1]} ?)" if suggestion[1] else ""
+        return (
+            f"« {valeur} » n'est pas écrite dans un format de date reconnu : écrivez "
+            f"{suggestion[0]}{pourquoi} (JJ/MM/AAAA), ou saisissez une date Excel."
         )
     return (
         f"« {valeur} » n'est pas une date reconnue : saisissez une date Excel ou un texte "
@@ -507,10 +947,15 @@ def _message_booleen(v: str, _i: int) -> str:
     )
 
 
-def _message_email(v: str, _i: int) -> str:
+def _message_email(v: str, raison: str, domaines: Counter[str]) -> str:
+    local, _, domaine = v.rpartition("@")
+    # « @menuiserie-lefevre » quand les autres adresses sont en « @menuiserie-lefevre.fr ».
+    proches = [d for d, _ in domaines.most_common() if domaine and d.startswith(domaine)]
+    proches = proches or difflib.get_close_matches(domaine, list(domaines), n=1, cutoff=0.8)
+    conseil = f"vouliez-vous dire « {local}@{proches[0]} » ? Sinon, " if local and proches else ""
     return (
-        f"« {v} » n'est pas une adresse électronique valide : corrigez-la "
-        "(forme prenom.nom@domaine.fr) ou videz la cellule."
+        f"« {v} » n'est pas une adresse électronique valide : {raison} ; {conseil}corrigez "
+        "l'adresse (forme prenom.nom@domaine.fr) ou videz la cellule."
     )
 
 
@@ -521,15 +966,24 @@ def _message_civilite(v: str, _i: int) -> str:
     )
 
 
+def _vouliez_vous_dire(v: str, vocabulaire: Iterable[Motif | TypeEntretien]) -> str:
+    proche = _proche_dans(v, vocabulaire)
+    return f"vouliez-vous dire « {proche} » ? Sinon, " if proche else ""
+
+
 def _message_type(v: str, _i: int) -> str:
     return (
-        f"Type d'entretien « {v} » inconnu : écrivez l'un de {_LISTE_TYPES} (ou son code, "
-        "ex. etat_des_lieux), ou laissez vide pour un entretien périodique."
+        f"Type d'entretien « {v} » inconnu : {_vouliez_vous_dire(v, TYPES)}écrivez l'un de "
+        f"{_LISTE_TYPES} (ou son code, ex. etat_des_lieux), ou laissez vide pour un entretien "
+        "périodique."
     )
 
 
 def _message_motif(v: str, _i: int) -> str:
-    return f"Motif d'absence « {v} » inconnu : écrivez l'un des motifs reconnus ({_LISTE_MOTIFS})."
+    return (
+        f"Motif d'absence « {v} » inconnu : {_vouliez_vous_dire(v, MOTIFS)}écrivez l'un des "
+        f"motifs reconnus ({_LISTE_MOTIFS})."
+    )
 
 
 def _message_nature(v: str, _i: int) -> str:
@@ -569,8 +1023,20 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
             textes = textes_cellules(valeurs)
             vide = valeurs == ""
             if c.nature == EMAIL:
-                ok = pd.Series(textes, dtype=object).str.fullmatch(_RE_EMAIL).to_numpy(bool)
-                _signaler_si(lue, collecte, c, "email-invalide", ~ok & ~vide, _message_email)
+                raisons = courriels_invalides(textes)
+                invalide = np.zeros(len(textes), dtype=bool)
+                invalide[list(raisons)] = True
+                domaines = Counter(
+                    t.rpartition("@")[2] for i, t in enumerate(textes) if t and i not in raisons
+                )
+                _signaler_si(
+                    lue,
+                    collecte,
+                    c,
+                    "email-invalide",
+                    invalide,
+                    lambda v, i, r=raisons, d=domaines: _message_email(v, r[i], d),
+                )
             elif c.nature in _TRADUCTIONS:
                 traduire, code, message, gravite = _TRADUCTIONS[c.nature]
                 if c.nature == MOTIF:
@@ -582,6 +1048,8 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
             table[c.cle] = textes
         if c.obligatoire:
             nom = lue.nom_colonne(c.cle)
+            if c.cle in lue.speciales:  # formule sans valeur, #N/A : déjà dit autrement
+                vide = vide & ~lue.speciales[c.cle]
             _signaler_si(
                 lue,
                 collecte,
@@ -660,17 +1128,16 @@ def _controles_salaries(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte)
     managers = df["matricule_manager"].to_numpy(dtype=object)
     inconnu = (managers != "") & ~pd.Series(managers).isin(connus).to_numpy()
     if inconnu.any() and "matricule_manager" in lue.positions:
+        noms = _index_noms(df["matricule"], df["nom"], df["prenom"])
+        personnes = functools.cache(lambda: _personnes(df))
+        designes = [m for m, _ in Counter(managers[~inconnu & (managers != "")]).most_common()]
         lue.signaler(
             collecte,
             ERREUR,
             "manager-inconnu",
             "matricule_manager",
             np.flatnonzero(inconnu),
-            lambda v, _i: (
-                f"Le matricule manager « {v} » ne correspond à aucun salarié de la feuille "
-                f"« {lue.titre} »{_conseil_zeros(v, connus)} : corrigez-le, ajoutez le manager, "
-                "ou videz la cellule (l'entretien sera alors conduit par le service RH)."
-            ),
+            lambda v, _i: _message_manager(v, lue, connus, noms, personnes, designes),
         )
 
     _controler_ordre(
@@ -687,21 +1154,94 @@ def _controles_salaries(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte)
     return connus
 
 
+def _message_manager(
+    v: str,
+    lue: _FeuilleLue,
+    connus: set[str],
+    noms: dict[str, list[str]],
+    personnes: Callable[[], dict[str, str]],
+    managers: list[str],
+) -> str:
+    matricule = _matricule_par_nom(v, noms)
+    if matricule:  # la colonne « Manager » tenue avec des noms
+        return (
+            f"« {v} » est le nom d'un salarié, pas un matricule : écrivez son matricule "
+            f"« {matricule} » dans la colonne « {lue.nom_colonne('matricule_manager')} »."
+        )
+    conseil = _conseil_zeros(v, connus) or _matricule_voisin(v, personnes(), managers)
+    if not conseil and managers:
+        cites = ", ".join(f"{m} ({personnes()[m]})" for m in managers[:8])
+        conseil = f" (managers déjà désignés dans le registre : {cites})"
+    return (
+        f"Le matricule manager « {v} » ne correspond à aucun salarié de la feuille "
+        f"« {lue.titre} »{conseil} : corrigez-le, ajoutez le manager, ou videz la cellule "
+        "(l'entretien sera alors conduit par le service RH)."
+    )
+
+
+def _personnes(salaries: pd.DataFrame) -> dict[str, str]:
+    """Matricule -> « Prénom NOM » (les messages qui proposent un matricule nomment qui c'est)."""
+    personnes: dict[str, list[str]] = {}
+    for m, prenom, nom in salaries[["matricule", "prenom", "nom"]].itertuples(index=False):
+        if m:
+            personnes.setdefault(m, []).append(f"{prenom} {nom.upper()}".strip())
+    return {m: " ou ".join(noms) for m, noms in personnes.items()}
+
+
+def _matricule_voisin(valeur: str, personnes: dict[str, str], parmi: Iterable[str] = ()) -> str:
+    """« 2044 » pour « 1044 » : un seul chiffre changé ou deux voisins inversés, chez un seul
+    salarié du registre (ou des seuls `parmi`, s'ils sont donnés)."""
+
+    def voisins(a: str, b: str) -> bool:
+        if len(a) != len(b) or a == b:
+            return False
+        ecarts = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(ecarts) == 1 or (
+            len(ecarts) == 2
+            and ecarts[1] == ecarts[0] + 1
+            and a[ecarts[0]] == b[ecarts[1]]
+            and a[ecarts[1]] == b[ecarts[0]]
+        )
+
+    candidats = [m for m in (list(parmi) or personnes) if voisins(valeur, m)]
+    if len(candidats) != 1:
+        return ""
+    return f" (vouliez-vous dire « {candidats[0]} », {personnes[candidats[0]]} ?)"
+
+
+# Âge minimal d'embauche (art. L4153-1 : 14 ans pour un emploi pendant les vacances
+# scolaires) : en deçà, la date de naissance ou d'entrée est une faute de frappe.
+AGE_MINIMAL_ENTREE = 14
+
+
+def _age(naissance: np.ndarray, jour: np.ndarray) -> np.ndarray:
+    """Âge en années révolues au `jour` (NaT : -1)."""
+    n, j = pd.DatetimeIndex(naissance), pd.DatetimeIndex(jour)
+    age = j.year - n.year - ((j.month * 100 + j.day) < (n.month * 100 + n.day))
+    return np.where(np.isnat(naissance) | np.isnat(jour), -1, np.asarray(age, dtype=float))
+
+
 def _controler_naissances(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte) -> None:
-    """Naissance après l'entrée (erreur) ; naissance absente (avertissement)."""
+    """Naissance après l'entrée ou moins de 14 ans à l'entrée (erreurs) ; absente (avert.)."""
     matricules = df["matricule"].to_numpy(dtype=object)
     naissance, entree = df["date_naissance"].to_numpy(), df["date_entree"].to_numpy()
     apres = ~np.isnat(naissance) & ~np.isnat(entree) & (naissance >= entree)
-    if apres.any() and "date_naissance" in lue.positions:
+    age = _age(naissance, entree)
+    trop_jeune = ~apres & (age >= 0) & (age < AGE_MINIMAL_ENTREE)
+    if (apres | trop_jeune).any() and "date_naissance" in lue.positions:
         lue.signaler(
             collecte,
             ERREUR,
             "dates-incoherentes",
             "date_naissance",
-            np.flatnonzero(apres),
+            np.flatnonzero(apres | trop_jeune),
             lambda v, i: (
                 f"La date de naissance ({v}) n'est pas antérieure à la date d'entrée "
                 f"({date_courte(entree[i])}) : corrigez l'une des deux."
+                if apres[i]
+                else f"Avec cette date de naissance ({v}), le salarié aurait eu {int(age[i])} "
+                f"an{'s' * int(age[i] > 1)} à son entrée le {date_courte(entree[i])} (au moins "
+                f"{AGE_MINIMAL_ENTREE} ans) : corrigez l'une des deux dates."
             ),
             valeurs=naissance,
         )
@@ -712,9 +1252,9 @@ def _controler_naissances(lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collect
             "naissance-manquante",
             "La colonne « Date de naissance » est absente : les obligations de mi-carrière et "
             "d'avant 60 ans ne peuvent pas être calculées ; ajoutez-la pour les obtenir.",
-            tri=(lue.ordre, 1, 10_000),
+            tri=(lue.ordre, lue.ligne_entete, 10_000),
             feuille=lue.titre,
-            ligne=1,
+            ligne=lue.ligne_entete,
             colonne="Date de naissance",
         )
     else:
@@ -746,7 +1286,12 @@ def _conseil_zeros(valeur: str, connus: set[str]) -> str:
 
 
 def _controles_matricules(
-    lue: _FeuilleLue, df: pd.DataFrame, collecte: _Collecte, connus: set[str], salaries: str
+    lue: _FeuilleLue,
+    df: pd.DataFrame,
+    collecte: _Collecte,
+    connus: set[str],
+    salaries: str,
+    personnes: Callable[[], dict[str, str]],
 ) -> None:
     matricules = df["matricule"].to_numpy(dtype=object)
     inconnu = (matricules != "") & ~pd.Series(matricules).isin(connus).to_numpy()
@@ -759,9 +1304,65 @@ def _controles_matricules(
             np.flatnonzero(inconnu),
             lambda v, _i: (
                 f"Le matricule « {v} » n'existe pas dans la feuille « {salaries} »"
-                f"{_conseil_zeros(v, connus)} : corrigez-le, ou ajoutez le salarié."
+                f"{_conseil_zeros(v, connus) or _matricule_voisin(v, personnes())} : "
+                "corrigez-le, ou ajoutez le salarié."
             ),
         )
+
+
+def _controler_avant_entree(
+    lues: dict[str, _FeuilleLue], tables: dict[str, pd.DataFrame], collecte: _Collecte
+) -> None:
+    """Événements impossibles avant l'entrée du salarié : absence finie (erreur), entretien
+    (avertissement : il ne compte pas ; c'est peut-être celui d'un contrat précédent)."""
+    salaries = tables["salaries"]
+    entrees = pd.Series(
+        salaries["date_entree"].to_numpy(), index=salaries["matricule"].to_numpy(dtype=object)
+    )
+    entrees = entrees[~entrees.index.duplicated()]
+    if "absences" in lues:
+        absences = tables["absences"]
+        entree = entrees.reindex(absences["matricule"].to_numpy(dtype=object)).to_numpy()
+        fin = absences["date_fin"].to_numpy()
+        # Sans date de fin, la veille de la reprise est le dernier jour d'absence.
+        veille = absences["date_reprise"].to_numpy() - np.timedelta64(1, "D")
+        for colonne, jours in (
+            ("date_fin", fin),
+            ("date_reprise", np.where(np.isnat(fin), veille, np.datetime64("NaT"))),
+        ):
+            avant = ~np.isnat(jours) & ~np.isnat(entree) & (jours < entree)
+            if avant.any() and colonne in lues["absences"].positions:
+                lues["absences"].signaler(
+                    collecte,
+                    ERREUR,
+                    "dates-incoherentes",
+                    colonne,
+                    np.flatnonzero(avant),
+                    lambda v, i, entree=entree: (
+                        f"L'absence finit ({v}) avant l'entrée du salarié le "
+                        f"{date_courte(entree[i])} : corrigez la date, ou supprimez la ligne "
+                        "si l'absence date d'un contrat précédent."
+                    ),
+                )
+    if "entretiens" in lues:
+        entretiens = tables["entretiens"]
+        entree = entrees.reindex(entretiens["matricule"].to_numpy(dtype=object)).to_numpy()
+        jours = entretiens["date"].to_numpy()
+        avant = ~np.isnat(jours) & ~np.isnat(entree) & (jours < entree)
+        if avant.any() and "date" in lues["entretiens"].positions:
+            lues["entretiens"].signaler(
+                collecte,
+                AVERTISSEMENT,
+                "entretien-avant-entree",
+                "date",
+                np.flatnonzero(avant),
+                lambda v, i: (
+                    f"Entretien du {v} antérieur à l'entrée du salarié le "
+                    f"{date_courte(entree[i])} : il ne compte pas dans ses échéances. "
+                    "Corrigez la date (ou la date d'entrée) si c'est une faute de frappe."
+                ),
+                valeurs=jours,
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -772,21 +1373,37 @@ def _controles_matricules(
 def lire_registre(chemin: Path) -> Registre:
     """Lit et valide le registre ; lève ErreurEntretiens avec toutes les anomalies s'il en a."""
     chemin = Path(chemin)
-    classeur = _ouvrir(chemin)
+    classeur, contenu = _ouvrir(chemin)
+    noms_feuilles = classeur.sheet_names
     collecte = _Collecte()
     try:
         trouvees = _reconnaitre_feuilles(classeur, collecte)
+        # Avant que calamine ne charge une feuille : étendue bornée (cellules égarées
+        # retirées d'une copie en mémoire), formules sans valeur et valeurs d'erreur.
+        inspection = inspecter(contenu, [titre for titre, _ in trouvees.values()])
+        if inspection.contenu is not contenu:
+            classeur.close()
+            classeur = _calamine(chemin, inspection.contenu)
         lues = {
-            table: _lire_feuille(classeur, FEUILLES_PAR_TABLE[table], titre, ordre, collecte)
+            table: _lire_feuille(
+                classeur,
+                FEUILLES_PAR_TABLE[table],
+                titre,
+                ordre,
+                inspection.feuilles.get(titre, FeuilleBrute()),
+                collecte,
+            )
             for table, (titre, ordre) in trouvees.items()
         }
+    except FeuilleTropGrande as exc:
+        raise _trop_grande(chemin, exc) from exc
     except (CalamineError, ValueError, OverflowError) as exc:
         raise _illisible(chemin, exc) from exc
     finally:
         classeur.close()
 
     if "salaries" not in lues:
-        noms = ", ".join(f"« {n} »" for n in classeur.sheet_names) or "aucune"
+        noms = ", ".join(f"« {n} »" for n in noms_feuilles) or "aucune"
         collecte.ajouter(
             ERREUR,
             "feuille-manquante",
@@ -801,6 +1418,8 @@ def lire_registre(chemin: Path) -> Registre:
         tables[table] = _valider_feuille(lue, collecte)
 
     connus: set[str] | None = None
+    # Calculés seulement si un message propose un matricule (registres de 100 000 lignes).
+    personnes = functools.cache(lambda: _personnes(tables["salaries"]))
     if "salaries" in lues:
         connus = _controles_salaries(lues["salaries"], tables["salaries"], collecte)
         if "matricule" in lues["salaries"].manquantes:
@@ -810,7 +1429,7 @@ def lire_registre(chemin: Path) -> Registre:
             continue
         if connus is not None:
             titre_salaries = lues["salaries"].titre
-            _controles_matricules(lue, tables[table], collecte, connus, titre_salaries)
+            _controles_matricules(lue, tables[table], collecte, connus, titre_salaries, personnes)
         if table == "absences":
             for apres, phrase in (
                 ("date_fin", "La date de fin ({b}) est antérieure à la date de début ({a})"),
@@ -828,6 +1447,8 @@ def lire_registre(chemin: Path) -> Registre:
                     strict=True,
                     phrase=phrase + " : corrigez l'une des deux.",
                 )
+    if "salaries" in lues:
+        _controler_avant_entree(lues, tables, collecte)
 
     anomalies = collecte.anomalies()
     if collecte.nb_erreurs:

@@ -276,6 +276,13 @@ class Colonne:
     obligatoire: bool = False
     nature: str = TEXTE
     alias: tuple[str, ...] = ()  # autres titres reconnus
+    # Un retour à la ligne tapé dans la cellule devient ce texte (formats.nettoyer_texte) :
+    # une espace, sauf dans une adresse postale, qui garde ses lignes séparées par « , ».
+    saut_de_ligne: str = " "
+
+    def est_son_nom(self, titre: str) -> bool:
+        """`titre` est le nom documenté de la colonne (pas un synonyme)."""
+        return cle(titre) == cle(self.nom)
 
 
 @dataclass(frozen=True)
@@ -298,8 +305,31 @@ class Feuille:
         """La colonne dont `titre` (un en-tête tel qu'écrit) est le nom ou un alias."""
         return self.index_colonnes.get(cle(titre))
 
+    def est_son_nom(self, titre: str) -> bool:
+        """`titre` est le nom documenté de la feuille (au pluriel près), pas un synonyme."""
+        return cle(titre).rstrip("s") == cle(self.nom).rstrip("s")
 
-_MATRICULE = Colonne("Matricule", "matricule", True)
+
+# Synonymes : les noms que les registres tenus à la main emploient vraiment (relevés sur
+# des classeurs de services RH). Choix là où un nom est ambigu :
+# - « Responsable », « Manager », « N+1 » dans « Salariés » désignent le matricule du
+#   manager ; si la colonne ne contient aucun matricule de la feuille (des noms, « oui »…),
+#   elle n'est pas lue comme telle et un avertissement le dit (pipeline.registre) ;
+# - dans « Entretiens », « Manager » et « Responsable » sont la personne qui a conduit
+#   l'entretien (texte libre) ;
+# - deux colonnes qui désignent la même (« E-mail » et « Courriel ») : le nom documenté
+#   l'emporte, sinon la première à gauche ; l'autre est signalée et reste offerte aux modèles.
+_MATRICULE = Colonne(
+    "Matricule",
+    "matricule",
+    True,
+    alias=(
+        "N° matricule",
+        "Numéro de matricule",
+        "Matricule salarié",
+        "Mat.",
+    ),
+)
 
 FEUILLES: tuple[Feuille, ...] = (
     Feuille(
@@ -308,21 +338,113 @@ FEUILLES: tuple[Feuille, ...] = (
         True,
         (
             _MATRICULE,
-            Colonne("Civilité", "civilite", nature=CIVILITE),
-            Colonne("Nom", "nom", True),
-            Colonne("Prénom", "prenom", True),
-            Colonne("Email", "email", nature=EMAIL, alias=("E-mail", "Courriel", "Adresse email")),
-            Colonne("Date de naissance", "date_naissance", nature=DATE),
-            Colonne("Date d'entrée", "date_entree", True, DATE, alias=("Date d'embauche",)),
-            Colonne("Date de sortie", "date_sortie", nature=DATE),
-            Colonne("Poste", "poste"),
-            Colonne("Service", "service"),
-            Colonne("Établissement", "etablissement"),
-            Colonne("Matricule manager", "matricule_manager", alias=("Matricule du manager",)),
-            Colonne("Date visite mi-carrière", "date_visite_mi_carriere", nature=DATE),
-            Colonne("Adresse", "adresse"),
-            Colonne("Code postal", "code_postal"),
-            Colonne("Ville", "ville"),
+            Colonne("Civilité", "civilite", nature=CIVILITE, alias=("Civ.", "Titre de civilité")),
+            Colonne("Nom", "nom", True, alias=("Nom de famille", "Nom d'usage", "Nom usuel")),
+            Colonne("Prénom", "prenom", True, alias=("Prénom usuel",)),
+            Colonne(
+                "Email",
+                "email",
+                nature=EMAIL,
+                alias=(
+                    "E-mail",
+                    "Courriel",
+                    "Mail",
+                    "Adresse email",
+                    "Adresse e-mail",
+                    "Adresse mail",
+                    "Adresse électronique",
+                    "Email professionnel",
+                    "E-mail professionnel",
+                    "Mail professionnel",
+                    "Courriel professionnel",
+                    "Email pro",
+                    "Mail pro",
+                ),
+            ),
+            Colonne(
+                "Date de naissance",
+                "date_naissance",
+                nature=DATE,
+                alias=("Né(e) le", "Né le", "Née le", "Naissance"),
+            ),
+            Colonne(
+                "Date d'entrée",
+                "date_entree",
+                True,
+                DATE,
+                alias=(
+                    "Date d'embauche",
+                    "Embauche",
+                    "Embauché(e) le",
+                    "Entré(e) le",
+                    "Entrée",
+                    "Date d'arrivée",
+                    "Date d'entrée dans l'entreprise",
+                ),
+            ),
+            Colonne(
+                "Date de sortie",
+                "date_sortie",
+                nature=DATE,
+                alias=(
+                    "Date de départ",
+                    "Départ",
+                    "Sortie",
+                    "Sorti(e) le",
+                    "Date de fin de contrat",
+                    "Fin de contrat",
+                ),
+            ),
+            Colonne(
+                "Poste",
+                "poste",
+                alias=("Emploi", "Fonction", "Intitulé du poste", "Poste occupé", "Métier"),
+            ),
+            Colonne("Service", "service", alias=("Département", "Pôle", "Équipe", "Unité")),
+            Colonne(
+                "Établissement",
+                "etablissement",
+                alias=("Site", "Lieu de travail", "Agence", "Implantation"),
+            ),
+            Colonne(
+                "Matricule manager",
+                "matricule_manager",
+                alias=(
+                    "Matricule du manager",
+                    "Manager",
+                    "Responsable",
+                    "N+1",
+                    "Matricule responsable",
+                    "Matricule N+1",
+                    "Responsable hiérarchique",
+                    "Supérieur hiérarchique",
+                ),
+            ),
+            Colonne(
+                "Date visite mi-carrière",
+                "date_visite_mi_carriere",
+                nature=DATE,
+                alias=("Visite de mi-carrière", "Visite médicale de mi-carrière"),
+            ),
+            Colonne(
+                "Adresse",
+                "adresse",
+                alias=("Adresse postale", "Adresse personnelle", "Rue"),
+                saut_de_ligne=", ",
+            ),
+            Colonne("Code postal", "code_postal", alias=("CP", "C.P.")),
+            Colonne("Ville", "ville", alias=("Commune", "Localité")),
+        ),
+        alias=(
+            "Personnel",
+            "Effectif",
+            "Collaborateurs",
+            "Employés",
+            "Liste du personnel",
+            "Liste des salariés",
+            "Registre du personnel",
+            "Registre unique du personnel",
+            "Registre",
         ),
     ),
     Feuille(
@@ -331,10 +453,35 @@ FEUILLES: tuple[Feuille, ...] = (
         False,
         (
             _MATRICULE,
-            Colonne("Date", "date", True, DATE),
-            Colonne("Type", "type", nature=TYPE),
-            Colonne("Conduit par", "conduit_par"),
-            Colonne("Commentaire", "commentaire"),
+            Colonne(
+                "Date",
+                "date",
+                True,
+                DATE,
+                alias=("Date de l'entretien", "Réalisé le"),
+            ),
+            Colonne(
+                "Type",
+                "type",
+                nature=TYPE,
+                alias=("Type d'entretien", "Nature de l'entretien", "Nature"),
+            ),
+            Colonne(
+                "Conduit par",
+                "conduit_par",
+                alias=("Réalisé par", "Mené par", "Manager", "Responsable", "Évaluateur"),
+            ),
+            Colonne(
+                "Commentaire",
+                "commentaire",
+                alias=("Commentaires", "Observations", "Remarques", "Notes"),
+            ),
+        ),
+        alias=(
+            "Entretiens professionnels",
+            "Entretiens réalisés",
+            "Historique des entretiens",
+            "Suivi des entretiens",
         ),
     ),
     Feuille(
@@ -343,11 +490,34 @@ FEUILLES: tuple[Feuille, ...] = (
         False,
         (
             _MATRICULE,
-            Colonne("Motif", "motif", True, MOTIF),
-            Colonne("Date de début", "date_debut", True, DATE),
-            Colonne("Date de fin", "date_fin", nature=DATE),
-            Colonne("Date de reprise", "date_reprise", nature=DATE),
+            Colonne(
+                "Motif",
+                "motif",
+                True,
+                MOTIF,
+                alias=("Motif d'absence", "Type d'absence", "Nature de l'absence", "Type"),
+            ),
+            Colonne(
+                "Date de début",
+                "date_debut",
+                True,
+                DATE,
+                alias=("Début", "Début de l'absence", "Date de début d'absence"),
+            ),
+            Colonne(
+                "Date de fin",
+                "date_fin",
+                nature=DATE,
+                alias=("Fin", "Fin de l'absence", "Date de fin d'absence", "Dernier jour"),
+            ),
+            Colonne(
+                "Date de reprise",
+                "date_reprise",
+                nature=DATE,
+                alias=("Reprise", "Date de retour", "Retour"),
+            ),
         ),
+        alias=("Suivi des absences", "Absences longues", "Congés et absences"),
     ),
     Feuille(
         "Formations",
@@ -355,11 +525,33 @@ FEUILLES: tuple[Feuille, ...] = (
         False,
         (
             _MATRICULE,
-            Colonne("Intitulé", "intitule", True),
-            Colonne("Date", "date", True, DATE),
-            Colonne("Obligatoire", "obligatoire", nature=BOOLEEN),
-            Colonne("Certifiante", "certifiante", nature=BOOLEEN),
+            Colonne(
+                "Intitulé",
+                "intitule",
+                True,
+                alias=("Formation", "Intitulé de la formation", "Libellé", "Action de formation"),
+            ),
+            Colonne(
+                "Date",
+                "date",
+                True,
+                DATE,
+                alias=("Date de la formation", "Réalisée le"),
+            ),
+            Colonne(
+                "Obligatoire",
+                "obligatoire",
+                nature=BOOLEEN,
+                alias=("Formation obligatoire",),
+            ),
+            Colonne(
+                "Certifiante",
+                "certifiante",
+                nature=BOOLEEN,
+                alias=("Formation certifiante", "Certification", "Diplômante"),
+            ),
         ),
+        alias=("Formations suivies", "Historique des formations", "Suivi des formations"),
     ),
     Feuille(
         "Évolutions",
@@ -367,10 +559,20 @@ FEUILLES: tuple[Feuille, ...] = (
         False,
         (
             _MATRICULE,
-            Colonne("Date", "date", True, DATE),
-            Colonne("Nature", "nature", nature=NATURE),
-            Colonne("Commentaire", "commentaire"),
+            Colonne("Date", "date", True, DATE, alias=("Date d'effet", "Date de l'évolution")),
+            Colonne(
+                "Nature",
+                "nature",
+                nature=NATURE,
+                alias=("Type", "Type d'évolution", "Nature de l'évolution"),
+            ),
+            Colonne(
+                "Commentaire",
+                "commentaire",
+                alias=("Commentaires", "Détail", "Description", "Observations"),
+            ),
         ),
+        alias=("Évolutions professionnelles", "Évolutions salariales", "Promotions"),
     ),
 )
 FEUILLES_PAR_TABLE: dict[str, Feuille] = {f.table: f for f in FEUILLES}

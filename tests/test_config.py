@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Parametres, charger_parametres, depuis_dict
+from pipeline.config import Parametres, charger_parametres, depuis_dict, lire_parametres
 from pipeline.erreurs import ErreurEntretiens
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -151,3 +151,36 @@ def test_valeurs_du_fichier_livre_sont_les_defauts_sauf_mention() -> None:
         for cle, valeur in valeurs.items():
             if cle not in mentions:
                 assert getattr(getattr(defauts, section), cle) == valeur, f"{section}.{cle}"
+
+
+def test_fichier_enregistre_avec_bom_par_le_bloc_notes(tmp_path: Path) -> None:
+    fichier = tmp_path / "p.toml"
+    fichier.write_bytes(
+        b"\xef\xbb\xbf" + '[entreprise]\nraison_sociale = "Menuiserie Lefèvre"\n'.encode()
+    )
+    assert charger_parametres(fichier).entreprise.raison_sociale == "Menuiserie Lefèvre"
+
+
+def test_textes_nettoyes_comme_les_cellules_du_registre(tmp_path: Path) -> None:
+    fichier = tmp_path / "p.toml"
+    fichier.write_text(
+        "[entreprise]\n"
+        'raison_sociale = "Dupont & Fils\\nMenuiserie"\n'
+        'adresse = """12 rue des Lilas\n\\u000bBât. B"""\n'
+        'signataire = "Claire\\u0000 Martin"\n'
+        "[planning]\n"
+        'lieux = ["Salle\\tRhône", "Atelier"]\n',
+        encoding="utf-8",
+    )
+    parametres, avertissements = lire_parametres(fichier)
+    assert parametres.entreprise.raison_sociale == "Dupont & Fils Menuiserie"
+    assert parametres.entreprise.adresse == "12 rue des Lilas, Bât. B"
+    assert parametres.entreprise.signataire == "Claire Martin"
+    assert parametres.planning.lieux == ["Salle Rhône", "Atelier"]
+    assert [(a.colonne, a.code, a.gravite) for a in avertissements] == [
+        ("entreprise.raison_sociale", "texte-nettoye", "avertissement"),
+        ("entreprise.adresse", "texte-nettoye", "avertissement"),
+        ("entreprise.signataire", "texte-nettoye", "avertissement"),
+    ]
+    assert "U+0000" in avertissements[2].message
+    assert parametres == charger_parametres(fichier)

@@ -474,7 +474,8 @@ D = date(2024, 1, 8)
 
 CAS_ERREURS = [
     pytest.param(
-        {"Personnel": salaries()},
+        # « Personnel » est un synonyme de « Salariés » ; le nom par défaut d'Excel ne l'est pas.
+        {"Feuil1": salaries()},
         [["Salariés", None, None, "feuille-manquante"]],
         id="feuille-manquante",
     ),
