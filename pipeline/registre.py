@@ -530,7 +530,6 @@ def _lire_feuille(
     garder = np.flatnonzero(remplie)
     grille = grille[garder]
     lignes = garder + h + 2  # numéros de ligne Excel
-    indice_ligne = {int(r): i for i, r in enumerate(garder + h + 1)}
     colonnes = [grille[:, j] for j in range(largeur)]
     _verifier_colonne_manager(en_tete, colonnes, collecte)
 
@@ -555,7 +554,7 @@ def _lire_feuille(
         return lue  # feuille facultative laissée vide : comme si elle n'existait pas
     _informer(lue, en_tete, lignes_brutes[:h], collecte)
     _signaler_manquantes(lue, en_tete, collecte)
-    _signaler_speciales(lue, en_tete, brute, indice_ligne, collecte)
+    _signaler_speciales(lue, en_tete, brute, collecte)
     return lue
 
 
@@ -831,16 +830,18 @@ def _signaler_speciales(
     lue: _FeuilleLue,
     en_tete: _EnTete,
     brute: FeuilleBrute,
-    indice_ligne: dict[int, int],
     collecte: _Collecte,
 ) -> None:
     """Formules jamais calculées et valeurs d'erreur : calamine les rend vides."""
     par_position = {j: cle_df for cle_df, j in en_tete.positions.items()}
     libres = {j: titre for titre, j in en_tete.autres.items()}
     for (r, j), detail in (*brute.formules_sans_valeur.items(), *brute.erreurs.items()):
-        i = indice_ligne.get(r)
-        if i is None or (j not in par_position and j not in libres):
-            continue  # hors du tableau lu (ligne d'en-tête, colonne ignorée)
+        # L'indice de la ligne Excel r + 1 parmi les lignes gardées (triées), s'il y est.
+        i = int(np.searchsorted(lue.lignes, r + 1))
+        if i == len(lue.lignes) or lue.lignes[i] != r + 1:
+            continue  # ligne d'en-tête ou au-dessus
+        if j not in par_position and j not in libres:
+            continue  # colonne ignorée
         if (r, j) in brute.erreurs:
             code = "valeur-erreur"
             message = (
