@@ -2,8 +2,10 @@
 
 La lecture du registre *collecte* les anomalies (frictionless-py) au lieu de s'arrêter à
 la première : l'assistante RH corrige tout son classeur en une fois. Chaque anomalie
-porte un code stable (pour les tests et `--json`), la feuille, la ligne Excel (l'en-tête
-est la ligne 1), la colonne, la valeur et un message qui dit comment corriger.
+porte un code stable (pour les tests et `--json`), la feuille, la ligne Excel (le numéro
+qu'affiche Excel), la colonne, la valeur, le matricule de la ligne s'il y en a un, et un
+message qui dit comment corriger. À l'affichage (`formater_anomalies`, `regrouper`), les
+avertissements et informations répétés sont résumés en une ligne ; le détail reste.
 
 Chaque code est déclaré une fois dans `CATALOGUE` (comme `errors/` de frictionless-py),
 avec son titre et la correction qu'il suggère : c'est la référence des codes, la

@@ -180,6 +180,11 @@ _INVISIBLES = re.compile(
 )
 
 
+def contient_invisibles(texte: str) -> bool:
+    """Le texte a des caractères que `nettoyer_texte` retire (pas seulement des sauts)."""
+    return not texte.isprintable() and _INVISIBLES.search(texte) is not None
+
+
 def nettoyer_texte(texte: str, saut: str = " ") -> tuple[str, str]:
     """(texte sur une ligne, sans invisibles ni espaces autour ; ce qui a été fait, ou "").
 

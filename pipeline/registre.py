@@ -74,6 +74,7 @@ from pipeline.classeur_brut import FeuilleBrute, FeuilleTropGrande, inspecter
 from pipeline.erreurs import AVERTISSEMENT, ERREUR, INFORMATION, Anomalie, ErreurEntretiens
 from pipeline.formats import (
     MOTIFS_DATE,
+    contient_invisibles,
     courriels_invalides,
     date_courte,
     dates_cellules,
@@ -518,6 +519,7 @@ def _lire_feuille(
     grille, a_nettoyer = _grille(lignes_brutes, h + 1, largeur, hauteur)
     en_tete = _EnTete(feuille, titre, ordre, h + 1)
     en_tete.lire(_titres(entete), grille, collecte)
+    _signaler_entetes_nettoyes(en_tete, entete, collecte)
     # Nettoyées avant de trier les lignes vides : une cellule qui ne contenait qu'un
     # caractère invisible est vide.
     if a_nettoyer:
@@ -691,6 +693,23 @@ def _nettoyer_cellules(
                 colonne=noms[int(j)],
                 valeur=propre,
                 matricule=matricule or None,
+            )
+
+
+def _signaler_entetes_nettoyes(en_tete: _EnTete, entete: list[Any], collecte: _Collecte) -> None:
+    """Un en-tête sur deux lignes est courant et sans conséquence : rien à dire. Un caractère
+    invisible dans un en-tête, si : la colonne aurait pu ne pas être reconnue."""
+    for j, valeur in enumerate(entete):
+        if isinstance(valeur, str) and contient_invisibles(valeur):
+            propre, fait = nettoyer_texte(valeur)
+            collecte.ajouter(
+                AVERTISSEMENT,
+                "texte-nettoye",
+                f"En-tête « {propre} » : {fait} ; corrigez la cellule pour ne plus voir ce "
+                "message.",
+                colonne=propre,
+                valeur=propre,
+                **en_tete.lieu(j),
             )
 
 

@@ -6,7 +6,7 @@ suivant ces tables. Reconnaître un nouveau nom de feuille ou de colonne (« Per
 « N+1 »…), un nouveau libellé de motif ou de type, c'est ajouter un texte à l'`alias` de
 la `Feuille` ou de la `Colonne`, ou aux `synonymes` du `Motif` ou du `TypeEntretien` :
 `feuille_nommee`, `Feuille.colonne_nommee`, `code_motif` et `code_type` le comprennent
-aussitôt (et une recherche de la ligne d'en-tête n'aura qu'à les interroger).
+aussitôt, comme la recherche de la ligne d'en-tête (`pipeline.registre`).
 
 Un motif d'absence est déclaré une seule fois dans `MOTIFS` : son libellé dans le
 registre, sa forme au fil d'une phrase (`libelles.LIBELLES_ABSENCES`) et, s'il déclenche

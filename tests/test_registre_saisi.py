@@ -94,6 +94,23 @@ def test_ligne_d_en_tete_incomplete_nommee_dans_l_erreur(tmp_path: Path) -> None
     assert "(ligne 2)" in erreur.message
 
 
+def test_invisible_dans_un_en_tete_retire_et_signale(tmp_path: Path) -> None:
+    chemin = ecrire_classeur(
+        tmp_path,
+        {
+            "Salariés": [
+                ["Matricule", "Nom", "Pré_x0000_nom", "Date de naissance", "Date d'entrée"],
+                ligne(),
+            ]
+        },
+    )
+    registre = lire(chemin)
+    assert registre.salaries["prenom"].tolist() == ["Élodie"]
+    (nettoye,) = registre.avertissements
+    assert [nettoye.ligne, nettoye.colonne, nettoye.code] == [1, "Prénom", "texte-nettoye"]
+    assert "U+0000" in nettoye.message
+
+
 def test_en_tetes_sur_deux_lignes_alt_entree(tmp_path: Path) -> None:
     # Titres de colonnes tapés sur deux lignes dans la cellule : reconnus, sans message.
     chemin = ecrire_classeur(
