@@ -182,6 +182,13 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "Écrivez le code ou le libellé d'un motif reconnu (docs/specs/registre.md).",
     ),
     Definition(
+        "conge-naissance-ambigu",
+        "Congé de naissance à préciser",
+        "Écrivez « Congé supplémentaire de naissance » s'il s'agit du congé de l'art. "
+        "L1225-46-2 (il appelle un entretien de retour en régime 2025), ou « Congé de "
+        "naissance (3 jours) » pour celui de l'art. L3142-4.",
+    ),
+    Definition(
         "type-inconnu",
         "Type d'entretien inconnu",
         "Écrivez le code ou le libellé d'un type reconnu (docs/specs/registre.md).",

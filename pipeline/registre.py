@@ -110,6 +110,7 @@ from pipeline.schema import (
     code_type,
     colonnes_table,
     feuille_nommee,
+    naissance_ambigue,
     oui_non,
     table_vide,
 )
@@ -1006,6 +1007,15 @@ def _message_motif(v: str, _i: int) -> str:
     )
 
 
+def _message_naissance(v: str, _i: int) -> str:
+    return (
+        f"« {v} » est lu comme le congé de naissance de 3 jours (art. L3142-4), qui n'appelle "
+        "pas d'entretien de retour. S'il s'agit du congé supplémentaire de naissance (art. "
+        "L1225-46-2), qui l'appelle en régime 2025, écrivez « Congé supplémentaire de "
+        "naissance » ; sinon écrivez « Congé de naissance (3 jours) »."
+    )
+
+
 def _message_nature(v: str, _i: int) -> str:
     return f"Nature d'évolution « {v} » inconnue : écrivez « salariale » ou « professionnelle »."
 
@@ -1061,6 +1071,12 @@ def _valider_feuille(lue: _FeuilleLue, collecte: _Collecte) -> pd.DataFrame:
                 traduire, code, message, gravite = _TRADUCTIONS[c.nature]
                 if c.nature == MOTIF:
                     table["libelle_motif"] = textes
+                    distincts = {t: naissance_ambigue(t) for t in set(textes)}
+                    ambigu = np.array([distincts[t] for t in textes], dtype=bool)
+                    _signaler_si(
+                        lue, collecte, c, "conge-naissance-ambigu", ambigu, _message_naissance,
+                        AVERTISSEMENT,
+                    )  # fmt: skip
                 textes, inconnu = _traduire(textes, traduire)
                 _signaler_si(lue, collecte, c, code, inconnu, message, gravite)
                 if c.nature == TYPE:

@@ -48,12 +48,16 @@ def cle(texte: object) -> str:
 
 def _index_ecritures(vocabulaire: Iterable[Motif | TypeEntretien]) -> dict[str, str]:
     """`cle` de chaque écriture reconnue (code, « _ » lu comme une espace, libellé,
-    synonymes) -> code ; tests/test_registre.py vérifie que chacune désigne bien le sien."""
-    return {
-        cle(ecrit): e.code
-        for e in vocabulaire
-        for ecrit in (e.code.replace("_", " "), e.libelle, *e.synonymes)
-    }
+    synonymes) -> code ; tests/test_registre.py vérifie que chacune désigne bien le sien.
+
+    Un libellé ou un synonyme l'emporte sur un code lu avec des espaces : « Congé de
+    naissance » est le congé de 3 jours, bien que `conge_naissance` se lise « conge
+    naissance » (le code exact reste reconnu : `code_motif` le cherche d'abord).
+    """
+    vocabulaire = tuple(vocabulaire)
+    index = {cle(e.code.replace("_", " ")): e.code for e in vocabulaire}
+    index.update({cle(ecrit): e.code for e in vocabulaire for ecrit in (e.libelle, *e.synonymes)})
+    return index
 
 
 # --------------------------------------------------------------------------------------
@@ -72,6 +76,8 @@ class Motif:
     # Début du motif de l'obligation de retour (regles.md §3.3) ; vide : ne la déclenche pas.
     retour: str = ""
     regimes: tuple[str, ...] = ()  # régimes où il la déclenche ; vide : tous
+    # Donnée de santé sans effet : une chaîne d'absences (regles.md §3.3) ne la nomme pas.
+    sante: bool = False
 
 
 MOTIFS: tuple[Motif, ...] = (
@@ -127,8 +133,26 @@ MOTIFS: tuple[Motif, ...] = (
         "mandat syndical",
         retour="Fin de mandat syndical",
     ),
-    Motif("maladie", "Maladie", "arrêt maladie", synonymes=("Arrêt maladie",)),
+    # Ajouté à L6315-1 par la loi n° 2025-1403 (art. 99) : déclenche le retour en régime 2025
+    # seulement ; en régime 2014 c'est une absence comme une autre (elle prolonge une chaîne).
+    Motif(
+        "conge_naissance",
+        "Congé supplémentaire de naissance",
+        "congé supplémentaire de naissance",
+        synonymes=("Congé de naissance supplémentaire",),
+        retour="Retour de congé supplémentaire de naissance (art. L1225-46-2)",
+        regimes=("2025",),
+    ),
+    Motif("maladie", "Maladie", "arrêt maladie", synonymes=("Arrêt maladie",), sante=True),
     Motif("paternite", "Congé de paternité", "congé de paternité"),
+    # Les 3 jours de l'art. L3142-4, à ne pas confondre avec le précédent : « Congé de
+    # naissance » tout court est lu ainsi, avec un avertissement (`naissance_ambigue`).
+    Motif(
+        "naissance",
+        "Congé de naissance (3 jours)",
+        "congé de naissance (3 jours)",
+        synonymes=("Congé de naissance", "Congé de naissance de 3 jours"),
+    ),
     Motif("conges_payes", "Congés payés", "congés payés", synonymes=("CP",)),
     Motif("sans_solde", "Congé sans solde", "congé sans solde"),
     Motif(
@@ -136,6 +160,7 @@ MOTIFS: tuple[Motif, ...] = (
         "Accident du travail",
         "accident du travail",
         synonymes=("Accident de travail",),
+        sante=True,
     ),
     Motif("autre", "Autre", "absence"),
 )
@@ -151,10 +176,15 @@ def motifs_retour(regime: str) -> dict[str, str]:
 
 
 _INDEX_MOTIFS = _index_ecritures(MOTIFS)
+_CODES_MOTIFS = frozenset(MOTIFS_ABSENCE)
+# Écritures qui ne disent pas de quel congé de naissance il s'agit (regles.md §3.3).
+_NAISSANCE_AMBIGUE = frozenset({cle("Congé de naissance"), cle("Naissance")})
 
 
 def code_motif(texte: str) -> str | None:
     """Code du motif d'absence écrit `texte` (code, libellé ou synonyme), None si inconnu."""
+    if str(texte).strip().lower() in _CODES_MOTIFS:
+        return str(texte).strip().lower()
     k = cle(texte)
     if k in _INDEX_MOTIFS:
         return _INDEX_MOTIFS[k]
@@ -163,6 +193,13 @@ def code_motif(texte: str) -> str | None:
         if k.startswith(prefixe) and k[len(prefixe) :] in _INDEX_MOTIFS:
             return _INDEX_MOTIFS[k[len(prefixe) :]]
     return None
+
+
+def naissance_ambigue(texte: str) -> bool:
+    """« Congé de naissance » sans plus de précision : lu comme le congé de 3 jours
+    (L3142-4, sans effet), que la lecture du registre signale pour qu'on ne le confonde pas
+    avec le congé supplémentaire de naissance (L1225-46-2), qui appelle un entretien."""
+    return code_motif(texte) == "naissance" and cle(texte) in _NAISSANCE_AMBIGUE
 
 
 # --------------------------------------------------------------------------------------

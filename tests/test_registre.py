@@ -370,7 +370,7 @@ def test_motifs_d_absence(tmp_path: Path, libelle: str, code: str) -> None:
 
 def test_motifs_de_retour_sont_des_motifs_connus() -> None:
     assert MOTIFS_RETOUR <= set(MOTIFS_ABSENCE)
-    assert len(MOTIFS_ABSENCE) == 14
+    assert len(MOTIFS_ABSENCE) == 16
 
 
 def test_chaque_ecriture_declaree_est_reconnue_et_ne_designe_qu_un_code() -> None:
