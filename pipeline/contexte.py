@@ -49,7 +49,7 @@ from pipeline.regles import (
     ajouter_mois_date,
     est_certification,
 )
-from pipeline.schema import MOTIFS_RETOUR
+from pipeline.schema import motifs_retour
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
@@ -168,7 +168,8 @@ def contexte_entreprise(parametres: Parametres) -> dict[str, Any]:
             "fonction_signataire": e.fonction_signataire,
             "email_rh": e.email_rh,
             "telephone_rh": e.telephone_rh,
-            # Le seuil de 50 salariés est celui de l'abondement correctif (R6323-3).
+            # Le seuil de 50 salariés (au sens de l'art. L130-1 CSS) est celui de
+            # l'abondement correctif (art. L6315-1 II).
             "au_moins_50": e.effectif >= SEUIL_EFFECTIF_ABONDEMENT,
             "au_moins_300": e.effectif >= 300,
         },
@@ -382,8 +383,10 @@ def _bloc_retours(
             continue
         code = en_texte(r.get("motif_absence"))
         reprise = en_date(r.get("reprise"))
-        debut = None
-        for a in absences:
+        # Le début de la chaîne d'absences (regles.md §3.3), donné par le moteur ; une ligne
+        # qui ne le porte pas (planning corrigé) : l'absence du motif qui reprend ce jour-là.
+        debut = en_date(r.get("debut_absence"))
+        for a in absences if debut is None else ():
             if en_texte(a.get("motif")) == code and _reprise_absence(a) == reprise:
                 debut = en_date(a.get("date_debut"))
         retours.append(
@@ -466,12 +469,14 @@ def _bloc_historique(
     absences = _lignes(getattr(registre, "absences", None), matricule, "date_debut")
     evolutions = _lignes(getattr(registre, "evolutions", None), matricule, "date")
     liste_absences = []
+    declencheurs = motifs_retour(parametres.regles.regime)
     for a in absences:
         code = en_texte(a.get("motif"))
-        # Seules les absences qui déclenchent un entretien de retour figurent dans les
-        # documents : un arrêt maladie ordinaire est une donnée de santé qui n'a rien à
-        # faire dans un support remis au manager.
-        if code not in MOTIFS_RETOUR or not _dans(a.get("date_debut"), None, au):
+        # Seules les absences qui déclenchent un entretien de retour dans le régime choisi
+        # figurent dans les documents : un arrêt maladie ordinaire est une donnée de santé qui
+        # n'a rien à faire dans un support remis au manager, et un congé supplémentaire de
+        # naissance n'appelle pas d'entretien en régime 2014.
+        if code not in declencheurs or not _dans(a.get("date_debut"), None, au):
             continue
         reprise = _reprise_absence(a)
         if reprise is not None and reprise < depuis:
@@ -524,7 +529,7 @@ _EDL_VIDE: dict[str, Any] = {
 # Quand la ligne d'obligation ne porte pas la date limite de versement (ligne construite à la
 # main, planning corrigé), le document cite la règle plutôt que de la recalculer : seul le
 # moteur de règles calcule des échéances.
-LIMITE_VERSEMENT_INCONNUE = "dernier jour du trimestre civil qui suit l'état des lieux"
+LIMITE_VERSEMENT_INCONNUE = "dernier jour du trimestre civil qui suit l'entretien d'état des lieux"
 LIMITE_VERSEMENT_INCONNUE_COURTE = "fin du trimestre civil suivant"
 
 
@@ -593,8 +598,9 @@ def _bloc_etat_des_lieux(
         "date_limite_versement_courte": limite_courte if abondement else "",
     }
     bloc["verdict"] = verdict_abondement(
-        effectif, realises, prevus, non_obligatoire, abondement, montant, limite
-    )
+        effectif, realises, prevus, non_obligatoire, abondement, montant, limite,
+        parametres.regles.regime,
+    )  # fmt: skip
     return bloc
 
 
@@ -606,9 +612,15 @@ def verdict_abondement(
     abondement: bool,
     montant: int,
     date_limite: date | None,
+    regime: str = "2025",
 ) -> str:
     """La phrase du verdict : montant et échéance dus, ou pourquoi rien n'est dû."""
-    sources = "art. L6315-1, L6323-13 et R6323-3 du Code du travail"
+    sources = "art. L6315-1 II, L6323-13 et R6323-3 du Code du travail" + (
+        ", ce dernier modifié par le décret n° 2026-39 du 28 janvier 2026"
+        if regime == "2025"
+        else ""
+    )
+    au_sens = "au sens de l'art. L130-1 du code de la sécurité sociale"
     if realises == 0:
         tenus = f"aucun des {prevus} entretiens prévus n'a eu lieu"
     else:
@@ -618,7 +630,8 @@ def verdict_abondement(
         )
     if abondement:
         return (
-            f"L'entreprise compte {effectif} salariés ({SEUIL_EFFECTIF_ABONDEMENT} ou plus) ; "
+            f"L'entreprise compte {effectif} salariés ({SEUIL_EFFECTIF_ABONDEMENT} ou plus, "
+            f"{au_sens}) ; "
             f"sur la période, {tenus} "
             "et le salarié n'a suivi aucune formation non obligatoire. Un abondement correctif "
             f"de {_montant(montant)} est dû sur son compte personnel de formation : il doit "
@@ -628,7 +641,7 @@ def verdict_abondement(
     if effectif < SEUIL_EFFECTIF_ABONDEMENT:
         return (
             f"L'entreprise compte {effectif} salarié{'s' if effectif > 1 else ''}, moins de "
-            f"{SEUIL_EFFECTIF_ABONDEMENT} : "
+            f"{SEUIL_EFFECTIF_ABONDEMENT} {au_sens} : "
             f"aucun abondement correctif n'est dû ({sources})."
         )
     if prevus and realises >= prevus:

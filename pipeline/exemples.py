@@ -194,6 +194,7 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
         "matricule_manager": "00007",
         "reprise": pd.NaT,
         "motif_absence": pd.NA,
+        "debut_absence": pd.NaT,
         "edl_debut": pd.NaT,
         "edl_fin": pd.NaT,
         "entretiens_realises": pd.NA,
@@ -211,20 +212,22 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
         "premier": {
             "echeance": _ts("2026-12-15"),
             "statut": "a_planifier",
-            "motif": "Entrée le 15/12/2025 ; premier entretien dans l'année qui suit "
-            "l'embauche (art. L6315-1, loi n° 2025-989)",
+            "motif": "Embauche le 15/12/2025 : premier entretien dans l'année suivant "
+            "l'embauche (art. L6315-1 I, loi n° 2025-989)",
         },
         "periodique": {
-            "echeance": _ts("2026-11-10"),
+            "echeance": _ts("2024-11-10"),
             "statut": "en_retard",
-            "motif": "Dernier entretien le 10/11/2022 ; périodicité 48 mois "
-            "(art. L6315-1, loi n° 2025-989)",
+            "motif": "Dernier entretien le 10/11/2022 : entretien dû le 10/11/2024 (ancien délai "
+            "de 24 mois), échu avant l'entrée en vigueur de la loi n° 2025-989 le 26/10/2025 : "
+            "le manquement demeure (art. L6315-1 I C. trav. ; art. 2222 C. civ.)",
         },
         "etat_des_lieux": {
             "echeance": _ts("2026-11-15"),
             "statut": "en_retard",
-            "motif": "8 ans d'ancienneté le 15/11/2026 : état des lieux "
-            "récapitulatif (art. L6315-1, II)",
+            "motif": "État des lieux récapitulatif des 8 ans d'ancienneté (entrée le "
+            "15/11/2018) : 1 entretien(s) sur 2 prévu(s) du 15/11/2018 au 15/11/2026 (art. "
+            "L6315-1 II, L6323-13 et R6323-3 C. trav., loi n° 2025-989, décret n° 2026-39)",
             "edl_debut": _ts("2018-11-15"),
             "edl_fin": _ts("2026-11-15"),
             "entretiens_realises": 1,
@@ -240,21 +243,23 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
         "retour": {
             "echeance": _ts("2026-12-02"),
             "statut": "a_planifier",
-            "motif": "Reprise le 02/11/2026 après un congé parental d'éducation (art. L6315-1)",
+            "motif": "Retour de congé parental d'éducation (ou temps partiel parental) : reprise "
+            "le 02/11/2026 (art. L6315-1 I, loi n° 2025-989)",
             "reprise": _ts("2026-11-02"),
             "motif_absence": "conge_parental",
+            "debut_absence": _ts("2025-09-01"),
         },
         "mi_carriere": {
             "echeance": _ts("2026-12-20"),
             "statut": "a_planifier",
-            "motif": "Visite médicale de mi-carrière le 20/10/2026 ; entretien "
-            "dans les deux mois qui suivent (art. L4624-2-2, L6315-1)",
+            "motif": "Visite médicale de mi-carrière le 20/10/2026 : entretien professionnel "
+            "dans les deux mois qui suivent (art. L4624-2-2 et L6315-1 IV, loi n° 2025-989)",
         },
         "avant_60": {
             "echeance": _ts("2026-12-19"),
             "statut": "a_planifier",
-            "motif": "60 ans le 20/12/2026 : entretien dans les deux années qui "
-            "précèdent (art. L6315-1, loi n° 2025-989)",
+            "motif": "60 ans le 20/12/2026 : entretien dans les deux ans précédant "
+            "(art. L6315-1 V, loi n° 2025-989)",
         },
     }
     lignes = [{**base, "type": t, **modeles[t]} for t in types]
@@ -282,8 +287,8 @@ def planning_exemple() -> pd.DataFrame:
                 "fin": "15:30",
                 "lieu": "Salle de réunion Rhône",
                 "types": "periodique, etat_des_lieux, retour",
-                "motifs": "Dernier entretien le 10/11/2022 ; périodicité 48 mois ; 8 ans "
-                "d'ancienneté",
+                "motifs": "Dernier entretien le 10/11/2022 : entretien dû le 10/11/2024 ; état "
+                "des lieux des 8 ans d'ancienneté",
                 "statut": "en_retard",
             },
             {
@@ -297,7 +302,7 @@ def planning_exemple() -> pd.DataFrame:
                 "fin": "10:30",
                 "lieu": "Salle de réunion Saône",
                 "types": "premier, mi_carriere",
-                "motifs": "Entrée le 15/12/2025",
+                "motifs": "Embauche le 15/12/2025",
                 "statut": "a_planifier",
             },
         ]

@@ -21,6 +21,7 @@ LIBELLES_STATUTS = {
     "a_planifier": "À planifier",
     "a_venir": "À venir",
     "honoree": "Réalisé",
+    "manquee": "Manqué",  # avant 60 ans : ne peut plus être tenu (regles.md §3.5)
 }
 
 # Libellés des documents Word (phrases complètes).
@@ -47,6 +48,7 @@ LIBELLES_STATUTS_PHRASE = {
     "a_planifier": "à planifier",
     "a_venir": "à venir",
     "honoree": "honorée",
+    "manquee": "manquée",
 }
 # Motifs d'absence au fil d'une phrase : déclarés avec le motif, dans schema.MOTIFS.
 LIBELLES_ABSENCES = {m.code: m.phrase for m in MOTIFS}
@@ -64,6 +66,7 @@ EN_TETES_ECHEANCES = {
     "matricule_manager": "Matricule manager",
     "reprise": "Date de reprise",
     "motif_absence": "Motif d'absence",
+    "debut_absence": "Début de l'absence",
     "edl_debut": "État des lieux : début de la période",
     "edl_fin": "État des lieux : fin de la période",
     "entretiens_realises": "Entretiens réalisés",

@@ -12,17 +12,19 @@ milliers de salariés aléatoires : c'est notre garde-fou contre les erreurs de 
 
 Ce que contient la table des obligations (une ligne par obligation, non triée) :
 - `premier` ou `periodique` : exactement une par salarié pris en compte, la prochaine due
-  (un périodique honoré n'a pas de ligne : son successeur mois(L, P) est déjà celle-ci) ;
+  (un périodique honoré n'a pas de ligne : son successeur est déjà celle-ci) ;
 - `etat_des_lieux` : celui du dernier anniversaire A_k* ≤ D + horizon s'il existe, plus,
-  s'il est honoré ou s'il n'existe pas, le suivant (premier A_k > D + horizon) « à venir ».
-  Les chiffres (entretiens réalisés, critères, abondement) d'un état des lieux au-delà de
-  l'horizon restent vides : sa fenêtre est loin d'être close ;
-- `retour` : une par absence déclenchante commencée au plus tard D et dont la reprise
-  (ou la fin) est connue ;
+  s'il est honoré ou s'il n'existe pas, le suivant (A_k*+1) « à venir ». Les chiffres
+  (entretiens réalisés, critères, abondement) d'un état des lieux au-delà de l'horizon
+  restent vides : sa fenêtre est loin d'être close ;
+- `retour` : une par chaîne d'absences (absences qui s'enchaînent, regles.md §3.3)
+  commencée au plus tard D, dont une absence est déclenchante et dont la reprise est connue ;
 - `mi_carriere`, `avant_60` (régime 2025) : une chacune quand elles s'appliquent.
 Les obligations honorées y figurent (statut « honoree ») pour le tableau de bord et les
-documents ; `lister_echeances` ne garde que ce qui est à faire (et, avec `tout`, ce qui
-est « a_venir » : c'est ce que liste `entretiens echeances --tout`).
+documents, comme l'entretien avant 60 ans qui n'a pas eu lieu et ne peut plus l'être
+(statut « manquee », à partir du 60e anniversaire) ; `lister_echeances` ne garde que ce qui
+est à faire (et, avec `tout`, ce qui est « a_venir » : c'est ce que liste
+`entretiens echeances --tout`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from pipeline import schema
 from pipeline.config import REGIMES, REGIMES_LEGAUX, Regles
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.formats import montant_fr
@@ -44,17 +47,17 @@ from pipeline.schema import motifs_retour
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
 
-ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
-# Un salarié entré avant cette date avait déjà fini sa première année à l'entrée en
-# vigueur : on garde l'échéance de l'ancien régime (2 ans), choix de regles.md §3.1.
-SEUIL_PREMIER_2025 = date(2024, 10, 26)
+ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)  # T de regles.md
+# Loi n° 2014-288 (en vigueur le 07/03/2014) : aucun premier entretien n'était dû avant
+# deux ans plus tard (regles.md §3.1).
+PREMIER_AU_PLUS_TOT = date(2016, 3, 7)
 MONTANT_ABONDEMENT = 3000  # euros, art. R6323-3
 # Espaces ordinaires : le texte des motifs est celui déjà publié (échéances, documents).
 _MONTANT_TEXTE = montant_fr(MONTANT_ABONDEMENT, espace=" ")  # « 3 000 € »
-SEUIL_EFFECTIF_ABONDEMENT = 50
+SEUIL_EFFECTIF_ABONDEMENT = 50  # salariés, au sens de l'art. L130-1 CSS (art. L6315-1 II)
 
 TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
-STATUTS = ("en_retard", "a_planifier", "a_venir", "honoree")
+STATUTS = ("en_retard", "a_planifier", "a_venir", "honoree", "manquee")
 
 COLONNES = (
     "matricule",
@@ -65,6 +68,7 @@ COLONNES = (
     "statut",
     "reprise",
     "motif_absence",
+    "debut_absence",
     "edl_debut",
     "edl_fin",
     "entretiens_realises",
@@ -273,6 +277,17 @@ class _Evenements:
     ) -> np.ndarray:
         return self.compter(salarie, debut, fin) > 0
 
+    def premier(self, salarie: np.ndarray, debut: np.ndarray, fin: np.ndarray) -> np.ndarray:
+        """Date du premier événement de chaque salarié dans [debut, fin) (NaT sinon)."""
+        bas = np.searchsorted(self.cles, _cle(salarie, debut))
+        haut = np.searchsorted(self.cles, _cle(salarie, fin))
+        resultat = np.full(len(salarie), np.datetime64("NaT"), dtype="datetime64[D]")
+        if len(self.cles):
+            cle = self.cles[np.minimum(bas, len(self.cles) - 1)]
+            jours = ((cle & 0xFFFFFFFF) - _DECALAGE).astype("datetime64[D]")
+            resultat[bas < haut] = jours[bas < haut]
+        return resultat
+
     def dernier(self, salarie: np.ndarray) -> np.ndarray:
         """Date du dernier événement de chaque salarié (NaT s'il n'en a aucun)."""
         haut = np.searchsorted(self.cles, (salarie.astype(np.int64) + 1) << 32) - 1
@@ -283,6 +298,102 @@ class _Evenements:
             jours = ((cle & 0xFFFFFFFF) - _DECALAGE).astype("datetime64[D]")
             resultat[trouve] = jours[trouve]
         return resultat
+
+
+# ---------------------------------------------------------------------------
+# Chaînes d'absences (regles.md §3.3)
+
+_EN_COURS = np.int64(0xFFFFFFFF)  # reprise inconnue : plus tardive que toute date
+
+
+def _jusqu_au_lundi(jours: np.ndarray) -> np.ndarray:
+    """Un jour (entier depuis 1970) ; un samedi ou un dimanche devient le lundi suivant."""
+    semaine = (jours + 3) % 7  # lundi = 0 : le 01/01/1970 est un jeudi
+    return jours + np.where(semaine == 5, 2, np.where(semaine == 6, 1, 0))
+
+
+class _Chaines:
+    """Les absences commencées au plus tard D, regroupées en chaînes (regles.md §3.3).
+
+    Une absence prolonge la chaîne si elle commence au plus tard à la reprise la plus
+    tardive des absences déjà enchaînées ; choix (README) : un samedi ou un dimanche entre
+    cette reprise et son début ne coupe pas la chaîne. La plus tardive reprise depuis le
+    début du salarié est un maximum cumulé sur la clé (salarié, reprise) : les chaînes
+    précédentes du même salarié ont toutes fini avant, elles ne la changent pas.
+
+    Attributs par absence (triées par salarié, début, code du motif) : `rang` (position du
+    motif dans `motifs`, -1 s'il est inconnu) ; par chaîne : `departs` (sa première
+    absence), `salarie`, `debut`, `reprise` (NaT si `en_cours`), `composition` (un bit par
+    motif présent, les données de santé comptées comme « autre »).
+    """
+
+    def __init__(self, absences: pd.DataFrame, salarie: np.ndarray, D: np.datetime64, motifs):
+        codes = [m.code for m in motifs]
+        if len(absences):
+            rang = pd.Index(codes).get_indexer(absences["motif"].astype(str))
+        else:
+            rang = np.array([], dtype=np.int64)
+        debut = _jours(absences["date_debut"])
+        R = np.where(
+            np.isnat(_jours(absences["date_reprise"])),
+            _jours(absences["date_fin"]) + _UN_JOUR,
+            _jours(absences["date_reprise"]),
+        )
+        # Choix : une absence qui n'a pas commencé au `au` est ignorée, avant les chaînes.
+        garde = (salarie >= 0) & ~np.isnat(debut) & (debut <= D)
+        alphabetique = np.append(np.argsort(np.argsort(codes)), len(codes))
+        ordre = np.lexsort(
+            (alphabetique[rang[garde]], debut[garde].astype(np.int64), salarie[garde])
+        )
+        s = salarie[garde][ordre]
+        debut = debut[garde][ordre].astype(np.int64)
+        R = R[garde][ordre]
+        self.rang = rang[garde][ordre]
+        reprise = np.where(np.isnat(R), _EN_COURS, R.astype(np.int64) + _DECALAGE)
+        nouvelle = np.ones(len(s), dtype=bool)
+        if len(s) > 1:
+            tardive = (np.maximum.accumulate((s << 32) | reprise) & 0xFFFFFFFF)[:-1]
+            prolonge = (tardive == _EN_COURS) | (debut[1:] <= _jusqu_au_lundi(tardive - _DECALAGE))
+            nouvelle[1:] = (s[1:] != s[:-1]) | ~prolonge
+        self.departs = np.flatnonzero(nouvelle)
+        self.salarie = s[self.departs]
+        self.debut = debut[self.departs].astype("datetime64[D]")
+        fin = _par_chaine(np.maximum, reprise, self.departs)
+        self.en_cours = fin == _EN_COURS
+        self.reprise = np.where(
+            self.en_cours, np.datetime64("NaT"), (fin - _DECALAGE).astype("datetime64[D]")
+        )
+        autre = codes.index("autre") if "autre" in codes else 0
+        discret = np.array([m.sante for m in motifs] + [True])[self.rang]
+        bits = np.left_shift(1, np.where(discret, autre, self.rang)).astype(np.int64)
+        self.composition = _par_chaine(np.bitwise_or, bits, self.departs)
+
+
+def _par_chaine(operation: np.ufunc, valeurs: np.ndarray, departs: np.ndarray) -> np.ndarray:
+    """`operation` réduite sur chaque chaîne (valeurs triées, chaînes commençant à `departs`)."""
+    return operation.reduceat(valeurs, departs) if len(departs) else valeurs[:0]
+
+
+def _absences_enchainees(motifs, bits: int) -> str:
+    """« au terme d'absences enchaînées (…) » quand une chaîne réunit plusieurs motifs."""
+    presents = [m for i, m in enumerate(motifs) if bits >> i & 1]
+    if len(presents) < 2:
+        return ""
+    noms = [m.phrase for m in presents if m.code != "autre"]
+    if len(noms) < len(presents):
+        noms.append("autre absence")
+    return f" au terme d'absences enchaînées ({', '.join(noms)})"
+
+
+def _rang_anniversaire(
+    depart: np.ndarray, cycle: int, borne: np.ndarray, inclus: bool
+) -> np.ndarray:
+    """k ≥ 0 maximal tel que mois(depart, k·cycle) ≤ borne (inclus) ou < borne (exclu)."""
+    ecart = _mois_absolu(borne) - _mois_absolu(depart)
+    k = np.maximum(ecart // cycle, 0)
+    A = ajouter_mois(depart, k * cycle)
+    trop = A > borne if inclus else A >= borne
+    return np.where((k > 0) & trop, k - 1, k)
 
 
 def _cle(salarie: np.ndarray, jours: np.ndarray) -> np.ndarray:
@@ -338,6 +449,10 @@ def _verifier(regles: Regles, horizon: int) -> None:
         )
 
 
+# Cas du premier ou du périodique (regles.md §3.1), chacun avec sa phrase.
+_PERIODIQUE, _PERIODIQUE_ECHU, _PREMIER, _PREMIER_ECHU, _TRANSITOIRE, _SANS_ENTRETIEN = range(6)
+
+
 class _Contexte:
     """Données préparées une fois (salariés retenus, index d'événements) pour chaque règle."""
 
@@ -351,7 +466,6 @@ class _Contexte:
         self.limite = self.D + np.timedelta64(horizon, "D")
         self.T = np.datetime64(ENTREE_EN_VIGUEUR_2025, "D")
         self.loi = "loi n° 2025-989" if self.regime_2025 else "loi n° 2014-288"
-        self.reference = f"art. L6315-1, {self.loi}"
 
         sal = registre.salaries
         entree = _jours(sal["date_entree"])
@@ -402,103 +516,152 @@ class _Contexte:
         self.EV = _Evenements(self.indices(evo["matricule"]), e_jours, e_jours <= self.D)
 
         self.absences = registre.absences
+        self.A0, self.anciennete_A0 = self._origine_edl()
+
+    def reference(self, alinea: str) -> str:
+        """La citation d'un alinéa de L6315-1 (regles.md §5) : « art. L6315-1 I, loi … »."""
+        return f"art. L6315-1 {alinea}, {self.loi}"
 
     # --- 3.1 premier / periodique -------------------------------------------------------
 
     def premier_ou_periodique(self) -> dict[str, Any]:
-        s, H = self.tous, self.H
+        s, H, T = self.tous, self.H, self.T
         depuis_embauche = self.E.existe(s, H)
         L = self.E.dernier(s)
+        plancher = np.datetime64(PREMIER_AU_PLUS_TOT, "D")
+        ancien_delai = REGIMES_LEGAUX["2014"].periodicite_mois
         if self.regime_2025:
-            recent = H >= np.datetime64(SEUIL_PREMIER_2025, "D")
-            ancien_regime = REGIMES_LEGAUX["2014"].periodicite_mois
-            ech_sans = ajouter_mois(H, np.where(recent, 12, ancien_regime))
-            type_sans = "premier"
+            # Embauché avant la réforme : l'ancienne échéance (O de regles.md) si elle était
+            # échue le 26/10/2025 (le manquement demeure), sinon un an après T sans la dépasser.
+            ancienne = np.maximum(ajouter_mois(H, ancien_delai), plancher)
+            echue = ancienne < T
+            transitoire = np.minimum(ancienne, ajouter_mois(np.full(self.n, T), 12))
+            ech_sans = np.where(H >= T, ajouter_mois(H, 12), np.where(echue, ancienne, transitoire))
+            cas_sans = np.where(H >= T, _PREMIER, np.where(echue, _PREMIER_ECHU, _TRANSITOIRE))
+            # Choix (README) : l'ancien délai est min(P, 24) mois, pour qu'un accord plus
+            # court que deux ans ne donne jamais une échéance plus tardive que l'accord.
+            ancienne_L = ajouter_mois(L, min(self.P, ancien_delai))
+            ech_avec = np.where(ancienne_L < T, ancienne_L, ajouter_mois(L, self.P))
+            cas_avec = np.where(ancienne_L < T, _PERIODIQUE_ECHU, _PERIODIQUE)
         else:
-            recent = np.zeros(self.n, dtype=bool)
-            ech_sans = ajouter_mois(H, self.P)
-            type_sans = "periodique"
+            ech_sans = np.maximum(ajouter_mois(H, self.P), plancher)
+            cas_sans = np.full(self.n, _SANS_ENTRETIEN)
+            ech_avec = ajouter_mois(L, self.P)
+            cas_avec = np.full(self.n, _PERIODIQUE)
         quand = np.where(depuis_embauche, L, H)
-        # 0 : dernier entretien ; 1 : premier dans l'année ; 2 : sans entretien, ancien cas.
-        cas = np.where(depuis_embauche, 0, np.where(recent, 1, 2))
+        echeance = np.where(depuis_embauche, ech_avec, ech_sans)
+        cas = np.where(depuis_embauche, cas_avec, cas_sans)
+        phrases = self._phrases_premier_ou_periodique(min(self.P, ancien_delai))
 
+        def fabrique(i: np.ndarray) -> list[str]:
+            colonnes = (
+                cas[i].tolist(),
+                formater_dates(quand[i]).tolist(),
+                formater_dates(echeance[i]).tolist(),
+            )
+            return [phrases[c](q, e) for c, q, e in zip(*colonnes, strict=True)]
+
+        type_sans = TYPES.index("premier" if self.regime_2025 else "periodique")
+        return {
+            "salarie": s,
+            "type": np.where(depuis_embauche, TYPES.index("periodique"), type_sans),
+            "echeance": echeance,
+            "honoree": np.zeros(self.n, dtype=bool),
+            # L'échéance se déduit de la date de départ et du cas : elle n'entre pas dans la clé.
+            "motif": _par_cle((_decale(quand) << 3) | cas, fabrique),
+        }
+
+    def _phrases_premier_ou_periodique(self, ancien_delai: int) -> list[Callable[..., str]]:
+        """Une phrase par cas (`_PERIODIQUE`…), fonction de la date de départ et de l'échéance."""
         texte_P = f"périodicité {self.P} mois"
         if self.regles.periodicite_mois and self.P != self.regles.regime_legal.periodicite_mois:
             texte_P += " fixée par accord collectif"
-        ref = self.reference
-        if self.regime_2025:
-            sans = (
-                ", aucun entretien depuis : premier entretien dû dans les deux ans (embauche "
-                "avant le 26/10/2024, échéance du régime alors applicable ; art. L6315-1)"
+        ref = self.reference("I")
+        plancher, un_an_apres = formater_dates(
+            ajouter_mois(
+                np.array([PREMIER_AU_PLUS_TOT, ENTREE_EN_VIGUEUR_2025], "datetime64[D]"), [0, 12]
             )
-        else:
-            sans = f", aucun entretien depuis ; {texte_P} ({ref})"
-        avant = ("Dernier entretien le ", "Embauche le ", "Embauche le ")
-        apres = (
-            f" ; {texte_P} ({ref})",
-            f" : premier entretien dans l'année suivant l'embauche ({ref})",
-            sans,
+        ).tolist()
+        expire = (
+            ", échu avant l'entrée en vigueur de la loi n° 2025-989 le 26/10/2025 : le "
+            "manquement demeure (art. L6315-1 I C. trav. ; art. 2222 C. civ.)"
         )
 
-        def fabrique(i: np.ndarray) -> list[str]:
-            dates = formater_dates(quand[i]).tolist()
-            return [avant[c] + d + apres[c] for c, d in zip(cas[i].tolist(), dates, strict=True)]
+        def depart(e: str) -> str:
+            if e == plancher:
+                return f"au plus tôt le {plancher}, deux ans après la loi n° 2014-288"
+            return "deux ans après l'embauche"
 
-        return {
-            "salarie": s,
-            "type": np.where(depuis_embauche, TYPES.index("periodique"), TYPES.index(type_sans)),
-            "echeance": np.where(depuis_embauche, ajouter_mois(L, self.P), ech_sans),
-            "honoree": np.zeros(self.n, dtype=bool),
-            "motif": _par_cle((_decale(quand) << 2) | cas, fabrique),
+        phrases: dict[int, Callable[[str, str], str]] = {
+            _PERIODIQUE: lambda q, e: f"Dernier entretien le {q} ; {texte_P} ({ref})",
+            _PERIODIQUE_ECHU: lambda q, e: (
+                f"Dernier entretien le {q} : entretien dû le {e} (ancien délai de "
+                f"{ancien_delai} mois){expire}"
+            ),
+            _PREMIER: lambda q, e: (
+                f"Embauche le {q} : premier entretien dans l'année suivant l'embauche ({ref})"
+            ),
+            _PREMIER_ECHU: lambda q, e: (
+                f"Embauche le {q}, aucun entretien depuis : premier entretien dû le {e} sous "
+                f"l'ancien régime ({depart(e)}){expire}"
+            ),
+            _TRANSITOIRE: lambda q, e: (
+                f"Embauche le {q}, avant l'entrée en vigueur de la loi n° 2025-989 : premier "
+                f"entretien dû le {e}, "
+                + (
+                    "un an après le 26/10/2025 (le délai raccourci court de l'entrée en vigueur "
+                    "sans dépasser les deux ans de l'ancien régime"
+                    if e == un_an_apres
+                    else "deux ans après l'embauche (l'ancien délai finit avant le 26/10/2026"
+                )
+                + " ; art. L6315-1 I C. trav., art. 2222 al. 2 C. civ.)"
+            ),
+            _SANS_ENTRETIEN: lambda q, e: (
+                f"Embauche le {q}, aucun entretien depuis ; {texte_P}"
+                + (f", {depart(e)}" if e == plancher else "")
+                + f" ({ref})"
+            ),
         }
+        return [phrases[c] for c in range(len(phrases))]
 
     # --- 3.2 état des lieux ----------------------------------------------------------------
 
-    def _rang_anniversaire(self, borne: np.ndarray, inclus: bool) -> np.ndarray:
-        """k max tel que A_k ≤ borne (inclus) ou A_k < borne (exclu), 0 s'il n'y en a pas."""
-        cycle = 12 * self.C
-        ecart = _mois_absolu(borne) - _mois_absolu(self.H)
-        k = np.maximum(ecart // cycle, 0)
-        A = ajouter_mois(self.H, k * cycle)
-        trop = A > borne if inclus else A >= borne
-        return np.where((k > 0) & trop, k - 1, k)
+    def _origine_edl(self) -> tuple[np.ndarray, np.ndarray]:
+        """(A_0, son ancienneté en mois) par salarié : le point de départ du cycle.
+
+        Régime 2014 : l'embauche. Régime 2025 : le dernier état des lieux à 6 ans échu avant
+        le 26/10/2025 (A0) s'il existe, sinon l'embauche (regles.md §3.2).
+        """
+        if not self.regime_2025:
+            return self.H, np.zeros(self.n, dtype=np.int64)
+        ancien_cycle = 12 * REGIMES_LEGAUX["2014"].cycle_etat_des_lieux_ans
+        j = _rang_anniversaire(self.H, ancien_cycle, np.full(self.n, self.T), inclus=False)
+        return ajouter_mois(self.H, j * ancien_cycle), j * ancien_cycle
 
     def etats_des_lieux(self) -> list[dict[str, Any]]:
-        cycle = 12 * self.C
         limite = np.full(self.n, self.limite)
-        k_max = self._rang_anniversaire(limite, inclus=True)
-        A = ajouter_mois(self.H, k_max * cycle)
+        k_max = _rang_anniversaire(self.A0, 12 * self.C, limite, inclus=True)
         existe = k_max >= 1
-        if self.regime_2025:
-            existe &= A >= self.T
         s = self.tous[existe]
-        k = k_max[existe]
-        echu = self._edl(s, k)
-
-        # Le suivant (à venir) : quand l'actuel est honoré ou n'existe pas. En régime 2025
-        # seuls comptent les anniversaires postérieurs à l'entrée en vigueur.
-        k_suivant = k_max + 1
-        if self.regime_2025:
-            seuil = np.full(self.n, self.T)
-            k_seuil = self._rang_anniversaire(seuil, inclus=False) + 1
-            k_suivant = np.maximum(k_suivant, k_seuil)
+        echu = self._edl(s, k_max[existe])
+        # Le suivant (à venir) : quand l'actuel est honoré ou n'existe pas.
         besoin = ~existe
         besoin[s[echu["honoree"]]] = True
-        s2 = self.tous[besoin]
-        return [echu, self._edl(s2, k_suivant[besoin])]
+        return [echu, self._edl(self.tous[besoin], k_max[besoin] + 1)]
 
-    # ~90 lignes : une seule règle (regles.md §3.2), dont la phrase (`fabrique`) lit les
+    # ~100 lignes : une seule règle (regles.md §3.2), dont la phrase (`fabrique`) lit les
     # mêmes tableaux que les chiffres ; la couper obligerait à les passer un par un.
     def _edl(self, s: np.ndarray, k: np.ndarray) -> dict:
-        H = self.H[s]
-        A = ajouter_mois(H, k * 12 * self.C)
+        cycle = 12 * self.C
+        A0, H = self.A0[s], self.H[s]
+        A = ajouter_mois(A0, k * cycle)
         # Honoré par un entretien « état des lieux » dans [mois(A_k, -12), mois(A_k+1, -12)).
-        honore = self.E_edl.existe(
-            s, ajouter_mois(A, -12), ajouter_mois(ajouter_mois(H, (k + 1) * 12 * self.C), -12)
-        )
-        debut = ajouter_mois(A, -12 * self.C)
-        apres = A + _UN_JOUR  # fenêtre [mois(A, -12C), A] bornes incluses
-        nb_prevus = (12 * self.C) // self.P
+        bas, haut = ajouter_mois(A, -12), ajouter_mois(ajouter_mois(A0, (k + 1) * cycle), -12)
+        honore = self.E_edl.existe(s, bas, haut)
+        tenu = self.E_edl.premier(s, bas, haut)  # celui qui l'honore (NaT s'il n'y en a pas)
+        debut = ajouter_mois(A0, (k - 1) * cycle)  # fenêtre des chiffres [A_k-1, A_k]
+        apres = A + _UN_JOUR  # bornes incluses
+        nb_prevus = cycle // self.P
         # Choix : au-delà de l'horizon, la fenêtre est loin d'être close ; ses chiffres
         # seraient trompeurs (« 0 entretien, abondement dû ») : ils restent vides (NA).
         lointain = A > self.limite
@@ -515,18 +678,33 @@ class _Contexte:
         abondement = (
             (self.effectif >= SEUIL_EFFECTIF_ABONDEMENT) & (realises < nb_prevus) & ~libre & proche
         )
-        limite = np.where(abondement, _fin_trimestre_suivant(A), np.datetime64("NaT"))
+        # R6323-3 (décret n° 2026-39) : versement au plus tard à la fin du trimestre civil qui
+        # suit l'entretien d'état des lieux tenu, sinon celui qui suit l'anniversaire.
+        tenu_avec_abondement = np.where(abondement & honore, tenu, np.datetime64("NaT"))
+        limite = np.where(
+            abondement, _fin_trimestre_suivant(np.where(honore, tenu, A)), np.datetime64("NaT")
+        )
         # Avant l'anniversaire, les chiffres sont ceux connus au `au` : l'abondement n'est
         # qu'encouru (il tombe si un entretien ou une formation non obligatoire a lieu d'ici là).
         futur = A > self.D
+        ans = (self.anciennete_A0[s] + k * cycle) // 12
+        ans_A0 = self.anciennete_A0[s] // 12
         C = self.C
-        fin_texte = f" (art. L6315-1 II et R6323-3 C. trav., {self.loi})"
+        sources = "art. L6315-1 II, L6323-13 et R6323-3 C. trav., " + (
+            "loi n° 2025-989, décret n° 2026-39" if self.regime_2025 else self.loi
+        )
+        effectif = (
+            f" (effectif d'au moins {SEUIL_EFFECTIF_ABONDEMENT} salariés au sens de l'art. "
+            "L130-1 CSS)"
+        )
 
         def fabrique(i: np.ndarray) -> list[str]:
             textes = []
             colonnes = (
-                (k[i] * C).tolist(),
+                ans[i].tolist(),
+                ans_A0[i].tolist(),
                 formater_dates(H[i]).tolist(),
+                formater_dates(A0[i]).tolist(),
                 realises[i].tolist(),
                 formater_dates(debut[i]).tolist(),
                 formater_dates(A[i]).tolist(),
@@ -534,12 +712,18 @@ class _Contexte:
                 abondement[i].tolist(),
                 futur[i].tolist(),
                 formater_dates(limite[i]).tolist(),
+                formater_dates(tenu_avec_abondement[i]).tolist(),
                 lointain[i].tolist(),
             )
-            for ans, h, r, d, a, lib, ab, fu, lim, loin in zip(*colonnes, strict=True):
-                texte = f"État des lieux récapitulatif des {ans} ans d'ancienneté (entrée le {h})"
+            for an, an0, h, a0, r, d, a, lib, ab, fu, lim, te, loin in zip(*colonnes, strict=True):
+                texte = f"État des lieux récapitulatif des {an} ans d'ancienneté (entrée le {h}"
+                if an0:
+                    texte += (
+                        f" ; {C} ans après celui des {an0} ans, échu le {a0} sous l'ancien régime"
+                    )
+                texte += ")"
                 if loin:
-                    textes.append(f"{texte} prévu le {a}, sur la période du {d} au {a}{fin_texte}")
+                    textes.append(f"{texte} prévu le {a}, sur la période du {d} au {a} ({sources})")
                     continue
                 texte += (
                     f" : {r} entretien(s) sur {nb_prevus} prévu(s) du {d} au {a}, formation non "
@@ -549,17 +733,19 @@ class _Contexte:
                     texte += (
                         " ; abondement correctif "
                         + ("encouru si rien ne change" if fu else "dû")
-                        + f" : {_MONTANT_TEXTE} à verser au CPF (Caisse des dépôts) "
-                        + "au plus tard le "
-                        + lim
+                        + f"{effectif} : {_MONTANT_TEXTE} à verser au CPF (Caisse des dépôts) "
+                        + f"au plus tard le {lim}"
+                        + (f", trimestre qui suit l'état des lieux tenu le {te}" if te else "")
                     )
-                textes.append(texte + fin_texte)
+                textes.append(f"{texte} ({sources})")
             return textes
 
         # Au-delà de l'horizon, les chiffres (provisoires) restent dans leurs colonnes mais
         # pas dans la phrase : le motif ne dépend alors que de (H, k), d'où moins de textes.
         chiffres = (np.minimum(realises, 2**24) << 2) | (libre << 1) | 1
         cle = (_decale(H) << 40) | (k << 28) | np.where(lointain, 0, chiffres)
+        # Rares : un texte propre à chaque état des lieux tenu avec abondement (clé négative).
+        cle = np.where(np.isnat(tenu_avec_abondement), cle, -1 - np.arange(len(s)))
         return {
             "salarie": s,
             "type": "etat_des_lieux",
@@ -583,51 +769,56 @@ class _Contexte:
     # --- 3.3 retour --------------------------------------------------------------------------
 
     def retours(self) -> dict[str, Any]:
-        ab = self.absences
-        s = self.indices(ab["matricule"])
+        motifs = schema.MOTIFS  # lu à l'appel : un motif déclaré en test est pris en compte
+        codes = [m.code for m in motifs]
+        chaines = _Chaines(self.absences, self.indices(self.absences["matricule"]), self.D, motifs)
         declencheurs = motifs_retour(self.regles.regime)
-        codes = list(declencheurs)
-        if len(ab):
-            rang_motif = pd.Index(codes).get_indexer(ab["motif"].astype(str))
-        else:
-            rang_motif = np.array([], dtype=np.int64)
-        debut = _jours(ab["date_debut"])
-        fin = _jours(ab["date_fin"])
-        reprise = _jours(ab["date_reprise"])
-        R = np.where(np.isnat(reprise), fin + _UN_JOUR, reprise)
-        # Choix : une absence qui n'a pas commencé au `au` est ignorée (comme un entretien
-        # daté après D) ; sans reprise ni fin elle est en cours : pas encore d'obligation.
-        garde = (s >= 0) & (rang_motif >= 0) & ~np.isnat(R) & ~np.isnat(debut) & (debut <= self.D)
-        s, rang_motif, debut, R = s[garde], rang_motif[garde], debut[garde], R[garde]
+        declenchant = np.isin(chaines.rang, [codes.index(c) for c in declencheurs])
+        # Le motif de la chaîne : sa première absence déclenchante (ordre de regles.md §3.3).
+        position = np.where(declenchant, np.arange(len(declenchant)), len(declenchant))
+        premier_declenchant = _par_chaine(np.minimum, position, chaines.departs)
+        garde = (premier_declenchant < len(declenchant)) & ~chaines.en_cours
+        s, debut, R = chaines.salarie[garde], chaines.debut[garde], chaines.reprise[garde]
+        rang_motif = chaines.rang[premier_declenchant[garde]]
+        composition = chaines.composition[garde]
         if self.regime_2025:
             regle_2025 = R >= self.T
         else:
             regle_2025 = np.zeros(len(s), dtype=bool)
         honore = self.E.existe(s, np.where(regle_2025, ajouter_mois(R, -12), debut))
         delai = self.regles.delai_retour_jours
-        libelles = list(declencheurs.values())
         fin_2025 = (
             " ; entretien à proposer au retour, sauf entretien tenu dans les 12 mois précédant "
-            f"la reprise, échéance retenue : reprise + {delai} jours ({self.reference})"
+            f"la reprise, échéance retenue : reprise + {delai} jours ({self.reference('I')})"
+        )
+        ancienne_redaction = (
+            "art. L6315-1 I, rédaction antérieure à la loi n° 2025-989"
+            if self.regime_2025
+            else self.reference("I")
         )
         fin_ancien = (
             " ; entretien proposé systématiquement au retour, échéance retenue : reprise + "
-            f"{delai} jours (art. L6315-1)"
+            f"{delai} jours ({ancienne_redaction})"
         )
+        debuts_de_phrase = [m.retour for m in motifs]
+        # Quelques compositions distinctes pour des milliers de chaînes : une phrase chacune.
+        enchainees = {b: _absences_enchainees(motifs, b) for b in set(composition.tolist())}
 
         def fabrique(i: np.ndarray) -> list[str]:
             colonnes = (
                 rang_motif[i].tolist(),
                 formater_dates(R[i]).tolist(),
+                composition[i].tolist(),
                 regle_2025[i].tolist(),
             )
             return [
-                f"{libelles[m]} : reprise le {r}" + (fin_2025 if nouveau else fin_ancien)
-                for m, r, nouveau in zip(*colonnes, strict=True)
+                f"{debuts_de_phrase[m]} : reprise le {r}"
+                + enchainees[bits]
+                + (fin_2025 if nouveau else fin_ancien)
+                for m, r, bits, nouveau in zip(*colonnes, strict=True)
             ]
 
-        # Rang du motif sur 4 bits : au plus 16 motifs déclencheurs dans schema.MOTIFS.
-        cle = (_decale(R) << 5) | (rang_motif << 1) | regle_2025
+        cle = (((_decale(R) << len(codes)) | composition) << 7) | (rang_motif << 1) | regle_2025
         return {
             "salarie": s,
             "type": "retour",
@@ -636,6 +827,7 @@ class _Contexte:
             "motif": _par_cle(cle, fabrique),
             "reprise": R,
             "motif_absence": _Textes(codes, rang_motif),
+            "debut_absence": debut,
         }
 
     # --- 3.4 mi-carrière ---------------------------------------------------------------------
@@ -658,7 +850,7 @@ class _Contexte:
             self.E.existe(s, np.where(visite, V, debut_annee)),
             self.E_mi.existe(s, debut_annee),
         )
-        ref = f"art. L4624-2-2 et L6315-1, {self.loi}"
+        ref = f"art. L4624-2-2 et L6315-1 IV, {self.loi}"
 
         def fabrique(i: np.ndarray) -> list[str]:
             colonnes = (
@@ -695,20 +887,32 @@ class _Contexte:
         s = self.tous[garde]
         B60, veille = B60[garde], veille[garde]
         honore = self.E.existe(s, ajouter_mois(B60, -24), B60)
-        fin = (
+        # À partir du 60e anniversaire, il ne peut plus être tenu : « manquée » s'il n'a pas
+        # eu lieu (tableau de bord seulement), « honoree » s'il a eu lieu (choix, README).
+        manquee = (B60 <= self.D) & ~honore
+        a_tenir = (
             " : entretien dans les deux ans précédant (maintien dans l'emploi, aménagements de "
-            f"fin de carrière : temps partiel, retraite progressive) ({self.reference})"
+            f"fin de carrière : temps partiel, retraite progressive) ({self.reference('V')})"
+        )
+        manque = (
+            " : aucun entretien dans les deux ans précédant ; l'entretien avant 60 ans ne peut "
+            f"plus être tenu ({self.reference('V')})"
         )
 
         def fabrique(i: np.ndarray) -> list[str]:
-            return ["60 ans le " + d + fin for d in formater_dates(B60[i]).tolist()]
+            colonnes = (formater_dates(B60[i]).tolist(), manquee[i].tolist())
+            return [
+                f"60 ans le {d}" + (manque if m else a_tenir)
+                for d, m in zip(*colonnes, strict=True)
+            ]
 
         return {
             "salarie": s,
             "type": "avant_60",
             "echeance": veille,
             "honoree": honore,
-            "motif": _par_cle(_decale(B60), fabrique),
+            "manquee": manquee,
+            "motif": _par_cle((_decale(B60) << 1) | manquee, fabrique),
         }
 
     # --- assemblage --------------------------------------------------------------------------
@@ -735,7 +939,12 @@ class _Contexte:
                 for m, t in zip(morceaux, tailles, strict=True)
             ]
         ).astype(np.int64)
-        statut = np.select([honoree, echeance < self.D, echeance <= self.limite], [3, 0, 1], 2)
+        manquee = colonne("manquee", False, bool)
+        statut = np.select(
+            [honoree, manquee, echeance < self.D, echeance <= self.limite],
+            [STATUTS.index(x) for x in ("honoree", "manquee", "en_retard", "a_planifier")],
+            STATUTS.index("a_venir"),
+        )
 
         # Pas de tri ici (lignes groupées par type, dans l'ordre du registre) : c'est
         # `lister_echeances` qui trie ce qu'elle garde, et trier 300 000 lignes coûte.
@@ -758,6 +967,7 @@ class _Contexte:
                     for m, t in zip(morceaux, tailles, strict=True)
                 ]
             ).tableau(),
+            "debut_absence": dates("debut_absence"),
             "edl_debut": dates("edl_debut"),
             "edl_fin": dates("edl_fin"),
             "date_limite_versement": dates("date_limite_versement"),

@@ -27,7 +27,7 @@ from openpyxl.styles import Font, PatternFill
 from pipeline.config import Parametres
 from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr
 from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
-from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT
+from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT, STATUTS, TYPES
 from pipeline.tableurs import (
     Feuille,
     ajouter_feuille,
@@ -48,8 +48,6 @@ __all__ = [
     "ecrire_tableau_de_bord",
 ]
 
-STATUTS = ("en_retard", "a_planifier", "a_venir", "honoree")
-TYPES = ("premier", "periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
 SANS_SERVICE = "(sans service)"
 NON_APPLICABLE = "non applicable"
 
@@ -73,13 +71,15 @@ class Indicateurs:
     nb_salaries: int  # salariés présents au `au`
     nb_a_jour: int  # présents sans aucune obligation en retard
     taux_a_jour: float | None  # None s'il n'y a aucun salarié
-    par_statut: pd.DataFrame  # statut, libelle, nombre (les 4 statuts, ordre fixe)
+    par_statut: pd.DataFrame  # statut, libelle, nombre (tous les statuts, ordre fixe)
     par_type: pd.DataFrame  # type, libelle, un compte par statut, total
     par_service: pd.DataFrame  # service, salaries, a_jour, taux_a_jour, comptes par statut, total
+    nb_avant_60_manques: int  # entretiens avant 60 ans qui ne peuvent plus être tenus
     abondement_applicable: bool  # effectif ≥ 50
     nb_exposes: int  # salariés exposés à l'abondement correctif
     montant_abondement: int  # euros ; 0 si non applicable
-    exposes: pd.DataFrame  # matricule, nom, prenom, service, echeance, montant, date_limite
+    # matricule, nom, prenom, service, echeance, statut, montant, date_limite
+    exposes: pd.DataFrame
     cse: pd.DataFrame  # service, effectif, avec_entretien, taux (par service)
     nb_entretien_12_mois: int
     taux_entretien_12_mois: float | None
@@ -134,7 +134,8 @@ def construire_indicateurs(
     )
 
     applicable = parametres.entreprise.effectif >= SEUIL_EFFECTIF_ABONDEMENT
-    exposes = _exposes(obligations, registre.salaries) if applicable else _exposes_vide()
+    exposes = _exposes(obligations, registre.salaries, d) if applicable else _exposes_vide()
+    manques = (obligations["type"] == "avant_60") & (obligations["statut"] == "manquee")
 
     cse, nb_12_mois = _cse(presents, registre.entretiens, d)
     return Indicateurs(
@@ -148,6 +149,7 @@ def construire_indicateurs(
         par_statut=par_statut,
         par_type=par_type,
         par_service=par_service,
+        nb_avant_60_manques=int(manques.sum()),
         abondement_applicable=applicable,
         nb_exposes=int(exposes["matricule"].nunique()),
         montant_abondement=int(exposes["montant_abondement"].sum()),
@@ -219,25 +221,31 @@ def _exposes_vide() -> pd.DataFrame:
             "prenom": pd.Series(dtype=str),
             "service": pd.Series(dtype=str),
             "echeance": pd.Series(dtype="datetime64[ns]"),
+            "statut": pd.Series(dtype=str),
             "montant_abondement": pd.Series(dtype=int),
             "date_limite_versement": pd.Series(dtype="datetime64[ns]"),
         }
     )
 
 
-def _exposes(obligations: pd.DataFrame, salaries: pd.DataFrame) -> pd.DataFrame:
-    """États des lieux dus et non réalisés dont les critères déclenchent l'abondement.
+def _exposes(obligations: pd.DataFrame, salaries: pd.DataFrame, d: pd.Timestamp) -> pd.DataFrame:
+    """États des lieux dont les critères déclenchent l'abondement et qui restent à verser.
 
-    Seuls comptent ceux en retard ou à planifier (échéance dans l'horizon) : le moteur
-    calcule aussi les critères des états des lieux « à venir », sur une fenêtre encore
-    ouverte (un salarié embauché le mois dernier a 0 entretien sur 1) ; les compter
-    gonflerait l'exposition de risques que l'entreprise a encore des années pour éviter.
+    Ceux en retard ou à planifier (échéance dans l'horizon), et ceux déjà tenus dont la
+    date limite de versement (fin du trimestre qui suit l'entretien, R6323-3) n'est pas
+    passée : la somme est due. Le moteur calcule aussi les critères des états des lieux
+    « à venir », sur une fenêtre encore ouverte (un salarié embauché le mois dernier a
+    0 entretien sur 1) ; les compter gonflerait l'exposition de risques que l'entreprise a
+    encore des années pour éviter. Passé la date limite d'un état des lieux tenu, le
+    versement est supposé fait (le registre ne le dit pas) : il sort de la liste.
     """
     if obligations.empty or "abondement_correctif" not in obligations:
         return _exposes_vide()
+    limite = pd.to_datetime(obligations["date_limite_versement"])
+    a_verser = (obligations["statut"] == "honoree") & (limite >= d).fillna(False)
     masque = (
         (obligations["type"] == "etat_des_lieux").to_numpy()
-        & obligations["statut"].isin(["en_retard", "a_planifier"]).to_numpy()
+        & (obligations["statut"].isin(["en_retard", "a_planifier"]) | a_verser).to_numpy()
         & _vrai(obligations["abondement_correctif"])
     )
     retenues = obligations.loc[masque]
@@ -250,6 +258,7 @@ def _exposes(obligations: pd.DataFrame, salaries: pd.DataFrame) -> pd.DataFrame:
             "prenom": retenues["matricule"].map(identite["prenom"]).fillna("").to_numpy(),
             "service": retenues["service"].to_numpy(),
             "echeance": pd.to_datetime(retenues["echeance"]).to_numpy(),
+            "statut": retenues["statut"].map(LIBELLES_STATUTS).to_numpy(),
             "montant_abondement": montants.astype(int).to_numpy(),
             "date_limite_versement": pd.to_datetime(retenues["date_limite_versement"]).to_numpy(),
         }
@@ -334,6 +343,7 @@ def ecrire_tableau_de_bord(indicateurs: Indicateurs, echeancier: pd.DataFrame, c
                     "prenom": "Prénom",
                     "service": "Service",
                     "echeance": "État des lieux dû le",
+                    "statut": "État des lieux",
                     "montant_abondement": "Montant (€)",
                     "date_limite_versement": "Versement au plus tard le",
                 },
@@ -376,7 +386,7 @@ class _Synthese:
         self.ws = classeur.create_sheet("Synthèse")
         self.ligne = 0
         for colonne, largeur in zip(
-            "ABCDEFGHIJ", (46, 16, 14, 14, 14, 14, 14, 14, 14, 14), strict=True
+            "ABCDEFGHIJK", (46, 16, 14, 14, 14, 14, 14, 14, 14, 14, 14), strict=True
         ):
             self.ws.column_dimensions[colonne].width = largeur
 
@@ -448,17 +458,28 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
         statuts["a_planifier"],
         "Échéance dans l'horizon de planification : à convoquer maintenant.",
     )
+    if ind.regime == "2025":
+        chiffre(
+            "Entretiens avant 60 ans manqués",
+            ind.nb_avant_60_manques,
+            "Salariés qui ont eu 60 ans sans entretien dans les deux années précédentes : "
+            "l'entretien ne peut plus être tenu (art. L6315-1 V) ; il n'est plus à planifier.",
+        )
     applicable = ind.abondement_applicable
     chiffre(
         "Salariés exposés à l'abondement correctif",
         ind.nb_exposes if applicable else None,
-        "État des lieux (8 ans, 6 en régime 2014) en retard ou à planifier, avec moins "
-        "d'entretiens que prévu et aucune formation non obligatoire sur la période : "
-        f"{montant_fr(MONTANT_ABONDEMENT, espace=' ')} par salarié au CPF (art. L6315-1, "
-        "R6323-3)."
+        "État des lieux (8 ans, 6 en régime 2014) en retard, à planifier, ou tenu et dont le "
+        "versement n'est pas encore échu, avec moins d'entretiens que prévu et aucune "
+        "formation non obligatoire sur la période : "
+        f"{montant_fr(MONTANT_ABONDEMENT, espace=' ')} par salarié au CPF, au plus tard à la "
+        "fin du trimestre civil qui suit l'entretien d'état des lieux (art. L6315-1 II, "
+        "L6323-13 et R6323-3 C. trav."
+        + (", décret n° 2026-39" if ind.regime == "2025" else "")
+        + " ; effectif au sens de l'art. L130-1 CSS)."
         if applicable
         else f"Non applicable : l'abondement correctif ne concerne que les entreprises de "
-        f"{SEUIL_EFFECTIF_ABONDEMENT} salariés ou plus.",
+        f"{SEUIL_EFFECTIF_ABONDEMENT} salariés ou plus (effectif au sens de l'art. L130-1 CSS).",
     )
     chiffre(
         "Montant de l'abondement correctif",

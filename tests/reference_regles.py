@@ -2,9 +2,12 @@
 """Implémentation de référence, volontairement naïve, de docs/specs/regles.md.
 
 Un salarié à la fois, des boucles Python, des `datetime.date` et un `ajouter_mois` maison
-écrit avec `calendar.monthrange` : rien n'est partagé avec pipeline/regles.py, pour que
-les deux implémentations ne puissent pas se tromper de la même façon. Les tests de
-propriétés vérifient qu'elles donnent exactement les mêmes obligations.
+écrit avec `calendar.monthrange` : rien n'est partagé avec pipeline/regles.py (pas même la
+liste des motifs déclenchants), pour que les deux implémentations ne puissent pas se
+tromper de la même façon. Les tests de propriétés vérifient qu'elles donnent exactement
+les mêmes obligations. Elle suit la version 2 de la spécification et les choix du README
+(ancien délai min(P, 24) mois, week-end qui ne coupe pas une chaîne d'absences, entretien
+avant 60 ans « manquée » après le 60e anniversaire).
 
 Contient aussi `registre_de_test`, qui fabrique un objet « façon Registre » (mêmes
 attributs et colonnes que le contrat de pipeline/registre.py) à partir de listes.
@@ -20,17 +23,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 VIGUEUR = date(2025, 10, 26)
-SEUIL_PREMIER = date(2024, 10, 26)
-DECLENCHEURS = {
-    "maternite",
-    "adoption",
-    "conge_parental",
-    "proche_aidant",
-    "sabbatique",
-    "mobilite_volontaire",
-    "longue_maladie",
-    "mandat_syndical",
-}
+PREMIER_AU_PLUS_TOT = date(2016, 3, 7)  # deux ans après la loi n° 2014-288
+ANCIENS = {"maternite", "adoption", "conge_parental", "proche_aidant", "sabbatique",
+           "mobilite_volontaire", "longue_maladie", "mandat_syndical"}  # fmt: skip
+DECLENCHEURS = {"2014": ANCIENS, "2025": ANCIENS | {"conge_naissance"}}
 
 
 def ajouter_mois(d: date, n: int) -> date:
@@ -54,6 +50,37 @@ def _fin_trimestre_suivant(d: date) -> date:
     return date(annee, mois_fin, calendar.monthrange(annee, mois_fin)[1])
 
 
+def _lundi_si_week_end(d: date) -> date:
+    if d.weekday() == 5:
+        return d + timedelta(days=2)
+    if d.weekday() == 6:
+        return d + timedelta(days=1)
+    return d
+
+
+def chaines_d_absences(absences: list[tuple], au: date) -> list[list[tuple]]:
+    """Les absences (motif, début, fin, reprise) commencées au plus tard `au`, en chaînes.
+
+    Chaque absence de la liste rendue porte sa reprise R (None : en cours) en 5e position.
+    """
+    retenues = []
+    for motif, debut, fin, reprise in absences:
+        if debut is None or debut > au:
+            continue
+        R = reprise if reprise is not None else (fin + timedelta(days=1) if fin else None)
+        retenues.append((motif, debut, fin, reprise, R))
+    retenues.sort(key=lambda a: (a[1], a[0]))
+    chaines: list[list[tuple]] = []
+    for absence in retenues:
+        if chaines:
+            reprises = [a[4] for a in chaines[-1]]
+            if None in reprises or absence[1] <= _lundi_si_week_end(max(reprises)):
+                chaines[-1].append(absence)
+                continue
+        chaines.append([absence])
+    return chaines
+
+
 def obligations_reference(
     registre,
     au: date,
@@ -65,7 +92,6 @@ def obligations_reference(
 ) -> list[dict]:
     """Une liste de dicts : matricule, type, echeance, honoree, statut (+ chiffres EdL)."""
     P = periodicite_mois or (48 if regime == "2025" else 24)
-    C = 8 if regime == "2025" else 6
     limite = au + timedelta(days=horizon)
 
     par_salarie: dict[str, dict[str, list]] = {}
@@ -103,9 +129,11 @@ def obligations_reference(
 
     resultat: list[dict] = []
 
-    def ajouter(matricule, type_, echeance, honoree, **details):
+    def ajouter(matricule, type_, echeance, honoree, manquee=False, **details):
         if honoree:
             statut = "honoree"
+        elif manquee:
+            statut = "manquee"
         elif echeance < au:
             statut = "en_retard"
         elif echeance <= limite:
@@ -140,41 +168,54 @@ def obligations_reference(
         # 3.1
         if not any(d >= H for d in dates_E):
             if regime == "2025":
-                if H >= SEUIL_PREMIER:
-                    ajouter(matricule, "premier", ajouter_mois(H, 12), False)
+                if H >= VIGUEUR:
+                    echeance = ajouter_mois(H, 12)
                 else:
-                    ajouter(matricule, "premier", ajouter_mois(H, 24), False)
+                    ancienne = max(ajouter_mois(H, 24), PREMIER_AU_PLUS_TOT)
+                    if ancienne < VIGUEUR:
+                        echeance = ancienne
+                    else:
+                        echeance = min(ancienne, ajouter_mois(VIGUEUR, 12))
+                ajouter(matricule, "premier", echeance, False)
             else:
-                ajouter(matricule, "periodique", ajouter_mois(H, P), False)
+                echeance = max(ajouter_mois(H, P), PREMIER_AU_PLUS_TOT)
+                ajouter(matricule, "periodique", echeance, False)
         else:
-            ajouter(matricule, "periodique", ajouter_mois(max(dates_E), P), False)
+            L = max(dates_E)
+            echeance = ajouter_mois(L, P)
+            if regime == "2025" and ajouter_mois(L, min(P, 24)) < VIGUEUR:
+                echeance = ajouter_mois(L, min(P, 24))
+            ajouter(matricule, "periodique", echeance, False)
 
         # 3.2
-        def anniversaire(k: int) -> date:
-            return ajouter_mois(H, 12 * C * k)
+        if regime == "2025":
+            cycle, depart, j = 96, H, 1
+            while ajouter_mois(H, 72 * j) < VIGUEUR:
+                depart = ajouter_mois(H, 72 * j)  # A0 : le dernier à 6 ans échu avant T
+                j += 1
+        else:
+            cycle, depart = 72, H
 
-        def edl(k: int) -> None:
+        def anniversaire(k: int) -> date:
+            return ajouter_mois(depart, cycle * k)
+
+        def edl(k: int) -> bool:
             A = anniversaire(k)
             debut_h = ajouter_mois(A, -12)
             fin_h = ajouter_mois(anniversaire(k + 1), -12)
-            honoree = any(debut_h <= d < fin_h and t == "etat_des_lieux" for d, t in E)
-            debut = ajouter_mois(A, -12 * C)
+            tenus = sorted(d for d, t in E if debut_h <= d < fin_h and t == "etat_des_lieux")
+            honoree = bool(tenus)
+            debut = anniversaire(k - 1)
+            prevus = cycle // P
             if A > limite:  # au-delà de l'horizon : chiffres non calculés
-                ajouter(
-                    matricule,
-                    "etat_des_lieux",
-                    A,
-                    honoree,
-                    edl_debut=debut,
-                    edl_fin=A,
-                    entretiens_prevus=(12 * C) // P,
-                )
+                ajouter(matricule, "etat_des_lieux", A, honoree, edl_debut=debut, edl_fin=A,
+                        entretiens_prevus=prevus)  # fmt: skip
                 return honoree
             realises = sum(1 for d in dates_E if debut <= d <= A)
-            prevus = (12 * C) // P
             forms = [f for f in donnees["formations"] if debut <= f[0] <= A]
             libre = any(not obligatoire for _, obligatoire, _ in forms)
             abondement = effectif >= 50 and realises < prevus and not libre
+            versement = _fin_trimestre_suivant(tenus[0] if honoree else A)
             ajouter(
                 matricule,
                 "etat_des_lieux",
@@ -190,31 +231,23 @@ def obligations_reference(
                 critere_progression=any(debut <= d <= A for d in donnees["evolutions"]),
                 abondement_correctif=abondement,
                 montant_abondement=3000 if abondement else 0,
-                date_limite_versement=_fin_trimestre_suivant(A) if abondement else None,
+                date_limite_versement=versement if abondement else None,
             )
             return honoree
 
         k = 0
         while anniversaire(k + 1) <= limite:
             k += 1
-        courant_existe = k >= 1 and (regime != "2025" or anniversaire(k) >= VIGUEUR)
-        courant_honore = edl(k) if courant_existe else False
-        if not courant_existe or courant_honore:
-            suivant = k + 1
-            while regime == "2025" and anniversaire(suivant) < VIGUEUR:
-                suivant += 1
-            edl(suivant)
+        if k == 0 or edl(k):
+            edl(k + 1)
 
         # 3.3
-        for motif, debut, fin, reprise in donnees["absences"]:
-            if motif not in DECLENCHEURS or debut is None or debut > au:
+        for chaine in chaines_d_absences(donnees["absences"], au):
+            reprises = [a[4] for a in chaine]
+            declenchantes = [a for a in chaine if a[0] in DECLENCHEURS[regime]]
+            if None in reprises or not declenchantes:
                 continue
-            if reprise is not None:
-                R = reprise
-            elif fin is not None:
-                R = fin + timedelta(days=1)
-            else:
-                continue
+            R, debut = max(reprises), chaine[0][1]
             if regime == "2025" and R >= VIGUEUR:
                 honoree = any(d >= ajouter_mois(R, -12) for d in dates_E)
             else:
@@ -225,7 +258,8 @@ def obligations_reference(
                 R + timedelta(days=delai_retour),
                 honoree,
                 reprise=R,
-                motif_absence=motif,
+                motif_absence=declenchantes[0][0],
+                debut_absence=debut,
             )
 
         if regime != "2025":
@@ -244,12 +278,10 @@ def obligations_reference(
             B60 = ajouter_mois(B, 720)
             if B60 - timedelta(days=1) >= VIGUEUR:
                 debut = ajouter_mois(B60, -24)
-                ajouter(
-                    matricule,
-                    "avant_60",
-                    B60 - timedelta(days=1),
-                    any(debut <= d < B60 for d in dates_E),
-                )
+                honoree = any(debut <= d < B60 for d in dates_E)
+                # Passé le 60e anniversaire : « manquée » s'il n'a pas eu lieu.
+                ajouter(matricule, "avant_60", B60 - timedelta(days=1), honoree,
+                        manquee=au >= B60 and not honoree)  # fmt: skip
     return resultat
 
 

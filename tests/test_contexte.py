@@ -416,7 +416,7 @@ def test_edl_sans_date_limite_le_document_cite_la_regle():
     # Ligne sans date limite (construite à la main) : rien n'est recalculé, la règle est citée.
     c = ctx([edl(abondement_correctif=True, montant_abondement=MONTANT_ABONDEMENT)])
     e = c["etat_des_lieux"]
-    regle = "dernier jour du trimestre civil qui suit l'état des lieux"
+    regle = "dernier jour du trimestre civil qui suit l'entretien d'état des lieux"
     assert e["date_limite_versement_longue"] == regle
     assert e["date_limite_versement_courte"] == "fin du trimestre civil suivant"
     assert f"au plus tard le {regle} (" in e["verdict"]
@@ -431,7 +431,12 @@ def test_edl_montant_par_defaut_est_la_constante():
     assert MONTANT_ABONDEMENT == 3000  # art. R6323-3
     assert _espaces(e["montant"]) == "3 000 €"
     assert "de 3 000 € est dû" in _espaces(e["verdict"])
-    assert f"({SEUIL_EFFECTIF_ABONDEMENT} ou plus)" in e["verdict"]
+    assert f"({SEUIL_EFFECTIF_ABONDEMENT} ou plus, au sens de l'art. L130-1 du code" in e["verdict"]
+    # Les textes de l'abondement : L6315-1 II, L6323-13, R6323-3 modifié en 2026.
+    assert (
+        "art. L6315-1 II, L6323-13 et R6323-3 du Code du travail, ce dernier modifié par "
+        "le décret n° 2026-39 du 28 janvier 2026" in e["verdict"]
+    )
 
 
 def test_edl_listes_de_la_fenetre():
@@ -455,9 +460,10 @@ def test_edl_listes_de_la_fenetre():
 
 
 # Bout en bout : la ligne vient du vrai moteur de règles ; le document ne doit pas le
-# contredire. Entrée le 15/12/2018 : état des lieux des 8 ans le 15/12/2026, après le `au`
-# (27/11/2026) mais dans l'horizon ; fenêtre du 15/12/2018 au 15/12/2026.
-ENTREE_EDL = "2018-12-15"
+# contredire. Régime 2014 (en régime 2025, aucun état des lieux à 8 ans n'est dû avant le
+# 26/10/2027, regles.md v2) : entrée le 15/12/2020, état des lieux des 6 ans le 15/12/2026,
+# après le `au` (27/11/2026) mais dans l'horizon ; fenêtre du 15/12/2020 au 15/12/2026.
+ENTREE_EDL = "2020-12-15"
 
 
 def edl_du_moteur(entretiens=(), formations=(), evolutions=(), effectif=120):
@@ -471,7 +477,7 @@ def edl_du_moteur(entretiens=(), formations=(), evolutions=(), effectif=120):
         evolutions=[dict(matricule="00042", date=d, nature=n, commentaire="")
                     for d, n in evolutions],
     )  # fmt: skip
-    p = parametres(effectif=effectif)
+    p = parametres(regime="2014", effectif=effectif)
     obligations = calculer_obligations(registre, AU, p.regles, effectif)
     echeances = lister_echeances(obligations, registre, tout=True)
     lignes = echeances[echeances["type"] == "etat_des_lieux"]
@@ -495,8 +501,8 @@ def test_edl_listes_de_la_fenetre_s_arretent_au_au():
         evolutions=[("2023-01-01", "salariale"), ("2026-12-10", "professionnelle")],
     )
     e = c["etat_des_lieux"]
-    # Le texte et le tableau disent la même chose : 1 entretien sur 2 prévus.
-    assert (e["entretiens_realises"], e["entretiens_prevus"]) == (1, 2)
+    # Le texte et le tableau disent la même chose : 1 entretien sur 3 prévus.
+    assert (e["entretiens_realises"], e["entretiens_prevus"]) == (1, 3)
     assert [x["date_courte"] for x in e["entretiens"]] == ["01/12/2022"]
     assert [x["date_courte"] for x in e["formations"]] == ["01/03/2021", "27/11/2026"]
     assert e["formation_non_obligatoire"] == "non"
@@ -506,7 +512,7 @@ def test_edl_listes_de_la_fenetre_s_arretent_au_au():
     # Abondement encouru : échéance au 4e trimestre 2026, versement au plus tard fin mars 2027.
     assert e["abondement"] is True
     assert e["date_limite_versement_longue"] == "31 mars 2027"
-    assert "1 entretien sur les 2 prévus a eu lieu" in e["verdict"]
+    assert "1 entretien sur les 3 prévus a eu lieu" in e["verdict"]
 
 
 @pytest.mark.parametrize(

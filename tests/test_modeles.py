@@ -102,7 +102,7 @@ def test_salarie_date_et_motifs(complet, nom):
         "Entretien avant 60 ans",
     ):
         assert libelle in tout, libelle
-    assert "Dernier entretien le 10/11/2022 ; périodicité 48 mois" in tout
+    assert "Dernier entretien le 10/11/2022 : entretien dû le 10/11/2024" in tout
 
 
 def test_convocation(complet):
@@ -211,10 +211,16 @@ def test_listes_vides_affichent_aucun(tmp_path):
     [
         (
             49,
-            "L'entreprise compte 49 salariés, moins de 50 : aucun abondement correctif",
+            "L'entreprise compte 49 salariés, moins de 50 au sens de l'art. L130-1 du code de la "
+            "sécurité sociale : aucun abondement correctif",
             "3 000 €",
         ),
-        (50, "L'entreprise compte 50 salariés (50 ou plus)", "moins de 50"),
+        (
+            50,
+            "L'entreprise compte 50 salariés (50 ou plus, au sens de l'art. L130-1 du code de "
+            "la sécurité sociale)",
+            "moins de 50",
+        ),
     ],
 )
 def test_etat_des_lieux_verdict_selon_effectif(tmp_path, effectif, attendu, absent):

@@ -1,9 +1,12 @@
 """Les deux implémentations (vectorisée et naïve) donnent exactement les mêmes obligations.
 
 Un générateur aléatoire *seedé* fabrique des milliers de salariés truffés de cas limites
-(fins de mois, 29 février, dates pile sur les seuils, entretiens après la date de
-référence, absences sans fin, sorties le jour même...) ; on compare sur plusieurs dates de
-référence, les deux régimes et plusieurs périodicités d'accord.
+(fins de mois, 29 février, dates pile sur les seuils de regles.md v2 — 07/03/2016,
+26/10/2025, anniversaires des 6 ans autour de la réforme —, embauches depuis 1990,
+entretiens après la date de référence, absences sans fin, chaînes d'absences qui se
+touchent, se chevauchent ou sont séparées d'un week-end, sorties le jour même...) ; on
+compare sur plusieurs dates de référence, les deux régimes et plusieurs périodicités
+d'accord (dont une plus courte que l'ancien délai de deux ans).
 """
 
 from __future__ import annotations
@@ -24,11 +27,22 @@ TYPES_ENTRETIEN = ["periodique", "premier", "retour", "etat_des_lieux", "mi_carr
 MOTIFS = [
     "maternite", "adoption", "conge_parental", "proche_aidant", "sabbatique",
     "mobilite_volontaire", "longue_maladie", "mandat_syndical", "maladie", "paternite",
-    "conges_payes", "sans_solde", "accident_travail", "autre",
+    "conges_payes", "sans_solde", "accident_travail", "autre", "conge_naissance", "naissance",
 ]  # fmt: skip
 INTITULES = ["Excel avancé", "Habilitation électrique", "Parcours VAE", "Anglais",
              "Validation des acquis de l'expérience", "CACES"]  # fmt: skip
-SEUILS = [date(2024, 10, 26), date(2025, 10, 26)]
+T = date(2025, 10, 26)
+# Les seuils de regles.md v2 : entrée en vigueur, premier entretien au plus tôt, un an
+# après T (premier entretien des embauchés d'avant la réforme).
+SEUILS = [date(2016, 3, 7), date(2024, 10, 26), T, date(2026, 10, 26)]
+# Embauches dont l'ancienne échéance (24 mois), le premier entretien au plus tôt ou un
+# anniversaire des 6 ou 12 ans tombe sur un seuil.
+ANCRES_ENTREE = [date(2014, 3, 7), date(2023, 10, 26), date(2019, 10, 26), date(2013, 10, 26),
+                 date(2007, 10, 26), date(2024, 10, 26), date(2018, 11, 15), date(2020, 1, 10),
+                 date(2024, 11, 1)]  # fmt: skip
+# Derniers entretiens dont l'ancien délai (12, 24 ou 36 mois) expire autour de T.
+ANCRES_ENTRETIEN = [date(2023, 10, 26), date(2024, 10, 26), date(2022, 10, 26),
+                    date(2022, 12, 15)]  # fmt: skip
 
 
 class Hasard:
@@ -76,10 +90,15 @@ def salaries_aleatoires(h: Hasard, n: int) -> dict[str, list[dict]]:
         m = f"{i:05d}"
         # Entrées dont un anniversaire de 6, 8 ou 16 ans tombe sur l'entrée en vigueur.
         ancres_entree = [date(2025 - a, 10, 26 + j) for a in (6, 8, 16) for j in (-1, 0, 1)]
-        H = h.date(date(1990, 1, 1), date(2027, 12, 31), SEUILS + refs + ancres_entree)
-        # Des anniversaires (6 et 8 ans, ± 1 an) qui tombent près des dates de référence.
-        ancres_h = [H + timedelta(days=round(365.25 * a)) for a in (1, 2, 4, 5, 6, 7, 8, 16)]
-        ancres = SEUILS + refs + ancres_h
+        ancres_entree += ANCRES_ENTREE
+        if h.chance(0.15):  # embauches antérieures à la loi de 2014
+            H = h.date(date(1985, 1, 1), date(2014, 3, 31), [date(2014, 3, 7), date(2012, 1, 1)])
+        else:
+            H = h.date(date(1990, 1, 1), date(2027, 12, 31), SEUILS + refs + ancres_entree)
+        # Des anniversaires (6, 8, 14 ans…, ± 1 an) qui tombent près des dates de référence.
+        ans = (1, 2, 4, 5, 6, 7, 8, 12, 14, 16)
+        ancres_h = [H + timedelta(days=round(365.25 * a)) for a in ans]
+        ancres = SEUILS + refs + ancres_h + ANCRES_ENTRETIEN
         B = None if h.chance(0.1) else h.date(date(1955, 1, 1), date(2005, 12, 31))
         if B is not None and h.chance(0.2):
             # 60 ans ou 45 ans autour des dates de référence.
@@ -100,21 +119,34 @@ def salaries_aleatoires(h: Hasard, n: int) -> dict[str, list[dict]]:
                 dict(matricule=m, date=h.date(H - timedelta(days=400), date(2032, 12, 31), ancres),
                      type=h.choix(TYPES_ENTRETIEN[:1] * 4 + TYPES_ENTRETIEN))
             )  # fmt: skip
+        if h.chance(0.2):
+            # Un état des lieux tenu dans l'année qui précède un anniversaire (6, 8, 14 ans) :
+            # la date limite de versement de l'abondement suit alors cet entretien.
+            anniversaire = H + timedelta(days=round(365.25 * h.choix([6, 8, 12, 14])))
+            tables["entretiens"].append(
+                dict(matricule=m, date=anniversaire - timedelta(days=h.entier(-30, 360)),
+                     type="etat_des_lieux")
+            )  # fmt: skip
         for _ in range(h.choix([0, 0, 0, 1, 1, 2])):
             debut = h.date(H, date(2031, 12, 31), ancres)
             fin = debut + timedelta(days=h.entier(0, 500))
-            reprise = fin + timedelta(days=h.entier(-2, 5))
+            # Un registre validé n'a jamais de reprise antérieure au début.
+            reprise = max(debut, fin + timedelta(days=h.entier(-2, 5)))
             if h.chance(0.25):
                 # Reprise pile autour d'un seuil ou d'une date de référence.
                 reprise = h.choix(SEUILS + refs) + timedelta(days=h.entier(-1, 1))
                 debut = reprise - timedelta(days=h.entier(1, 600))
                 fin = reprise - timedelta(days=1)
-            forme = h.entier(0, 3)
-            tables["absences"].append(
-                dict(matricule=m, motif=h.choix(MOTIFS), date_debut=debut,
-                     date_fin=fin if forme in (1, 3) else None,
-                     date_reprise=reprise if forme in (2, 3) else None)
-            )  # fmt: skip
+            tables["absences"].append(absence(h, m, h.choix(MOTIFS), debut, fin, reprise))
+        if h.chance(0.3):
+            tables["absences"] += chaine_d_absences(h, m, h.date(H, date(2030, 12, 31), ancres))
+        if h.chance(0.05):
+            # Deux congés déclenchants saisis le même jour : le motif retenu est le premier
+            # dans l'ordre (début, code), quel que soit l'ordre des lignes.
+            debut = h.date(H, date(2029, 12, 31), ancres)
+            for motif in (h.choix(MOTIFS[:9]), h.choix(MOTIFS[:9])):
+                fin = debut + timedelta(days=h.entier(0, 200))
+                tables["absences"].append(absence(h, m, motif, debut, fin, fin))
         for _ in range(h.choix([0, 0, 1, 2, 3])):
             tables["formations"].append(
                 dict(matricule=m, intitule=h.choix(INTITULES),
@@ -129,6 +161,36 @@ def salaries_aleatoires(h: Hasard, n: int) -> dict[str, list[dict]]:
     # Des matricules inconnus dans les feuilles secondaires ne doivent rien produire.
     tables["entretiens"].append(dict(matricule="INCONNU", date=date(2025, 1, 1), type="premier"))
     return tables
+
+
+def absence(h: Hasard, m: str, motif: str, debut: date, fin: date, reprise: date) -> dict:
+    """Une ligne d'absence : fin seule, reprise seule, les deux ou aucune (en cours)."""
+    forme = h.entier(0, 3)
+    return dict(matricule=m, motif=motif, date_debut=debut,
+                date_fin=fin if forme in (1, 3) else None,
+                date_reprise=reprise if forme in (2, 3) else None)  # fmt: skip
+
+
+def chaine_d_absences(h: Hasard, m: str, debut: date) -> list[dict]:
+    """Des absences qui se suivent : l'une commence le jour de la reprise de la précédente,
+    pendant, le lendemain, ou le lundi (ou le mardi) qui suit un week-end."""
+    lignes = []
+    for _ in range(h.entier(2, 4)):
+        fin = debut + timedelta(days=h.entier(0, 300))
+        reprise = fin + timedelta(days=h.choix([1, 1, 1, 2, 3]))
+        ligne = absence(h, m, h.choix(MOTIFS[:9] + MOTIFS[:9] + MOTIFS), debut, fin, reprise)
+        lignes.append(ligne)
+        R = ligne["date_reprise"] or (ligne["date_fin"] and ligne["date_fin"] + timedelta(1))
+        R = R or fin + timedelta(days=1)
+        tirage = h.entier(0, 5)
+        if tirage == 0:
+            debut = R - timedelta(days=h.entier(1, 20))  # chevauchement
+        elif tirage == 1:
+            debut = R + timedelta(days=h.entier(0, 1))
+        else:  # lundi ou mardi qui suit : le week-end éventuel ne coupe pas
+            debut = R + timedelta(days=(7 - R.weekday()) % 7 + h.choix([0, 0, 1]))
+        debut = max(debut, ligne["date_debut"])
+    return lignes
 
 
 def _normaliser_vectorise(df: pd.DataFrame) -> Counter:
@@ -162,7 +224,7 @@ def _cle(r: dict) -> tuple:
         )  # fmt: skip
         base += (_d(r.get("date_limite_versement")),)
     if r["type"] == "retour":
-        base += (_d(r["reprise"]), r["motif_absence"])
+        base += (_d(r["reprise"]), r["motif_absence"], _d(r["debut_absence"]))
     return base
 
 
@@ -182,6 +244,7 @@ CONFIGURATIONS = [
     ("2014", 0, 120, 60),
     ("2014", 36, 50, 400),
     ("2025", 48, 300, 400),
+    ("2025", 12, 120, 60),  # accord plus court que l'ancien délai de deux ans
 ]
 
 
@@ -214,3 +277,38 @@ def test_les_deux_implementations_concordent(registre, au, regime, periodicite, 
     )
     assert {"en_retard", "a_venir", "honoree"} <= set(vectorise["statut"])
     assert len(vectorise) > 2000
+
+
+def test_le_jeu_exerce_les_situations_de_la_version_2(registre):
+    """Sans ces situations en nombre, la concordance ne prouverait rien sur la version 2."""
+    from reference_regles import _date, chaines_d_absences
+
+    motifs = pd.concat(
+        calculer_obligations(registre, au, Regles(), 120)["motif"]
+        for au in (date(2026, 2, 28), date(2029, 3, 1))
+    )
+    for morceau, minimum in (
+        ("au terme d'absences enchaînées", 100),  # chaînes déclenchantes
+        ("sous l'ancien régime (", 100),  # premier entretien échu avant la réforme
+        ("au plus tôt le 07/03/2016", 100),
+        ("sans dépasser les deux ans", 50),  # premier entretien, transition
+        ("(ancien délai de ", 100),  # périodique échu avant la réforme
+        ("après celui des 6 ans", 500),  # état des lieux qui repart de A0
+        ("Retour de congé supplémentaire de naissance", 50),
+        ("ne peut plus être tenu", 100),  # avant 60 ans manqué
+        ("trimestre qui suit l'état des lieux tenu", 1),
+    ):
+        assert motifs.str.contains(morceau, regex=False).sum() >= minimum, morceau
+    # Des chaînes que seul un week-end entre reprise et absence suivante n'a pas coupées.
+    par_salarie: dict[str, list] = {}
+    for a in registre.absences.to_dict("records"):
+        par_salarie.setdefault(a["matricule"], []).append(
+            (a["motif"], _date(a["date_debut"]), _date(a["date_fin"]), _date(a["date_reprise"]))
+        )
+    week_ends = 0
+    for absences in par_salarie.values():
+        for chaine in chaines_d_absences(absences, date(2031, 1, 1)):
+            for i in range(1, len(chaine)):
+                reprises = [x[4] for x in chaine[:i]]
+                week_ends += None not in reprises and chaine[i][1] > max(reprises)
+    assert week_ends >= 30, week_ends

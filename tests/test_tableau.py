@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import Entreprise, Parametres
+from pipeline.regles import STATUTS
 from pipeline.tableau import (
     LIBELLES_STATUTS,
     LIBELLES_TYPES,
@@ -126,8 +127,12 @@ def _obligations() -> pd.DataFrame:
         _obligation("B2", "periodique", "2030-12-01", "a_venir"),
         _obligation("C3", "premier", "2021-06-01", "en_retard"),
         _obligation("C3", "avant_60", "2027-02-28", "a_venir"),
-        # Réalisé, avec abondement : ce n'est plus une « exposition » (choix du contrat).
+        # 60 ans passés sans entretien : compté « manqué », jamais à planifier.
+        _obligation("A1", "avant_60", "2026-05-31", "manquee"),
+        # Réalisé, avec abondement versé depuis (date limite passée) : plus une exposition.
         _obligation("A3", "etat_des_lieux", "2019-01-15", "honoree", True, 3000, "2019-06-30"),
+        # Réalisé, abondement encore à verser (trimestre qui suit l'entretien tenu).
+        _obligation("C3", "etat_des_lieux", "2026-10-01", "honoree", True, 3000, "2027-03-31"),
     ]
     df = pd.DataFrame(lignes)
     for colonne in ("echeance", "date_limite_versement"):
@@ -155,13 +160,16 @@ def test_chiffres_recalcules_independamment():
 
     par_statut = Counter(obligations["statut"])
     assert dict(zip(ind.par_statut["statut"], ind.par_statut["nombre"], strict=True)) == {
-        s: par_statut.get(s, 0) for s in ("en_retard", "a_planifier", "a_venir", "honoree")
+        s: par_statut.get(s, 0) for s in STATUTS
     }
-    assert list(ind.par_statut["libelle"]) == ["En retard", "À planifier", "À venir", "Réalisé"]
+    assert list(ind.par_statut["libelle"]) == [
+        "En retard", "À planifier", "À venir", "Réalisé", "Manqué"
+    ]  # fmt: skip
+    assert ind.nb_avant_60_manques == 1
 
     croise_type = Counter(zip(obligations["type"], obligations["statut"], strict=True))
     for _, ligne in ind.par_type.iterrows():
-        for statut in ("en_retard", "a_planifier", "a_venir", "honoree"):
+        for statut in STATUTS:
             assert ligne[statut] == croise_type.get((ligne["type"], statut), 0)
         assert ligne["total"] == (obligations["type"] == ligne["type"]).sum()
         assert ligne["libelle"] == LIBELLES_TYPES[ligne["type"]]
@@ -170,16 +178,19 @@ def test_chiffres_recalcules_independamment():
     croise_service = Counter(zip(services, obligations["statut"], strict=True))
     assert list(ind.par_service["service"]) == ["Atelier", "Bureau d'études", "(sans service)"]
     for _, ligne in ind.par_service.iterrows():
-        for statut in ("en_retard", "a_planifier", "a_venir", "honoree"):
+        for statut in STATUTS:
             assert ligne[statut] == croise_service.get((ligne["service"], statut), 0)
         membres = [m for m in presents if _service(m) == ligne["service"]]
         assert ligne["salaries"] == len(membres)
         assert ligne["a_jour"] == len([m for m in membres if m not in en_retard])
 
-    # Seuls les états des lieux non réalisés avec abondement comptent.
+    # Les états des lieux dus avec abondement, et ceux tenus dont le versement reste à faire.
     assert ind.abondement_applicable
-    assert sorted(ind.exposes["matricule"]) == ["A2", "B1"]
-    assert ind.nb_exposes == 2 and ind.montant_abondement == 6000
+    assert sorted(ind.exposes["matricule"]) == ["A2", "B1", "C3"]
+    assert ind.nb_exposes == 3 and ind.montant_abondement == 9000
+    assert dict(zip(ind.exposes["matricule"], ind.exposes["statut"], strict=True)) == {
+        "A2": "À planifier", "B1": "En retard", "C3": "Réalisé"
+    }  # fmt: skip
 
 
 def test_cse_bornes_des_12_mois():
@@ -202,8 +213,8 @@ def test_abondement_seulement_a_partir_de_50(effectif, applicable):
     registre = _registre(SALARIES, ENTRETIENS)
     ind = construire_indicateurs(registre, _obligations(), AU, _parametres(effectif))
     assert ind.abondement_applicable is applicable
-    assert ind.montant_abondement == (6000 if applicable else 0)
-    assert ind.nb_exposes == (2 if applicable else 0)
+    assert ind.montant_abondement == (9000 if applicable else 0)
+    assert ind.nb_exposes == (3 if applicable else 0)
 
 
 def test_aucun_salarie():
@@ -219,7 +230,7 @@ def test_aucun_salarie():
 
 def _echeancier(obligations: pd.DataFrame, registre) -> pd.DataFrame:
     """Forme de lister_echeances(..., tout=True), construite sans le moteur."""
-    a_faire = obligations[obligations["statut"] != "honoree"].copy()
+    a_faire = obligations[~obligations["statut"].isin(["honoree", "manquee"])].copy()
     identite = registre.salaries.set_index("matricule")
     a_faire.insert(1, "nom", a_faire["matricule"].map(identite["nom"]))
     a_faire.insert(2, "prenom", a_faire["matricule"].map(identite["prenom"]))
@@ -264,7 +275,8 @@ def test_classeur_relu(tmp_path):
     assert synthese["Calculé au"] == datetime(2026, 12, 1)
     assert synthese["Salariés pris en compte"] == 6
     assert synthese["Taux de salariés à jour"] == pytest.approx(0.5)
-    assert synthese["Montant de l'abondement correctif"] == 6000
+    assert synthese["Montant de l'abondement correctif"] == 9000
+    assert synthese["Entretiens avant 60 ans manqués"] == 1
     assert synthese["Salariés ayant eu un entretien sur 12 mois"] == 2
     statuts = {LIBELLES_STATUTS[s]: n for s, n in Counter(_obligations()["statut"]).items()}
     for libelle, nombre in statuts.items():
@@ -299,7 +311,9 @@ def test_classeur_relu(tmp_path):
     assert cse["Total entreprise"] == (6, 2, pytest.approx(33.3))
 
     abondement = list(wb["Abondement correctif"].iter_rows(min_row=2, values_only=True))
-    assert sorted(r[0] for r in abondement) == ["A2", "B1"]
+    assert sorted(r[0] for r in abondement) == ["A2", "B1", "C3"]
+    c3 = next(r for r in abondement if r[0] == "C3")
+    assert c3[5:] == ("Réalisé", 3000, datetime(2027, 3, 31))
 
 
 def test_classeur_sous_50_salaries(tmp_path):
@@ -351,16 +365,15 @@ def test_chiffres_conformes_a_la_liste_du_moteur(tmp_path):
         for statut in ("en_retard", "a_planifier", "a_venir"):
             assert ligne[statut] == par_service.get((ligne["service"], statut), 0)
 
-    edl = echeancier[
-        (echeancier["type"] == "etat_des_lieux")
-        & echeancier["statut"].isin(["en_retard", "a_planifier"])
-        & echeancier["abondement_correctif"].fillna(False).astype(bool)
-    ]
-    # B1 (en retard), A2 et A3 (à planifier) : 1 entretien sur 2 prévus, aucune formation ;
-    # pas A1, B2, C3, dont l'état des lieux est encore à venir.
-    assert sorted(edl["matricule"]) == ["A2", "A3", "B1"]
-    assert ind.montant_abondement == int(edl["montant_abondement"].sum())
-    assert ind.nb_exposes == edl["matricule"].nunique()
+    # regles.md v2 : le cycle de 8 ans repart de l'état des lieux des 6 ans échu avant le
+    # 26/10/2025 (A2, A3 : 2025 ; B1 : 2024) ; aucun n'est dû avant le 26/10/2027, donc
+    # aucun abondement affiché en décembre 2026 (la version 1 en montrait trois).
+    edl = echeancier[echeancier["type"] == "etat_des_lieux"]
+    assert set(edl["statut"]) == {"a_venir"} and edl["echeance"].min() >= pd.Timestamp(2027, 10, 26)
+    assert edl.set_index("matricule").loc[["A2", "B1"], "echeance"].tolist() == [
+        pd.Timestamp(2033, 1, 15), pd.Timestamp(2032, 11, 1)
+    ]  # fmt: skip
+    assert ind.montant_abondement == 0 and ind.nb_exposes == 0
 
     chemin = tmp_path / "tableau_de_bord.xlsx"
     ecrire_tableau_de_bord(ind, echeancier, chemin)
@@ -394,7 +407,7 @@ def test_registre_exemple_de_bout_en_bout(tmp_path):
     assert ind.nb_a_jour == len([s for s in presents if s["matricule"] not in en_retard])
     comptes = Counter(echeancier["statut"])
     for _, ligne in ind.par_statut.iterrows():
-        if ligne["statut"] != "honoree":
+        if ligne["statut"] not in ("honoree", "manquee"):
             assert ligne["nombre"] == comptes.get(ligne["statut"], 0)
 
     debut = date(2025, 12, 1)
