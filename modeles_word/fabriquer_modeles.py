@@ -605,7 +605,7 @@ def _rubriques_specifiques(m: Modele, hauteur: float) -> None:
     m.h1("Mi-carrière")
     m.p(
         "Entretien organisé dans les deux mois qui suivent la visite médicale de mi-carrière "
-        "(art. L4624-2-2 et L6315-1 du Code du travail)."
+        "(art. L4624-2-2 et L6315-1 IV du Code du travail)."
     )
     m.p(
         "Date de la visite médicale de mi-carrière : {% if mi_carriere.visite_longue %}"
@@ -623,8 +623,8 @@ def _rubriques_specifiques(m: Modele, hauteur: float) -> None:
     m.balise("{%p if est_avant_60 %}")
     m.h1("Maintien dans l'emploi et fin de carrière")
     m.p(
-        "Entretien tenu dans les deux années qui précèdent le 60e anniversaire du salarié "
-        "(le {{ avant_60.soixante_ans_longue }})."
+        "Entretien tenu dans les deux années qui précèdent le 60e anniversaire du salarié, "
+        "le {{ avant_60.soixante_ans_longue }} (art. L6315-1 V du Code du travail)."
     )
     m.zones(
         [
@@ -801,7 +801,7 @@ def compte_rendu() -> Modele:
     m.h1("Informations obligatoires délivrées au salarié")
     m.p(
         "Le conducteur de l'entretien informe le salarié sur chacun des points suivants "
-        "(art. L6315-1 du Code du travail) et coche la case correspondante.",
+        "(art. L6315-1 I du Code du travail) et coche la case correspondante.",
         apres=3,
     )
     t = m.tableau([4.3, 8.9, 3.8], ["Information", "Contenu", "Délivrée"])
@@ -876,9 +876,10 @@ def etat_des_lieux() -> Modele:
     m.p(
         "Tous les {{ cycle_etat_des_lieux_ans }} ans d'ancienneté, l'{{ intitule_entretien }} "
         "fait un état des lieux récapitulatif du parcours professionnel du salarié "
-        "(prévu par {{ reference_legale }}). Il permet de vérifier que le salarié a bénéficié des "
-        "entretiens prévus et d'apprécier s'il a suivi au moins une formation, acquis des "
-        "éléments de certification et bénéficié d'une progression salariale ou professionnelle."
+        "(prévu au II de {{ reference_legale }}). Il permet de vérifier que le salarié a "
+        "bénéficié des entretiens prévus et d'apprécier s'il a suivi au moins une formation, "
+        "acquis des éléments de certification et bénéficié d'une progression salariale ou "
+        "professionnelle."
     )
     m.h1("1. Entretiens de la période")
     m.p(
@@ -944,7 +945,10 @@ def etat_des_lieux() -> Modele:
         m.ligne(t, [libelle, valeur])
     m.espace()
     m.h1("6. Abondement correctif du compte personnel de formation")
-    m.p("Effectif de l'entreprise : {{ etat_des_lieux.effectif }} salariés.")
+    m.p(
+        "Effectif de l'entreprise, au sens de l'art. L130-1 du code de la sécurité sociale : "
+        "{{ etat_des_lieux.effectif }} salariés."
+    )
     m.encadre(("{{ etat_des_lieux.verdict }}", "g"))
     m.balise("{%p if etat_des_lieux.abondement %}")
     m.fiche(
@@ -953,7 +957,7 @@ def etat_des_lieux() -> Modele:
             (
                 "Versement",
                 "à la Caisse des dépôts et consignations, sur le compte personnel de "
-                "formation du salarié",
+                "formation du salarié (art. L6323-13 et R6323-3 du Code du travail)",
             ),
             ("Au plus tard le", "{{ etat_des_lieux.date_limite_versement_longue }}"),
         ]
