@@ -6,7 +6,7 @@ congé, 45 ans, 58-59 ans, anniversaires des 8 ans, retards...). Le résultat ne
 que de la date et de la graine : deux exécutions identiques donnent les mêmes cellules.
 
 Chaque « situation » (scénario) déclare à la main les échéances qu'elle doit produire ;
-un petit vérificateur interne, écrit d'après `regles.md` (régime 2025, valeurs par
+un petit vérificateur interne, écrit d'après `regles.md` (version 2, régime 2025, valeurs par
 défaut : 48 mois, 8 ans, retour sous 30 jours, horizon 60 jours), tire au sort dates
 d'entrée et de naissance jusqu'à ce que le salarié produise exactement ces échéances,
 et garantit que les salariés « ordinaires » sont à jour. Les tests comparent ensuite
@@ -37,9 +37,11 @@ from openpyxl.utils import get_column_letter
 SORTIE_DEFAUT = Path(__file__).resolve().parent / "registre_exemple.xlsx"
 GRAINE_DEFAUT = 2026
 
-# Régime 2025 avec les valeurs par défaut de parametres.toml (regles.md).
+# Régime 2025 avec les valeurs par défaut de parametres.toml (regles.md, version 2).
 ENTREE_EN_VIGUEUR_2025 = date(2025, 10, 26)
-SEUIL_PREMIER_12_MOIS = date(2024, 10, 26)
+PREMIER_AU_PLUS_TOT = date(2016, 3, 7)  # deux ans après la loi n° 2014-288
+ANCIEN_DELAI_MOIS = 24
+ANCIEN_CYCLE_EDL_MOIS = 72
 PERIODICITE_MOIS = 48
 CYCLE_EDL_MOIS = 96
 DELAI_RETOUR_JOURS = 30
@@ -56,6 +58,7 @@ MOTIFS_DECLENCHANTS = {
     "mobilite_volontaire",
     "longue_maladie",
     "mandat_syndical",
+    "conge_naissance",
 }
 
 EN_TETES = {
@@ -171,8 +174,63 @@ class Personne:
 # --------------------------------------------------------------------------- vérificateur
 
 
+def premier_du(entree: date) -> date:
+    """Échéance du premier entretien (regles.md §3.1, régime 2025)."""
+    if entree >= ENTREE_EN_VIGUEUR_2025:
+        return mois(entree, 12)
+    ancienne = max(mois(entree, ANCIEN_DELAI_MOIS), PREMIER_AU_PLUS_TOT)
+    if ancienne < ENTREE_EN_VIGUEUR_2025:
+        return ancienne  # délai échu avant la réforme : le manquement demeure
+    return min(ancienne, mois(ENTREE_EN_VIGUEUR_2025, 12))
+
+
+def periodique_du(dernier: date) -> date:
+    """Échéance du périodique après le dernier entretien (regles.md §3.1, régime 2025)."""
+    ancienne = mois(dernier, ANCIEN_DELAI_MOIS)
+    return ancienne if ancienne < ENTREE_EN_VIGUEUR_2025 else mois(dernier, PERIODICITE_MOIS)
+
+
+def depart_edl(entree: date) -> date:
+    """A_0 de regles.md §3.2 : le dernier état des lieux à 6 ans échu avant la réforme, ou
+    l'embauche ; les états des lieux suivants tombent tous les 8 ans à partir de là."""
+    depart, j = entree, 1
+    while mois(entree, ANCIEN_CYCLE_EDL_MOIS * j) < ENTREE_EN_VIGUEUR_2025:
+        depart = mois(entree, ANCIEN_CYCLE_EDL_MOIS * j)
+        j += 1
+    return depart
+
+
+def statut(echeance: date, au: date) -> str:
+    """« en_retard », « a_planifier », ou "" si l'échéance est au-delà de l'horizon."""
+    if echeance > jours(au, HORIZON_JOURS):
+        return ""
+    return "en_retard" if echeance < au else "a_planifier"
+
+
+def _lundi(d: date) -> date:
+    return d + timedelta(days={5: 2, 6: 1}.get(d.weekday(), 0))
+
+
+def chaines(absences: list[Absence], au: date) -> list[list[Absence]]:
+    """Absences commencées au plus tard `au`, en chaînes (regles.md §3.3 et choix du README :
+    un week-end entre la reprise et l'absence suivante ne coupe pas la chaîne)."""
+    resultat: list[list[Absence]] = []
+    for a in sorted((a for a in absences if a.debut <= au), key=lambda a: (a.debut, a.motif)):
+        if resultat:
+            reprises = [_reprise(x) for x in resultat[-1]]
+            if None in reprises or a.debut <= _lundi(max(reprises)):
+                resultat[-1].append(a)
+                continue
+        resultat.append([a])
+    return resultat
+
+
+def _reprise(a: Absence) -> date | None:
+    return a.reprise or (jours(a.fin, 1) if a.fin else None)
+
+
 def echeances_attendues(p: Personne, au: date) -> dict[str, str]:
-    """Obligations dues (type -> statut) selon regles.md, régime 2025 par défaut.
+    """Obligations dues (type -> statut) selon regles.md v2, régime 2025 par défaut.
 
     Volontairement naïf, salarié par salarié : il sert à tirer des données qui produisent
     exactement les situations voulues, pas à remplacer `pipeline.regles`.
@@ -186,39 +244,36 @@ def echeances_attendues(p: Personne, au: date) -> dict[str, str]:
     def noter(type_: str, echeance: date, honoree: bool) -> None:
         if honoree or echeance > limite:
             return
-        statut = "en_retard" if echeance < au else "a_planifier"
         # Plusieurs retours : on garde le plus urgent (en_retard l'emporte).
         if dues.get(type_) != "en_retard":
-            dues[type_] = statut
+            dues[type_] = statut(echeance, au)
 
     depuis_entree = [e for e in faits if e.date >= p.entree]
     if not depuis_entree:
-        delai = 12 if p.entree >= SEUIL_PREMIER_12_MOIS else 24
-        noter("premier", mois(p.entree, delai), False)
+        noter("premier", premier_du(p.entree), False)
     else:
-        noter("periodique", mois(faits[-1].date, PERIODICITE_MOIS), False)
+        noter("periodique", periodique_du(faits[-1].date), False)
 
+    depart = depart_edl(p.entree)
     k = 0
-    while mois(p.entree, CYCLE_EDL_MOIS * (k + 1)) <= limite:
+    while mois(depart, CYCLE_EDL_MOIS * (k + 1)) <= limite:
         k += 1
     if k >= 1:
-        anniversaire = mois(p.entree, CYCLE_EDL_MOIS * k)
-        if anniversaire >= ENTREE_EN_VIGUEUR_2025:
-            debut = mois(anniversaire, -12)
-            fin = mois(mois(p.entree, CYCLE_EDL_MOIS * (k + 1)), -12)
-            fait = any(e.type == "etat_des_lieux" and debut <= e.date < fin for e in faits)
-            noter("etat_des_lieux", anniversaire, fait)
+        anniversaire = mois(depart, CYCLE_EDL_MOIS * k)
+        debut = mois(anniversaire, -12)
+        fin = mois(mois(depart, CYCLE_EDL_MOIS * (k + 1)), -12)
+        fait = any(e.type == "etat_des_lieux" and debut <= e.date < fin for e in faits)
+        noter("etat_des_lieux", anniversaire, fait)
 
-    for a in p.absences:
-        if a.motif not in MOTIFS_DECLENCHANTS:
+    for chaine in chaines(p.absences, au):
+        reprises = [_reprise(a) for a in chaine]
+        if None in reprises or not any(a.motif in MOTIFS_DECLENCHANTS for a in chaine):
             continue
-        reprise = a.reprise or (jours(a.fin, 1) if a.fin else None)
-        if reprise is None:
-            continue
+        reprise = max(reprises)
         if reprise >= ENTREE_EN_VIGUEUR_2025:
             fait = any(e.date >= mois(reprise, -12) for e in faits)
         else:
-            fait = any(e.date >= a.debut for e in faits)
+            fait = any(e.date >= chaine[0].debut for e in faits)
         noter("retour", jours(reprise, DELAI_RETOUR_JOURS), fait)
 
     if p.visite is not None:
@@ -232,7 +287,8 @@ def echeances_attendues(p: Personne, au: date) -> dict[str, str]:
     if p.naissance is not None:
         soixante = mois(p.naissance, 720)
         veille = jours(soixante, -1)
-        if veille >= ENTREE_EN_VIGUEUR_2025:
+        # À partir du 60e anniversaire il ne peut plus être tenu : plus listé (« manquée »).
+        if veille >= ENTREE_EN_VIGUEUR_2025 and au < soixante:
             fait = any(mois(soixante, -24) <= e.date < soixante for e in faits)
             noter("avant_60", veille, fait)
     return dues
@@ -284,18 +340,28 @@ def historique(
 
     if not completer:
         return
-    # État des lieux des 8 ans : anniversaires du régime 2025 échus ou proches.
-    k = 1
-    while (anniv := mois(p.entree, CYCLE_EDL_MOIS * k)) <= jours(au, HORIZON_JOURS):
+    # États des lieux : ceux des 6 ans échus avant la réforme (ancien régime, tenus depuis
+    # 2020), puis tous les 8 ans à partir du dernier d'entre eux (regles.md §3.2), échus ou
+    # proches ; chacun dans l'année qui précède l'anniversaire.
+    anciens = (mois(p.entree, ANCIEN_CYCLE_EDL_MOIS * j) for j in range(1, 8))
+    bilans = [
+        (a, a, rng.choice(["État des lieux", "Bilan 6 ans"]))
+        for a in anciens
+        if date(2020, 1, 1) <= a < ENTREE_EN_VIGUEUR_2025
+    ]
+    depart, k = depart_edl(p.entree), 1
+    while (anniv := mois(depart, CYCLE_EDL_MOIS * k)) <= jours(au, HORIZON_JOURS):
         k += 1
-        if anniv < ENTREE_EN_VIGUEUR_2025:
-            continue
+        suivant = jours(mois(mois(depart, CYCLE_EDL_MOIS * k), -12), -1)
+        bilans.append(
+            (anniv, suivant, rng.choice(["État des lieux", "État des lieux", "Bilan 8 ans"]))
+        )
+    for anniv, suivant, libelle in bilans:
         if edl_sauf_depuis is not None and anniv >= edl_sauf_depuis:
             continue
         bas = mois(anniv, -12)
-        haut = min(fin, jours(mois(mois(p.entree, CYCLE_EDL_MOIS * k), -12), -1))
+        haut = min(fin, suivant)
         candidats = [e for e in p.entretiens if bas <= e.date <= min(anniv, haut)]
-        libelle = rng.choice(["État des lieux", "État des lieux", "Bilan 8 ans"])
         if candidats:
             candidats[-1].type, candidats[-1].libelle = "etat_des_lieux", libelle
         elif bas <= haut:
@@ -380,33 +446,63 @@ def _entree_fixe(quand: date):
     return construire
 
 
-def _premier_absolu(type_: str, entree: date, delai: int) -> Callable[[date], dict[str, str]]:
+def _premier_absolu(entree: date) -> Callable[[date], dict[str, str]]:
+    """Premier entretien d'une embauche à date fixe, sans entretien depuis (regles.md §3.1)."""
+
     def attendus(au: date) -> dict[str, str]:
-        echeance = mois(entree, delai)
-        if echeance > jours(au, HORIZON_JOURS):
-            return {}
-        return {type_: "en_retard" if echeance < au else "a_planifier"}
+        etat = statut(premier_du(entree), au)
+        return {"premier": etat} if etat else {}
 
     return attendus
 
 
-def _dernier(mois_avant: int, jours_en_plus: int = 0, ans: tuple[int, int] = (6, 14)):
+def _periodique_attendu(dernier: Callable[[date], date]) -> Callable[[date], dict[str, str]]:
+    """Le périodique qui suit le dernier entretien `dernier(au)` (regles.md §3.1)."""
+
+    def attendus(au: date) -> dict[str, str]:
+        etat = statut(periodique_du(dernier(au)), au)
+        return {"periodique": etat} if etat else {}
+
+    return attendus
+
+
+def _il_y_a(mois_avant: int, jours_en_plus: int = 0) -> Callable[[date], date]:
+    return lambda au: jours(mois(au, -mois_avant), jours_en_plus)
+
+
+def _dernier(quand: Callable[[date], date], ans: tuple[int, int] = (6, 14)):
+    """Entretiens réguliers jusqu'au dernier, daté `quand(au)` ; embauche `ans` avant."""
+
     def construire(p: Personne, au: date, rng: random.Random) -> None:
-        _entree(p, au, rng, ans)
+        dernier = quand(au)
+        p.entree = jours(dernier, -rng.randint(365 * ans[0], 365 * ans[1]))
         _naissance(p, au, rng)
-        historique(p, au, rng, dernier=jours(mois(au, -mois_avant), jours_en_plus))
+        historique(p, au, rng, dernier=dernier)
 
     return construire
 
 
-def _edl(decalage: int, *, seul_entretien: int | None, fait: int | None, cycle: int = 1):
-    """Anniversaire des 8 (ou 16) ans à `au + decalage` jours."""
+def _edl(
+    decalage: int,
+    *,
+    seul_entretien: int | None,
+    fait: int | None,
+    ans: int = 8,
+    aucun_autre: bool = False,
+):
+    """Anniversaire des `ans` ans d'ancienneté à `au + decalage` jours.
+
+    `seul_entretien` : un seul entretien (il y a n mois) au lieu d'un suivi régulier ;
+    `aucun_autre` : aucun entretien que l'état des lieux tenu il y a `fait` jours.
+    """
 
     def construire(p: Personne, au: date, rng: random.Random) -> None:
-        p.entree = jours(mois(au, -CYCLE_EDL_MOIS * cycle), decalage)
+        p.entree = jours(mois(au, -12 * ans), decalage)
         _naissance(p, au, rng)
-        anniv = mois(p.entree, CYCLE_EDL_MOIS * cycle)
-        if seul_entretien is not None:
+        anniv = mois(p.entree, 12 * ans)
+        if aucun_autre:
+            p.entretiens = []
+        elif seul_entretien is not None:
             # Un seul entretien en huit ans : moins que les deux prévus (96 // 48).
             p.entretiens = [Entretien(mois(au, -seul_entretien), "periodique", "Périodique")]
         else:
@@ -414,6 +510,31 @@ def _edl(decalage: int, *, seul_entretien: int | None, fait: int | None, cycle: 
         if fait is not None:
             libelle = rng.choice(["État des lieux", "Bilan 8 ans"])
             p.entretiens.append(Entretien(jours(au, -fait), "etat_des_lieux", libelle))
+
+    return construire
+
+
+def _edl_possible(decalage: int, ans: int = 8) -> Callable[[date], bool]:
+    """L'anniversaire des `ans` ans voulu par `_edl` est-il un état des lieux à cette date ?
+
+    Non si un état des lieux des 6 ans a été échu entre-temps sous l'ancien régime : le
+    cycle de 8 ans repart de lui (regles.md §3.2) ; aucun n'est dû avant le 26/10/2027.
+    """
+
+    def applicable(au: date) -> bool:
+        entree = jours(mois(au, -12 * ans), decalage)
+        return mois(depart_edl(entree), CYCLE_EDL_MOIS) == mois(entree, 12 * ans)
+
+    return applicable
+
+
+def _entree_fixe_suivie(quand: date, ans: tuple[int, int] = (4, 8)):
+    """Embauche à date fixe, entretiens réguliers (tous les deux ans) jusqu'à `au`."""
+
+    def construire(p: Personne, au: date, rng: random.Random) -> None:
+        p.entree = quand
+        _naissance(p, au, rng)
+        historique(p, au, rng)
 
     return construire
 
@@ -446,6 +567,35 @@ def _retour(
         if apres is not None:
             e = Entretien(jours(au, apres[0]), apres[1], _LIBELLES[apres[1]], conduit_par_rh=True)
             p.entretiens.append(e)
+
+    return construire
+
+
+def _chaine(
+    maillons: list[tuple[str, str, int]], *, en_cours: bool = False, dernier_mois: int = 20
+):
+    """Absences enchaînées (regles.md §3.3) : (code, libellé, durée en jours) de chacune.
+
+    La dernière finit `fin` jours avant `au` (en cours si `en_cours`) ; chaque absence finit
+    un vendredi et la suivante commence le lundi : le week-end ne coupe pas la chaîne.
+    """
+
+    def construire(p: Personne, au: date, rng: random.Random) -> None:
+        _entree(p, au, rng, (4, 12))
+        _naissance(p, au, rng)
+        historique(p, au, rng, dernier=mois(au, -dernier_mois))
+        fin = jours(au, -rng.randint(8, 20))
+        fin = jours(fin, -((fin.weekday() - 4) % 7))  # le vendredi précédent
+        absences = []
+        for code, libelle, duree in reversed(maillons):
+            debut = jours(fin, -duree)
+            debut = jours(debut, -debut.weekday())  # le lundi de la semaine
+            absences.append(Absence(code, libelle, debut, fin))
+            fin = jours(debut, -3)  # le vendredi d'avant
+        absences.reverse()
+        if en_cours:
+            absences[-1].fin = None
+        p.absences.extend(absences)
 
     return construire
 
@@ -501,7 +651,12 @@ def _depart(quitte: int, dernier_mois: int):
 
 
 def situations() -> list[Situation]:
-    """Les cas que le moteur de règles connaît, chacun avec les échéances qu'il doit produire."""
+    """Les cas que le moteur de règles connaît, chacun avec les échéances qu'il doit produire.
+
+    Les situations de la version 2 des règles (regles.md, en tête) sont marquées « (v2) » :
+    tests/test_exemple.py vérifie qu'elles figurent dans l'exemple à chaque date où la loi
+    les rend possibles.
+    """
     r, p = "en_retard", "a_planifier"
     s = Situation
     return [
@@ -520,35 +675,80 @@ def situations() -> list[Situation]:
         ),
         s("embauche il y a 11 mois, premier entretien fait", {}, _nouveau(11, 0, -30)),
         s(
-            "embauche le 17/03/2025 (12 mois, loi 2025 à la porte)",
-            _premier_absolu("premier", date(2025, 3, 17), 12),
-            _entree_fixe(date(2025, 3, 17)),
-            applicable=lambda au: au >= date(2025, 4, 16),
+            "(v2) embauche le 01/11/2024, avant la réforme : premier entretien dû le 26/10/2026",
+            _premier_absolu(date(2024, 11, 1)),
+            _entree_fixe(date(2024, 11, 1)),
+            applicable=lambda au: au >= date(2024, 12, 1),
         ),
         s(
-            "embauche le 01/07/2024, avant le 26/10/2024 (24 mois)",
-            _premier_absolu("premier", date(2024, 7, 1), 24),
+            "(v2) embauche le 01/07/2024 : l'ancien délai de deux ans finit avant (01/07/2026)",
+            _premier_absolu(date(2024, 7, 1)),
             _entree_fixe(date(2024, 7, 1)),
             applicable=lambda au: au >= date(2024, 8, 1),
         ),
+        s(
+            "(v2) embauche en 2012, jamais d'entretien : premier dû le 07/03/2016, pas avant",
+            _premier_absolu(date(2012, 9, 3)),
+            _entree_fixe(date(2012, 9, 3)),
+        ),
         s("embauche dans 15 jours (pas encore pris en compte)", {}, _nouveau(0, 15)),
-        # Périodique (48 mois depuis le dernier entretien).
-        s("dernier entretien il y a 50 mois", {"periodique": r}, _dernier(50)),
-        s("dernier entretien il y a 55 mois", {"periodique": r}, _dernier(55, ans=(9, 20))),
-        s("dernier entretien il y a 47 mois", {"periodique": p}, _dernier(47)),
+        # Périodique : l'ancien délai de deux ans s'il était échu le 26/10/2025, sinon 48 mois.
+        s(
+            "dernier entretien il y a 50 mois",
+            _periodique_attendu(_il_y_a(50)),
+            _dernier(_il_y_a(50)),
+        ),
+        s(
+            "dernier entretien il y a 55 mois",
+            _periodique_attendu(_il_y_a(55)),
+            _dernier(_il_y_a(55), ans=(9, 20)),
+        ),
+        s(
+            "dernier entretien il y a 47 mois",
+            _periodique_attendu(_il_y_a(47)),
+            _dernier(_il_y_a(47)),
+        ),
         s(
             "dernier entretien il y a 48 mois moins 45 jours + entretien prévu après --au",
-            {"periodique": p},
-            _dernier(48, 45),
+            _periodique_attendu(_il_y_a(48, 45)),
+            _dernier(_il_y_a(48, 45)),
         ),
-        s("dernier entretien il y a 44 mois (à venir)", {}, _dernier(44)),
+        s(
+            "dernier entretien il y a 44 mois",
+            _periodique_attendu(_il_y_a(44)),
+            _dernier(_il_y_a(44)),
+        ),
+        s(
+            "(v2) dernier entretien le 15/12/2022 : en retard depuis le 15/12/2024 (délai échu "
+            "avant la réforme)",
+            _periodique_attendu(lambda au: date(2022, 12, 15)),
+            _dernier(lambda au: date(2022, 12, 15), ans=(2, 9)),
+            applicable=lambda au: au >= date(2024, 12, 16),
+        ),
+        s(
+            "(v2) dernier entretien le 12/01/2024 : délai en cours à la réforme, 4 ans "
+            "(12/01/2028)",
+            _periodique_attendu(lambda au: date(2024, 1, 12)),
+            _dernier(lambda au: date(2024, 1, 12), ans=(2, 9)),
+            applicable=lambda au: au >= date(2024, 2, 1),
+        ),
         s("sortie à la date --au, entretien en retard", {"periodique": r}, _depart(0, 49)),
         s("sorti il y a 3 mois", {}, _depart(-92, 60)),
-        # État des lieux des 8 ans.
+        # État des lieux (tous les 8 ans, depuis celui des 6 ans échu avant la réforme s'il y
+        # en a un) : aucun n'est dû avant le 26/10/2027.
+        s(
+            "(v2) embauche le 15/11/2018 : état des lieux des 6 ans échu le 15/11/2024, le "
+            "suivant le 15/11/2032 (pas d'abondement en 2026)",
+            {},
+            _entree_fixe_suivie(date(2018, 11, 15)),
+            formations_libres=False,
+            applicable=lambda au: date(2025, 10, 26) <= au <= date(2032, 9, 1),
+        ),
         s(
             "8 ans dans 30 jours, entretiens réguliers, sans état des lieux",
             {"etat_des_lieux": p},
             _edl(30, seul_entretien=None, fait=None),
+            applicable=_edl_possible(30),
         ),
         s(
             "8 ans il y a 20 jours, un seul entretien, aucune formation non obligatoire "
@@ -556,28 +756,36 @@ def situations() -> list[Situation]:
             {"etat_des_lieux": r},
             _edl(-20, seul_entretien=36, fait=None),
             formations_libres=False,
+            applicable=_edl_possible(-20),
         ),
         s(
             "8 ans il y a 40 jours, un seul entretien mais une formation non obligatoire",
             {"etat_des_lieux": r},
             _edl(-40, seul_entretien=30, fait=None),
             formations_libres=False,
+            applicable=_edl_possible(-40),
         ),
         s(
             "8 ans dans 50 jours, état des lieux fait il y a 2 mois",
             {},
             _edl(50, seul_entretien=None, fait=60),
+            applicable=_edl_possible(50),
         ),
         s(
-            "8 ans il y a 10 jours, bilan fait il y a 3 mois",
+            "(v2) 8 ans il y a 10 jours, état des lieux tenu il y a 3 mois sans autre entretien : "
+            "abondement à verser au trimestre qui suit l'entretien",
             {},
-            _edl(-10, seul_entretien=None, fait=90),
+            _edl(-10, seul_entretien=None, fait=90, aucun_autre=True),
+            formations_libres=False,
+            applicable=_edl_possible(-10),
         ),
         s(
-            "16 ans dans 15 jours, certifié et promu, sans état des lieux",
+            "14 ans dans 15 jours (8 ans après celui des 6 ans), certifié et promu, sans état "
+            "des lieux",
             {"etat_des_lieux": p},
-            _edl(15, seul_entretien=None, fait=None, cycle=2),
+            _edl(15, seul_entretien=None, fait=None, ans=14),
             formations_libres=False,
+            applicable=_edl_possible(15, ans=14),
         ),
         # Retours de congé (régime 2025 : dispense si entretien dans les 12 mois avant).
         s(
@@ -595,13 +803,13 @@ def situations() -> list[Situation]:
             "retour de congé parental d'éducation il y a 5 jours",
             {"retour": p},
             _retour(
-                "conge_parental", "Congé parental d'éducation", 14, reprise=-5, dernier_mois=30
+                "conge_parental", "Congé parental d'éducation", 14, reprise=-5, dernier_mois=22
             ),
         ),
         s(
             "fin de temps partiel parental il y a 20 jours",
             {"retour": p},
-            _retour("conge_parental", "Temps partiel parental", 13, fin=-20, dernier_mois=26),
+            _retour("conge_parental", "Temps partiel parental", 13, fin=-20, dernier_mois=22),
         ),
         s(
             "retour de congé de soutien familial, dispensé (entretien 6 mois avant)",
@@ -616,7 +824,7 @@ def situations() -> list[Situation]:
         s(
             "retour de congé sabbatique (date de fin seulement)",
             {"retour": r},
-            _retour("sabbatique", "Congé sabbatique", 8, fin=-45, dernier_mois=24),
+            _retour("sabbatique", "Congé sabbatique", 8, fin=-45, dernier_mois=22),
         ),
         s(
             "retour de mobilité volontaire sécurisée, entretien de retour fait",
@@ -626,7 +834,7 @@ def situations() -> list[Situation]:
                 "Mobilité volontaire sécurisée",
                 12,
                 reprise=-92,
-                dernier_mois=28,
+                dernier_mois=22,
                 apres=(-61, "retour"),
             ),
         ),
@@ -638,12 +846,59 @@ def situations() -> list[Situation]:
         s(
             "reprise après affection de longue durée il y a 15 jours",
             {"retour": p},
-            _retour("longue_maladie", "Affection de longue durée", 7, reprise=-15, dernier_mois=24),
+            _retour("longue_maladie", "Affection de longue durée", 7, reprise=-15, dernier_mois=22),
         ),
         s(
             "fin de mandat syndical il y a 40 jours",
             {"retour": r},
-            _retour("mandat_syndical", "Mandat syndical", 26, fin=-40, dernier_mois=40),
+            _retour("mandat_syndical", "Mandat syndical", 26, fin=-40, dernier_mois=22),
+        ),
+        s(
+            "(v2) retour de congé supplémentaire de naissance il y a 15 jours",
+            {"retour": p},
+            _retour(
+                "conge_naissance",
+                "Congé supplémentaire de naissance",
+                2,
+                fin=-16,
+                dernier_mois=20,
+            ),
+            applicable=lambda au: au >= date(2026, 3, 1),
+        ),
+        s(
+            "(v2) congé de naissance de 3 jours puis congé de paternité : sans effet",
+            {},
+            _chaine(
+                [
+                    ("naissance", "Congé de naissance (3 jours)", 2),
+                    ("paternite", "Congé de paternité", 24),
+                ]
+            ),  # fmt: skip
+            sexe="M",
+        ),
+        s(
+            "(v2) congé de maternité, puis congé parental, puis congés payés : un seul retour",
+            {"retour": p},
+            _chaine(
+                [
+                    ("maternite", "Congé de maternité", 110),
+                    ("conge_parental", "Congé parental d'éducation", 180),
+                    ("conges_payes", "Congés payés", 11),
+                ]
+            ),  # fmt: skip
+            sexe="F",
+        ),
+        s(
+            "(v2) congé de maternité puis congé parental en cours : pas de retour en retard",
+            {},
+            _chaine(
+                [
+                    ("maternite", "Congé de maternité", 110),
+                    ("conge_parental", "Congé parental d'éducation", 60),
+                ],
+                en_cours=True,
+            ),  # fmt: skip
+            sexe="F",
         ),
         # Mi-carrière (visite médicale des 45 ans).
         s(
@@ -689,8 +944,8 @@ def situations() -> list[Situation]:
             _avant_60(610, (-90, "Fin de carrière")),
         ),
         s(
-            "60 ans il y a 20 jours, sans entretien dans les deux ans",
-            {"avant_60": r},
+            "(v2) 60 ans il y a 20 jours, sans entretien dans les deux ans : manqué, plus listé",
+            {},
             _avant_60(-20, None),
         ),
     ]
@@ -724,6 +979,10 @@ SERVICES = {
             ("Opérateur de production", "Opératrice de production"),
             ("Conducteur de ligne", "Conductrice de ligne"),
             ("Technicien de maintenance", "Technicienne de maintenance"),
+            (
+                "Technicien méthodes & industrialisation",
+                "Technicienne méthodes & industrialisation",
+            ),
             ("Régleur", "Régleuse"),
         ],
     ),
@@ -776,7 +1035,7 @@ SERVICES = {
         "Usine de Saint-Priest",
         ("Responsable qualité", "Responsable qualité"),
         [
-            ("Technicien qualité", "Technicienne qualité"),
+            ("Technicien qualité & méthodes", "Technicienne qualité & méthodes"),
             ("Animateur QSE", "Animatrice QSE"),
             ("Contrôleur qualité", "Contrôleuse qualité"),
         ],
@@ -944,6 +1203,7 @@ def generer(au: date, graine: int = GRAINE_DEFAUT) -> Exemple:
         personnes.append(p)
 
     _completer_equipes(rng, personnes, responsables, chefs)
+    _une_esperluette_parmi_les_convoques(personnes)
     _completer_vie(rng, personnes, au)
     _nommer(rng, personnes)
     _numeroter(rng, personnes)
@@ -973,6 +1233,19 @@ def _completer_equipes(
             else:
                 p.manager = responsables[p.service]
         p.etablissement = etab
+
+
+def _une_esperluette_parmi_les_convoques(personnes: list[Personne]) -> None:
+    """Un salarié à convoquer au moins a un « & » dans son poste : les documents doivent
+    l'écrire tel quel (échappement), et tests/test_documents.py le vérifie."""
+    dus = [p for p in personnes if p.attendus and not p.responsable and p.manager is not None]
+    if any("&" in p.poste for p in dus):
+        return
+    for p in dus:
+        postes = [poste for poste in SERVICES[p.service][2] if "&" in poste[0]]
+        if postes:
+            p.poste = postes[0][p.sexe == "F"]
+            return
 
 
 def _completer_vie(rng: random.Random, personnes: list[Personne], au: date) -> None:
@@ -1310,7 +1583,11 @@ def main(argv: list[str] | None = None) -> int:
         f"({retard} avec au moins une échéance en retard)."
     )
     if exemple.omises:
-        print(f"Situations absentes à cette date : {' ; '.join(exemple.omises)}.")
+        print(
+            "Situations absentes à cette date (la loi ne les rend pas encore possibles : aucun "
+            "état des lieux à 8 ans avant le 26/10/2027, par exemple) : "
+            f"{' ; '.join(exemple.omises)}."
+        )
     return 0
 
 

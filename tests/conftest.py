@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -38,3 +41,16 @@ def classeur(tmp_path: Path) -> Callable[..., Path]:
         return ecrire_classeur(tmp_path, feuilles, nom)
 
     return fabriquer
+
+
+def charger_generateur() -> ModuleType:
+    """Le script autonome donnees/generer_exemple.py, chargé comme un module."""
+    if "generer_exemple" in sys.modules:
+        return sys.modules["generer_exemple"]
+    script = Path(__file__).resolve().parent.parent / "donnees" / "generer_exemple.py"
+    spec = importlib.util.spec_from_file_location("generer_exemple", script)
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses a besoin du module dans sys.modules pour résoudre les annotations.
+    sys.modules["generer_exemple"] = module
+    spec.loader.exec_module(module)
+    return module

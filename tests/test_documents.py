@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import charger_generateur
 from docx import Document
 
 from pipeline.config import charger_parametres
@@ -21,6 +22,9 @@ from pipeline.regles import calculer_obligations, lister_echeances
 
 RACINE = Path(__file__).resolve().parent.parent
 AU = date(2026, 11, 27)
+# En régime 2025, aucun état des lieux à 8 ans n'est dû avant le 26/10/2027 (regles.md v2) :
+# ses documents se vérifient sur un registre d'exemple généré pour une date plus tardive.
+AU_EDL = date(2028, 11, 27)
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
         "octobre", "novembre", "décembre")  # fmt: skip
 
@@ -30,20 +34,27 @@ def registre():
     return lire_registre(RACINE / "donnees" / "registre_exemple.xlsx")
 
 
-def _preparer(registre, effectif: int = 120):
+@pytest.fixture(scope="module")
+def registre_edl(tmp_path_factory):
+    chemin = tmp_path_factory.mktemp("exemple_edl") / "registre.xlsx"
+    assert charger_generateur().main(["--au", AU_EDL.isoformat(), "--sortie", str(chemin)]) == 0
+    return lire_registre(chemin)
+
+
+def _preparer(registre, effectif: int = 120, au: date = AU):
     parametres = charger_parametres(RACINE / "donnees" / "parametres.toml")
     parametres = dataclasses.replace(
         parametres, entreprise=dataclasses.replace(parametres.entreprise, effectif=effectif)
     )
-    obligations = calculer_obligations(registre, AU, parametres.regles, effectif)
+    obligations = calculer_obligations(registre, au, parametres.regles, effectif)
     echeances = lister_echeances(obligations, registre)
-    planning = planifier(echeances, registre, parametres, AU)
+    planning = planifier(echeances, registre, parametres, au)
     return parametres, echeances, planning
 
 
-def _generer(registre, dossier: Path, effectif: int = 120, **options):
-    parametres, echeances, planning = _preparer(registre, effectif)
-    bilan = generer_campagne(registre, echeances, planning, parametres, AU, dossier, **options)
+def _generer(registre, dossier: Path, effectif: int = 120, au: date = AU, **options):
+    parametres, echeances, planning = _preparer(registre, effectif, au)
+    bilan = generer_campagne(registre, echeances, planning, parametres, au, dossier, **options)
     return bilan, echeances, planning
 
 
@@ -83,14 +94,23 @@ def test_un_dossier_par_salarie_planifie(campagne, registre) -> None:
     assert bilan.conserves == 0
 
 
-def test_etat_des_lieux_seulement_s_il_est_du(campagne) -> None:
-    dossier, _, echeances, planning = campagne
+def _etats_des_lieux_seulement_s_ils_sont_dus(dossier: Path, echeances) -> set[str]:
     dus = set(echeances.loc[echeances["type"] == "etat_des_lieux", "matricule"])
-    assert dus, "l'exemple doit contenir des états des lieux dus"
     for sous_dossier in (dossier / "salaries").iterdir():
         matricule = sous_dossier.name.split("_")[0]
         present = (sous_dossier / "etat_des_lieux.docx").exists()
         assert present == (matricule in dus), sous_dossier.name
+    return dus
+
+
+def test_etat_des_lieux_seulement_s_il_est_du(campagne, registre_edl, tmp_path) -> None:
+    dossier, _, echeances, _ = campagne
+    # Le 27/11/2026, aucun : le cycle de 8 ans repart des états des lieux des 6 ans échus
+    # avant la réforme (la version 1 des règles en montrait, avec de faux abondements).
+    assert not _etats_des_lieux_seulement_s_ils_sont_dus(dossier, echeances)
+    _, echeances, _ = _generer(registre_edl, tmp_path / "c", au=AU_EDL)
+    dus = _etats_des_lieux_seulement_s_ils_sont_dus(tmp_path / "c", echeances)
+    assert dus, "l'exemple du 27/11/2028 doit contenir des états des lieux dus"
 
 
 def test_contenu_des_documents_du_salarie(campagne, registre) -> None:
@@ -169,26 +189,38 @@ def test_manifeste_exact(campagne) -> None:
 @pytest.mark.parametrize(
     ("effectif", "attendu", "absent"),
     [
-        (49, "moins de 50 : aucun abondement correctif n'est dû", "3 000 €"),
+        (
+            49,
+            "moins de 50 au sens de l'art. L130-1 du code de la sécurité sociale : aucun "
+            "abondement correctif n'est dû",
+            "3 000 €",
+        ),
         (50, "abondement correctif de 3 000 € est dû", "moins de 50"),
     ],
 )
 def test_verdict_abondement_selon_effectif(
-    registre, tmp_path: Path, effectif: int, attendu: str, absent: str
+    registre_edl, tmp_path: Path, effectif: int, attendu: str, absent: str
 ) -> None:
-    _, echeances, _ = _generer(registre, tmp_path / "c", effectif=effectif)
+    # Le salarié exposé quand l'entreprise compte 120 salariés.
+    _, echeances_120, _ = _preparer(registre_edl, 120, AU_EDL)
+    exposes_120 = echeances_120[
+        (echeances_120["type"] == "etat_des_lieux")
+        & (echeances_120["abondement_correctif"].fillna(False).astype(bool))
+    ]
+    matricule = sorted(exposes_120["matricule"])[0]
+    _, echeances, _ = _generer(registre_edl, tmp_path / "c", effectif=effectif, au=AU_EDL)
     exposes = echeances[
         (echeances["type"] == "etat_des_lieux")
         & (echeances["abondement_correctif"].fillna(False).astype(bool))
     ]
     if effectif < 50:
         assert exposes.empty
-    exemple = registre.salaries.set_index("matricule").loc["00154"]
+    exemple = registre_edl.salaries.set_index("matricule").loc[matricule]
     document = (
         tmp_path
         / "c"
         / "salaries"
-        / nom_dossier_salarie("00154", exemple["nom"], exemple["prenom"])
+        / nom_dossier_salarie(matricule, exemple["nom"], exemple["prenom"])
         / "etat_des_lieux.docx"
     )
     texte = textes(document)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
+import calendar
 import re
-import sys
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from conftest import charger_generateur
 from openpyxl import load_workbook
 
 RACINE = Path(__file__).resolve().parent.parent
-SCRIPT = RACINE / "donnees" / "generer_exemple.py"
 LIVRE = RACINE / "donnees" / "registre_exemple.xlsx"
 
 # Recopiés de docs/specs/registre.md (pas du générateur) : le contrat, pas le code.
@@ -34,16 +34,7 @@ AU = date(2026, 11, 27)
 DATES = [AU, date(2027, 5, 27), date(2028, 11, 27), date(2026, 12, 31), date(2029, 2, 28)]
 
 
-def _charger_generateur():
-    spec = importlib.util.spec_from_file_location("generer_exemple", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses a besoin du module dans sys.modules pour résoudre les annotations.
-    sys.modules["generer_exemple"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _charger_generateur()
+gen = charger_generateur()
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +156,8 @@ def test_contenu_realiste(classeurs):
         "Temps partiel parental", "Congé de proche aidant", "Congé de soutien familial",
         "Congé sabbatique", "Mobilité volontaire sécurisée", "Arrêt longue maladie",
         "Affection de longue durée", "Mandat syndical", "Maladie", "Congés payés",
+        "Congé supplémentaire de naissance", "Congé de naissance (3 jours)",
+        "Congé de paternité",
     } <= motifs  # fmt: skip
     absences = _lignes(chemin, "Absences")
     assert any(not a["Date de fin"] and not a["Date de reprise"] for a in absences)
@@ -219,17 +212,24 @@ def _dues(echeances) -> dict[str, dict[str, str]]:
     return dict(dues)
 
 
+# regles.md v2 §3.2 : aucun état des lieux à 8 ans n'est dû avant le 26/10/2027.
+PREMIER_ETAT_DES_LIEUX = date(2027, 10, 26)
+
+
 def _verifier_liste(echeances, exemple) -> None:
-    assert set(echeances["type"]) == TYPES
+    edl_possible = exemple.au + timedelta(days=60) >= PREMIER_ETAT_DES_LIEUX
+    assert set(echeances["type"]) == TYPES - (set() if edl_possible else {"etat_des_lieux"})
     assert set(echeances["statut"]) == {"en_retard", "a_planifier"}
     dues = _dues(echeances)
-    assert 15 <= len(dues) <= 30, len(dues)
+    assert 15 <= len(dues) <= 32, len(dues)
     # Chaque situation déclarée dans le générateur est exactement celle du moteur.
     declares = {m: a for m, a in exemple.attendus.items() if a}
     assert dues == declares
     edl = echeances[echeances["type"] == "etat_des_lieux"]
-    assert set(edl["abondement_correctif"].astype(bool)) == {True, False}
-    assert set(edl.loc[edl["abondement_correctif"].astype(bool), "montant_abondement"]) == {3000}
+    if edl_possible:
+        assert set(edl["abondement_correctif"].astype(bool)) == {True, False}
+        abondements = edl.loc[edl["abondement_correctif"].astype(bool), "montant_abondement"]
+        assert set(abondements) == {3000}
 
 
 @pytest.mark.parametrize("au", DATES)
@@ -292,3 +292,99 @@ def test_ne_remplace_pas_un_vrai_registre(tmp_path: Path) -> None:
     assert cible.read_bytes() == b"donnees precieuses"
     assert gen.main(["--au", "2026-11-27", "--sortie", str(cible), "--forcer"]) == 0
     assert cible.read_bytes().startswith(b"PK")
+
+
+# --------------------------------------------------------------------------- règles v2
+
+
+def _par_situation(exemple, registre) -> dict[str, str]:
+    """Nom de situation (générateur) -> matricule, vérifié contre le classeur relu."""
+    matricules = {p.situation: p.matricule for p in exemple.personnes}
+    assert set(matricules.values()) <= set(registre.salaries["matricule"])
+    return matricules
+
+
+def _fin_trimestre_suivant(jour: date) -> date:
+    """Dernier jour du trimestre civil qui suit celui de `jour` (R6323-3)."""
+    trimestre = (jour.month - 1) // 3 + 1
+    annee, dernier_mois = jour.year + (trimestre == 4), (trimestre % 4) * 3 + 3
+    return date(annee, dernier_mois, calendar.monthrange(annee, dernier_mois)[1])
+
+
+def test_fin_trimestre_suivant_du_test():
+    assert _fin_trimestre_suivant(date(2027, 8, 29)) == date(2027, 12, 31)
+    assert _fin_trimestre_suivant(date(2027, 11, 30)) == date(2028, 3, 31)
+    assert _fin_trimestre_suivant(date(2028, 1, 1)) == date(2028, 6, 30)
+
+
+@pytest.mark.parametrize("au", DATES)
+def test_chaque_situation_de_la_v2_figure_dans_l_exemple(classeurs, au):
+    """Les situations nouvelles de regles.md v2, dans le classeur relu par lire_registre.
+
+    Chacune est présente à chaque date où la loi la rend possible (l'état des lieux tenu avec
+    abondement n'existe pas avant fin 2027), et le moteur la traite comme la v2 le dit.
+    """
+    from pipeline import regles
+    from pipeline.config import Regles
+    from pipeline.registre import lire_registre
+
+    registre = lire_registre(classeurs[au])
+    exemple = gen.generer(au)
+    v2 = [s.nom for s in gen.situations() if s.nom.startswith("(v2)")]
+    absentes = [nom for nom in v2 if nom in exemple.omises]
+    impossibles = {nom for nom in absentes if "état des lieux tenu" in nom}
+    assert set(absentes) == impossibles
+    if au + timedelta(days=60) >= PREMIER_ETAT_DES_LIEUX + timedelta(days=180):
+        assert not absentes, absentes
+    assert not registre.avertissements  # aucun « Congé de naissance » ambigu dans l'exemple
+    qui = _par_situation(exemple, registre)
+    obligations = regles.calculer_obligations(registre, au, Regles(), 120, 60)
+    liste_tout = regles.lister_echeances(obligations, registre, tout=True)
+
+    def lignes(situation: str, type_: str):
+        (matricule,) = [m for s, m in qui.items() if s.startswith(situation)]
+        choix = obligations[
+            (obligations["matricule"] == matricule) & (obligations["type"] == type_)
+        ]
+        return choix.sort_values("echeance").to_dict("records")
+
+    # 1. Délai de deux ans échu avant la réforme : il le reste, le motif le dit.
+    (o,) = lignes("(v2) dernier entretien le 15/12/2022", "periodique")
+    assert (o["echeance"], o["statut"]) == (pd.Timestamp(2024, 12, 15), "en_retard")
+    assert "échu avant l'entrée en vigueur de la loi n° 2025-989" in o["motif"]
+    (o,) = lignes("(v2) dernier entretien le 12/01/2024", "periodique")
+    assert o["echeance"] == pd.Timestamp(2028, 1, 12)
+    # 2. Premier entretien des embauchés d'avant la réforme.
+    (o,) = lignes("(v2) embauche le 01/11/2024", "premier")
+    assert (o["echeance"], o["statut"]) == (pd.Timestamp(2026, 10, 26), "en_retard")
+    (o,) = lignes("(v2) embauche en 2012", "premier")
+    assert o["echeance"] == pd.Timestamp(2016, 3, 7)
+    # 3. Plus de faux 3 000 € : le cycle repart de l'état des lieux des 6 ans (15/11/2024).
+    (o,) = lignes("(v2) embauche le 15/11/2018", "etat_des_lieux")
+    assert (o["echeance"], o["statut"]) == (pd.Timestamp(2032, 11, 15), "a_venir")
+    assert o["edl_debut"] == pd.Timestamp(2024, 11, 15) and pd.isna(o["abondement_correctif"])
+    # 4. Congé supplémentaire de naissance : un retour ; le congé de 3 jours : rien.
+    (o,) = lignes("(v2) retour de congé supplémentaire de naissance", "retour")
+    assert (o["motif_absence"], o["statut"]) == ("conge_naissance", "a_planifier")
+    assert lignes("(v2) congé de naissance de 3 jours", "retour") == []
+    # 5. Absences enchaînées : un seul retour, à la vraie reprise ; rien tant qu'elle dure.
+    nom = "(v2) congé de maternité, puis congé parental, puis congés payés"
+    (o,) = lignes(nom, "retour")
+    (personne,) = [p for p in exemple.personnes if p.situation.startswith(nom)]
+    premiere, *_, derniere = personne.absences
+    assert o["reprise"] == pd.Timestamp(derniere.fin + timedelta(days=1))
+    assert o["debut_absence"] == pd.Timestamp(premiere.debut)
+    assert o["motif_absence"] == "maternite" and o["statut"] == "a_planifier"
+    assert lignes("(v2) congé de maternité puis congé parental en cours", "retour") == []
+    # 6. Après 60 ans : « manquée », jamais listée (pas même avec --tout).
+    (o,) = lignes("(v2) 60 ans il y a 20 jours", "avant_60")
+    assert o["statut"] == "manquee"
+    manquees = obligations.loc[obligations["statut"] == "manquee", "matricule"]
+    assert not set(manquees) & set(liste_tout.loc[liste_tout["type"] == "avant_60", "matricule"])
+    # 7. Abondement : versé au plus tard à la fin du trimestre qui suit l'état des lieux tenu.
+    nom = "(v2) 8 ans il y a 10 jours, état des lieux tenu"
+    if not any(n.startswith(nom) for n in absentes):
+        (o, _suivant) = lignes(nom, "etat_des_lieux")
+        tenu = au - timedelta(days=90)
+        assert o["statut"] == "honoree" and o["abondement_correctif"]
+        assert o["date_limite_versement"] == pd.Timestamp(_fin_trimestre_suivant(tenu))

@@ -231,12 +231,16 @@ def test_managers_homonymes_et_signataire(exemple, tmp_path: Path) -> None:
     registre, parametres, echeances, planning = exemple
     entretiens = planning.entretiens
     # Deux managers réels renommés « Jean DUPONT » dans le registre et le planning,
-    # Claire MARTIN (manager 00036) et la signataire RH « Claire Martin » (sans matricule).
-    m1, m2 = "00175", "00091"
+    # Claire MARTIN (manager, responsable RH) et la signataire RH « Claire Martin » (sans
+    # matricule). Les matricules viennent du registre d'exemple, régénéré de temps en temps.
     salaries = registre.salaries.copy()
+    (claire,) = salaries.loc[(salaries["nom"] == "Martin") & (salaries["prenom"] == "Claire"),
+                             "matricule"]  # fmt: skip
+    conducteurs = sorted(set(entretiens["matricule_conducteur"]) - {"", claire})
+    m1, m2 = conducteurs[-1], conducteurs[0]
     salaries.loc[salaries["matricule"].isin([m1, m2]), ["nom", "prenom"]] = ["Dupont", "Jean"]
     registre = dataclasses.replace(registre, salaries=salaries)
-    garder = entretiens["matricule_conducteur"].isin([m1, m2, "00036"])
+    garder = entretiens["matricule_conducteur"].isin([m1, m2, claire])
     sous = entretiens[garder].copy()
     sous.loc[sous["matricule_conducteur"].isin([m1, m2]), "conducteur"] = "Jean DUPONT"
     rh = entretiens[~garder].iloc[:2].copy()
@@ -250,7 +254,7 @@ def test_managers_homonymes_et_signataire(exemple, tmp_path: Path) -> None:
     fiches = sorted(p.name for p in (dossier / "managers").iterdir())
     assert fiches == sorted(
         [f"DUPONT_Jean_{m1}.docx", f"DUPONT_Jean_{m2}.docx", "MARTIN_Claire.docx",
-         "MARTIN_Claire_00036.docx"]
+         f"MARTIN_Claire_{claire}.docx"]
     )  # fmt: skip
     assert bilan.crees == compter_documents(planning) == len(contenus(dossier))
     for fichier, lignes in (
