@@ -42,7 +42,7 @@ TYPES = np.array(["periodique"] * 6 + ["premier", "retour", "etat_des_lieux", "m
 MOTIFS = np.array(
     ["maternite", "adoption", "conge_parental", "proche_aidant", "sabbatique",
      "mobilite_volontaire", "longue_maladie", "mandat_syndical", "maladie", "paternite",
-     "conges_payes", "sans_solde", "accident_travail", "autre"]
+     "conges_payes", "sans_solde", "accident_travail", "autre", "conge_naissance", "naissance"]
 )  # fmt: skip
 PRENOMS = np.array(["Élise", "Léo", "Zoé", "Chloé", "Noël", "Inès", "Jérôme", "Anaïs"])
 

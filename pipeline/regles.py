@@ -781,6 +781,8 @@ class _Contexte:
         s, debut, R = chaines.salarie[garde], chaines.debut[garde], chaines.reprise[garde]
         rang_motif = chaines.rang[premier_declenchant[garde]]
         composition = chaines.composition[garde]
+        # Un seul motif dans la chaîne : rien à nommer ; la clé des textes reste celle d'avant.
+        composition = np.where(composition & (composition - 1), composition, 0)
         if self.regime_2025:
             regle_2025 = R >= self.T
         else:
