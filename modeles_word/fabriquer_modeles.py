@@ -28,11 +28,14 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 DOSSIER = Path(__file__).resolve().parent
+# Lancé comme script, le dossier du projet n'est pas forcément dans le chemin d'import.
+sys.path.insert(0, str(DOSSIER.parent))
+from pipeline.recolte import CHAMPS, DATE, INFORMATIONS_OBLIGATOIRES  # noqa: E402
 
 # Arial : présente sous Windows et macOS ; LibreOffice la remplace sous Linux par
 # Liberation Sans, de mêmes métriques, donc même mise en page et même nombre de pages.
@@ -44,6 +47,8 @@ FOND_ENTETE = "D9E2F3"
 FOND_ENCADRE = "F2F2F2"
 LARGEUR_UTILE = 17.0  # cm : A4 (21 cm) moins deux marges de 2 cm
 CASE = "☐"
+CASE_COCHEE = "☒"
+LIGNE_DATE = "____ / ____ / ________"  # ce qu'imprime une date de formulaire non remplie
 
 
 # --- mise en forme générale -----------------------------------------------------------
@@ -204,6 +209,7 @@ class Modele:
 
     def __init__(self, titre_document: str) -> None:
         self.doc = Document()
+        self._controles = 0  # identifiants (w:id) des champs de formulaire
         _styles(self.doc)
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
@@ -296,6 +302,54 @@ class Modele:
 
     def puce(self, *morceaux: str | tuple[str, str], conteneur=None, taille: float | None = None):
         return self.p(*morceaux, style="List Bullet", conteneur=conteneur, taille=taille)
+
+    def champ(self, paragraphe, tag: str) -> None:
+        """Un champ de formulaire Word (contrôle de contenu) à la fin du paragraphe.
+
+        Date : sélecteur de date qui imprime une ligne de pointillés tant qu'il est vide.
+        Case : case à cocher ☐ / ☒. L'étiquette (`tag`) est celle que `entretiens recolter`
+        relit ; le titre (`alias`) est ce que Word affiche sur le champ.
+        """
+        champ = CHAMPS[tag]
+        self._controles += 1
+        entete = (
+            f'<w:alias w:val="{champ.titre}"/><w:tag w:val="{tag}"/>'
+            f'<w:id w:val="{self._controles}"/>'
+        )
+        if champ.nature == DATE:
+            proprietes = (
+                f"{entete}<w:showingPlcHdr/><w:date>"
+                '<w:dateFormat w:val="dd/MM/yyyy"/><w:lid w:val="fr-FR"/>'
+                '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/>'
+                "</w:date>"
+            )
+            contenu = f"<w:r><w:t>{LIGNE_DATE}</w:t></w:r>"
+        else:
+            police = (
+                f'<w:rPr><w:rFonts w:ascii="{POLICE_CASE}" w:hAnsi="{POLICE_CASE}" '
+                f'w:eastAsia="{POLICE_CASE}" w:cs="{POLICE_CASE}"/></w:rPr>'
+            )
+            proprietes = (
+                f"{police}{entete}<w14:checkbox>"
+                '<w14:checked w14:val="0"/>'
+                f'<w14:checkedState w14:val="{ord(CASE_COCHEE):04X}" w14:font="{POLICE_CASE}"/>'
+                f'<w14:uncheckedState w14:val="{ord(CASE):04X}" w14:font="{POLICE_CASE}"/>'
+                "</w14:checkbox>"
+            )
+            contenu = f"<w:r>{police}<w:t>{CASE}</w:t></w:r>"
+        paragraphe._p.append(
+            parse_xml(
+                f"<w:sdt {nsdecls('w', 'w14')}><w:sdtPr>{proprietes}</w:sdtPr>"
+                f"<w:sdtContent>{contenu}</w:sdtContent></w:sdt>"
+            )
+        )
+
+    def ligne_champ(self, table, libelle: str, tag: str):
+        """Une ligne « libellé grisé | champ » ajoutée à un tableau de `fiche`."""
+        ligne = self.ligne(table, [libelle, ""], fonds=[FOND_ENCADRE, None])
+        ligne.cells[0].paragraphs[0].runs[0].bold = True
+        self.champ(ligne.cells[1].paragraphs[0], tag)
+        return ligne
 
     def saut_de_page(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -479,7 +533,7 @@ def _rubriques_conditionnelles_annonce(m: Modele) -> None:
     m.balise("{%p endif %}")
 
 
-def _identification(m: Modele, avec_motifs: bool = True) -> None:
+def _identification(m: Modele, avec_motifs: bool = True):
     lignes = [
         ("Salarié(e)", "{{ salarie.nom_complet }} (matricule {{ salarie.matricule }})"),
         ("Poste", "{{ salarie.poste }}"),
@@ -497,6 +551,7 @@ def _identification(m: Modele, avec_motifs: bool = True) -> None:
         cellule.paragraphs[0].add_run("{%p for m in motifs %}")
         m.p(("{{ m.libelle }}", "g"), " – {{ m.motif }}", conteneur=cellule, apres=2, taille=9)
         m.balise("{%p endfor %}", conteneur=cellule)
+    return table
 
 
 def _historique(m: Modele) -> None:
@@ -762,7 +817,8 @@ def support_preparation() -> Modele:
 def compte_rendu() -> Modele:
     m = Modele("Compte-rendu")
     m.titre("Compte-rendu de l'{{ intitule_entretien }}")
-    _identification(m, avec_motifs=True)
+    identification = _identification(m, avec_motifs=True)
+    m.ligne_champ(identification, "Entretien tenu le", "date_entretien")
     m.p(
         (
             "Entretien réalisé en application de {{ reference_legale }}. Il est consacré aux "
@@ -805,6 +861,7 @@ def compte_rendu() -> Modele:
         apres=3,
     )
     t = m.tableau([4.3, 8.9, 3.8], ["Information", "Contenu", "Délivrée"])
+    tags = iter(INFORMATIONS_OBLIGATOIRES)  # une case par information, dans cet ordre
     for sujet, contenu in (
         (
             "Activation du compte personnel de formation (CPF)",
@@ -829,8 +886,7 @@ def compte_rendu() -> Modele:
         ligne = m.ligne(t, [sujet, contenu, ""])
         ligne.cells[0].paragraphs[0].runs[0].bold = True
         para = ligne.cells[2].paragraphs[0]
-        run = para.add_run(CASE)
-        _police(run, POLICE_CASE)
+        m.champ(para, next(tags))
         para.add_run(" Information délivrée")
     m.espace()
 
@@ -845,7 +901,7 @@ def compte_rendu() -> Modele:
         ["Le conducteur de l'entretien", "{{ entretien.conducteur }}", "Date et signature :"],
     )
     m.espace(6)
-    m.p(("Copie remise au salarié le : ", "g"), "____ / ____ / ________")
+    m.champ(m.p(("Copie remise au salarié le : ", "g")), "copie_remise_le")
     m.p(
         (
             "Le compte-rendu est établi à l'issue de l'entretien ; une copie en est remise au "
@@ -860,7 +916,7 @@ def compte_rendu() -> Modele:
 def etat_des_lieux() -> Modele:
     m = Modele("État des lieux récapitulatif")
     m.titre("État des lieux récapitulatif du parcours professionnel")
-    m.fiche(
+    identification = m.fiche(
         [
             ("Salarié(e)", "{{ salarie.nom_complet }} (matricule {{ salarie.matricule }})"),
             ("Poste, service", "{{ salarie.poste }} – {{ salarie.service }}"),
@@ -873,6 +929,7 @@ def etat_des_lieux() -> Modele:
             ("Entretien", "{{ entretien.date_longue }}, conduit par {{ entretien.conducteur }}"),
         ]
     )
+    m.ligne_champ(identification, "Entretien tenu le", "date_entretien")
     m.p(
         "Tous les {{ cycle_etat_des_lieux_ans }} ans d'ancienneté, l'{{ intitule_entretien }} "
         "fait un état des lieux récapitulatif du parcours professionnel du salarié "
@@ -944,6 +1001,24 @@ def etat_des_lieux() -> Modele:
     ):
         m.ligne(t, [libelle, valeur])
     m.espace()
+    constat = m.p(
+        "Constat fait avec le salarié pendant l'entretien (cochez ce qui est vrai) :",
+        apres=2,
+    )
+    constat.paragraph_format.keep_with_next = True
+    t = m.tableau([13.0, 4.0])
+    for libelle, tag in (
+        ("Le salarié a suivi au moins une formation", "formation_suivie"),
+        (
+            "Il a acquis des éléments de certification (formation certifiante ou VAE)",
+            "certification",
+        ),
+        ("Il a bénéficié d'une progression salariale ou professionnelle", "progression"),
+    ):
+        para = m.ligne(t, [libelle, ""]).cells[1].paragraphs[0]
+        m.champ(para, tag)
+        para.add_run(" Oui")
+    m.espace()
     m.h1("6. Abondement correctif du compte personnel de formation")
     m.p(
         "Effectif de l'entreprise, au sens de l'art. L130-1 du code de la sécurité sociale : "
@@ -969,6 +1044,8 @@ def etat_des_lieux() -> Modele:
         ["Pour l'employeur", "{{ entreprise.signataire }}", "{{ entreprise.fonction_signataire }}"],
         hauteur_cm=2.6,
     )
+    m.espace(6)
+    m.champ(m.p(("Copie remise au salarié le : ", "g")), "copie_remise_le")
     return m
 
 
@@ -1117,7 +1194,6 @@ def fabriquer(
 
 def tableau_variables() -> str:
     """Markdown pour le README : variables disponibles (avec exemple) et variables utilisées."""
-    sys.path.insert(0, str(DOSSIER.parent))
     from pipeline.modeles import variables_par_modele, variables_utilisees
 
     def cellule(texte: str) -> str:
