@@ -9,7 +9,7 @@ INSTALLE := $(VENV)/.installe
 OPTIONS ?=
 
 .PHONY: install convocations echeances planifier publipostage archive tableau-de-bord \
-        verifier modeles exemple test lint benchmarks nettoyer
+        verifier modeles exemple test lint benchmarks nettoyer recolter
 
 install: $(INSTALLE)
 
@@ -33,6 +33,9 @@ convocations: $(INSTALLE)
 
 publipostage: $(INSTALLE)
 	$(ENTRETIENS) publipostage $(OPTIONS)
+
+recolter: $(INSTALLE)
+	$(ENTRETIENS) recolter $(OPTIONS)
 
 archive: $(INSTALLE)
 	$(ENTRETIENS) archiver $(OPTIONS)

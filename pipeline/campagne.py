@@ -10,6 +10,7 @@
     publipostage/                           publipostage.xlsx, publipostage.csv,
                                             courriers_papier.csv, envois.csv, brouillons/
     _sources/                               registre.xlsx, parametres.toml
+    entretiens_tenus.xlsx  relances/        après « recolter »
   archives/<campagne>.zip  archives/index.csv
   tableau_de_bord.xlsx
 ```
@@ -95,6 +96,10 @@ DOSSIER_SOURCES = "_sources"
 REGISTRE_FIGE = "registre"  # suivi de l'extension du registre d'origine
 PARAMETRES_FIGES = "parametres.toml"
 ORIGINE = "origine.toml"  # le chemin du registre qui a produit la campagne
+# Après les entretiens (« recolter ») : ce qui a été relu, et les relances des conducteurs.
+ENTRETIENS_TENUS = "entretiens_tenus.xlsx"
+DOSSIER_RELANCES = "relances"
+COMPTE_RENDU_SIGNE = "compte_rendu_signe.pdf"  # scan déposé dans le dossier du salarié
 # Dans <campagne>/publipostage/.
 DOSSIER_PUBLIPOSTAGE = "publipostage"
 DOSSIER_BROUILLONS = "brouillons"
@@ -198,6 +203,14 @@ class Campagne:
     ) -> AbstractContextManager[None]:
         """Le verrou que prend toute commande qui écrit dans la campagne (voir verrou.py)."""
         return verrouiller(self.verrou, f"la campagne « {self.nom} »", commande, signaler)
+
+    @property
+    def entretiens_tenus(self) -> Path:
+        return self.dossier / ENTRETIENS_TENUS
+
+    @property
+    def relances(self) -> Path:
+        return self.dossier / DOSSIER_RELANCES
 
     @property
     def archives(self) -> Path:

@@ -1211,3 +1211,59 @@ def modeles(dossier: Path | None) -> None:
             f"{inconnues} variable(s) inconnue(s) dans les modèles : corrigez l'orthographe "
             "(voir modeles_word/README.md).",
         )
+
+
+@cli.command()
+@options_communes
+@option_campagne
+def recolter(entrees: Entrees, campagne: str | None) -> None:
+    """Relit les comptes-rendus et états des lieux remplis : entretiens tenus, relances."""
+    from pipeline.recolte import recolter as recolter_campagne
+
+    choisie = _campagne_existante(entrees, campagne)
+    recolte = recolter_campagne(
+        choisie, entrees.registre, entrees.parametres, entrees.au, datetime.now()
+    )
+    _resume_recolte(recolte)
+    if recolte.tenus:
+        click.echo(
+            "Le registre n'a pas été modifié : collez ces lignes dans sa feuille « Entretiens »."
+        )
+
+
+def _resume_recolte(recolte: Any) -> None:
+    from pipeline.recolte import ETAT_DES_LIEUX
+
+    for avertissement in recolte.avertissements:
+        click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)
+    etats = sum(1 for t in recolte.tenus if t.type == ETAT_DES_LIEUX)
+    click.secho(f"Campagne : {recolte.campagne.dossier}", bold=True)
+    click.echo(f"  Formulaires lus          : {recolte.formulaires}")
+    click.echo(
+        f"  Entretiens tenus         : {len(recolte.tenus)} (dont {etats} état(s) des lieux)"
+    )
+    click.echo(f"  Copies signées déposées  : {len(recolte.copies_signees)}")
+    for tenu in recolte.copies_signees:
+        click.echo(f"    {tenu.copie_signee}")
+    # Les rendez-vous sans formulaire sont résumés par conducteur, plus bas.
+    problemes = [p for p in recolte.problemes if p.code != "formulaire-non-rempli"]
+    click.secho(
+        f"  À vérifier               : {len(problemes)}", fg="yellow" if problemes else None
+    )
+    for probleme in problemes:
+        click.echo(
+            f"    {probleme.matricule} {probleme.salarie} ({probleme.document}) — "
+            f"{probleme.anomalie.titre} : {probleme.anomalie.message}"
+        )
+    if recolte.brouillons:
+        click.secho(
+            f"  Relances à envoyer       : {len(recolte.relances)} rendez-vous passé(s) sans "
+            "formulaire rempli ; un brouillon par conducteur, à ouvrir avec Outlook :",
+            fg="yellow",
+        )
+        for brouillon in recolte.brouillons:
+            click.echo(
+                f"    {brouillon.conducteur or '(conducteur inconnu)'} : "
+                f"{len(brouillon.relances)} — {brouillon.chemin}"
+            )
+    click.echo(f"Entretiens tenus et problèmes écrits dans {recolte.campagne.entretiens_tenus}")

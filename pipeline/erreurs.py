@@ -375,6 +375,59 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "Aucun brouillon à envoyer",
         "Lancez d'abord « entretiens publipostage ».",
     ),
+    # --- Formulaires remplis (entretiens recolter) ------------------------------------
+    Definition(
+        "champ-introuvable",
+        "Champ de formulaire introuvable",
+        "Rétablissez le champ depuis le modèle (modeles_word/README.md, « Champs de "
+        "formulaire »), ou saisissez l'entretien à la main dans le registre.",
+    ),
+    Definition(
+        "date-future",
+        "Date dans le futur",
+        "Corrigez la date dans le formulaire : un entretien à venir n'est pas encore tenu.",
+    ),
+    Definition(
+        "date-avant-convocation",
+        "Entretien daté d'avant la convocation",
+        "Corrigez la date de l'entretien dans le formulaire (faute de frappe ?).",
+    ),
+    Definition(
+        "dates-differentes",
+        "Compte-rendu et état des lieux à des dates différentes",
+        "Corrigez la date fausse dans l'un des deux formulaires.",
+    ),
+    Definition(
+        "information-non-cochee",
+        "Information obligatoire non cochée",
+        "Délivrez au salarié l'information manquante (CPF, abondements, CEP, VAE) et cochez "
+        "sa case dans le compte-rendu.",
+    ),
+    Definition(
+        "copie-non-remise",
+        "Copie non remise au salarié",
+        "Remettez une copie au salarié et indiquez la date de remise dans le formulaire.",
+    ),
+    Definition(
+        "compte-rendu-non-rempli",
+        "Compte-rendu non rempli",
+        "Faites compléter le compte-rendu : date, cases d'information, copie remise.",
+    ),
+    Definition(
+        "etat-des-lieux-non-rempli",
+        "État des lieux non rempli",
+        "Faites compléter l'état des lieux : tant qu'il ne l'est pas, il reste dû.",
+    ),
+    Definition(
+        "signe-sans-date",
+        "Copie signée sans date saisie",
+        "Reportez la date de l'entretien dans le formulaire Word du salarié, puis relancez.",
+    ),
+    Definition(
+        "formulaire-non-rempli",
+        "Rendez-vous passé, formulaire non rempli",
+        "Envoyez au conducteur la relance préparée (dossier relances/ de la campagne).",
+    ),
     # --- Modèles Word et modèle de courriel -------------------------------------------
     Definition(
         "dossier-modeles-introuvable",

@@ -196,6 +196,8 @@ NOMS_DU_DOSSIER = {
     module_campagne.JOURNAL_ENVOIS,
     module_campagne.INDEX_ARCHIVES,
     module_campagne.TABLEAU_DE_BORD,
+    module_campagne.ENTRETIENS_TENUS,
+    module_campagne.COMPTE_RENDU_SIGNE,
 }
 # Le manifeste de l'archive est à la racine du zip, hors du dossier de campagne.
 PERMIS = {("archive.py", "MANIFESTE_CSV")}

@@ -1,4 +1,4 @@
-"""Formulaires remplis comme dans Word, relus même après LibreOffice.
+"""`entretiens recolter` : formulaires remplis comme dans Word, relus même après LibreOffice.
 
 Les formulaires sont remplis comme le fait Word (contrôles de contenu réglés avec
 python-docx et lxml), et certains passent par un vrai aller-retour LibreOffice
@@ -7,18 +7,26 @@ python-docx et lxml), et certains passent par un vrai aller-retour LibreOffice
 
 from __future__ import annotations
 
+import email
+import os
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
+from conftest import ecrire_classeur
 from docx.oxml.ns import qn
+from openpyxl import load_workbook
 
 # « soffice_installe » : LibreOffice, sinon le test est sauté (en CI, il échoue).
 from test_pdf import soffice as soffice_installe  # noqa: F401
 
+from pipeline.campagne import Campagne
+from pipeline.cli import cli
+from pipeline.config import Parametres
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.exemples import exemple_contexte_salarie
 from pipeline.modeles import DOSSIER_MODELES
@@ -29,9 +37,15 @@ from pipeline.recolte import (
     COMPTE_RENDU,
     DATE,
     ETAT_DES_LIEUX,
+    FEUILLE_A_VERIFIER,
+    FEUILLE_COPIES_SIGNEES,
+    FEUILLE_ENTRETIENS,
     lire_formulaire,
+    recolter,
 )
+from pipeline.registre import lire_registre
 from pipeline.rendu import ModeleCompile, rendre_docxtpl
+from pipeline.schema import FEUILLES_PAR_TABLE
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 TOUTES_LES_INFORMATIONS = {
@@ -306,3 +320,297 @@ def test_chaque_champ_est_documente_pour_qui_restyle_les_modeles() -> None:
     readme = (DOSSIER_MODELES / "README.md").read_text(encoding="utf-8")
     for tag in CHAMPS:
         assert f"| `{tag}` |" in readme, tag
+
+
+# --- une campagne de bout en bout ---------------------------------------------------------
+
+AU_CONVOCATIONS = date(2027, 10, 1)
+AU_RECOLTE = date(2027, 11, 2)
+TENU_LE = date(2027, 10, 15)
+EN_TETES_ENTRETIENS = ["Matricule", "Date", "Type", "Conduit par", "Commentaire"]
+
+
+def _registre(dossier: Path) -> Path:
+    """Un manager et cinq salariés dus à l'automne 2027 : un état des lieux (001), un premier
+    entretien (002), trois entretiens périodiques (003, 004, 005)."""
+    salaries = [
+        ["Matricule", "Nom", "Prénom", "Email", "Date d'entrée", "Matricule manager"],
+        ["010", "Benoît", "François", "francois.benoit@exemple.fr", date(2015, 1, 5), None],
+        ["001", "Fabre", "Gaël", "gael.fabre@exemple.fr", date(2019, 11, 20), "010"],
+        ["002", "Vidal", "Jean-Noël", "jn.vidal@exemple.fr", date(2026, 11, 2), "010"],
+        ["003", "Moulin", "Léa", "lea.moulin@exemple.fr", date(2015, 3, 2), "010"],
+        ["004", "Roche", "Anaïs", "anais.roche@exemple.fr", date(2015, 3, 2), "010"],
+        ["005", "Génin", "Hervé", "herve.genin@exemple.fr", date(2015, 3, 2), "010"],
+    ]
+    entretiens = [
+        ["Matricule", "Date", "Type", "Conduit par", "Commentaire"],
+        ["010", date(2027, 3, 1), "Périodique", "Claire Martin", None],
+        ["001", date(2023, 11, 25), "Périodique", "François Benoît", None],
+        ["003", date(2023, 10, 20), "Périodique", "François Benoît", None],
+        ["004", date(2023, 10, 21), "Périodique", "François Benoît", None],
+        ["005", date(2023, 10, 22), "Périodique", "François Benoît", None],
+    ]
+    return ecrire_classeur(dossier, {"Salariés": salaries, "Entretiens": entretiens})
+
+
+def _parametres(dossier: Path) -> Path:
+    chemin = dossier / "parametres.toml"
+    chemin.write_text(f'[fichiers]\nsorties = "{(dossier / "sorties").as_posix()}"\n')
+    return chemin
+
+
+def lancer(dossier: Path, *arguments: str) -> object:
+    resultat = CliRunner().invoke(
+        cli,
+        [
+            *arguments,
+            "--registre",
+            str(dossier / "registre.xlsx"),
+            "--parametres",
+            str(dossier / "parametres.toml"),
+        ],
+    )
+    assert resultat.exception is None or isinstance(resultat.exception, SystemExit), resultat.output
+    return resultat
+
+
+@pytest.fixture(scope="module")
+def campagne_generee(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Une campagne convoquée le 01/10/2027, formulaires encore vides (copiée par test)."""
+    dossier = tmp_path_factory.mktemp("campagne")
+    _registre(dossier)
+    _parametres(dossier)
+    resultat = lancer(dossier, "convocations", "--au", AU_CONVOCATIONS.isoformat(), "-j", "1")
+    assert resultat.exit_code == 0, resultat.output
+    return dossier
+
+
+@pytest.fixture
+def dossier(campagne_generee: Path, tmp_path: Path) -> Path:
+    copie = tmp_path / "travail"
+    shutil.copytree(campagne_generee, copie)
+    _parametres(copie)  # les sorties de la copie
+    return copie
+
+
+def _campagne(dossier: Path) -> Campagne:
+    return Campagne(dossier / "sorties", AU_CONVOCATIONS.isoformat())
+
+
+def _formulaire(dossier: Path, matricule: str, nom: str = COMPTE_RENDU) -> Path:
+    (salarie,) = (_campagne(dossier).salaries).glob(f"{matricule}_*")
+    return salarie / f"{nom}.docx"
+
+
+def _echeances(dossier: Path) -> set[tuple[str, str]]:
+    """(matricule, type) des obligations en retard ou à planifier au jour de la récolte."""
+    sortie = dossier / f"echeances_{len(list(dossier.glob('echeances_*')))}.csv"
+    resultat = lancer(dossier, "echeances", "--au", AU_RECOLTE.isoformat(), "--sortie", str(sortie))
+    assert resultat.exit_code == 0, resultat.output
+    lignes = sortie.read_text(encoding="utf-8-sig").splitlines()[1:]
+    return {(ligne.split(";")[0], ligne.split(";")[3]) for ligne in lignes}
+
+
+def _feuille(chemin: Path, nom: str) -> list[tuple]:
+    classeur = load_workbook(chemin)
+    return [tuple(r) for r in classeur[nom].iter_rows(values_only=True)]
+
+
+def _remplir_comme_les_conducteurs(dossier: Path, soffice: str) -> None:
+    """001 : compte-rendu et état des lieux ; 002 : case VAE et copie oubliées ; 003 : copie
+    signée déposée ; 004 : rien (rendez-vous passé) ; 005 : date dans le futur. Trois
+    formulaires passent par LibreOffice, qui en retire les étiquettes."""
+    remplir(
+        _formulaire(dossier, "001"),
+        {"date_entretien": TENU_LE, **TOUTES_LES_INFORMATIONS, "copie_remise_le": TENU_LE},
+    )
+    remplir(
+        _formulaire(dossier, "001", ETAT_DES_LIEUX),
+        {"date_entretien": TENU_LE, "formation_suivie": True, "copie_remise_le": TENU_LE},
+    )
+    remplir(
+        _formulaire(dossier, "002"),
+        {"date_entretien": TENU_LE, **TOUTES_LES_INFORMATIONS, "information_vae": False},
+    )
+    remplir(
+        _formulaire(dossier, "003"),
+        {"date_entretien": TENU_LE, **TOUTES_LES_INFORMATIONS, "copie_remise_le": TENU_LE},
+    )
+    (_formulaire(dossier, "003").parent / "Compte_Rendu_SIGNE.pdf").write_bytes(b"%PDF-1.4")
+    remplir(
+        _formulaire(dossier, "005"),
+        {
+            "date_entretien": date(2027, 12, 1),
+            **TOUTES_LES_INFORMATIONS,
+            "copie_remise_le": TENU_LE,
+        },
+    )
+    aller_retour_libreoffice(
+        soffice,
+        [
+            _formulaire(dossier, "001"),
+            _formulaire(dossier, "001", ETAT_DES_LIEUX),
+            _formulaire(dossier, "002"),
+        ],
+        dossier / "libreoffice",
+    )
+
+
+@pytest.fixture(scope="module")
+def campagne_remplie(
+    campagne_generee: Path,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    dossier = tmp_path_factory.mktemp("remplie") / "travail"
+    shutil.copytree(campagne_generee, dossier)
+    _parametres(dossier)
+    _remplir_comme_les_conducteurs(dossier, request.getfixturevalue("soffice_installe"))
+    return dossier
+
+
+@pytest.fixture
+def remplie(campagne_remplie: Path, tmp_path: Path) -> Path:
+    copie = tmp_path / "travail"
+    shutil.copytree(campagne_remplie, copie)
+    _parametres(copie)
+    return copie
+
+
+def test_recolter_entretiens_tenus_problemes_relances(remplie: Path) -> None:
+    campagne = _campagne(remplie)
+    registre = remplie / "registre.xlsx"
+    original = registre.read_bytes()
+
+    resultat = lancer(remplie, "recolter", "--au", AU_RECOLTE.isoformat())
+    assert resultat.exit_code == 0, resultat.output
+    assert "Entretiens tenus         : 3 (dont 1 état(s) des lieux)" in resultat.output
+    assert registre.read_bytes() == original  # sans --ajouter-au-registre : jamais touché
+
+    tenus = _feuille(campagne.entretiens_tenus, FEUILLE_ENTRETIENS)
+    assert list(tenus[0]) == EN_TETES_ENTRETIENS
+    assert list(tenus[0]) == [c.nom for c in FEUILLES_PAR_TABLE["entretiens"].colonnes]
+    conducteur = "François BENOÎT"
+    assert {r[:4] for r in tenus[1:]} == {
+        ("001", datetime(2027, 10, 15), "État des lieux", conducteur),
+        ("002", datetime(2027, 10, 15), "Premier entretien", conducteur),
+        ("003", datetime(2027, 10, 15), "Périodique", conducteur),
+    }
+    commentaires = {r[0]: r[4] for r in tenus[1:]}
+    assert "formation oui, certification non, progression non" in commentaires["001"]
+    assert "Compte_Rendu_SIGNE.pdf" in commentaires["003"]
+
+    a_verifier = _feuille(campagne.entretiens_tenus, FEUILLE_A_VERIFIER)
+    assert a_verifier[0][-1] == "Code"
+    assert sorted((r[0], r[-1]) for r in a_verifier[1:]) == [
+        ("002", "copie-non-remise"),
+        ("002", "information-non-cochee"),
+        ("004", "formulaire-non-rempli"),
+        ("005", "date-future"),
+    ]
+    copies = _feuille(campagne.entretiens_tenus, FEUILLE_COPIES_SIGNEES)
+    assert [r[0] for r in copies[1:]] == ["003"]
+
+    (brouillon,) = campagne.relances.glob("*.eml")
+    message = email.message_from_bytes(brouillon.read_bytes())
+    assert message["X-Unsent"] == "1"
+    assert "francois.benoit@exemple.fr" in message["To"]
+    corps = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    assert "Anaïs ROCHE (matricule 004)" in corps.get_payload(decode=True).decode()
+    assert [p.get_filename() for p in message.walk() if p.get_filename()] == [
+        "004_compte_rendu.docx"
+    ]
+
+
+# --- ce qui est signalé, jamais deviné ------------------------------------------------------
+
+
+def _recolter(dossier: Path, au: date = AU_RECOLTE):
+    return recolter(
+        _campagne(dossier),
+        lire_registre(dossier / "registre.xlsx"),
+        Parametres(),
+        au,
+        datetime(2027, 11, 2, 9, 30),
+    )
+
+
+def _codes(recolte, matricule: str) -> list[str]:
+    return sorted(p.code for p in recolte.problemes if p.matricule == matricule)
+
+
+def test_etat_des_lieux_du_mais_non_rempli(dossier: Path) -> None:
+    remplir(
+        _formulaire(dossier, "001"),
+        {"date_entretien": TENU_LE, **TOUTES_LES_INFORMATIONS, "copie_remise_le": TENU_LE},
+    )
+    recolte = _recolter(dossier)
+    (tenu,) = [t for t in recolte.tenus if t.matricule == "001"]
+    assert tenu.type == "periodique"  # l'état des lieux reste dû
+    assert _codes(recolte, "001") == ["etat-des-lieux-non-rempli"]
+
+
+def test_etat_des_lieux_seul_rempli(dossier: Path) -> None:
+    remplir(
+        _formulaire(dossier, "001", ETAT_DES_LIEUX),
+        {"date_entretien": TENU_LE, "copie_remise_le": TENU_LE},
+    )
+    recolte = _recolter(dossier)
+    assert [(t.matricule, t.type) for t in recolte.tenus] == [("001", "etat_des_lieux")]
+    assert _codes(recolte, "001") == ["compte-rendu-non-rempli"]
+
+
+def test_dates_differentes_rien_n_est_enregistre(dossier: Path) -> None:
+    remplir(_formulaire(dossier, "001"), {"date_entretien": TENU_LE})
+    remplir(_formulaire(dossier, "001", ETAT_DES_LIEUX), {"date_entretien": date(2027, 10, 16)})
+    recolte = _recolter(dossier)
+    assert recolte.tenus == []
+    assert _codes(recolte, "001") == ["dates-differentes"]
+
+
+def test_date_avant_la_convocation(dossier: Path) -> None:
+    remplir(_formulaire(dossier, "003"), {"date_entretien": date(2027, 9, 15)})
+    recolte = _recolter(dossier)
+    assert recolte.tenus == []
+    assert _codes(recolte, "003") == ["date-avant-convocation"]
+
+
+def test_copie_signee_sans_date_n_est_pas_relancee(dossier: Path) -> None:
+    (_formulaire(dossier, "004").parent / "compte_rendu_signe.pdf").write_bytes(b"%PDF-1.4")
+    recolte = _recolter(dossier)
+    assert _codes(recolte, "004") == ["signe-sans-date"]
+    assert "004" not in {r.matricule for r in recolte.relances}
+
+
+def test_champ_supprime_signale(dossier: Path) -> None:
+    chemin = _formulaire(dossier, "003")
+    remplir(chemin, {"date_entretien": TENU_LE, **TOUTES_LES_INFORMATIONS})
+    retoucher(chemin, _supprimer("copie_remise_le"))
+    recolte = _recolter(dossier)
+    assert [t.matricule for t in recolte.tenus] == ["003"]
+    assert _codes(recolte, "003") == ["champ-introuvable"]
+
+
+def test_rendez_vous_a_venir_pas_de_relance(dossier: Path) -> None:
+    # Le jour même de la convocation, aucun rendez-vous n'est encore passé.
+    recolte = _recolter(dossier, au=AU_CONVOCATIONS)
+    assert recolte.relances == [] and recolte.brouillons == []
+
+
+def test_relance_devenue_inutile_mise_de_cote(dossier: Path) -> None:
+    premiere = _recolter(dossier)
+    (brouillon,) = [b.chemin for b in premiere.brouillons]
+    for matricule in ("001", "002", "003", "004", "005"):
+        remplir(_formulaire(dossier, matricule), {"date_entretien": TENU_LE})
+    seconde = _recolter(dossier)
+    assert seconde.brouillons == []
+    assert not brouillon.exists()
+    assert [p.name for p in brouillon.parent.iterdir()][0].endswith(".ancien.eml")
+
+
+def test_la_campagne_relue_ne_devient_pas_la_plus_recente(dossier: Path) -> None:
+    campagne = _campagne(dossier)
+    os.utime(campagne.dossier, (1_700_000_000, 1_700_000_000))
+    _recolter(dossier)
+    assert campagne.entretiens_tenus.exists()
+    assert campagne.dossier.stat().st_mtime == 1_700_000_000
