@@ -1216,8 +1216,15 @@ def modeles(dossier: Path | None) -> None:
 @cli.command()
 @options_communes
 @option_campagne
-def recolter(entrees: Entrees, campagne: str | None) -> None:
+@click.option(
+    "--ajouter-au-registre",
+    is_flag=True,
+    help="Ajoute aussi les entretiens tenus à la feuille « Entretiens » du registre (copie de "
+    "sauvegarde datée à côté). Sans cette option, le registre n'est jamais modifié.",
+)
+def recolter(entrees: Entrees, campagne: str | None, ajouter_au_registre: bool) -> None:
     """Relit les comptes-rendus et états des lieux remplis : entretiens tenus, relances."""
+    from pipeline.recolte import ajouter_au_registre as ajouter
     from pipeline.recolte import recolter as recolter_campagne
 
     choisie = _campagne_existante(entrees, campagne)
@@ -1225,10 +1232,26 @@ def recolter(entrees: Entrees, campagne: str | None) -> None:
         choisie, entrees.registre, entrees.parametres, entrees.au, datetime.now()
     )
     _resume_recolte(recolte)
-    if recolte.tenus:
-        click.echo(
-            "Le registre n'a pas été modifié : collez ces lignes dans sa feuille « Entretiens »."
+    if not ajouter_au_registre:
+        if recolte.tenus:
+            click.echo(
+                "Le registre n'a pas été modifié : collez ces lignes dans sa feuille "
+                "« Entretiens », ou relancez avec --ajouter-au-registre."
+            )
+        return
+    bilan = ajouter(entrees.chemin_registre, recolte.tenus, entrees.registre, datetime.now())
+    if bilan.lignes:
+        premiere, derniere = bilan.lignes
+        click.secho(
+            f"Registre {entrees.chemin_registre} : {len(bilan.ajoutes)} entretien(s) ajouté(s) "
+            f"à la feuille « {bilan.feuille} » (lignes {premiere} à {derniere}).",
+            fg="green",
         )
+        click.echo(f"  Copie de sauvegarde : {bilan.sauvegarde}")
+    else:
+        click.echo("Rien à ajouter au registre : les entretiens tenus y sont déjà.")
+    if bilan.deja_saisis:
+        click.echo(f"  Déjà au registre (non ajoutés une seconde fois) : {len(bilan.deja_saisis)}")
 
 
 def _resume_recolte(recolte: Any) -> None:

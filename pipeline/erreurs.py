@@ -428,6 +428,11 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "Rendez-vous passé, formulaire non rempli",
         "Envoyez au conducteur la relance préparée (dossier relances/ de la campagne).",
     ),
+    Definition(
+        "entretien-deja-saisi",
+        "Entretien déjà saisi, d'un autre type",
+        "Corrigez le type de la ligne du registre, ou supprimez-la pour que « recolter » l'écrive.",
+    ),
     # --- Modèles Word et modèle de courriel -------------------------------------------
     Definition(
         "dossier-modeles-introuvable",

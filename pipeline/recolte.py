@@ -14,6 +14,10 @@ aller-retour `soffice --convert-to docx`) ; il garde le contrôle, sa nature (da
 et sa valeur. Un contrôle sans étiquette connue est donc reconnu par son libellé (la
 première cellule de sa ligne de tableau, sinon le texte qui le précède dans le
 paragraphe), puis, en dernier recours, par son rang parmi les contrôles de même nature.
+
+Ajouter au registre (`--ajouter-au-registre`) : la politique est ici (classeur ouvert,
+lignes déjà saisies, copie de sauvegarde) ; l'écriture, qui ne touche que le XML de la
+feuille « Entretiens », est dans `pipeline.ecriture_registre`.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from pipeline.campagne import (
     lire_manifeste,
 )
 from pipeline.config import Parametres
+from pipeline.ecriture_registre import ajouter_entretiens
 from pipeline.erreurs import AVERTISSEMENT, Anomalie, ErreurEntretiens
 from pipeline.fichiers import (
     ecrire_fichier,
@@ -938,3 +943,137 @@ def _message_relance(
                     filename=f"{relance.matricule}_{chemin.name}",
                 )
     return message
+
+
+# --------------------------------------------------------------------------------------
+# Ajout au registre : classeur ouvert, lignes déjà saisies, copie de sauvegarde
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class BilanAjout:
+    """Ce que `ajouter_au_registre` a fait."""
+
+    ajoutes: list[EntretienTenu] = field(default_factory=list)
+    deja_saisis: list[EntretienTenu] = field(default_factory=list)  # même ligne déjà présente
+    sauvegarde: Path | None = None
+    feuille: str = ""  # nom de la feuille tel qu'écrit dans le classeur
+    lignes: tuple[int, int] | None = None  # première et dernière ligne Excel écrites
+
+
+def ajouter_au_registre(
+    chemin: Path, tenus: Sequence[EntretienTenu], registre: Registre, maintenant: datetime
+) -> BilanAjout:
+    """Ajoute les entretiens tenus à la feuille « Entretiens » du registre lui-même.
+
+    Refusé (ErreurEntretiens, rien n'est écrit) si le classeur est ouvert dans Excel ou
+    LibreOffice, ou si le registre a déjà, même matricule et même date, un entretien d'un
+    autre type (saisi à la main : lequel est juste, on ne le devine pas). Un entretien déjà
+    saisi à l'identique n'est pas ajouté une seconde fois : relancer ne double rien.
+    Avant d'écrire, une copie datée du classeur est posée à côté (`nom.AAAAMMJJ-HHMMSS.
+    sauvegarde.xlsx`), identique octet pour octet.
+    """
+    chemin = Path(chemin)
+    _refuser_si_ouvert(chemin)
+    bilan = BilanAjout()
+    bilan.ajoutes, bilan.deja_saisis = _nouveaux(tenus, registre)
+    if not bilan.ajoutes:
+        return bilan
+    original = chemin.read_bytes()
+    contenu, bilan.feuille, bilan.lignes = ajouter_entretiens(
+        original,
+        [
+            {
+                "matricule": t.matricule,
+                "date": t.date,
+                "type": t.type,
+                "conduit_par": t.conduit_par,
+                "commentaire": t.commentaire,
+            }
+            for t in bilan.ajoutes
+        ],
+    )
+    bilan.sauvegarde = _sauvegarder(chemin, original, maintenant)
+    droits = chemin.stat().st_mode & 0o7777
+    try:
+        ecrire_fichier(chemin, contenu, remplacer=True, garder_ancien=False)
+    except OSError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-verrouille",
+            f"Le registre « {chemin} » ne peut pas être écrit ({exc.strerror}) : fermez-le "
+            "s'il est ouvert et vérifiez vos droits, puis relancez. Il n'a pas été modifié.",
+        ) from exc
+    # L'écriture atomique crée un nouveau fichier : il reprend les droits du registre.
+    os.chmod(chemin, droits)
+    return bilan
+
+
+def _refuser_si_ouvert(chemin: Path) -> None:
+    # Excel pose « ~$nom.xlsx » (Word abrège parfois en « ~$m.xlsx » : deux caractères en
+    # moins), LibreOffice « .~lock.nom.xlsx# ». Écrire pendant ce temps ferait perdre
+    # l'une des deux versions au prochain enregistrement.
+    for verrou in (f"~${chemin.name}", f"~${chemin.name[2:]}", f".~lock.{chemin.name}#"):
+        if (chemin.parent / verrou).exists():
+            raise ErreurEntretiens.simple(
+                "fichier-verrouille",
+                f"Le registre « {chemin} » est ouvert (fichier verrou « {verrou} ») : fermez-le "
+                "dans Excel ou LibreOffice, puis relancez « entretiens recolter "
+                "--ajouter-au-registre ». Le registre n'a pas été modifié.",
+            )
+
+
+def _nouveaux(
+    tenus: Sequence[EntretienTenu], registre: Registre
+) -> tuple[list[EntretienTenu], list[EntretienTenu]]:
+    """(à ajouter, déjà saisis à l'identique) ; lève ErreurEntretiens s'il y a un conflit."""
+    entretiens = registre.entretiens
+    saisis = {
+        (str(m), pd.Timestamp(d).date()): (str(t), int(ligne))
+        for m, d, t, ligne in zip(
+            entretiens["matricule"],
+            entretiens["date"],
+            entretiens["type"],
+            entretiens["ligne"],
+            strict=True,
+        )
+        if not pd.isna(d)
+    }
+    nouveaux, deja, conflits = [], [], []
+    for tenu in tenus:
+        existant = saisis.get((tenu.matricule, tenu.date))
+        if existant is None:
+            nouveaux.append(tenu)
+        elif existant[0] == tenu.type:
+            deja.append(tenu)
+        else:
+            conflits.append(
+                Anomalie(
+                    "entretien-deja-saisi",
+                    f"{tenu.salarie} (matricule {tenu.matricule}) : le registre a déjà un "
+                    f"entretien le {date_courte(tenu.date)}, de type « "
+                    f"{TYPES_ENTRETIEN.get(existant[0], existant[0])} », alors que le formulaire "
+                    f"dit « {TYPES_ENTRETIEN[tenu.type]} ». Corrigez le type de cette ligne, ou "
+                    "supprimez-la pour que « recolter » l'écrive.",
+                    feuille=FEUILLE_ENTRETIENS,
+                    ligne=existant[1],
+                    colonne="Type",
+                )
+            )
+    if conflits:
+        raise ErreurEntretiens(
+            f"Le registre contient déjà {len(conflits)} entretien(s) aux mêmes matricule et "
+            "date, d'un autre type : rien n'a été ajouté. Corrigez ces lignes puis relancez.",
+            anomalies=conflits,
+        )
+    return nouveaux, deja
+
+
+def _sauvegarder(chemin: Path, contenu: bytes, maintenant: datetime) -> Path:
+    horodatage = maintenant.strftime("%Y%m%d-%H%M%S")
+    cible = chemin.with_name(f"{chemin.stem}.{horodatage}.sauvegarde{chemin.suffix}")
+    rang = 1
+    while cible.exists():
+        rang += 1
+        cible = chemin.with_name(f"{chemin.stem}.{horodatage}-{rang}.sauvegarde{chemin.suffix}")
+    ecrire_fichier(cible, contenu)
+    return cible

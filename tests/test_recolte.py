@@ -522,6 +522,29 @@ def test_recolter_entretiens_tenus_problemes_relances(remplie: Path) -> None:
     ]
 
 
+def test_ajouter_au_registre_et_echeances_ne_les_liste_plus(remplie: Path) -> None:
+    registre = remplie / "registre.xlsx"
+    original = registre.read_bytes()
+    avant = _echeances(remplie)
+    assert {("001", "etat_des_lieux"), ("002", "premier"), ("003", "periodique")} <= avant
+
+    ajout = lancer(remplie, "recolter", "--au", AU_RECOLTE.isoformat(), "--ajouter-au-registre")
+    assert ajout.exit_code == 0, ajout.output
+    assert "3 entretien(s) ajouté(s) à la feuille « Entretiens » (lignes 7 à 9)" in ajout.output
+    (sauvegarde,) = remplie.glob("registre.*.sauvegarde.xlsx")
+    assert sauvegarde.read_bytes() == original
+    relu = lire_registre(registre).entretiens
+    assert set(relu.loc[relu["matricule"] == "001", "type"]) == {"periodique", "etat_des_lieux"}
+    apres = _echeances(remplie)
+    assert not {m for m, _ in apres} & {"001", "002", "003"}, apres  # état des lieux compris
+    assert {("004", "periodique"), ("005", "periodique")} <= apres
+
+    encore = lancer(remplie, "recolter", "--au", AU_RECOLTE.isoformat(), "--ajouter-au-registre")
+    assert encore.exit_code == 0
+    assert "Rien à ajouter au registre : les entretiens tenus y sont déjà." in encore.output
+    assert len(list(remplie.glob("registre.*.sauvegarde.xlsx"))) == 1
+
+
 # --- ce qui est signalé, jamais deviné ------------------------------------------------------
 
 
