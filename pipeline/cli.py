@@ -1087,6 +1087,12 @@ def _resume_tableau(ind: Any) -> None:
         f"  Entretien sur 12 mois (CSE) : {ind.nb_entretien_12_mois} "
         f"({pourcentage_fr(ind.taux_entretien_12_mois)})"
     )
+    if ind.tenus_non_saisis is not None and len(ind.tenus_non_saisis):
+        click.secho(
+            f"  Tenus, non encore saisis  : {len(ind.tenus_non_saisis)} (relevés par « entretiens "
+            "recolter » ; ajoutez-les au registre : recolter --ajouter-au-registre)",
+            fg="yellow",
+        )
 
 
 @cli.command()
@@ -1163,12 +1169,17 @@ def verifier_archive(archive: Path) -> None:
 def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
     """Classeur de suivi : taux de conformité, retards, abondements, indicateurs CSE."""
     from pipeline.campagne import chemin_tableau_de_bord
+    from pipeline.recolte import tenus_non_saisis
     from pipeline.regles import lister_echeances
     from pipeline.tableau import construire_indicateurs, ecrire_tableau_de_bord
 
     obligations = entrees.obligations()
     indicateurs = construire_indicateurs(
-        entrees.registre, obligations, entrees.au, entrees.parametres
+        entrees.registre,
+        obligations,
+        entrees.au,
+        entrees.parametres,
+        tenus_non_saisis(entrees.dossier_sorties, entrees.registre),
     )
     echeancier = lister_echeances(obligations, entrees.registre, tout=True)
     cible = sortie or chemin_tableau_de_bord(entrees.dossier_sorties)

@@ -40,6 +40,7 @@ from lxml import etree
 
 from pipeline.campagne import (
     COMPTE_RENDU_SIGNE,
+    ENTRETIENS_TENUS,
     Campagne,
     lire_manifeste,
 )
@@ -1077,3 +1078,47 @@ def _sauvegarder(chemin: Path, contenu: bytes, maintenant: datetime) -> Path:
         cible = chemin.with_name(f"{chemin.stem}.{horodatage}-{rang}.sauvegarde{chemin.suffix}")
     ecrire_fichier(cible, contenu)
     return cible
+
+
+# --------------------------------------------------------------------------------------
+# Tableau de bord : tenus, non encore saisis
+# --------------------------------------------------------------------------------------
+
+
+def tenus_non_saisis(sorties: Path, registre: Registre) -> pd.DataFrame:
+    """Les entretiens relevés par la dernière récolte de chaque campagne et absents de la
+    feuille « Entretiens » du registre (même matricule, même date) : colonnes du registre
+    (matricule, date, type en libellé, conduit_par, commentaire) et campagne."""
+    saisis = set(
+        zip(
+            registre.entretiens["matricule"].astype(str),
+            pd.to_datetime(registre.entretiens["date"]).dt.date,
+            strict=True,
+        )
+    )
+    colonnes = colonnes_entretiens()
+    schema = FEUILLES_PAR_TABLE["entretiens"]
+    lignes = []
+    for chemin in sorted(Path(sorties).glob(f"*/{ENTRETIENS_TENUS}")):
+        try:
+            brutes = _lignes_feuille(chemin, FEUILLE_ENTRETIENS) or []
+        except Exception:  # fichier abîmé : une nouvelle récolte le réécrira
+            continue
+        if not brutes:
+            continue
+        index = {
+            colonne.cle: j
+            for j, titre in enumerate(brutes[0])
+            if (colonne := schema.colonne_nommee(en_texte(titre))) is not None
+        }
+        for valeurs in brutes[1:]:
+            ligne = {c: valeurs[index[c]] if c in index else None for c in colonnes}
+            matricule, jour = en_texte(ligne["matricule"]), lire_date(ligne["date"])
+            if matricule and jour and (matricule, jour) not in saisis:
+                lignes.append(
+                    {c: en_texte(v) for c, v in ligne.items()}
+                    | {"matricule": matricule, "date": jour, "campagne": chemin.parent.name}
+                )
+    table = pd.DataFrame(lignes, columns=[*colonnes, "campagne"])
+    table["date"] = pd.to_datetime(table["date"])
+    return table.sort_values(["date", "matricule"], kind="stable").reset_index(drop=True)

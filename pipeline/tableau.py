@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 SANS_SERVICE = "(sans service)"
+FEUILLE_TENUS_NON_SAISIS = "Tenus non saisis"
 NON_APPLICABLE = "non applicable"
 
 _TITRE = Font(bold=True, size=14, color="1F4E79")
@@ -83,15 +84,22 @@ class Indicateurs:
     cse: pd.DataFrame  # service, effectif, avec_entretien, taux (par service)
     nb_entretien_12_mois: int
     taux_entretien_12_mois: float | None
+    # Entretiens relevés par `recolter` et pas encore dans le registre (None : non fourni).
+    tenus_non_saisis: pd.DataFrame | None = None
 
 
 def construire_indicateurs(
-    registre: Registre, obligations: pd.DataFrame, au: date, parametres: Parametres
+    registre: Registre,
+    obligations: pd.DataFrame,
+    au: date,
+    parametres: Parametres,
+    tenus_non_saisis: pd.DataFrame | None = None,
 ) -> Indicateurs:
     """Chiffres du tableau de bord à partir de toutes les obligations (honorées comprises).
 
     `obligations` est la sortie de `regles.calculer_obligations` pour le même `au` : elle ne
-    concerne que les salariés présents à cette date.
+    concerne que les salariés présents à cette date. `tenus_non_saisis` : les entretiens que
+    la dernière récolte a relevés et que le registre n'a pas encore (`recolte.tenus_non_saisis`).
     """
     d = pd.Timestamp(au)
     presents = _presents(registre.salaries, d)
@@ -157,6 +165,7 @@ def construire_indicateurs(
         cse=cse,
         nb_entretien_12_mois=nb_12_mois,
         taux_entretien_12_mois=_taux(nb_12_mois, nb_salaries),
+        tenus_non_saisis=tenus_non_saisis,
     )
 
 
@@ -331,6 +340,18 @@ def ecrire_tableau_de_bord(indicateurs: Indicateurs, echeancier: pd.DataFrame, c
             },
         ),
     )
+    if indicateurs.tenus_non_saisis is not None and len(indicateurs.tenus_non_saisis):
+        from pipeline.recolte import colonnes_entretiens
+
+        ajouter_feuille(
+            classeur,
+            FEUILLE_TENUS_NON_SAISIS,
+            Feuille(
+                indicateurs.tenus_non_saisis,
+                {**colonnes_entretiens(), "campagne": "Campagne"},
+                texte_long=["commentaire"],
+            ),
+        )
     if indicateurs.abondement_applicable and len(indicateurs.exposes):
         ajouter_feuille(
             classeur,
@@ -502,6 +523,15 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
         "Salariés ayant eu un entretien sur 12 mois / salariés pris en compte.",
         _POURCENT,
     )
+    if ind.tenus_non_saisis is not None:
+        chiffre(
+            "Entretiens tenus, non encore saisis",
+            len(ind.tenus_non_saisis),
+            "Relevés dans les comptes-rendus remplis par la dernière récolte (entretiens "
+            "recolter), absents de la feuille « Entretiens » du registre : tant qu'ils n'y "
+            f"sont pas, les chiffres ci-dessus les ignorent (feuille « {FEUILLE_TENUS_NON_SAISIS} "
+            "»).",
+        )
 
     # Obligations par statut (source du graphique en secteurs).
     s.ecrire()

@@ -545,6 +545,31 @@ def test_ajouter_au_registre_et_echeances_ne_les_liste_plus(remplie: Path) -> No
     assert len(list(remplie.glob("registre.*.sauvegarde.xlsx"))) == 1
 
 
+def test_tableau_de_bord_tenus_non_encore_saisis(remplie: Path) -> None:
+    classeur = remplie / "sorties" / "tableau_de_bord.xlsx"
+
+    def tableau_de_bord() -> tuple[str, dict[str, object]]:
+        resultat = lancer(remplie, "tableau-de-bord", "--au", AU_RECOLTE.isoformat())
+        assert resultat.exit_code == 0, resultat.output
+        synthese = {r[0]: r[1] for r in _feuille(classeur, "Synthèse") if r and r[0]}
+        return resultat.output, synthese
+
+    assert lancer(remplie, "recolter", "--au", AU_RECOLTE.isoformat()).exit_code == 0
+    sortie, synthese = tableau_de_bord()
+    assert "Tenus, non encore saisis  : 3" in sortie
+    assert synthese["Entretiens tenus, non encore saisis"] == 3
+    non_saisis = _feuille(classeur, "Tenus non saisis")
+    assert list(non_saisis[0]) == [*EN_TETES_ENTRETIENS, "Campagne"]
+    assert sorted(r[0] for r in non_saisis[1:]) == ["001", "002", "003"]
+
+    ajout = lancer(remplie, "recolter", "--au", AU_RECOLTE.isoformat(), "--ajouter-au-registre")
+    assert ajout.exit_code == 0, ajout.output
+    sortie, synthese = tableau_de_bord()
+    assert "Tenus, non encore saisis" not in sortie
+    assert synthese["Entretiens tenus, non encore saisis"] == 0
+    assert "Tenus non saisis" not in load_workbook(classeur).sheetnames
+
+
 # --- ce qui est signalé, jamais deviné ------------------------------------------------------
 
 
