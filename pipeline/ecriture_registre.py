@@ -156,7 +156,6 @@ class _ClasseurXml:
         propriete = self.classeur.find("s:workbookPr", _NSX)
         self.date1904 = propriete is not None and propriete.get("date1904") in ("1", "true")
         self.partagees = self._chaines_partagees()
-        self._styles: etree._Element | None = None
         self._styles_dates: dict[str, str] = {}
 
     def _chaines_partagees(self) -> list[str]:
@@ -338,7 +337,7 @@ class _FeuilleXml:
                 if valeur != "":
                     self._ecrire(numero, lettre, valeur, styles.get(lettre, ""))
         nouvelle = derniere + len(lignes)
-        self._etendre_plages(derniere, nouvelle)
+        self._etendre_plages(derniere, nouvelle, max(lettres, key=_colonne))
         return derniere + 1, nouvelle
 
     def _cellule(self, numero: int, lettre: str) -> etree._Element | None:
@@ -417,13 +416,13 @@ class _FeuilleXml:
                     permises.setdefault(code, valeur.strip())
         return permises
 
-    def _etendre_plages(self, derniere: int, nouvelle: int) -> None:
+    def _etendre_plages(self, derniere: int, nouvelle: int, colonne_max: str) -> None:
         dimension = self.racine.find("s:dimension", _NSX)
         if dimension is not None:
             debut, _, fin = dimension.get("ref", "A1").partition(":")
             colonne, ligne = _reference(fin or debut)
-            if ligne < nouvelle:
-                dimension.set("ref", f"{debut}:{colonne}{nouvelle}")
+            colonne = max(colonne, colonne_max, key=_colonne)
+            dimension.set("ref", f"{debut}:{colonne}{max(ligne, nouvelle)}")
         for element in self.racine.iter(f"{{{_S}}}autoFilter"):
             element.set("ref", _etendre(element.get("ref", ""), derniere, nouvelle))
         for nom in ("dataValidation", "conditionalFormatting"):
