@@ -28,7 +28,7 @@ set ARGUMENTS=%ARGUMENTS% %1
 goto :arguments
 
 :choisir
-for %%c in (install verifier echeances planifier convocations publipostage archive tableau-de-bord modeles exemple test lint benchmarks nettoyer aide) do (
+for %%c in (install verifier echeances planifier convocations publipostage recolter archive tableau-de-bord modeles exemple test lint benchmarks nettoyer aide) do (
     if /i "%CIBLE%"=="%%c" goto :%%c
 )
 echo Cible inconnue : « %CIBLE% ».
@@ -43,8 +43,8 @@ goto :fin
 
 :liste
 echo Utilisation : make CIBLE [OPTIONS]   (par exemple : make convocations --au 01/12/2026)
-echo Cibles : install, verifier, echeances, planifier, convocations, publipostage, archive,
-echo          tableau-de-bord, modeles, exemple, test, lint, benchmarks, nettoyer
+echo Cibles : install, verifier, echeances, planifier, convocations, publipostage, recolter,
+echo          archive, tableau-de-bord, modeles, exemple, test, lint, benchmarks, nettoyer
 exit /b 0
 
 rem ------------------------------------------------------------------ installation
@@ -93,6 +93,10 @@ goto :fin
 
 :publipostage
 call :lancer publipostage
+goto :fin
+
+:recolter
+call :lancer recolter
 goto :fin
 
 :archive

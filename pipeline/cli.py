@@ -1238,10 +1238,16 @@ def recolter(entrees: Entrees, campagne: str | None, ajouter_au_registre: bool) 
     from pipeline.recolte import ajouter_au_registre as ajouter
     from pipeline.recolte import recolter as recolter_campagne
 
+    if ajouter_au_registre and entrees.registre_exemple:
+        raise click.UsageError(
+            "le registre d'exemple livré n'est jamais modifié : --ajouter-au-registre sert à "
+            "votre propre registre (--registre, ou [fichiers] registre dans parametres.toml)."
+        )
     choisie = _campagne_existante(entrees, campagne)
-    recolte = recolter_campagne(
-        choisie, entrees.registre, entrees.parametres, entrees.au, datetime.now()
-    )
+    with _verrou(choisie, "recolter"):
+        recolte = recolter_campagne(
+            choisie, entrees.registre, entrees.parametres, entrees.au, datetime.now()
+        )
     _resume_recolte(recolte)
     if not ajouter_au_registre:
         if recolte.tenus:

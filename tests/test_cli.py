@@ -510,3 +510,13 @@ def test_chaque_commande_est_documentee(document: str) -> None:
     documentees = _commandes_documentees((RACINE / document).read_text(encoding="utf-8"))
     manquantes = sorted(set(cli.commands) - documentees)
     assert not manquantes, f"commande(s) absente(s) du tableau des commandes de {document}"
+
+
+def test_recolter_ne_modifie_jamais_le_registre_d_exemple(projet: Path) -> None:
+    exemple = projet / "donnees" / "registre_exemple.xlsx"
+    avant = exemple.read_bytes()
+    code, sortie = invoquer("recolter", "--au", AU, "--ajouter-au-registre")
+    assert code == 2
+    assert "le registre d'exemple livré n'est jamais modifié" in sortie
+    assert exemple.read_bytes() == avant
+    assert not list(exemple.parent.glob("*.sauvegarde.xlsx"))

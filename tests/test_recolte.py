@@ -473,6 +473,9 @@ def campagne_remplie(
 def remplie(campagne_remplie: Path, tmp_path: Path) -> Path:
     copie = tmp_path / "travail"
     shutil.copytree(campagne_remplie, copie)
+    # La campagne retient le chemin de son registre : la copie vient du sien.
+    for origine in copie.glob("sorties/*/_sources/origine.toml"):
+        origine.write_text(f"registre = {str(copie / 'registre.xlsx')!r}\n", encoding="utf-8")
     _parametres(copie)
     return copie
 
@@ -540,7 +543,7 @@ def test_ajouter_au_registre_et_echeances_ne_les_liste_plus(remplie: Path) -> No
     assert {("004", "periodique"), ("005", "periodique")} <= apres
 
     encore = lancer(remplie, "recolter", "--au", AU_RECOLTE.isoformat(), "--ajouter-au-registre")
-    assert encore.exit_code == 0
+    assert encore.exit_code == 0, encore.output
     assert "Rien à ajouter au registre : les entretiens tenus y sont déjà." in encore.output
     assert len(list(remplie.glob("registre.*.sauvegarde.xlsx"))) == 1
 
