@@ -810,7 +810,7 @@ def _resume_convocations(resultat: Any) -> None:
     elif set(planning.entretiens["matricule"]) <= set(parties):
         click.echo(
             "Toutes les convocations de cette campagne sont parties (courriel ou papier). "
-            "Après les entretiens, saisissez-les dans la feuille « Entretiens » du registre."
+            f"Après les entretiens, {_APRES_LES_ENTRETIENS}."
         )
     else:
         click.echo(
@@ -1036,9 +1036,16 @@ def _suite_publipostage(bilan: Any, dossier: Path) -> None:
     else:
         click.echo(
             "Toutes les convocations de cette campagne sont parties (courriel ou papier). "
-            "Après les entretiens, saisissez-les dans la feuille « Entretiens » du registre ; "
-            "archivez la campagne : entretiens archiver (ou make archive)."
+            f"Après les entretiens, {_APRES_LES_ENTRETIENS} ; archivez la campagne : "
+            "entretiens archiver (ou make archive)."
         )
+
+
+# Les comptes-rendus remplis se relisent au lieu de se ressaisir (recolter, issue 12).
+_APRES_LES_ENTRETIENS = (
+    "relevez les comptes-rendus remplis : entretiens recolter (ou make recolter), puis "
+    "--ajouter-au-registre pour les inscrire dans la feuille « Entretiens »"
+)
 
 
 def _resume_envoi(bilan: Any) -> None:
