@@ -1,14 +1,14 @@
 """Ce que calamine ne dit pas d'un classeur .xlsx, lu dans le XML de ses feuilles.
 
-calamine (`pipeline.registre`) construit pour chaque feuille un tableau dense de lignes ×
-colonnes : une seule valeur tapée en XFD1048576 lui fait demander 512 Gio et arrête le
-programme (trace Rust, code 134). Il rend aussi une cellule vide pour une formule jamais
+calamine (`pipeline.lecture_feuilles`) construit pour chaque feuille un tableau dense de
+lignes × colonnes : une seule valeur tapée en XFD1048576 lui fait demander 512 Gio et arrête
+le programme (trace Rust, code 134). Il rend aussi une cellule vide pour une formule jamais
 calculée (classeur écrit par un programme, jamais ouvert dans Excel) et pour une valeur
 d'erreur (#N/A, #REF!…) : la lecture croirait la cellule vide. Avant calamine, ce module :
 
 - borne l'étendue de chaque feuille lue : au-delà de `LIMITE_CELLULES`, les cellules
   isolées loin du tableau sont repérées et retirées d'une copie en mémoire du classeur
-  (le fichier n'est jamais modifié) ; `pipeline.registre` les signale ;
+  (le fichier n'est jamais modifié) ; `pipeline.lecture_feuilles` les signale ;
 - repère, position par position, les formules sans valeur calculée et les valeurs d'erreur.
 
 Le cas courant (classeur saisi dans Excel, sans formule ni erreur) ne coûte que la

@@ -6,7 +6,7 @@ suivant ces tables. Reconnaître un nouveau nom de feuille ou de colonne (« Per
 « N+1 »…), un nouveau libellé de motif ou de type, c'est ajouter un texte à l'`alias` de
 la `Feuille` ou de la `Colonne`, ou aux `synonymes` du `Motif` ou du `TypeEntretien` :
 `feuille_nommee`, `Feuille.colonne_nommee`, `code_motif` et `code_type` le comprennent
-aussitôt, comme la recherche de la ligne d'en-tête (`pipeline.registre`).
+aussitôt, comme la recherche de la ligne d'en-tête (`pipeline.lecture_feuilles`).
 
 Un motif d'absence est déclaré une seule fois dans `MOTIFS` : son libellé dans le
 registre, sa forme au fil d'une phrase (`libelles.LIBELLES_ABSENCES`) et, s'il déclenche
@@ -295,7 +295,7 @@ def oui_non(texte: str) -> bool | None:
 # Feuilles et colonnes : la table qui pilote lecture et validation
 # --------------------------------------------------------------------------------------
 
-# Natures de colonnes : la conversion et le contrôle que `pipeline.registre` applique.
+# Natures de colonnes : la conversion et le contrôle qu'applique `pipeline.controles_registre`.
 TEXTE = "texte"
 DATE = "date"
 BOOLEEN = "booleen"
@@ -351,7 +351,7 @@ class Feuille:
 # des classeurs de services RH). Choix là où un nom est ambigu :
 # - « Responsable », « Manager », « N+1 » dans « Salariés » désignent le matricule du
 #   manager ; si la colonne ne contient aucun matricule de la feuille (des noms, « oui »…),
-#   elle n'est pas lue comme telle et un avertissement le dit (pipeline.registre) ;
+#   elle n'est pas lue comme telle et un avertissement le dit (pipeline.lecture_feuilles) ;
 # - dans « Entretiens », « Manager » et « Responsable » sont la personne qui a conduit
 #   l'entretien (texte libre) ;
 # - deux colonnes qui désignent la même (« E-mail » et « Courriel ») : le nom documenté

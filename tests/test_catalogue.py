@@ -73,7 +73,9 @@ def test_chaque_code_cite_dans_la_documentation_existe(document: str) -> None:
 
 def test_chaque_code_du_registre_est_documente_dans_le_readme() -> None:
     # Ce que la lecture du registre peut produire, l'assistante RH doit pouvoir le lire.
-    produits = _codes_du_source("registre.py", "schema.py")
+    produits = _codes_du_source(
+        "registre.py", "lecture_feuilles.py", "controles_registre.py", "suggestions.py", "schema.py"
+    )
     assert not produits - _codes_cites("README.md")
 
 
