@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipeline.config import Parametres
+from pipeline.dates_vectorisees import ajouter_mois_date
 from pipeline.formats import (
     ESPACE_INSECABLE,
     anciennete_fr,
@@ -46,7 +47,6 @@ from pipeline.libelles import (
 from pipeline.regles import (
     MONTANT_ABONDEMENT,
     SEUIL_EFFECTIF_ABONDEMENT,
-    ajouter_mois_date,
     est_certification,
 )
 from pipeline.schema import motifs_retour

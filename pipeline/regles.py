@@ -4,11 +4,16 @@ Contrat : `docs/specs/regles.md` (les notations D, H, B, V, E, P, C, A_k viennen
 là). Fonctions pures : pas d'entrée-sortie, pas d'horloge (la date `au` est un paramètre).
 
 Tout est vectorisé sur des tableaux numpy de jours (`datetime64[D]`) : un registre de
-100 000 salariés se calcule en une fraction de seconde. Les questions « le salarié i
-a-t-il un entretien daté dans [a, b) ? » deviennent des `searchsorted` sur une clé triée
-(salarié, jour) ; aucune boucle Python par salarié. Une seconde implémentation, naïve et
-volontairement indépendante (tests/reference_regles.py), est comparée à celle-ci sur des
-milliers de salariés aléatoires : c'est notre garde-fou contre les erreurs de dates.
+100 000 salariés se calcule en une fraction de seconde, sans boucle Python par salarié.
+Ce module dit les règles ; leurs outils, purs eux aussi, sont à côté : l'arithmétique des
+dates et l'index des événements datés (« le salarié i a-t-il un entretien daté dans
+[a, b) ? », `pipeline.dates_vectorisees`), les absences regroupées en chaînes (regles.md
+§3.3, `pipeline.chaines_absences`) et les colonnes de textes codées qui portent les motifs
+(`pipeline.textes_codes`).
+
+Une seconde implémentation, naïve et volontairement indépendante (tests/reference_regles.py),
+est comparée à celle-ci sur des milliers de salariés aléatoires : c'est notre garde-fou
+contre les erreurs de dates.
 
 Ce que contient la table des obligations (une ligne par obligation, non triée) :
 - `premier` ou `periodique` : exactement une par salarié pris en compte, la prochaine due
@@ -31,7 +36,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +43,24 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schema
+from pipeline.chaines_absences import Chaines, par_chaine
 from pipeline.config import REGIMES, REGIMES_LEGAUX, Regles
+from pipeline.dates_vectorisees import (
+    UN_JOUR,
+    Evenements,
+    ajouter_mois,
+    annees,
+    cle_jour,
+    dates_civiles,
+    en_jours,
+    fin_trimestre_suivant,
+    formater_dates,
+    rang_anniversaire,
+)
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.formats import montant_fr
 from pipeline.schema import motifs_retour
+from pipeline.textes_codes import Textes, rangs_lexicographiques, tableau_textes, textes_par_cle
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
@@ -90,8 +108,6 @@ COLONNES_BOOLEENS = (
 )
 COLONNES_ENTIERS = ("entretiens_realises", "entretiens_prevus", "montant_abondement")
 
-_UN_JOUR = np.timedelta64(1, "D")
-_DECALAGE = np.int64(2**31)  # rend le jour positif dans la clé (salarié, jour)
 # Une certification sans case « Certifiante » cochée peut être une VAE : on la reconnaît
 # à son intitulé (le registre n'a pas de colonne dédiée).
 MOTIF_VAE = r"(?i)\bVAE\b|validation des acquis"
@@ -115,265 +131,6 @@ def sont_certifications(intitules: pd.Series, certifiantes: Any) -> np.ndarray:
     return np.asarray(certifiantes, dtype=bool) | vae[codes]
 
 
-# ---------------------------------------------------------------------------
-# Dates
-
-
-def ajouter_mois(jours: np.ndarray, n: Any) -> np.ndarray:
-    """mois(d, n) vectorisé : même quantième, ramené à la fin du mois (= DateOffset).
-
-    Deux lectures dans des tables du calendrier 1700-2299 ; hors de cette plage,
-    arithmétique entière (« days from civil » de H. Hinnant). Les conversions numpy
-    datetime64[D] <-> [M] seraient dix fois plus lentes sur 100 000 dates.
-    """
-    jours = np.asarray(jours, dtype="datetime64[D]")
-    manquant = np.isnat(jours)
-    z = np.where(manquant, _JOUR_REPLI, jours.astype(np.int64))
-    position = z - _TABLE_DEBUT
-    if position.size and (position.min() < 0 or position.max() >= len(_T_MOIS)):
-        return _ajouter_mois_calcule(z, n, manquant)
-    cible = _T_MOIS[position] + np.asarray(n, dtype=np.int64)
-    if cible.size and (cible.min() < 0 or cible.max() >= len(_T_DUREE)):
-        return _ajouter_mois_calcule(z, n, manquant)
-    resultat = _T_DEBUT_MOIS[cible] + np.minimum(_T_QUANTIEME[position], _T_DUREE[cible]) - 1
-    resultat = resultat.astype("datetime64[D]")
-    resultat[manquant] = np.datetime64("NaT")
-    return resultat
-
-
-def ajouter_mois_date(jour: date, n: int) -> date:
-    """mois(d, n) pour une seule date (documents) : la même implémentation que le moteur,
-    donc la sémantique de `pandas.DateOffset(months=n)`."""
-    resultat = ajouter_mois(np.array([jour], dtype="datetime64[D]"), n)[0]
-    return resultat.astype(object)
-
-
-def _ajouter_mois_calcule(z: np.ndarray, n: Any, manquant: np.ndarray) -> np.ndarray:
-    annee, mois, quantieme = _civil(z)
-    total = annee * 12 + (mois - 1) + np.asarray(n, dtype=np.int64)
-    annee, mois = total // 12, total % 12 + 1
-    quantieme = np.minimum(quantieme, _jours_dans_mois(annee, mois))
-    resultat = _depuis_civil(annee, mois, quantieme).astype("datetime64[D]")
-    resultat[manquant] = np.datetime64("NaT")
-    return resultat
-
-
-def _civil(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Jours depuis 1970-01-01 -> (année, mois 1-12, jour 1-31), calendrier grégorien."""
-    z = z + 719468
-    ere = z // 146097
-    jour_ere = z - ere * 146097
-    annee_ere = (jour_ere - jour_ere // 1460 + jour_ere // 36524 - jour_ere // 146096) // 365
-    jour_annee = jour_ere - (365 * annee_ere + annee_ere // 4 - annee_ere // 100)
-    mois_mars = (5 * jour_annee + 2) // 153  # mars = 0
-    quantieme = jour_annee - (153 * mois_mars + 2) // 5 + 1
-    mois = np.where(mois_mars < 10, mois_mars + 3, mois_mars - 9)
-    annee = annee_ere + ere * 400 + (mois <= 2)
-    return annee, mois, quantieme
-
-
-def _depuis_civil(annee: np.ndarray, mois: np.ndarray, quantieme: np.ndarray) -> np.ndarray:
-    annee = annee - (mois <= 2)
-    ere = annee // 400
-    annee_ere = annee - ere * 400
-    jour_annee = (153 * ((mois + 9) % 12) + 2) // 5 + quantieme - 1
-    jour_ere = annee_ere * 365 + annee_ere // 4 - annee_ere // 100 + jour_annee
-    return ere * 146097 + jour_ere - 719468
-
-
-_DUREES_MOIS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _jours_dans_mois(annee: np.ndarray, mois: np.ndarray) -> np.ndarray:
-    bissextile = (annee % 4 == 0) & ((annee % 100 != 0) | (annee % 400 == 0))
-    return _DUREES_MOIS[mois] + ((mois == 2) & bissextile)
-
-
-# Tables du calendrier : jour -> (mois absolu, quantième) et mois -> (premier jour, durée).
-# Mois absolu = (année - 1700) × 12 + mois - 1.
-_ANNEE_TABLE = 1700
-_TABLE_DEBUT = int(_depuis_civil(np.int64(_ANNEE_TABLE), np.int64(1), np.int64(1)))
-_TABLE_FIN = int(_depuis_civil(np.int64(2300), np.int64(1), np.int64(1)))
-_JOUR_REPLI = 10957  # 01/01/2000, pour les NaT (le résultat est remis à NaT)
-
-
-def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    annee, mois, quantieme = _civil(np.arange(_TABLE_DEBUT, _TABLE_FIN, dtype=np.int64))
-    t_mois = (annee - _ANNEE_TABLE) * 12 + mois - 1
-    absolus = np.arange((2300 - _ANNEE_TABLE) * 12 + 1, dtype=np.int64)
-    debuts = _depuis_civil(absolus // 12 + _ANNEE_TABLE, absolus % 12 + 1, np.ones_like(absolus))
-    return t_mois, quantieme, debuts[:-1], np.diff(debuts)
-
-
-_T_MOIS, _T_QUANTIEME, _T_DEBUT_MOIS, _T_DUREE = _tables()
-
-
-def _jours(serie: pd.Series) -> np.ndarray:
-    if not pd.api.types.is_datetime64_any_dtype(serie):
-        serie = pd.to_datetime(serie, errors="coerce")
-    return serie.to_numpy(dtype="datetime64[D]")
-
-
-def _mois_absolu(jours: np.ndarray) -> np.ndarray:
-    """Numéro de mois (année × 12 + mois - 1) ; NaT donne un nombre sans signification."""
-    z = np.where(np.isnat(jours), _JOUR_REPLI, jours.astype(np.int64))
-    position = z - _TABLE_DEBUT
-    if position.size and (position.min() < 0 or position.max() >= len(_T_MOIS)):
-        annee, mois, _ = _civil(z)
-        return annee * 12 + mois - 1
-    return _T_MOIS[position] + _ANNEE_TABLE * 12
-
-
-def _annee(jours: np.ndarray) -> np.ndarray:
-    return _mois_absolu(jours) // 12
-
-
-def _date(annee: np.ndarray, mois: int, quantieme: int) -> np.ndarray:
-    return _depuis_civil(annee, mois, quantieme).astype("datetime64[D]")
-
-
-def _fin_trimestre_suivant(jours: np.ndarray) -> np.ndarray:
-    """Dernier jour du trimestre civil qui suit celui de la date (R6323-3)."""
-    rang = _mois_absolu(jours)
-    debut_suivant = rang - rang % 3 + 6  # premier mois du trimestre d'après le suivant
-    premier = _date(debut_suivant // 12, debut_suivant % 12 + 1, 1)
-    return np.where(np.isnat(jours), np.datetime64("NaT"), premier - _UN_JOUR)
-
-
-def formater_dates(jours: np.ndarray) -> np.ndarray:
-    """JJ/MM/AAAA pour chaque date ; on ne formate que les dates distinctes (rapide)."""
-    if len(jours) == 0:
-        return np.array([], dtype=object)
-    # Factorisation par hachage (O(n)) plutôt que np.unique, qui trie.
-    inverse, uniques = pd.factorize(jours.astype(np.int64))
-    iso = np.datetime_as_string(uniques.astype("datetime64[D]"), unit="D")
-    textes = np.array([f"{s[8:10]}/{s[5:7]}/{s[:4]}" if s != "NaT" else "" for s in iso], object)
-    return textes[inverse]
-
-
-# ---------------------------------------------------------------------------
-# Événements datés d'un salarié : entretiens, formations, évolutions
-
-
-class _Evenements:
-    """Dates d'événements par salarié, triées, pour compter « combien dans [a, b) »."""
-
-    def __init__(self, salarie: np.ndarray, jours: np.ndarray, masque: np.ndarray | None = None):
-        garde = (salarie >= 0) & ~np.isnat(jours)
-        if masque is not None:
-            garde &= masque
-        self.cles = np.sort(_cle(salarie[garde], jours[garde]))
-
-    def compter(
-        self, salarie: np.ndarray, debut: np.ndarray | None, fin: np.ndarray | None
-    ) -> np.ndarray:
-        """Nombre d'événements dans [debut, fin) ; None = sans borne de ce côté."""
-        bas = salarie.astype(np.int64) << 32 if debut is None else _cle(salarie, debut)
-        haut = (salarie.astype(np.int64) + 1) << 32 if fin is None else _cle(salarie, fin)
-        return np.searchsorted(self.cles, haut) - np.searchsorted(self.cles, bas)
-
-    def existe(
-        self, salarie: np.ndarray, debut: np.ndarray | None, fin: np.ndarray | None = None
-    ) -> np.ndarray:
-        return self.compter(salarie, debut, fin) > 0
-
-    def premier(self, salarie: np.ndarray, debut: np.ndarray, fin: np.ndarray) -> np.ndarray:
-        """Date du premier événement de chaque salarié dans [debut, fin) (NaT sinon)."""
-        bas = np.searchsorted(self.cles, _cle(salarie, debut))
-        haut = np.searchsorted(self.cles, _cle(salarie, fin))
-        resultat = np.full(len(salarie), np.datetime64("NaT"), dtype="datetime64[D]")
-        if len(self.cles):
-            cle = self.cles[np.minimum(bas, len(self.cles) - 1)]
-            jours = ((cle & 0xFFFFFFFF) - _DECALAGE).astype("datetime64[D]")
-            resultat[bas < haut] = jours[bas < haut]
-        return resultat
-
-    def dernier(self, salarie: np.ndarray) -> np.ndarray:
-        """Date du dernier événement de chaque salarié (NaT s'il n'en a aucun)."""
-        haut = np.searchsorted(self.cles, (salarie.astype(np.int64) + 1) << 32) - 1
-        resultat = np.full(len(salarie), np.datetime64("NaT"), dtype="datetime64[D]")
-        if len(self.cles):
-            cle = self.cles[np.clip(haut, 0, None)]
-            trouve = (haut >= 0) & ((cle >> 32) == salarie)
-            jours = ((cle & 0xFFFFFFFF) - _DECALAGE).astype("datetime64[D]")
-            resultat[trouve] = jours[trouve]
-        return resultat
-
-
-# ---------------------------------------------------------------------------
-# Chaînes d'absences (regles.md §3.3)
-
-_EN_COURS = np.int64(0xFFFFFFFF)  # reprise inconnue : plus tardive que toute date
-
-
-def _jusqu_au_lundi(jours: np.ndarray) -> np.ndarray:
-    """Un jour (entier depuis 1970) ; un samedi ou un dimanche devient le lundi suivant."""
-    semaine = (jours + 3) % 7  # lundi = 0 : le 01/01/1970 est un jeudi
-    return jours + np.where(semaine == 5, 2, np.where(semaine == 6, 1, 0))
-
-
-class _Chaines:
-    """Les absences commencées au plus tard D, regroupées en chaînes (regles.md §3.3).
-
-    Une absence prolonge la chaîne si elle commence au plus tard à la reprise la plus
-    tardive des absences déjà enchaînées ; choix (README) : un samedi ou un dimanche entre
-    cette reprise et son début ne coupe pas la chaîne. La plus tardive reprise depuis le
-    début du salarié est un maximum cumulé sur la clé (salarié, reprise) : les chaînes
-    précédentes du même salarié ont toutes fini avant, elles ne la changent pas.
-
-    Attributs par absence (triées par salarié, début, code du motif) : `rang` (position du
-    motif dans `motifs`, -1 s'il est inconnu) ; par chaîne : `departs` (sa première
-    absence), `salarie`, `debut`, `reprise` (NaT si `en_cours`), `composition` (un bit par
-    motif présent, les données de santé comptées comme « autre »).
-    """
-
-    def __init__(self, absences: pd.DataFrame, salarie: np.ndarray, D: np.datetime64, motifs):
-        codes = [m.code for m in motifs]
-        if len(absences):
-            rang = pd.Index(codes).get_indexer(absences["motif"].astype(str))
-        else:
-            rang = np.array([], dtype=np.int64)
-        debut = _jours(absences["date_debut"])
-        R = np.where(
-            np.isnat(_jours(absences["date_reprise"])),
-            _jours(absences["date_fin"]) + _UN_JOUR,
-            _jours(absences["date_reprise"]),
-        )
-        # Choix : une absence qui n'a pas commencé au `au` est ignorée, avant les chaînes.
-        garde = (salarie >= 0) & ~np.isnat(debut) & (debut <= D)
-        alphabetique = np.append(np.argsort(np.argsort(codes)), len(codes))
-        ordre = np.lexsort(
-            (alphabetique[rang[garde]], debut[garde].astype(np.int64), salarie[garde])
-        )
-        s = salarie[garde][ordre]
-        debut = debut[garde][ordre].astype(np.int64)
-        R = R[garde][ordre]
-        self.rang = rang[garde][ordre]
-        reprise = np.where(np.isnat(R), _EN_COURS, R.astype(np.int64) + _DECALAGE)
-        nouvelle = np.ones(len(s), dtype=bool)
-        if len(s) > 1:
-            tardive = (np.maximum.accumulate((s << 32) | reprise) & 0xFFFFFFFF)[:-1]
-            prolonge = (tardive == _EN_COURS) | (debut[1:] <= _jusqu_au_lundi(tardive - _DECALAGE))
-            nouvelle[1:] = (s[1:] != s[:-1]) | ~prolonge
-        self.departs = np.flatnonzero(nouvelle)
-        self.salarie = s[self.departs]
-        self.debut = debut[self.departs].astype("datetime64[D]")
-        fin = _par_chaine(np.maximum, reprise, self.departs)
-        self.en_cours = fin == _EN_COURS
-        self.reprise = np.where(
-            self.en_cours, np.datetime64("NaT"), (fin - _DECALAGE).astype("datetime64[D]")
-        )
-        autre = codes.index("autre") if "autre" in codes else 0
-        discret = np.array([m.sante for m in motifs] + [True])[self.rang]
-        bits = np.left_shift(1, np.where(discret, autre, self.rang)).astype(np.int64)
-        self.composition = _par_chaine(np.bitwise_or, bits, self.departs)
-
-
-def _par_chaine(operation: np.ufunc, valeurs: np.ndarray, departs: np.ndarray) -> np.ndarray:
-    """`operation` réduite sur chaque chaîne (valeurs triées, chaînes commençant à `departs`)."""
-    return operation.reduceat(valeurs, departs) if len(departs) else valeurs[:0]
-
-
 def _absences_enchainees(motifs, bits: int) -> str:
     """« au terme d'absences enchaînées (…) » quand une chaîne réunit plusieurs motifs."""
     presents = [m for i, m in enumerate(motifs) if bits >> i & 1]
@@ -383,21 +140,6 @@ def _absences_enchainees(motifs, bits: int) -> str:
     if len(noms) < len(presents):
         noms.append("autre absence")
     return f" au terme d'absences enchaînées ({', '.join(noms)})"
-
-
-def _rang_anniversaire(
-    depart: np.ndarray, cycle: int, borne: np.ndarray, inclus: bool
-) -> np.ndarray:
-    """k ≥ 0 maximal tel que mois(depart, k·cycle) ≤ borne (inclus) ou < borne (exclu)."""
-    ecart = _mois_absolu(borne) - _mois_absolu(depart)
-    k = np.maximum(ecart // cycle, 0)
-    A = ajouter_mois(depart, k * cycle)
-    trop = A > borne if inclus else A >= borne
-    return np.where((k > 0) & trop, k - 1, k)
-
-
-def _cle(salarie: np.ndarray, jours: np.ndarray) -> np.ndarray:
-    return (salarie.astype(np.int64) << 32) | (jours.astype(np.int64) + _DECALAGE)
 
 
 # ---------------------------------------------------------------------------
@@ -468,32 +210,32 @@ class _Contexte:
         self.loi = "loi n° 2025-989" if self.regime_2025 else "loi n° 2014-288"
 
         sal = registre.salaries
-        entree = _jours(sal["date_entree"])
-        sortie = _jours(sal["date_sortie"])
+        entree = en_jours(sal["date_entree"])
+        sortie = en_jours(sal["date_sortie"])
         retenu = ~np.isnat(entree) & (entree <= self.D) & (np.isnat(sortie) | (sortie >= self.D))
         objets = sal["matricule"].astype(str).to_numpy(dtype=object)[retenu]
         self.matricules = pd.Index(objets, dtype=object)
         self.matricules_textes = pd.array(objets, dtype="str")
         self.H = entree[retenu]
-        self.B = _jours(sal["date_naissance"])[retenu]
-        self.V = _jours(sal["date_visite_mi_carriere"])[retenu]
+        self.B = en_jours(sal["date_naissance"])[retenu]
+        self.V = en_jours(sal["date_visite_mi_carriere"])[retenu]
         self.n = len(self.H)
         self.tous = np.arange(self.n, dtype=np.int64)
 
         ent = registre.entretiens
         ent_sal = self.indices(ent["matricule"])
-        ent_jours = _jours(ent["date"])
+        ent_jours = en_jours(ent["date"])
         # E : entretiens datés au plus tard D ; ceux d'après sont ignorés (regles.md §2).
         passe = ~np.isnat(ent_jours) & (ent_jours <= self.D)
         # Comparer des codes entiers plutôt que 300 000 chaînes Python.
         codes, types = pd.factorize(ent["type"].astype(str).to_numpy(dtype=object))
         rang_type = pd.Index(TYPES).get_indexer(types)
         rang_type = np.append(rang_type, -1)[codes] if len(codes) else codes
-        self.E = _Evenements(ent_sal, ent_jours, passe)
-        self.E_edl = _Evenements(
+        self.E = Evenements(ent_sal, ent_jours, passe)
+        self.E_edl = Evenements(
             ent_sal, ent_jours, passe & (rang_type == TYPES.index("etat_des_lieux"))
         )
-        self.E_mi = _Evenements(
+        self.E_mi = Evenements(
             ent_sal, ent_jours, passe & (rang_type == TYPES.index("mi_carriere"))
         )
 
@@ -501,19 +243,19 @@ class _Contexte:
         # (une formation inscrite au registre mais pas encore suivie ne compte pas).
         form = registre.formations
         f_sal = self.indices(form["matricule"])
-        f_jours = _jours(form["date"])
+        f_jours = en_jours(form["date"])
         f_passe = ~np.isnat(f_jours) & (f_jours <= self.D)
         obligatoire = form["obligatoire"].astype(bool).to_numpy()
         certification = sont_certifications(
             form["intitule"], form["certifiante"].astype(bool).to_numpy()
         )
-        self.F = _Evenements(f_sal, f_jours, f_passe)
-        self.F_libre = _Evenements(f_sal, f_jours, f_passe & ~obligatoire)
-        self.F_certif = _Evenements(f_sal, f_jours, f_passe & certification)
+        self.F = Evenements(f_sal, f_jours, f_passe)
+        self.F_libre = Evenements(f_sal, f_jours, f_passe & ~obligatoire)
+        self.F_certif = Evenements(f_sal, f_jours, f_passe & certification)
 
         evo = registre.evolutions
-        e_jours = _jours(evo["date"])
-        self.EV = _Evenements(self.indices(evo["matricule"]), e_jours, e_jours <= self.D)
+        e_jours = en_jours(evo["date"])
+        self.EV = Evenements(self.indices(evo["matricule"]), e_jours, e_jours <= self.D)
 
         self.absences = registre.absences
         self.A0, self.anciennete_A0 = self._origine_edl()
@@ -568,7 +310,7 @@ class _Contexte:
             "echeance": echeance,
             "honoree": np.zeros(self.n, dtype=bool),
             # L'échéance se déduit de la date de départ et du cas : elle n'entre pas dans la clé.
-            "motif": _par_cle((_decale(quand) << 3) | cas, fabrique),
+            "motif": textes_par_cle((cle_jour(quand) << 3) | cas, fabrique),
         }
 
     def _phrases_premier_ou_periodique(self, ancien_delai: int) -> list[Callable[..., str]]:
@@ -635,12 +377,12 @@ class _Contexte:
         if not self.regime_2025:
             return self.H, np.zeros(self.n, dtype=np.int64)
         ancien_cycle = 12 * REGIMES_LEGAUX["2014"].cycle_etat_des_lieux_ans
-        j = _rang_anniversaire(self.H, ancien_cycle, np.full(self.n, self.T), inclus=False)
+        j = rang_anniversaire(self.H, ancien_cycle, np.full(self.n, self.T), inclus=False)
         return ajouter_mois(self.H, j * ancien_cycle), j * ancien_cycle
 
     def etats_des_lieux(self) -> list[dict[str, Any]]:
         limite = np.full(self.n, self.limite)
-        k_max = _rang_anniversaire(self.A0, 12 * self.C, limite, inclus=True)
+        k_max = rang_anniversaire(self.A0, 12 * self.C, limite, inclus=True)
         existe = k_max >= 1
         s = self.tous[existe]
         echu = self._edl(s, k_max[existe])
@@ -649,18 +391,17 @@ class _Contexte:
         besoin[s[echu["honoree"]]] = True
         return [echu, self._edl(self.tous[besoin], k_max[besoin] + 1)]
 
-    # ~100 lignes : une seule règle (regles.md §3.2), dont la phrase (`fabrique`) lit les
-    # mêmes tableaux que les chiffres ; la couper obligerait à les passer un par un.
-    def _edl(self, s: np.ndarray, k: np.ndarray) -> dict:
+    def _edl(self, s: np.ndarray, k: np.ndarray) -> dict[str, Any]:
+        """L'état des lieux A_k de chaque salarié `s` : échéance, honoré ou non, chiffres."""
         cycle = 12 * self.C
-        A0, H = self.A0[s], self.H[s]
+        A0 = self.A0[s]
         A = ajouter_mois(A0, k * cycle)
         # Honoré par un entretien « état des lieux » dans [mois(A_k, -12), mois(A_k+1, -12)).
         bas, haut = ajouter_mois(A, -12), ajouter_mois(ajouter_mois(A0, (k + 1) * cycle), -12)
         honore = self.E_edl.existe(s, bas, haut)
         tenu = self.E_edl.premier(s, bas, haut)  # celui qui l'honore (NaT s'il n'y en a pas)
         debut = ajouter_mois(A0, (k - 1) * cycle)  # fenêtre des chiffres [A_k-1, A_k]
-        apres = A + _UN_JOUR  # bornes incluses
+        apres = A + UN_JOUR  # bornes incluses
         nb_prevus = cycle // self.P
         # Choix : au-delà de l'horizon, la fenêtre est loin d'être close ; ses chiffres
         # seraient trompeurs (« 0 entretien, abondement dû ») : ils restent vides (NA).
@@ -680,10 +421,40 @@ class _Contexte:
         )
         # R6323-3 (décret n° 2026-39) : versement au plus tard à la fin du trimestre civil qui
         # suit l'entretien d'état des lieux tenu, sinon celui qui suit l'anniversaire.
-        tenu_avec_abondement = np.where(abondement & honore, tenu, np.datetime64("NaT"))
         limite = np.where(
-            abondement, _fin_trimestre_suivant(np.where(honore, tenu, A)), np.datetime64("NaT")
+            abondement, fin_trimestre_suivant(np.where(honore, tenu, A)), np.datetime64("NaT")
         )
+        edl = {
+            "salarie": s,
+            "type": "etat_des_lieux",
+            "echeance": A,
+            "honoree": honore,
+            "edl_debut": debut,
+            "edl_fin": A,
+            "entretiens_realises": realises,
+            "entretiens_prevus": np.full(len(s), nb_prevus, dtype=np.int64),
+            "formation_non_obligatoire": libre,
+            "critere_formation": sur_proches(self.F.existe(sp, dp, ap)),
+            "critere_certification": sur_proches(self.F_certif.existe(sp, dp, ap)),
+            "critere_progression": sur_proches(self.EV.existe(sp, dp, ap)),
+            "chiffres_absents": lointain,
+            "abondement_correctif": abondement,
+            "montant_abondement": np.where(abondement, MONTANT_ABONDEMENT, 0),
+            "date_limite_versement": limite,
+        }
+        edl["motif"] = self._motifs_edl(edl, k, tenu)
+        return edl
+
+    def _motifs_edl(self, edl: dict[str, Any], k: np.ndarray, tenu: np.ndarray) -> Textes:
+        """La phrase de chaque état des lieux, d'après les chiffres que `_edl` a calculés."""
+        s, A, debut = edl["salarie"], edl["edl_fin"], edl["edl_debut"]
+        realises, libre = edl["entretiens_realises"], edl["formation_non_obligatoire"]
+        abondement, limite = edl["abondement_correctif"], edl["date_limite_versement"]
+        lointain = edl["chiffres_absents"]
+        H, A0 = self.H[s], self.A0[s]
+        cycle = 12 * self.C
+        nb_prevus = cycle // self.P
+        tenu_avec_abondement = np.where(abondement & edl["honoree"], tenu, np.datetime64("NaT"))
         # Avant l'anniversaire, les chiffres sont ceux connus au `au` : l'abondement n'est
         # qu'encouru (il tombe si un entretien ou une formation non obligatoire a lieu d'ici là).
         futur = A > self.D
@@ -743,40 +514,22 @@ class _Contexte:
         # Au-delà de l'horizon, les chiffres (provisoires) restent dans leurs colonnes mais
         # pas dans la phrase : le motif ne dépend alors que de (H, k), d'où moins de textes.
         chiffres = (np.minimum(realises, 2**24) << 2) | (libre << 1) | 1
-        cle = (_decale(H) << 40) | (k << 28) | np.where(lointain, 0, chiffres)
+        cle = (cle_jour(H) << 40) | (k << 28) | np.where(lointain, 0, chiffres)
         # Rares : un texte propre à chaque état des lieux tenu avec abondement (clé négative).
         cle = np.where(np.isnat(tenu_avec_abondement), cle, -1 - np.arange(len(s)))
-        return {
-            "salarie": s,
-            "type": "etat_des_lieux",
-            "echeance": A,
-            "honoree": honore,
-            "motif": _par_cle(cle, fabrique),
-            "edl_debut": debut,
-            "edl_fin": A,
-            "entretiens_realises": realises,
-            "entretiens_prevus": np.full(len(s), nb_prevus, dtype=np.int64),
-            "formation_non_obligatoire": libre,
-            "critere_formation": sur_proches(self.F.existe(sp, dp, ap)),
-            "critere_certification": sur_proches(self.F_certif.existe(sp, dp, ap)),
-            "critere_progression": sur_proches(self.EV.existe(sp, dp, ap)),
-            "chiffres_absents": lointain,
-            "abondement_correctif": abondement,
-            "montant_abondement": np.where(abondement, MONTANT_ABONDEMENT, 0),
-            "date_limite_versement": limite,
-        }
+        return textes_par_cle(cle, fabrique)
 
     # --- 3.3 retour --------------------------------------------------------------------------
 
     def retours(self) -> dict[str, Any]:
         motifs = schema.MOTIFS  # lu à l'appel : un motif déclaré en test est pris en compte
         codes = [m.code for m in motifs]
-        chaines = _Chaines(self.absences, self.indices(self.absences["matricule"]), self.D, motifs)
+        chaines = Chaines(self.absences, self.indices(self.absences["matricule"]), self.D, motifs)
         declencheurs = motifs_retour(self.regles.regime)
         declenchant = np.isin(chaines.rang, [codes.index(c) for c in declencheurs])
         # Le motif de la chaîne : sa première absence déclenchante (ordre de regles.md §3.3).
         position = np.where(declenchant, np.arange(len(declenchant)), len(declenchant))
-        premier_declenchant = _par_chaine(np.minimum, position, chaines.departs)
+        premier_declenchant = par_chaine(np.minimum, position, chaines.departs)
         garde = (premier_declenchant < len(declenchant)) & ~chaines.en_cours
         s, debut, R = chaines.salarie[garde], chaines.debut[garde], chaines.reprise[garde]
         rang_motif = chaines.rang[premier_declenchant[garde]]
@@ -820,15 +573,15 @@ class _Contexte:
                 for m, r, bits, nouveau in zip(*colonnes, strict=True)
             ]
 
-        cle = (((_decale(R) << len(codes)) | composition) << 7) | (rang_motif << 1) | regle_2025
+        cle = (((cle_jour(R) << len(codes)) | composition) << 7) | (rang_motif << 1) | regle_2025
         return {
             "salarie": s,
             "type": "retour",
             "echeance": R + np.timedelta64(delai, "D"),
             "honoree": honore,
-            "motif": _par_cle(cle, fabrique),
+            "motif": textes_par_cle(cle, fabrique),
             "reprise": R,
-            "motif_absence": _Textes(codes, rang_motif),
+            "motif_absence": Textes(codes, rang_motif),
             "debut_absence": debut,
         }
 
@@ -837,15 +590,15 @@ class _Contexte:
     def mi_carriere(self) -> dict[str, Any]:
         V, B = self.V, self.B
         avec_visite = ~np.isnat(V) & (V >= self.T)
-        y45 = np.where(np.isnat(B), 0, _annee(B) + 45)
+        y45 = np.where(np.isnat(B), 0, annees(B) + 45)
         sans_visite = np.isnat(V) & ~np.isnat(B) & (y45 >= 2026)
         garde = avec_visite | sans_visite
         s = self.tous[garde]
         visite = avec_visite[garde]
         V, y45 = V[garde], y45[garde]
-        debut_annee = _date(y45, 1, 1)
+        debut_annee = dates_civiles(y45, 1, 1)
         # 1er mars - 1 jour : le dernier jour de février, bissextile ou non.
-        fin_fevrier = _date(y45 + 1, 3, 1) - _UN_JOUR
+        fin_fevrier = dates_civiles(y45 + 1, 3, 1) - UN_JOUR
         echeance = np.where(visite, ajouter_mois(V, 2), fin_fevrier)
         honore = np.where(
             visite,
@@ -871,20 +624,20 @@ class _Contexte:
                 for connue, v, y, f in zip(*colonnes, strict=True)
             ]
 
-        cle = np.where(visite, _decale(V) << 1 | 1, y45 << 1)
+        cle = np.where(visite, cle_jour(V) << 1 | 1, y45 << 1)
         return {
             "salarie": s,
             "type": "mi_carriere",
             "echeance": echeance,
             "honoree": honore,
-            "motif": _par_cle(cle, fabrique),
+            "motif": textes_par_cle(cle, fabrique),
         }
 
     # --- 3.5 avant 60 ans ------------------------------------------------------------------
 
     def avant_60(self) -> dict[str, Any]:
         B60 = ajouter_mois(self.B, 720)
-        veille = B60 - _UN_JOUR
+        veille = B60 - UN_JOUR
         garde = ~np.isnat(B60) & (veille >= self.T)
         s = self.tous[garde]
         B60, veille = B60[garde], veille[garde]
@@ -914,7 +667,7 @@ class _Contexte:
             "echeance": veille,
             "honoree": honore,
             "manquee": manquee,
-            "motif": _par_cle((_decale(B60) << 1) | manquee, fabrique),
+            "motif": textes_par_cle((cle_jour(B60) << 1) | manquee, fabrique),
         }
 
     # --- assemblage --------------------------------------------------------------------------
@@ -957,15 +710,15 @@ class _Contexte:
 
         donnees: dict[str, Any] = {
             "matricule": self.matricules_textes.take(s),
-            "type": _Textes(list(TYPES), rang_type).tableau(),
+            "type": Textes(list(TYPES), rang_type).tableau(),
             "echeance": echeance.astype("datetime64[ns]"),
-            "motif": _Textes.concatener([m["motif"] for m in morceaux]).tableau(),
+            "motif": Textes.concatener([m["motif"] for m in morceaux]).tableau(),
             "honoree": honoree,
-            "statut": _Textes(list(STATUTS), statut).tableau(),
+            "statut": Textes(list(STATUTS), statut).tableau(),
             "reprise": dates("reprise"),
-            "motif_absence": _Textes.concatener(
+            "motif_absence": Textes.concatener(
                 [
-                    m.get("motif_absence", _Textes.vides(t))
+                    m.get("motif_absence", Textes.vides(t))
                     for m, t in zip(morceaux, tailles, strict=True)
                 ]
             ).tableau(),
@@ -987,74 +740,7 @@ class _Contexte:
         """Position de chaque matricule parmi les salariés retenus (-1 : inconnu ou exclu)."""
         if len(serie) == 0:
             return np.array([], dtype=np.int64)
-        return self.matricules.get_indexer(_textes(serie)).astype(np.int64)
-
-
-def _textes(serie: pd.Series) -> pd.api.extensions.ExtensionArray:
-    """Le tableau de textes d'une colonne (sans copie si elle est déjà de type « str »)."""
-    if not isinstance(serie.dtype, pd.StringDtype):
-        serie = serie.astype(str)
-    return serie.array
-
-
-def _decale(jours: np.ndarray) -> np.ndarray:
-    """Jour en entier positif sur 22 bits, pour composer des clés (NaT : 0)."""
-    entiers = jours.astype(np.int64) + (1 << 21)
-    return np.where(np.isnat(jours), 0, entiers)
-
-
-def _par_cle(cle: np.ndarray, fabrique: Callable[[np.ndarray], list[str]]) -> _Textes:
-    """Un texte par ligne, fabriqué une seule fois par valeur distincte de `cle`.
-
-    Les motifs ne dépendent que de quelques dates : 100 000 salariés n'ont que quelques
-    milliers de dates d'entrée ou de dernier entretien distinctes. `fabrique` reçoit, pour
-    chaque valeur distincte, la position d'une ligne qui la porte (n'importe laquelle : elles
-    donnent le même texte).
-    """
-    if len(cle) == 0:
-        return _Textes([], np.array([], dtype=np.int64))
-    codes, uniques = pd.factorize(cle)
-    representants = np.empty(len(uniques), dtype=np.int64)
-    representants[codes] = np.arange(len(cle))
-    return _Textes(fabrique(representants), codes)
-
-
-@dataclass
-class _Textes:
-    """Colonne de textes codée : textes distincts + un code par ligne (-1 : manquant).
-
-    Valider 300 000 chaînes pour le type « str » de pandas coûte ; on ne valide que les
-    textes distincts puis on fait un `take`.
-    """
-
-    textes: list[str]
-    codes: np.ndarray
-
-    @classmethod
-    def vides(cls, taille: int) -> _Textes:
-        return cls([], np.full(taille, -1, dtype=np.int64))
-
-    @classmethod
-    def concatener(cls, morceaux: list[_Textes]) -> _Textes:
-        textes: list[str] = []
-        codes = []
-        for m in morceaux:
-            codes.append(np.where(m.codes >= 0, m.codes + len(textes), -1))
-            textes += m.textes
-        return cls(textes, np.concatenate(codes) if codes else np.array([], dtype=np.int64))
-
-    def tableau(self) -> pd.api.extensions.ExtensionArray:
-        return pd.array(self.textes, dtype="str").take(self.codes, allow_fill=True)
-
-
-def _rangs(textes: np.ndarray) -> np.ndarray:
-    """Rang de chaque texte dans l'ordre lexicographique.
-
-    Trier des chaînes numpy de longueur fixe est 5 fois plus rapide que des objets Python.
-    """
-    if len(textes) == 0:
-        return np.array([], dtype=np.int64)
-    return np.unique(np.asarray(textes, dtype=str), return_inverse=True)[1]
+        return self.matricules.get_indexer(tableau_textes(serie)).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------
@@ -1073,14 +759,18 @@ def lister_echeances(
     retenues = obligations[obligations["statut"].isin(statuts).to_numpy()]
     sal = registre.salaries
     matricules_sal = sal["matricule"].astype(str).to_numpy(dtype=object)
-    position = pd.Index(matricules_sal, dtype=object).get_indexer(_textes(retenues["matricule"]))
+    position = pd.Index(matricules_sal, dtype=object).get_indexer(
+        tableau_textes(retenues["matricule"])
+    )
     connus = position >= 0
 
     # Tri robuste même si `obligations` a été filtrée ou concaténée par l'appelant ; le rang
     # du matricule vient du registre (un matricule absent du registre passe en dernier).
-    rang = np.append(_rangs(matricules_sal), len(matricules_sal))[np.where(connus, position, -1)]
+    rang = np.append(rangs_lexicographiques(matricules_sal), len(matricules_sal))[
+        np.where(connus, position, -1)
+    ]
     rang_type = pd.Index(TYPES).get_indexer(retenues["type"].astype(str).to_numpy(dtype=object))
-    cle = (_decale(retenues["echeance"].to_numpy(dtype="datetime64[D]")) << 40) | (rang << 3)
+    cle = (cle_jour(retenues["echeance"].to_numpy(dtype="datetime64[D]")) << 40) | (rang << 3)
     ordre = np.argsort(cle | np.maximum(rang_type, 0), kind="stable")
     resultat = retenues.iloc[ordre].reset_index(drop=True)
     prise, connus = np.where(connus, position, 0)[ordre], connus[ordre]

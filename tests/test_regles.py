@@ -18,8 +18,9 @@ from reference_regles import registre_de_test
 
 from pipeline import schema
 from pipeline.config import Regles
+from pipeline.dates_vectorisees import ajouter_mois
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.regles import ajouter_mois, calculer_obligations, lister_echeances, resumer
+from pipeline.regles import calculer_obligations, lister_echeances, resumer
 from pipeline.schema import MOTIFS, Motif
 
 AU = "2026-03-02"
