@@ -35,7 +35,7 @@ from docx.shared import Cm, Pt, RGBColor
 DOSSIER = Path(__file__).resolve().parent
 # Lancé comme script, le dossier du projet n'est pas forcément dans le chemin d'import.
 sys.path.insert(0, str(DOSSIER.parent))
-from pipeline.recolte import CHAMPS, DATE, INFORMATIONS_OBLIGATOIRES  # noqa: E402
+from pipeline.formulaires import CHAMPS, DATE, INFORMATIONS_OBLIGATOIRES  # noqa: E402
 
 # Arial : présente sous Windows et macOS ; LibreOffice la remplace sous Linux par
 # Liberation Sans, de mêmes métriques, donc même mise en page et même nombre de pages.

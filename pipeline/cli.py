@@ -1242,7 +1242,7 @@ def modeles(dossier: Path | None) -> None:
 )
 def recolter(entrees: Entrees, campagne: str | None, ajouter_au_registre: bool) -> None:
     """Relit les comptes-rendus et états des lieux remplis : entretiens tenus, relances."""
-    from pipeline.recolte import ajouter_au_registre as ajouter
+    from pipeline.ecriture_registre import ajouter_au_registre as ajouter
     from pipeline.recolte import recolter as recolter_campagne
 
     if ajouter_au_registre and entrees.registre_exemple:
@@ -1279,7 +1279,7 @@ def recolter(entrees: Entrees, campagne: str | None, ajouter_au_registre: bool) 
 
 
 def _resume_recolte(recolte: Any) -> None:
-    from pipeline.recolte import ETAT_DES_LIEUX
+    from pipeline.formulaires import ETAT_DES_LIEUX
 
     for avertissement in recolte.avertissements:
         click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)

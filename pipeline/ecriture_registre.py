@@ -1,10 +1,16 @@
 """Ajouter des lignes à la feuille « Entretiens » du registre sans rien perdre du classeur.
 
-openpyxl relit et réécrit tout un classeur, et perd ce qu'il ne comprend pas. Mesuré sur
-un registre enregistré par LibreOffice puis réenregistré par openpyxl 3.1 : les extensions
-x14 des mises en forme conditionnelles (barres de données) et les propriétés
-personnalisées disparaissent, les commentaires et les chaînes partagées sont réécrits ;
-sa documentation ajoute les images, les formes et les graphiques qu'il n'a pas créés.
+`ajouter_au_registre` (`entretiens recolter --ajouter-au-registre`) décide ce qui s'écrit
+et à quelles conditions : rien si le classeur est ouvert dans Excel ou LibreOffice, ou si
+le registre contredit un formulaire ; une ligne déjà saisie à l'identique n'est pas
+doublée ; une copie de sauvegarde identique est posée à côté avant d'écrire.
+
+`ajouter_entretiens` écrit les lignes sans openpyxl, qui relit et réécrit tout un classeur
+et perd ce qu'il ne comprend pas. Mesuré sur un registre enregistré par LibreOffice puis
+réenregistré par openpyxl 3.1 : les extensions x14 des mises en forme conditionnelles
+(barres de données) et les propriétés personnalisées disparaissent, les commentaires et
+les chaînes partagées sont réécrits ; sa documentation ajoute les images, les formes et
+les graphiques qu'il n'a pas créés.
 
 Ici, seul change le XML de la feuille « Entretiens » (les lignes ajoutées, et les plages
 qui s'arrêtaient à la dernière ligne remplie : dimension, filtre, validations, mises en
@@ -21,16 +27,26 @@ Les colonnes sont trouvées d'après la ligne d'en-tête, cherchée parmi les pr
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pandas as pd
 from lxml import etree
 
-from pipeline.erreurs import ErreurEntretiens
-from pipeline.formats import EPOQUE_EXCEL
+from pipeline.erreurs import Anomalie, ErreurEntretiens
+from pipeline.fichiers import ecrire_fichier
+from pipeline.formats import EPOQUE_EXCEL, date_courte
 from pipeline.schema import FEUILLES_PAR_TABLE, TYPES_ENTRETIEN, code_type, feuille_nommee
+
+if TYPE_CHECKING:  # annotations seulement : ni la récolte ni le lecteur ne sont chargés
+    from pipeline.recolte import EntretienTenu
+    from pipeline.registre import Registre
 
 # Une ligne à ajouter : colonne du registre (matricule, date, type en code, conduit_par,
 # commentaire) -> valeur.
@@ -47,6 +63,145 @@ _LIGNES_TITRE_MAX = 10  # la ligne d'en-tête est cherchée parmi les premières
 _FORMAT_DATE_EXCEL = 14  # format de nombre intégré « date courte » (JJ/MM/AAAA en français)
 _CONTROLE_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _REFERENCE = re.compile(r"^(\$?)([A-Z]{1,3})(\$?)(\d+)$")
+
+
+# --------------------------------------------------------------------------------------
+# Ajout au registre : classeur ouvert, lignes déjà saisies, copie de sauvegarde
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class BilanAjout:
+    """Ce que `ajouter_au_registre` a fait."""
+
+    ajoutes: list[EntretienTenu] = field(default_factory=list)
+    deja_saisis: list[EntretienTenu] = field(default_factory=list)  # même ligne déjà présente
+    sauvegarde: Path | None = None
+    feuille: str = ""  # nom de la feuille tel qu'écrit dans le classeur
+    lignes: tuple[int, int] | None = None  # première et dernière ligne Excel écrites
+
+
+def ajouter_au_registre(
+    chemin: Path, tenus: Sequence[EntretienTenu], registre: Registre, maintenant: datetime
+) -> BilanAjout:
+    """Ajoute les entretiens tenus à la feuille « Entretiens » du registre lui-même.
+
+    Refusé (ErreurEntretiens, rien n'est écrit) si le classeur est ouvert dans Excel ou
+    LibreOffice, ou si le registre a déjà, même matricule et même date, un entretien d'un
+    autre type (saisi à la main : lequel est juste, on ne le devine pas). Un entretien déjà
+    saisi à l'identique n'est pas ajouté une seconde fois : relancer ne double rien.
+    Avant d'écrire, une copie datée du classeur est posée à côté (`nom.AAAAMMJJ-HHMMSS.
+    sauvegarde.xlsx`), identique octet pour octet.
+    """
+    chemin = Path(chemin)
+    _refuser_si_ouvert(chemin)
+    bilan = BilanAjout()
+    bilan.ajoutes, bilan.deja_saisis = _nouveaux(tenus, registre)
+    if not bilan.ajoutes:
+        return bilan
+    original = chemin.read_bytes()
+    contenu, bilan.feuille, bilan.lignes = ajouter_entretiens(
+        original,
+        [
+            {
+                "matricule": t.matricule,
+                "date": t.date,
+                "type": t.type,
+                "conduit_par": t.conduit_par,
+                "commentaire": t.commentaire,
+            }
+            for t in bilan.ajoutes
+        ],
+    )
+    bilan.sauvegarde = _sauvegarder(chemin, original, maintenant)
+    droits = chemin.stat().st_mode & 0o7777
+    try:
+        ecrire_fichier(chemin, contenu, remplacer=True, garder_ancien=False)
+    except OSError as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-verrouille",
+            f"Le registre « {chemin} » ne peut pas être écrit ({exc.strerror}) : fermez-le "
+            "s'il est ouvert et vérifiez vos droits, puis relancez. Il n'a pas été modifié.",
+        ) from exc
+    # L'écriture atomique crée un nouveau fichier : il reprend les droits du registre.
+    os.chmod(chemin, droits)
+    return bilan
+
+
+def _refuser_si_ouvert(chemin: Path) -> None:
+    # Excel pose « ~$nom.xlsx » (Word abrège parfois en « ~$m.xlsx » : deux caractères en
+    # moins), LibreOffice « .~lock.nom.xlsx# ». Écrire pendant ce temps ferait perdre
+    # l'une des deux versions au prochain enregistrement.
+    for verrou in (f"~${chemin.name}", f"~${chemin.name[2:]}", f".~lock.{chemin.name}#"):
+        if (chemin.parent / verrou).exists():
+            raise ErreurEntretiens.simple(
+                "fichier-verrouille",
+                f"Le registre « {chemin} » est ouvert (fichier verrou « {verrou} ») : fermez-le "
+                "dans Excel ou LibreOffice, puis relancez « entretiens recolter "
+                "--ajouter-au-registre ». Le registre n'a pas été modifié.",
+            )
+
+
+def _nouveaux(
+    tenus: Sequence[EntretienTenu], registre: Registre
+) -> tuple[list[EntretienTenu], list[EntretienTenu]]:
+    """(à ajouter, déjà saisis à l'identique) ; lève ErreurEntretiens s'il y a un conflit."""
+    entretiens = registre.entretiens
+    saisis = {
+        (str(m), pd.Timestamp(d).date()): (str(t), int(ligne))
+        for m, d, t, ligne in zip(
+            entretiens["matricule"],
+            entretiens["date"],
+            entretiens["type"],
+            entretiens["ligne"],
+            strict=True,
+        )
+        if not pd.isna(d)
+    }
+    nouveaux, deja, conflits = [], [], []
+    for tenu in tenus:
+        existant = saisis.get((tenu.matricule, tenu.date))
+        if existant is None:
+            nouveaux.append(tenu)
+        elif existant[0] == tenu.type:
+            deja.append(tenu)
+        else:
+            conflits.append(
+                Anomalie(
+                    "entretien-deja-saisi",
+                    f"{tenu.salarie} (matricule {tenu.matricule}) : le registre a déjà un "
+                    f"entretien le {date_courte(tenu.date)}, de type « "
+                    f"{TYPES_ENTRETIEN.get(existant[0], existant[0])} », alors que le formulaire "
+                    f"dit « {TYPES_ENTRETIEN[tenu.type]} ». Corrigez le type de cette ligne, ou "
+                    "supprimez-la pour que « recolter » l'écrive.",
+                    feuille=FEUILLES_PAR_TABLE["entretiens"].nom,
+                    ligne=existant[1],
+                    colonne="Type",
+                )
+            )
+    if conflits:
+        raise ErreurEntretiens(
+            f"Le registre contient déjà {len(conflits)} entretien(s) aux mêmes matricule et "
+            "date, d'un autre type : rien n'a été ajouté. Corrigez ces lignes puis relancez.",
+            anomalies=conflits,
+        )
+    return nouveaux, deja
+
+
+def _sauvegarder(chemin: Path, contenu: bytes, maintenant: datetime) -> Path:
+    horodatage = maintenant.strftime("%Y%m%d-%H%M%S")
+    cible = chemin.with_name(f"{chemin.stem}.{horodatage}.sauvegarde{chemin.suffix}")
+    rang = 1
+    while cible.exists():
+        rang += 1
+        cible = chemin.with_name(f"{chemin.stem}.{horodatage}-{rang}.sauvegarde{chemin.suffix}")
+    ecrire_fichier(cible, contenu)
+    return cible
+
+
+# --------------------------------------------------------------------------------------
+# Les lignes écrites dans le XML de la feuille
+# --------------------------------------------------------------------------------------
 
 
 def ajouter_entretiens(

@@ -8,23 +8,15 @@ de la feuille « Entretiens » du registre), la liste des problèmes à vérifie
 brouillon de relance par conducteur dont des rendez-vous passés n'ont pas de formulaire
 rempli. Rien n'est deviné : un formulaire douteux est signalé, pas enregistré à moitié.
 
-Reconnaître un champ. Chaque contrôle porte une étiquette (`w:tag`, `CHAMPS`). Mais
-LibreOffice 7.4 perd les étiquettes quand il enregistre un .docx (vérifié par un
-aller-retour `soffice --convert-to docx`) ; il garde le contrôle, sa nature (date, case)
-et sa valeur. Un contrôle sans étiquette connue est donc reconnu par son libellé (la
-première cellule de sa ligne de tableau, sinon le texte qui le précède dans le
-paragraphe), puis, en dernier recours, par son rang parmi les contrôles de même nature.
-
-Ajouter au registre (`--ajouter-au-registre`) : la politique est ici (classeur ouvert,
-lignes déjà saisies, copie de sauvegarde) ; l'écriture, qui ne touche que le XML de la
-feuille « Entretiens », est dans `pipeline.ecriture_registre`.
+Un formulaire se lit dans `pipeline.formulaires` (ses champs, et leur reconnaissance
+quand LibreOffice a perdu leurs étiquettes) ; ce module décide ce que valent ensemble les
+formulaires d'un salarié. Les entretiens tenus s'ajoutent au registre
+(`--ajouter-au-registre`) par `ecriture_registre.ajouter_au_registre`.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from lxml import etree
 
 from pipeline.campagne import (
     COMPTE_RENDU_SIGNE,
@@ -45,310 +36,30 @@ from pipeline.campagne import (
     lire_manifeste,
 )
 from pipeline.config import Parametres
-from pipeline.ecriture_registre import ajouter_entretiens
 from pipeline.erreurs import AVERTISSEMENT, Anomalie, ErreurEntretiens
 from pipeline.fichiers import (
     ecrire_fichier,
     garder_ancienne_version,
     nom_fiche_conducteur,
 )
-from pipeline.formats import (
-    MOTIFS_DATE_TOLERES,
-    date_courte,
-    date_longue,
-    en_date,
-    en_texte,
+from pipeline.formats import date_courte, date_longue, en_texte
+from pipeline.formulaires import (
+    CHAMPS,
+    CHAMPS_FORMULAIRES,
+    COMPTE_RENDU,
+    CONSTATS_ETAT_DES_LIEUX,
+    ETAT_DES_LIEUX,
+    INFORMATIONS_OBLIGATOIRES,
+    Formulaire,
+    lire_formulaire,
 )
 from pipeline.planning import FEUILLE_PLANNING, normaliser
 from pipeline.relecture_planning import colonnes_planning, lire_date, lire_types
-from pipeline.schema import FEUILLES_PAR_TABLE, TYPES_ENTRETIEN, cle
+from pipeline.schema import FEUILLES_PAR_TABLE, TYPES_ENTRETIEN
 from pipeline.tableurs import Feuille, ecrire_xlsx
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
-
-# --------------------------------------------------------------------------------------
-# Les champs des formulaires
-# --------------------------------------------------------------------------------------
-
-DATE = "date"
-CASE = "case"
-
-
-@dataclass(frozen=True)
-class Champ:
-    """Un champ de formulaire : son étiquette, sa nature et comment le reconnaître."""
-
-    tag: str  # étiquette du contrôle de contenu (w:tag), documentée dans modeles_word/README
-    nature: str  # DATE (sélecteur de date) ou CASE (case à cocher)
-    titre: str  # titre du contrôle dans Word (w:alias), et nom du champ dans les messages
-    # Libellés (forme `schema.cle`) qui le désignent, quand l'étiquette a été perdue.
-    mots: tuple[str, ...]
-
-    def designe(self, libelle: str) -> bool:
-        """Vrai si le libellé (forme `cle`) contient l'un des mots de ce champ."""
-        return any(re.search(rf"(?:^| ){re.escape(cle(m))}(?: |$)", libelle) for m in self.mots)
-
-
-CHAMPS: dict[str, Champ] = {
-    c.tag: c
-    for c in (
-        Champ("date_entretien", DATE, "Date de l'entretien", ("entretien tenu", "date entretien")),
-        Champ(
-            "information_cpf",
-            CASE,
-            "Information CPF délivrée",
-            ("CPF", "compte personnel de formation"),
-        ),
-        Champ(
-            "information_abondement",
-            CASE,
-            "Information abondements délivrée",
-            ("abondement", "abondements"),
-        ),
-        Champ(
-            "information_cep",
-            CASE,
-            "Information CEP délivrée",
-            ("CEP", "conseil en évolution professionnelle"),
-        ),
-        Champ(
-            "information_vae",
-            CASE,
-            "Information VAE délivrée",
-            ("VAE", "validation des acquis"),
-        ),
-        Champ("copie_remise_le", DATE, "Copie remise au salarié le", ("copie remise",)),
-        Champ(
-            "formation_suivie",
-            CASE,
-            "A suivi au moins une formation",
-            ("suivi au moins une formation", "formation suivie"),
-        ),
-        Champ(
-            "certification",
-            CASE,
-            "A acquis des éléments de certification",
-            ("certification",),
-        ),
-        Champ("progression", CASE, "A bénéficié d'une progression", ("progression",)),
-    )
-}
-COMPTE_RENDU = "compte_rendu"
-ETAT_DES_LIEUX = "etat_des_lieux"
-# Les champs de chaque formulaire (type de document du manifeste), dans l'ordre du modèle :
-# c'est l'ordre qui départage des contrôles qui n'ont plus ni étiquette ni libellé.
-CHAMPS_FORMULAIRES: dict[str, tuple[str, ...]] = {
-    COMPTE_RENDU: (
-        "date_entretien",
-        "information_cpf",
-        "information_abondement",
-        "information_cep",
-        "information_vae",
-        "copie_remise_le",
-    ),
-    ETAT_DES_LIEUX: (
-        "date_entretien",
-        "formation_suivie",
-        "certification",
-        "progression",
-        "copie_remise_le",
-    ),
-}
-# Les trois critères de l'état des lieux, tels que le commentaire de l'entretien les résume.
-CONSTATS_ETAT_DES_LIEUX = {
-    "formation_suivie": "formation",
-    "certification": "certification",
-    "progression": "progression",
-}
-# Les informations que le conducteur doit délivrer (L6315-1) : une case chacune.
-INFORMATIONS_OBLIGATOIRES = (
-    "information_cpf",
-    "information_abondement",
-    "information_cep",
-    "information_vae",
-)
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-_NS = {"w": W, "w14": W14}
-_VAL = f"{{{W}}}val"
-_VAL14 = f"{{{W14}}}val"
-# Le document d'un formulaire vient d'un utilisateur : pas d'entité externe, pas de réseau.
-_ANALYSEUR = etree.XMLParser(resolve_entities=False, no_network=True)
-# Ce qu'une case cochée affiche quand l'état du contrôle manque (☒, ☑, ✓, ✔, x).
-_COCHES = frozenset("☒☑✓✔✗✘xX")
-
-
-# --------------------------------------------------------------------------------------
-# Lecture d'un formulaire
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Controle:
-    """Un contrôle de contenu date ou case, tel que lu dans le document."""
-
-    nature: str
-    tag: str
-    libelle: str  # forme `cle` du libellé qui l'accompagne
-    valeur: date | bool | None  # date, coché, ou None (date vide)
-    illisible: str  # texte d'une date qui n'en est pas une ; vide sinon
-
-
-@dataclass
-class Formulaire:
-    """Les valeurs d'un compte-rendu ou d'un état des lieux."""
-
-    chemin: Path
-    type_document: str
-    valeurs: dict[str, date | bool | None] = field(default_factory=dict)  # tag -> valeur
-    introuvables: list[str] = field(default_factory=list)  # champs absents du document
-    illisibles: dict[str, str] = field(default_factory=dict)  # tag -> texte (date illisible)
-
-    def jour(self, tag: str) -> date | None:
-        """La date du champ `tag`, None s'il est vide, illisible ou introuvable."""
-        valeur = self.valeurs.get(tag)
-        return valeur if isinstance(valeur, date) else None
-
-
-def lire_formulaire(chemin: Path, type_document: str) -> Formulaire:
-    """Les champs d'un formulaire .docx ; ErreurEntretiens (fichier-illisible) sinon."""
-    chemin = Path(chemin)
-    try:
-        with zipfile.ZipFile(chemin) as paquet:
-            racine = etree.fromstring(paquet.read("word/document.xml"), _ANALYSEUR)
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise ErreurEntretiens.simple(
-            "fichier-illisible",
-            f"Le formulaire « {chemin} » n'est pas un document Word lisible : ouvrez-le dans "
-            "Word et enregistrez-le au format « Document Word (.docx) », puis relancez.",
-        ) from exc
-    attendus = [CHAMPS[tag] for tag in CHAMPS_FORMULAIRES[type_document]]
-    trouves = _attribuer(_controles(racine), attendus)
-    formulaire = Formulaire(chemin, type_document)
-    for champ in attendus:
-        controle = trouves.get(champ.tag)
-        if controle is None:
-            formulaire.introuvables.append(champ.tag)
-        elif controle.illisible:
-            formulaire.illisibles[champ.tag] = controle.illisible
-        else:
-            formulaire.valeurs[champ.tag] = controle.valeur
-    return formulaire
-
-
-def _controles(racine: etree._Element) -> list[_Controle]:
-    """Les contrôles date et case du document, dans l'ordre du texte."""
-    controles = []
-    for sdt in racine.iter(f"{{{W}}}sdt"):
-        proprietes = sdt.find("w:sdtPr", _NS)
-        if proprietes is None:
-            continue
-        # LibreOffice enveloppe parfois un contrôle dans un autre, sans nature : ignoré.
-        if proprietes.find("w:date", _NS) is not None:
-            nature = DATE
-        elif proprietes.find("w14:checkbox", _NS) is not None:
-            nature = CASE
-        else:
-            continue
-        etiquette = proprietes.find("w:tag", _NS)
-        texte = "".join(sdt.xpath("w:sdtContent//w:t/text()", namespaces=_NS)).strip()
-        valeur: date | bool | None
-        illisible = ""
-        if nature == CASE:
-            valeur = _coche(proprietes, texte)
-        else:
-            valeur, illisible = _date_controle(proprietes, texte)
-        controles.append(
-            _Controle(
-                nature,
-                "" if etiquette is None else etiquette.get(_VAL, ""),
-                cle(_libelle(sdt)),
-                valeur,
-                illisible,
-            )
-        )
-    return controles
-
-
-def _coche(proprietes: etree._Element, texte: str) -> bool:
-    etat = proprietes.find("w14:checkbox/w14:checked", _NS)
-    if etat is not None:
-        # Un attribut absent vaut « coché » (ce qu'écrivent certains logiciels anciens).
-        return etat.get(_VAL14, "1").strip().lower() in ("1", "true", "on")
-    return bool(texte) and texte[0] in _COCHES
-
-
-def _date_controle(proprietes: etree._Element, texte: str) -> tuple[date | None, str]:
-    """(date, texte illisible) : le texte affiché fait foi, sinon la date du sélecteur."""
-    try:
-        jour = en_date(texte, MOTIFS_DATE_TOLERES)
-    except ValueError:
-        jour = None
-    if jour is not None:
-        return jour, ""
-    # Une ligne de pointillés (« ____ / ____ / ________ ») ou le texte d'invite : vide.
-    if proprietes.find("w:showingPlcHdr", _NS) is not None or not re.sub(r"[\s_/.-]", "", texte):
-        return None, ""
-    complete = proprietes.find("w:date", _NS).get(f"{{{W}}}fullDate", "")
-    try:
-        return date.fromisoformat(complete[:10]), ""
-    except ValueError:
-        return None, texte
-
-
-def _libelle(sdt: etree._Element) -> str:
-    """La première cellule de la ligne de tableau, sinon le texte qui précède dans le
-    paragraphe : là où le modèle écrit le nom du champ."""
-    cellule = next(sdt.iterancestors(f"{{{W}}}tc"), None)
-    if cellule is not None:
-        premiere = cellule.getparent().find("w:tc", _NS)
-        if premiere is not None and premiere is not cellule:
-            return "".join(premiere.xpath(".//w:t/text()", namespaces=_NS))
-    paragraphe = next(sdt.iterancestors(f"{{{W}}}p"), None)
-    if paragraphe is None:
-        return ""
-    avant = []
-    for texte in paragraphe.iter(f"{{{W}}}t"):
-        if sdt in texte.iterancestors():
-            break
-        avant.append(texte.text or "")
-    return "".join(avant)
-
-
-def _attribuer(controles: list[_Controle], attendus: list[Champ]) -> dict[str, _Controle]:
-    """Champ -> contrôle : par étiquette, puis par libellé, puis par rang dans sa nature.
-
-    Le rang ne sert que si les contrôles restants d'une nature sont exactement aussi
-    nombreux que ses champs non trouvés : sinon le champ est « introuvable », pas deviné.
-    """
-    trouves: dict[str, _Controle] = {}
-    restants = []
-    for controle in controles:
-        champ = CHAMPS.get(controle.tag)
-        if champ in attendus and champ.nature == controle.nature and champ.tag not in trouves:
-            trouves[champ.tag] = controle
-        else:
-            restants.append(controle)
-    sans_libelle = []
-    for controle in restants:
-        candidats = [
-            c
-            for c in attendus
-            if c.tag not in trouves and c.nature == controle.nature and c.designe(controle.libelle)
-        ]
-        if len(candidats) == 1:
-            trouves[candidats[0].tag] = controle
-        else:
-            sans_libelle.append(controle)
-    for nature in (DATE, CASE):
-        manquants = [c for c in attendus if c.tag not in trouves and c.nature == nature]
-        disponibles = [c for c in sans_libelle if c.nature == nature]
-        if manquants and len(manquants) == len(disponibles):
-            trouves.update(zip((c.tag for c in manquants), disponibles, strict=True))
-    return trouves
-
 
 # --------------------------------------------------------------------------------------
 # La campagne : ses rendez-vous et ses formulaires
@@ -944,140 +655,6 @@ def _message_relance(
                     filename=f"{relance.matricule}_{chemin.name}",
                 )
     return message
-
-
-# --------------------------------------------------------------------------------------
-# Ajout au registre : classeur ouvert, lignes déjà saisies, copie de sauvegarde
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class BilanAjout:
-    """Ce que `ajouter_au_registre` a fait."""
-
-    ajoutes: list[EntretienTenu] = field(default_factory=list)
-    deja_saisis: list[EntretienTenu] = field(default_factory=list)  # même ligne déjà présente
-    sauvegarde: Path | None = None
-    feuille: str = ""  # nom de la feuille tel qu'écrit dans le classeur
-    lignes: tuple[int, int] | None = None  # première et dernière ligne Excel écrites
-
-
-def ajouter_au_registre(
-    chemin: Path, tenus: Sequence[EntretienTenu], registre: Registre, maintenant: datetime
-) -> BilanAjout:
-    """Ajoute les entretiens tenus à la feuille « Entretiens » du registre lui-même.
-
-    Refusé (ErreurEntretiens, rien n'est écrit) si le classeur est ouvert dans Excel ou
-    LibreOffice, ou si le registre a déjà, même matricule et même date, un entretien d'un
-    autre type (saisi à la main : lequel est juste, on ne le devine pas). Un entretien déjà
-    saisi à l'identique n'est pas ajouté une seconde fois : relancer ne double rien.
-    Avant d'écrire, une copie datée du classeur est posée à côté (`nom.AAAAMMJJ-HHMMSS.
-    sauvegarde.xlsx`), identique octet pour octet.
-    """
-    chemin = Path(chemin)
-    _refuser_si_ouvert(chemin)
-    bilan = BilanAjout()
-    bilan.ajoutes, bilan.deja_saisis = _nouveaux(tenus, registre)
-    if not bilan.ajoutes:
-        return bilan
-    original = chemin.read_bytes()
-    contenu, bilan.feuille, bilan.lignes = ajouter_entretiens(
-        original,
-        [
-            {
-                "matricule": t.matricule,
-                "date": t.date,
-                "type": t.type,
-                "conduit_par": t.conduit_par,
-                "commentaire": t.commentaire,
-            }
-            for t in bilan.ajoutes
-        ],
-    )
-    bilan.sauvegarde = _sauvegarder(chemin, original, maintenant)
-    droits = chemin.stat().st_mode & 0o7777
-    try:
-        ecrire_fichier(chemin, contenu, remplacer=True, garder_ancien=False)
-    except OSError as exc:
-        raise ErreurEntretiens.simple(
-            "fichier-verrouille",
-            f"Le registre « {chemin} » ne peut pas être écrit ({exc.strerror}) : fermez-le "
-            "s'il est ouvert et vérifiez vos droits, puis relancez. Il n'a pas été modifié.",
-        ) from exc
-    # L'écriture atomique crée un nouveau fichier : il reprend les droits du registre.
-    os.chmod(chemin, droits)
-    return bilan
-
-
-def _refuser_si_ouvert(chemin: Path) -> None:
-    # Excel pose « ~$nom.xlsx » (Word abrège parfois en « ~$m.xlsx » : deux caractères en
-    # moins), LibreOffice « .~lock.nom.xlsx# ». Écrire pendant ce temps ferait perdre
-    # l'une des deux versions au prochain enregistrement.
-    for verrou in (f"~${chemin.name}", f"~${chemin.name[2:]}", f".~lock.{chemin.name}#"):
-        if (chemin.parent / verrou).exists():
-            raise ErreurEntretiens.simple(
-                "fichier-verrouille",
-                f"Le registre « {chemin} » est ouvert (fichier verrou « {verrou} ») : fermez-le "
-                "dans Excel ou LibreOffice, puis relancez « entretiens recolter "
-                "--ajouter-au-registre ». Le registre n'a pas été modifié.",
-            )
-
-
-def _nouveaux(
-    tenus: Sequence[EntretienTenu], registre: Registre
-) -> tuple[list[EntretienTenu], list[EntretienTenu]]:
-    """(à ajouter, déjà saisis à l'identique) ; lève ErreurEntretiens s'il y a un conflit."""
-    entretiens = registre.entretiens
-    saisis = {
-        (str(m), pd.Timestamp(d).date()): (str(t), int(ligne))
-        for m, d, t, ligne in zip(
-            entretiens["matricule"],
-            entretiens["date"],
-            entretiens["type"],
-            entretiens["ligne"],
-            strict=True,
-        )
-        if not pd.isna(d)
-    }
-    nouveaux, deja, conflits = [], [], []
-    for tenu in tenus:
-        existant = saisis.get((tenu.matricule, tenu.date))
-        if existant is None:
-            nouveaux.append(tenu)
-        elif existant[0] == tenu.type:
-            deja.append(tenu)
-        else:
-            conflits.append(
-                Anomalie(
-                    "entretien-deja-saisi",
-                    f"{tenu.salarie} (matricule {tenu.matricule}) : le registre a déjà un "
-                    f"entretien le {date_courte(tenu.date)}, de type « "
-                    f"{TYPES_ENTRETIEN.get(existant[0], existant[0])} », alors que le formulaire "
-                    f"dit « {TYPES_ENTRETIEN[tenu.type]} ». Corrigez le type de cette ligne, ou "
-                    "supprimez-la pour que « recolter » l'écrive.",
-                    feuille=FEUILLE_ENTRETIENS,
-                    ligne=existant[1],
-                    colonne="Type",
-                )
-            )
-    if conflits:
-        raise ErreurEntretiens(
-            f"Le registre contient déjà {len(conflits)} entretien(s) aux mêmes matricule et "
-            "date, d'un autre type : rien n'a été ajouté. Corrigez ces lignes puis relancez.",
-            anomalies=conflits,
-        )
-    return nouveaux, deja
-
-
-def _sauvegarder(chemin: Path, contenu: bytes, maintenant: datetime) -> Path:
-    horodatage = maintenant.strftime("%Y%m%d-%H%M%S")
-    cible = chemin.with_name(f"{chemin.stem}.{horodatage}.sauvegarde{chemin.suffix}")
-    rang = 1
-    while cible.exists():
-        rang += 1
-        cible = chemin.with_name(f"{chemin.stem}.{horodatage}-{rang}.sauvegarde{chemin.suffix}")
-    ecrire_fichier(cible, contenu)
-    return cible
 
 
 # --------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 from python_calamine import CalamineWorkbook
 
+from pipeline.ecriture_registre import ajouter_au_registre
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.recolte import EntretienTenu, ajouter_au_registre
+from pipeline.recolte import EntretienTenu
 from pipeline.registre import Registre
 from pipeline.schema import FEUILLES_PAR_TABLE, Colonne, Feuille
 

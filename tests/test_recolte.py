@@ -29,18 +29,20 @@ from pipeline.cli import cli
 from pipeline.config import Parametres
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.exemples import exemple_contexte_salarie
-from pipeline.modeles import DOSSIER_MODELES
-from pipeline.recolte import (
+from pipeline.formulaires import (
     CASE,
     CHAMPS,
     CHAMPS_FORMULAIRES,
     COMPTE_RENDU,
     DATE,
     ETAT_DES_LIEUX,
+    lire_formulaire,
+)
+from pipeline.modeles import DOSSIER_MODELES
+from pipeline.recolte import (
     FEUILLE_A_VERIFIER,
     FEUILLE_COPIES_SIGNEES,
     FEUILLE_ENTRETIENS,
-    lire_formulaire,
     recolter,
 )
 from pipeline.registre import lire_registre
