@@ -20,8 +20,11 @@ notée hors de lui, dans `index.csv` (ligne « archive ») et dans le résumé a
 l'archivage ; `verifier_archive` compare le zip à cette empreinte (le sceau), et les deux
 manifestes entre eux.
 
-Une archive n'est jamais écrasée (`remplacer=True` garde l'ancienne en `.ancien.zip`) et
-les originaux ne sont supprimés que sur demande, après relecture complète du zip.
+Une archive n'est jamais écrasée (`remplacer=True` range l'ancienne dans
+`anciennes_versions/`, où son sceau reste vérifiable) et les originaux ne sont supprimés
+que sur demande, après relecture complète du zip. Les anciennes versions des documents
+(sous-dossiers `anciennes_versions/` de la campagne) sont archivées à leur place, à part
+des documents actuels, et leur type de document le dit (« … (ancienne version) »).
 """
 
 from __future__ import annotations
@@ -55,7 +58,9 @@ from pipeline.campagne import (
 from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
+    DOSSIER_ANCIENNES_VERSIONS,
     ecriture_atomique,
+    est_ancienne_version,
     garder_ancienne_version,
     jeton_matricule,
     sha256_octets,
@@ -223,7 +228,7 @@ def archiver(
             "archive-existante",
             f"L'archive « {chemin_zip} » existe déjà : une archive n'est jamais écrasée. "
             "Donnez un autre nom de campagne, ou relancez avec --remplacer (l'ancienne "
-            "archive sera gardée sous le nom <campagne>.<date>.ancien.zip).",
+            f"archive sera gardée dans {DOSSIER_ANCIENNES_VERSIONS}/).",
         )
     # Lu avant d'écrire le zip : un index illisible arrête tout sans rien produire.
     lignes_index_existantes = _lire_index(dossier_archives / INDEX_ARCHIVES)
@@ -287,12 +292,19 @@ def verifier_archive(chemin_zip: Path, progression: Progression = None) -> Rappo
             f"L'archive « {chemin_zip} » n'existe pas. Vérifiez le chemin (les archives sont "
             "dans sorties/archives/).",
         )
-    index = chemin_zip.parent / INDEX_ARCHIVES
+    # Une archive remplacée est rangée dans archives/anciennes_versions/ : son sceau est
+    # noté dans l'index des archives, sous son chemin relatif à lui.
+    nom_note = chemin_zip.name
+    dossier_index = chemin_zip.parent
+    if dossier_index.name == DOSSIER_ANCIENNES_VERSIONS:
+        nom_note = f"{DOSSIER_ANCIENNES_VERSIONS}/{chemin_zip.name}"
+        dossier_index = dossier_index.parent
+    index = dossier_index / INDEX_ARCHIVES
     rapport = RapportVerification(
         chemin_zip,
         sha256=_sha256_fichier(chemin_zip),
         index=index,
-        sha256_note=_empreinte_notee(index, chemin_zip.name),
+        sha256_note=_empreinte_notee(index, nom_note),
     )
     try:
         with zipfile.ZipFile(chemin_zip) as zf:
@@ -516,8 +528,7 @@ def _decrire(relatif: Path, matricules: dict[str, str]) -> tuple[str, str]:
     """(matricule, type de document) d'un fichier de campagne, d'après son chemin."""
     parties = relatif.parts
     base = relatif.name.split(".")[0]
-    ancien = ".ancien" in relatif.name
-    suffixe = " (ancienne version)" if ancien else ""
+    suffixe = " (ancienne version)" if est_ancienne_version(relatif) else ""
     if parties[0] == DOSSIER_SALARIES and len(parties) >= 3:
         # Dossier `<jeton du matricule>_<NOM>_<Prénom>` (fichiers.nom_dossier_salarie) :
         # hors du manifeste (dossier hors planning), le jeton d'un matricule simple est le
@@ -530,7 +541,7 @@ def _decrire(relatif: Path, matricules: dict[str, str]) -> tuple[str, str]:
     if parties[0] == DOSSIER_PUBLIPOSTAGE:
         types = {".eml": "brouillon_courriel", ".ics": "invitation"}
         return "", types.get(relatif.suffix.lower(), "publipostage")
-    if len(parties) == 1:
+    if len(parties) == 1 or (len(parties) == 2 and parties[0] == DOSSIER_ANCIENNES_VERSIONS):
         return "", base + suffixe
     return "", "autre"
 
@@ -803,13 +814,15 @@ def _indexer(
     nom_zip, empreinte = sceau
     nouvelles.append(["", campagne, DOCUMENT_ARCHIVE, nom_zip, empreinte, date_archivage])
     # Réarchiver une campagne remplace ses lignes : l'index ne décrit que les archives
-    # présentes, sans doublon. L'archive remplacée, gardée à côté, garde son sceau.
+    # présentes, sans doublon. L'archive remplacée, rangée dans anciennes_versions/, garde
+    # son sceau, sous son nouveau chemin.
     gardees = []
     for ligne in existantes:
         if ligne[1] != neutraliser(campagne):
             gardees.append(ligne)
         elif ancienne is not None and ligne[2:4] == [DOCUMENT_ARCHIVE, neutraliser(nom_zip)]:
-            gardees.append([*ligne[:3], ancienne.name, *ligne[4:]])
+            rangee = ancienne.relative_to(chemin.parent).as_posix()
+            gardees.append([*ligne[:3], rangee, *ligne[4:]])
     _ecrire_index(chemin, gardees + nouvelles)
     return len(nouvelles) - 1
 

@@ -15,6 +15,10 @@
   tableau_de_bord.xlsx
 ```
 
+Chaque dossier où un fichier a été remplacé (dossier d'un salarié, managers/, la campagne
+elle-même pour planning.xlsx, brouillons/, archives/…) range les anciennes versions dans
+son sous-dossier `anciennes_versions/` (`fichiers.garder_ancienne_version`).
+
 Ce module est le seul à connaître ces noms : les autres demandent un chemin à `Campagne`
 ou prennent les constantes ci-dessous. Les fonctions qui travaillent sur une campagne
 déjà choisie prennent son dossier (`dossier`), comme `documents`, `publipostage` et
@@ -47,6 +51,7 @@ from pipeline.config import Parametres, est_valeur_d_exemple
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
     CONSERVE,
+    anciennes_versions,
     ecrire_fichier,
     nom_fichier_sur,
     sha256_fichier,
@@ -421,7 +426,7 @@ def ecrire_manifeste(dossier: Path, lignes: list[dict[str, Any]]) -> None:
 def documents_word(dossier: Path) -> list[Path]:
     """Les documents Word actuels de la campagne, d'après son manifeste.
 
-    Ni anciennes versions (`.ancien.docx`), ni dossiers orphelins : c'est la liste à
+    Ni anciennes versions (`anciennes_versions/`), ni dossiers orphelins : c'est la liste à
     convertir en PDF ou à envoyer.
     """
     return [Path(dossier) / c for c in sorted(lire_manifeste(dossier)) if c.endswith(".docx")]
@@ -466,7 +471,8 @@ def figer_sources(
 
     Appelé à chaque génération : une copie identique n'est pas réécrite ; une copie qui a
     changé (registre complété, documents régénérés) est remplacée, l'ancienne étant gardée
-    à côté : on sait toujours quelles données ont produit quel document.
+    (`_sources/anciennes_versions/`) : on sait toujours quelles données ont produit quel
+    document.
     """
     dossier = Campagne.du_dossier(dossier_campagne).sources
     ecrits = []
@@ -505,7 +511,8 @@ def lire_rendez_vous(
     lu en mémoire) : `archiver --supprimer-originaux` efface le dossier d'une campagne
     dont les entretiens peuvent être encore à venir. Une campagne présente en dossier et
     en archive est lue une fois (le dossier, peut-être corrigé depuis) ; la campagne
-    `campagne` et les anciennes archives (`*.ancien.zip`, remplacées) sont ignorées.
+    `campagne` et les anciennes archives (remplacées, rangées dans `anciennes_versions/`, ou
+    `*.ancien.zip` d'avant ce sous-dossier) sont ignorées.
     Lecture tolérante, sans le registre : une ancienne campagne peut citer des salariés
     partis depuis, et une ligne ou un fichier abîmé ne doit pas bloquer la campagne du
     mois. Rend (table au format `Planning.entretiens` plus une colonne `campagne`,
@@ -695,7 +702,7 @@ class Replanification:
     deplaces: list[str]  # date, heure, salle ou conducteur changés
     ajoutes: list[str]  # n'étaient pas au planning
     retires: list[str]  # n'y sont plus (plus dus, partis, ou sans créneau)
-    ancien: Path | None  # l'ancien planning, gardé à côté ; None si rien n'a changé
+    ancien: Path | None  # l'ancien planning, gardé (anciennes_versions/) ; None si inchangé
 
 
 @dataclass
@@ -704,7 +711,7 @@ class ResultatPlanifier:
 
     planning: Planning
     choix: ChoixPlanning
-    ecrit: bool  # le fichier a été écrit ou réécrit (l'ancien gardé à côté)
+    ecrit: bool  # le fichier a été écrit ou réécrit (l'ancien gardé)
     replanification: Replanification | None = None
 
 
@@ -931,7 +938,7 @@ def _replanifier(
     sont planifiés de nouveau autour d'eux, d'après le registre et les paramètres du
     jour (nouveaux managers, nouvelles salles…) ; les lignes refaites, retouchées ou non
     à la main, sont recalculées. Le planning est réécrit s'il change, l'ancien gardé
-    à côté.
+    dans `anciennes_versions/`.
     """
     from pipeline.envoi import convocations_parties
 
@@ -966,8 +973,7 @@ def _replanifier(
     non_planifies = set(planning.non_planifies["matricule"].map(en_texte))
     if apres != avant or non_planifies != _non_planifies_ecrits(chemin):
         ecrire_planning(planning, chemin, remplacer=True)
-        anciens = sorted(chemin.parent.glob(f"{chemin.stem}.*.ancien{chemin.suffix}"))
-        replanification.ancien = max(anciens, key=lambda a: a.stat().st_mtime, default=None)
+        replanification.ancien = next(reversed(anciennes_versions(chemin)), None)
     return planning, replanification
 
 

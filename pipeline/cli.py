@@ -276,7 +276,7 @@ def option_replanifier(commande: Callable) -> Callable:
         is_flag=True,
         help="Refait les rendez-vous pas encore envoyés (ni par courriel, ni remis sur "
         "papier) et à venir, après une correction du registre ou des paramètres ; "
-        "l'ancien planning est gardé à côté.",
+        "l'ancien planning est gardé dans anciennes_versions/.",
     )(commande)
 
 
@@ -691,7 +691,8 @@ def _afficher_replanification(replan: Any) -> None:
 @click.option(
     "--remplacer",
     is_flag=True,
-    help="Régénère les documents existants (l'ancienne version est gardée à côté).",
+    help="Régénère les documents existants (l'ancienne version est gardée dans "
+    "anciennes_versions/).",
 )
 @click.option("--pdf", is_flag=True, help="Convertit aussi les documents en PDF (LibreOffice).")
 @option_jobs
@@ -787,9 +788,9 @@ def _resume_convocations(resultat: Any) -> None:
         )
         for chemin, nouveau in bilan.fiches_hors_campagne:
             devenir = (
-                f"renommée {nouveau}"
+                f"rangée dans anciennes_versions/{nouveau}"
                 if nouveau
-                else "ouverte ailleurs, pas renommée : fermez-la et relancez"
+                else "ouverte ailleurs, pas déplacée : fermez-la et relancez"
             )
             click.echo(f"    {chemin} ({devenir})")
     click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
@@ -996,7 +997,7 @@ def _resume_publipostage(bilan: Any) -> None:
     if len(refaits) > 3:
         click.secho(
             f"  {len(refaits)} brouillons refaits : leur convocation a changé (rendez-vous, "
-            "conducteur ou document joint) ; les anciens sont gardés à côté.",
+            "conducteur ou document joint) ; les anciens sont gardés dans anciennes_versions/.",
             fg="yellow",
         )
     if bilan.courriers_papier:

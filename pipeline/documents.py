@@ -35,6 +35,7 @@ from pipeline.fichiers import (
     CREE,
     REMPLACE,
     deja_ecrit,
+    est_ancienne_version,
     garder_ancienne_version,
     nom_dossier_salarie,
     nom_fiche_conducteur,
@@ -81,8 +82,8 @@ class BilanCampagne:
     mises_a_jour: list[DocumentSignale] = field(default_factory=list)
     # Dossiers de salariés qui ne sont plus au planning (conservés, jamais supprimés).
     orphelins: list[str] = field(default_factory=list)
-    # Fiches de conducteurs qui ne conduisent plus rien dans la campagne : (chemin,
-    # nouveau nom d'ancienne version ; vide si le fichier, ouvert, n'a pas pu être renommé).
+    # Fiches de conducteurs qui ne conduisent plus rien dans la campagne : (chemin, nom
+    # de l'ancienne version ; vide si le fichier, ouvert, n'a pas pu être déplacé).
     fiches_hors_campagne: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -99,7 +100,7 @@ class BilanCampagne:
 
     @property
     def mis_a_jour(self) -> int:
-        """Régénérés car leurs données ont changé (ancienne version gardée en `.ancien`)."""
+        """Régénérés car leurs données ont changé (ancienne version gardée à part)."""
         return self.statuts[MIS_A_JOUR]
 
 
@@ -185,12 +186,12 @@ def generer_campagne(
 def _fiches_hors_campagne(
     campagne: Campagne, manifeste: list[dict[str, Any]]
 ) -> list[tuple[str, str]]:
-    """Renomme en ancienne version les fiches de ceux qui ne conduisent plus rien ici.
+    """Range en ancienne version les fiches de ceux qui ne conduisent plus rien ici.
 
     Après un planning refait (nouveaux managers…), la fiche d'un conducteur sans entretien
     annoncerait des rendez-vous qui ne sont plus les siens, et l'archive la prendrait
-    pour une fiche actuelle. Renommée `NOM_Prénom.AAAAMMJJ-HHMMSS.ancien.docx` (son PDF
-    aussi), elle est gardée, mais comme une version passée.
+    pour une fiche actuelle. Déplacée dans `managers/anciennes_versions/` (son PDF aussi),
+    elle est gardée, mais comme une version passée.
     """
     actuelles = {ligne["chemin"] for ligne in manifeste}
     racine = campagne.managers
@@ -199,7 +200,7 @@ def _fiches_hors_campagne(
         if (
             not chemin.is_file()
             or chemin.suffix.lower() not in (".docx", ".pdf")
-            or ".ancien" in chemin.name
+            or est_ancienne_version(chemin.name)
             or chemin.name.startswith(("~$", "."))
             or chemin.with_suffix(".docx").relative_to(campagne.dossier).as_posix() in actuelles
         ):
@@ -207,7 +208,7 @@ def _fiches_hors_campagne(
         relatif = chemin.relative_to(campagne.dossier).as_posix()
         try:
             resultat.append((relatif, garder_ancienne_version(chemin).name))
-        except OSError:  # ouverte dans Word (Windows refuse de la renommer)
+        except OSError:  # ouverte dans Word (Windows refuse de la déplacer)
             resultat.append((relatif, ""))
     return resultat
 

@@ -94,7 +94,8 @@ class BilanEnvoi:
 
 
 def lister_brouillons(dossier_campagne: Path) -> list[Brouillon]:
-    """Les brouillons courants, triés ; les anciennes versions (`.ancien.eml`) sont exclues."""
+    """Les brouillons courants, triés ; les anciennes versions (`anciennes_versions/`, et
+    `.ancien.eml` d'avant ce sous-dossier) sont exclues."""
     dossier = Path(dossier_campagne) / DOSSIER_PUBLIPOSTAGE / DOSSIER_BROUILLONS
     if not dossier.is_dir():
         raise ErreurEntretiens.simple(

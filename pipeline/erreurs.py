@@ -362,7 +362,8 @@ CATALOGUE: dict[str, Definition] = _declarer(
     Definition(
         "brouillon-mis-a-jour",
         "Brouillon refait",
-        "Rien à faire : le brouillon suit le nouveau rendez-vous, l'ancien est gardé à côté.",
+        "Rien à faire : le brouillon suit le nouveau rendez-vous, l'ancien est gardé dans "
+        "anciennes_versions/.",
     ),
     Definition(
         "courrier-papier",

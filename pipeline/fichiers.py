@@ -2,7 +2,9 @@
 
 Un document de campagne a pu être complété ou signé depuis sa génération : on ne
 l'écrase jamais (statut « conserve »). `remplacer=True` régénère, mais garde d'abord
-l'ancienne version à côté (`nom.AAAAMMJJ-HHMMSS.ancien.docx`). Chaque fichier est écrit
+l'ancienne version, rangée à part dans le sous-dossier `anciennes_versions/` de son
+dossier (`anciennes_versions/nom.AAAAMMJJ-HHMMSS.docx`) : le dossier d'un salarié ne
+montre que ses documents actuels, et rien n'est perdu. Chaque fichier est écrit
 sous un nom temporaire puis renommé (`os.replace`, atomique sur un même disque) : une
 exécution interrompue ne laisse jamais de document à moitié écrit, et la relancer
 complète ce qui manque. Les fichiers sont créés avec les droits que donne l'umask, comme
@@ -15,6 +17,7 @@ matricule y figure sous une forme qui ne peut appartenir qu'à lui (`jeton_matri
 from __future__ import annotations
 
 import errno
+import glob
 import hashlib
 import os
 import re
@@ -31,6 +34,11 @@ from pathvalidate import sanitize_filename
 CREE = "cree"
 CONSERVE = "conserve"
 REMPLACE = "remplace"
+# Sous-dossier des anciennes versions, dans le dossier du fichier remplacé. Avant lui, une
+# ancienne version restait à côté, sous le nom `nom.AAAAMMJJ-HHMMSS.ancien.ext` : les
+# campagnes de ce temps-là en gardent, que `est_ancienne_version` reconnaît encore.
+DOSSIER_ANCIENNES_VERSIONS = "anciennes_versions"
+_MARQUE_ANCIENNE = ".ancien"
 
 # Marge sous la limite de 255 caractères : le dossier contient ensuite des noms de
 # fichiers, et Windows limite le chemin complet.
@@ -160,15 +168,37 @@ def deja_ecrit(chemin: Path) -> bool:
 
 
 def garder_ancienne_version(chemin: Path) -> Path:
-    """Renomme le fichier existant en `nom.AAAAMMJJ-HHMMSS.ancien.ext` (jamais d'écrasement)."""
+    """Range le fichier existant dans `anciennes_versions/nom.AAAAMMJJ-HHMMSS.ext`, à côté.
+
+    Jamais d'écrasement : deux versions mises de côté dans la même seconde sont numérotées.
+    """
+    chemin = Path(chemin)
+    dossier = chemin.parent / DOSSIER_ANCIENNES_VERSIONS
+    dossier.mkdir(exist_ok=True)
     horodatage = datetime.now().strftime("%Y%m%d-%H%M%S")
-    cible = chemin.with_name(f"{chemin.stem}.{horodatage}.ancien{chemin.suffix}")
+    cible = dossier / f"{chemin.stem}.{horodatage}{chemin.suffix}"
     rang = 1
     while cible.exists():
         rang += 1
-        cible = chemin.with_name(f"{chemin.stem}.{horodatage}-{rang}.ancien{chemin.suffix}")
+        cible = dossier / f"{chemin.stem}.{horodatage}-{rang}{chemin.suffix}"
     os.replace(chemin, cible)
     return cible
+
+
+def anciennes_versions(chemin: Path) -> list[Path]:
+    """Les anciennes versions gardées de `chemin`, de la plus ancienne à la plus récente."""
+    chemin = Path(chemin)
+    nom, extension = glob.escape(chemin.stem), glob.escape(chemin.suffix)
+    rangees = (chemin.parent / DOSSIER_ANCIENNES_VERSIONS).glob(f"{nom}.*{extension}")
+    # Les noms d'avant le sous-dossier, restés à côté du fichier.
+    a_cote = chemin.parent.glob(f"{nom}.*{_MARQUE_ANCIENNE}{extension}")
+    return sorted((*rangees, *a_cote), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def est_ancienne_version(relatif: Path | str) -> bool:
+    """Le chemin (relatif au dossier de campagne) est celui d'une ancienne version."""
+    relatif = Path(relatif)
+    return DOSSIER_ANCIENNES_VERSIONS in relatif.parts[:-1] or _MARQUE_ANCIENNE in relatif.name
 
 
 def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:

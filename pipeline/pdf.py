@@ -135,7 +135,7 @@ def _convertir_lot(
                         echecs.append((rang, erreur_seul or erreur or "aucun PDF produit"))
                         continue
                 # Un PDF plus ancien que son document (document mis à jour) est remplacé,
-                # l'ancien gardé à côté ; sinon jamais d'écrasement.
+                # l'ancien gardé dans anciennes_versions/ ; sinon jamais d'écrasement.
                 cible = fichier.with_suffix(".pdf")
                 ecrire_fichier(cible, pdf.read_bytes(), remplacer=_pdf_perime(fichier, cible))
             return echecs

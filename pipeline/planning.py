@@ -769,7 +769,7 @@ def ecrire_planning(planning: Planning, chemin: Path, remplacer: bool = False) -
     """Écrit planning.xlsx (« Planning » et « Non planifiés ») ; statut de `ecrire_fichier`.
 
     Un planning déjà présent a pu être corrigé à la main : il est conservé, sauf
-    `remplacer` (qui garde alors l'ancienne version à côté). Types et statuts sont écrits
+    `remplacer` (qui garde alors l'ancienne version). Types et statuts sont écrits
     en libellés français ; `lire_planning` les retraduit en codes.
     """
     from pipeline.tableurs import Feuille, ecrire_xlsx

@@ -381,8 +381,8 @@ def _ecrire_brouillon(
     empreinte = _empreinte_brouillon(c, objet, corps)
     # Un brouillon qui annonce une autre date ou un autre lieu que le planning, ou dont
     # les pièces jointes et les destinataires ont changé (convocation refaite, nouveau
-    # conducteur en copie), ne doit jamais partir : il est refait (l'ancien gardé en
-    # .ancien.eml, jamais envoyé) et l'invitation passe à la séquence suivante, ce qui
+    # conducteur en copie), ne doit jamais partir : il est refait (l'ancien gardé dans
+    # anciennes_versions/, jamais envoyé) et l'invitation passe à la séquence suivante, ce qui
     # met à jour l'agenda de ceux qui avaient déjà reçu la première.
     destinataires = {a.lower() for a in (c.courriel, c.courriel_conducteur) if a}
     deplace = bool(ancien) and (
@@ -393,7 +393,8 @@ def _ecrire_brouillon(
             Anomalie(
                 "brouillon-mis-a-jour",
                 f"La convocation de {c.prenom} {c.nom} a changé (rendez-vous, conducteur ou "
-                "document joint) : son brouillon est refait (l'ancien est gardé à côté).",
+                "document joint) : son brouillon est refait (l'ancien est gardé dans "
+                "anciennes_versions/).",
                 feuille=chemin_eml.name,
                 gravite="avertissement",
             )
@@ -489,7 +490,7 @@ def _ecrire_tableurs(
 
 def _remplacer_tableur(chemin: Path, ecrire: Callable[[Path], Any]) -> None:
     # Les tableurs sont dérivés des brouillons : on les réécrit à chaque fois, sans garder
-    # d'« .ancien » (qui s'accumuleraient à chaque relance), mais toujours de façon
+    # d'ancienne version (elles s'accumuleraient à chaque relance), mais toujours de façon
     # atomique : fichier voisin puis os.replace.
     descripteur, temporaire = tempfile.mkstemp(
         dir=chemin.parent, prefix=f".{chemin.stem}.", suffix=chemin.suffix

@@ -583,7 +583,8 @@ def _ecrire_relances(
     """Un brouillon .eml (Outlook) par conducteur ; ceux qui ne servent plus sont mis de côté.
 
     Un brouillon d'une récolte précédente dont le conducteur n'a plus rien à compléter est
-    renommé `.ancien.eml` (jamais supprimé) : on ne peut plus l'envoyer par erreur.
+    rangé dans `relances/anciennes_versions/` (jamais supprimé) : on ne peut plus l'envoyer
+    par erreur.
     """
     dossier = recolte.campagne.relances
     groupes: dict[tuple[str, str], list[Relance]] = {}

@@ -872,7 +872,7 @@ def reprendre_planning(
     """Relit un planning (peut-être corrigé à la main), le complète, et tient à jour celui de
     la campagne.
 
-    Le `planning.xlsx` de la campagne est réécrit (l'ancien gardé à côté) quand il ne
+    Le `planning.xlsx` de la campagne est réécrit (l'ancien gardé) quand il ne
     reflète plus le planning qui sert : salariés ajoutés, ou autre fichier donné
     (`--planning`) au contenu différent. Absent, il sera écrit avec les documents.
     """

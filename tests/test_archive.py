@@ -351,7 +351,7 @@ def test_jamais_d_ecrasement_et_remplacer_garde_l_ancienne(lieux):
     signe.write_bytes(b"compte rendu signe par les deux parties")
     second = _archiver(lieux, remplacer=True)
     assert second.ancienne_archive is not None
-    assert second.ancienne_archive.name.endswith(".ancien.zip")
+    assert second.ancienne_archive.parent == lieux["archives"] / "anciennes_versions"
     assert second.ancienne_archive.read_bytes() == avant
     assert verifier_archive(second.chemin_zip).ok
 
@@ -359,7 +359,8 @@ def test_jamais_d_ecrasement_et_remplacer_garde_l_ancienne(lieux):
     # Pas de doublon ; les deux archives gardent chacune leur sceau.
     assert len(lignes) == len(DOCUMENTS_SALARIES) + 2
     empreintes = {ligne[3]: ligne[4] for ligne in lignes}
-    assert empreintes[second.ancienne_archive.name] == hashlib.sha256(avant).hexdigest()
+    rangee = f"anciennes_versions/{second.ancienne_archive.name}"
+    assert empreintes[rangee] == hashlib.sha256(avant).hexdigest()
     assert empreintes["2026-12-01.zip"] == second.sha256
     assert verifier_archive(second.ancienne_archive).scellee
     assert empreintes[f"2026-12-01/{signe.relative_to(lieux['campagne']).as_posix()}"] == (
@@ -488,7 +489,7 @@ def test_sources_modifiees_gardent_l_ancienne_copie(lieux):
     figer_sources(lieux["campagne"], lieux["registre"], lieux["parametres"], parametres)
     sources = lieux["campagne"] / "_sources"
     assert (sources / "registre.xlsx").read_bytes() == b"PK nouveau registre"
-    anciens = list(sources.glob("registre.*.ancien.xlsx"))
+    anciens = list((sources / "anciennes_versions").glob("registre.*.xlsx"))
     assert [a.read_bytes() for a in anciens] == [b"PK contenu du registre \x00\x01\x02"]
 
 

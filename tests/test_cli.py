@@ -209,7 +209,7 @@ def test_campagne_complete_puis_relance(projet: Path) -> None:
     # --remplacer régénère, mais garde la version complétée à côté.
     code, sortie = invoquer("convocations", "--au", AU, "--remplacer", "--jobs", "1")
     assert code == 0, sortie
-    anciens = list(compte_rendu.parent.glob("compte_rendu.*.ancien.docx"))
+    anciens = list((compte_rendu.parent / "anciennes_versions").glob("compte_rendu.*.docx"))
     assert len(anciens) == 1
     assert "Commentaire saisi par le manager." in _textes(anciens[0])
     assert "Commentaire saisi par le manager." not in _textes(compte_rendu)
@@ -322,7 +322,9 @@ def test_planning_reutilise_complete_des_salaries_devenus_dus(projet: Path) -> N
     assert (dossier / "salaries" / "002_MARTIN_Anne" / "convocation.docx").exists()
     lignes = list(openpyxl.load_workbook(dossier / "planning.xlsx")["Planning"].values)
     assert [ligne[0] for ligne in lignes[1:]] == ["002"]
-    assert list(dossier.glob("planning.*.ancien.xlsx")), "l'ancien planning doit être gardé"
+    anciens = list((dossier / "anciennes_versions").glob("planning.*.xlsx"))
+    assert anciens, "l'ancien planning doit être gardé, à part"
+    assert not list(dossier.glob("planning.*.xlsx"))
 
 
 def test_campagne_suivante_ne_reconvoque_pas(projet: Path) -> None:
@@ -446,7 +448,7 @@ def test_archiver_supprimer_originaux_garde_l_ancienne_archive(projet: Path) -> 
     dossier = Path("sorties") / CAMPAGNE
     assert f"Archive vérifiée, dossier {dossier} supprimé." in sortie
     assert not (projet / dossier).exists()
-    anciennes = list(archives.glob(f"{CAMPAGNE}.*.ancien.zip"))
+    anciennes = list((archives / "anciennes_versions").glob(f"{CAMPAGNE}.*.zip"))
     assert [a.read_bytes() for a in anciennes] == [premiere]
     assert f"Ancienne archive gardée : {anciennes[0].relative_to(projet)}" in sortie
     assert invoquer("verifier-archive", str(archives / f"{CAMPAGNE}.zip"))[0] == 0

@@ -15,7 +15,9 @@ from pipeline.fichiers import (
     CONSERVE,
     CREE,
     REMPLACE,
+    anciennes_versions,
     ecrire_fichier,
+    est_ancienne_version,
     expliquer_erreur_systeme,
     jeton_matricule,
     nom_dossier_salarie,
@@ -104,8 +106,13 @@ def test_droits_suivent_l_umask(tmp_path: Path, umask: int) -> None:
         ecrire_fichier(tmp_path / "doc.docx", b"v2", remplacer=True)
     finally:
         os.umask(ancien)
-    for chemin in tmp_path.iterdir():
+    fichiers = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(fichiers) == 2  # le document et son ancienne version, rangée à part
+    for chemin in fichiers:
         assert stat.S_IMODE(chemin.stat().st_mode) == 0o666 & ~umask, chemin.name
+    # Le sous-dossier des anciennes versions a les droits d'un dossier selon l'umask.
+    dossier = tmp_path / "anciennes_versions"
+    assert stat.S_IMODE(dossier.stat().st_mode) == 0o777 & ~umask
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full (Linux)")
@@ -168,8 +175,13 @@ def test_remplacer_garde_l_ancienne_version(tmp_path: Path) -> None:
     assert ecrire_fichier(cible, b"v2", remplacer=True) == REMPLACE
     assert ecrire_fichier(cible, b"v3", remplacer=True) == REMPLACE
     assert cible.read_bytes() == b"v3"
-    anciens = sorted(p.read_bytes() for p in tmp_path.glob("doc.*.ancien.docx"))
+    # À part, dans anciennes_versions/ : le dossier ne montre que la version actuelle.
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["doc.docx"]
+    anciens = sorted(p.read_bytes() for p in (tmp_path / "anciennes_versions").glob("doc.*.docx"))
     assert anciens == [b"v1", b"v2"]
+    assert [p.read_bytes() for p in anciennes_versions(cible)] == [b"v1", b"v2"]
+    assert all(est_ancienne_version(p.relative_to(tmp_path)) for p in anciennes_versions(cible))
+    assert not est_ancienne_version("salaries/00042_DUPONT_Jean/convocation.docx")
 
 
 def test_derive_remplace_sans_ancienne_version(tmp_path: Path) -> None:

@@ -133,5 +133,5 @@ def test_pdf_plus_ancien_que_son_document_refait(soffice: str, tmp_path: Path) -
     convertir_pdf([document])
 
     assert nombre_de_pages(ancien) == 1
-    gardes = list(tmp_path.glob("convocation.*.ancien.pdf"))
+    gardes = list((tmp_path / "anciennes_versions").glob("convocation.*.pdf"))
     assert [g.read_bytes() for g in gardes] == [b"PDF de l'ancienne date"]

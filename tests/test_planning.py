@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pipeline import config
 from pipeline.campagne import lire_rendez_vous
 from pipeline.erreurs import AVERTISSEMENT, ErreurEntretiens
+from pipeline.fichiers import anciennes_versions
 from pipeline.planning import (
     SALLES_PRISES,
     Planning,
@@ -1312,6 +1313,13 @@ def test_lire_rendez_vous_dans_les_archives(tmp_path: Path, cas) -> None:
     _zipper(archives / "2026-10-30.zip", "2026-10-30", decale(10), tmp_path)
     # Ignorées : archive remplacée, campagne en cours, index ; une archive abîmée avertit.
     _zipper(archives / "2026-11-27.2026-11-30.ancien.zip", "2026-11-27", decale(3), tmp_path)
+    (archives / "anciennes_versions").mkdir()
+    _zipper(
+        archives / "anciennes_versions" / "2026-11-27.20261201-090000.zip",
+        "2026-11-27",
+        decale(4),
+        tmp_path,
+    )
     _zipper(archives / "2026-12-01.zip", "2026-12-01", decale(7), tmp_path)
     (archives / "index.csv").write_text("matricule;campagne\n", encoding="utf-8")
     (archives / "2026-09-25.zip").write_bytes(b"pas une archive")
@@ -1365,13 +1373,13 @@ def test_reprendre_planning_tient_a_jour_celui_de_la_campagne(tmp_path: Path, ca
     # Le même planning, relu : rien à réécrire.
     repris = reprendre_planning(campagne, campagne, rien_de_nouveau, registre, p, AU)
     assert (repris.ajoutes, repris.sans_creneau) == (0, 0)
-    assert not list(campagne.parent.glob("*.ancien.xlsx"))
+    assert not anciennes_versions(campagne)
 
     # Un autre fichier au contenu identique : rien à réécrire non plus.
     copie = tmp_path / "copie.xlsx"
     ecrire_planning(planning, copie)
     reprendre_planning(copie, campagne, rien_de_nouveau, registre, p, AU)
-    assert not list(campagne.parent.glob("*.ancien.xlsx"))
+    assert not anciennes_versions(campagne)
 
     # Un autre fichier où la RH a retiré une ligne : le planning de la campagne le reflète.
     reduit = dataclasses.replace(planning, entretiens=planning.entretiens.iloc[1:])
@@ -1379,4 +1387,4 @@ def test_reprendre_planning_tient_a_jour_celui_de_la_campagne(tmp_path: Path, ca
     ecrire_planning(reduit, autre)
     repris = reprendre_planning(autre, campagne, rien_de_nouveau, registre, p, AU)
     assert len(lire_planning(campagne, registre, p).entretiens) == len(planning.entretiens) - 1
-    assert len(list(campagne.parent.glob("planning.*.ancien.xlsx"))) == 1
+    assert len(anciennes_versions(campagne)) == 1

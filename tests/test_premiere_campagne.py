@@ -242,7 +242,7 @@ def test_replanifier_apres_ajout_des_managers(projet: Path) -> None:
         **{m: "PrénomM1 NOMM1" for m in ("E2", "E3", "E7")},
         **{m: "PrénomM2 NOMM2" for m in ("E4", "E5", "E6")},
     }
-    anciens = list(campagne.glob("planning.*.ancien.xlsx"))
+    anciens = list((campagne / "anciennes_versions").glob("planning.*.xlsx"))
     assert len(anciens) == 1 and lignes_planning(anciens[0]) == premier
     assert f"Replanification (ancien planning gardé : {anciens[0].name})" in sortie
     assert "gardés, convocation déjà partie : 1 (E1)" in sortie
@@ -253,8 +253,10 @@ def test_replanifier_apres_ajout_des_managers(projet: Path) -> None:
     assert "PrénomM1 NOMM1" in textes(compte_rendu.with_name("convocation.docx"))
     # M3 ne conduit plus rien : sa fiche est gardée comme ancienne version, pas actuelle.
     assert not fiche_m3.exists()
-    (renommee,) = list(fiche_m3.parent.glob("NOMM3_PrénomM3.*.ancien.docx"))
-    assert f"managers/NOMM3_PrénomM3.docx (renommée {renommee.name})" in sortie
+    (renommee,) = list((fiche_m3.parent / "anciennes_versions").glob("NOMM3_PrénomM3.*.docx"))
+    assert (
+        f"managers/NOMM3_PrénomM3.docx (rangée dans anciennes_versions/{renommee.name})" in sortie
+    )
     with open(campagne / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
         manifeste = {ligne["chemin"] for ligne in csv.DictReader(f, delimiter=";")}
     assert "managers/NOMM3_PrénomM3.docx" not in manifeste

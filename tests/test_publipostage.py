@@ -152,7 +152,7 @@ def preparer(campagne: Path, **options):
 
 def eml(campagne: Path, matricule: str) -> Path:
     dossier = campagne / "publipostage" / "brouillons"
-    (chemin,) = [p for p in dossier.glob(f"{matricule}_*.eml") if ".ancien" not in p.name]
+    (chemin,) = dossier.glob(f"{matricule}_*.eml")
     return chemin
 
 
@@ -260,7 +260,9 @@ def test_uid_stable_et_sequence_incrementee_au_remplacement(campagne: Path) -> N
     second = invitation(lire_eml(eml(campagne, "00042"))).walk("VEVENT")[0]
     assert str(second["uid"]) == str(premier["uid"])
     assert int(second["sequence"]) == 1
-    anciens = list((campagne / "publipostage" / "brouillons").glob("00042_*.ancien.eml"))
+    anciens = list(
+        (campagne / "publipostage" / "brouillons" / "anciennes_versions").glob("00042_*.eml")
+    )
     assert len(anciens) == 1
     # L'UID dépend de la campagne et du matricule, de rien d'autre.
     assert uid_invitation("2026-11-20", "00042") != uid_invitation("2026-11-20", "00043")
@@ -275,7 +277,7 @@ def test_brouillon_existant_jamais_ecrase(campagne: Path) -> None:
     bilan = preparer(campagne)
     assert bilan.conserves == 2 and bilan.crees == 0
     assert chemin.read_bytes() == avant
-    assert not list(chemin.parent.glob("*.ancien.eml"))
+    assert not (chemin.parent / "anciennes_versions").exists()
 
 
 def test_brouillon_refait_quand_le_rendez_vous_change(campagne: Path) -> None:
@@ -291,7 +293,7 @@ def test_brouillon_refait_quand_le_rendez_vous_change(campagne: Path) -> None:
     evenement = invitation(message).walk("VEVENT")[0]
     assert evenement.decoded("dtstart").hour == 16
     assert int(evenement.get("sequence")) == 1
-    gardes = list(eml(campagne, "00042").parent.glob("00042_*.ancien.eml"))
+    gardes = list((eml(campagne, "00042").parent / "anciennes_versions").glob("00042_*.eml"))
     assert [g.read_bytes() for g in gardes] == [ancien]
 
 

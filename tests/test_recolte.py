@@ -658,7 +658,9 @@ def test_relance_devenue_inutile_mise_de_cote(dossier: Path) -> None:
     seconde = _recolter(dossier)
     assert seconde.brouillons == []
     assert not brouillon.exists()
-    assert [p.name for p in brouillon.parent.iterdir()][0].endswith(".ancien.eml")
+    assert not list(brouillon.parent.glob("*.eml"))
+    (gardee,) = (brouillon.parent / "anciennes_versions").iterdir()
+    assert gardee.name.startswith(brouillon.stem + ".")
 
 
 def test_la_campagne_relue_ne_devient_pas_la_plus_recente(dossier: Path) -> None:

@@ -25,6 +25,7 @@ from pipeline.config import charger_parametres
 from pipeline.contexte import iterer_contextes_conducteurs
 from pipeline.documents import compter_documents, generer_campagne
 from pipeline.erreurs import ErreurEntretiens
+from pipeline.fichiers import anciennes_versions, est_ancienne_version
 from pipeline.planning import Planning, planifier
 from pipeline.publipostage import preparer_publipostage
 from pipeline.registre import lire_registre
@@ -133,7 +134,7 @@ def test_relance_sans_changement_ne_relit_rien(exemple, campagne: Path, monkeypa
     assert {c: (x["sha256"], x["empreinte_contexte"]) for c, x in apres.items()} == {
         c: (x["sha256"], x["empreinte_contexte"]) for c, x in avant_manifeste.items()
     }
-    assert not list(campagne.rglob("*.ancien.docx"))
+    assert not list(campagne.rglob("anciennes_versions"))
 
 
 def test_entretien_deplace_documents_mis_a_jour(exemple, campagne: Path) -> None:
@@ -156,9 +157,9 @@ def test_entretien_deplace_documents_mis_a_jour(exemple, campagne: Path) -> None
     changes = {c for c in avant if apres[c] != avant[c]}
     assert changes == concernes
     for chemin in concernes:
-        # L'ancienne version est gardée à côté, octet pour octet.
+        # L'ancienne version est gardée à part, octet pour octet.
         cible = campagne / chemin
-        anciens = list(cible.parent.glob(f"{cible.stem}.*.ancien.docx"))
+        anciens = anciennes_versions(cible)
         assert [a.read_bytes() for a in anciens] == [avant[chemin]]
     convocation = next(c for c in concernes if c.endswith("convocation.docx"))
     texte = textes(campagne / convocation)
@@ -170,6 +171,45 @@ def test_entretien_deplace_documents_mis_a_jour(exemple, campagne: Path) -> None
         contenu = (campagne / chemin).read_bytes()
         assert lignes[chemin]["sha256"] == hashlib.sha256(contenu).hexdigest()
         assert lignes[chemin]["perime"] == ""
+
+
+def test_anciennes_versions_a_part_jusque_dans_l_archive(exemple, campagne: Path) -> None:
+    """Après une relance qui met à jour des documents, le dossier du salarié ne montre que
+    ses documents actuels ; les anciennes versions sont dans `anciennes_versions/`, ni
+    « hors planning » ni actuelles, et l'archive les garde à part, vérifiable."""
+    from pipeline.archive import archiver, verifier_archive
+
+    registre, parametres, _, planning = exemple
+    matricule = planning.entretiens["matricule"].iloc[0]
+    dossier = campagne / next(
+        c for c in documents_de(campagne, matricule, planning) if c.startswith("salaries/")
+    )
+    dossier = dossier.parent
+    actuels = sorted(p.name for p in dossier.iterdir())
+    deplace, _ = deplacer(planning, matricule)
+    bilan = generer(exemple, campagne, planning=deplace, jobs=1)
+
+    assert bilan.orphelins == []
+    assert sorted(p.name for p in dossier.iterdir()) == sorted([*actuels, "anciennes_versions"])
+    gardes = sorted(p.name.split(".")[0] for p in (dossier / "anciennes_versions").iterdir())
+    assert gardes == sorted(Path(n).stem for n in actuels)
+    fiches = campagne / "managers"
+    assert all(p.suffix == ".docx" for p in fiches.iterdir() if p.is_file())
+    assert list((fiches / "anciennes_versions").iterdir())
+    assert not [c for c in manifeste(campagne) if "anciennes_versions" in c]
+
+    source = RACINE / "donnees" / "registre_exemple.xlsx"
+    resultat = archiver(campagne, source, None, campagne.parent / "archives")
+    rapport = verifier_archive(resultat.chemin_zip)
+    assert rapport.ok, rapport.lignes()
+    index = resultat.chemin_zip.parent / "index.csv"
+    with open(index, encoding="utf-8-sig", newline="") as f:
+        lignes = [ligne for ligne in csv.reader(f, delimiter=";")][1:]
+    types = {ligne[3].split("/", 1)[1]: ligne[2] for ligne in lignes if ligne[0] == matricule}
+    anciens = {c: t for c, t in types.items() if "/anciennes_versions/" in c}
+    assert anciens and all(t.endswith(" (ancienne version)") for t in anciens.values())
+    actuels_archives = {c: t for c, t in types.items() if c not in anciens}
+    assert sorted(actuels_archives.values()) == sorted(Path(n).stem for n in actuels)
 
 
 def test_document_modifie_a_la_main_garde_et_signale(exemple, campagne: Path) -> None:
@@ -187,7 +227,7 @@ def test_document_modifie_a_la_main_garde_et_signale(exemple, campagne: Path) ->
 
     relatif = compte_rendu.relative_to(campagne).as_posix()
     assert compte_rendu.read_bytes() == signe
-    assert not list(compte_rendu.parent.glob("compte_rendu.*.ancien.docx"))
+    assert not anciennes_versions(compte_rendu)
     assert [tuple(p) for p in bilan.perimes] == [(matricule, "compte_rendu", relatif)]
     assert bilan.mis_a_jour == len(concernes) - 1
     assert date_fr(nouveau) in textes(compte_rendu.parent / "convocation.docx")
@@ -202,7 +242,7 @@ def test_document_modifie_a_la_main_garde_et_signale(exemple, campagne: Path) ->
     # … et --remplacer le régénère en gardant la version signée.
     bilan = generer(exemple, campagne, planning=deplace, jobs=1, remplacer=True)
     assert bilan.perimes == [] and manifeste(campagne)[relatif]["perime"] == ""
-    anciens = list(compte_rendu.parent.glob("compte_rendu.*.ancien.docx"))
+    anciens = anciennes_versions(compte_rendu)
     assert [a.read_bytes() for a in anciens] == [signe]
 
 
@@ -313,11 +353,12 @@ def test_convocations_refaites_listees_et_pdf_sans_anciennes_versions(exemple, c
     types = {d.type_document for d in bilan.mises_a_jour if d.matricule == matricule}
     assert types >= {"convocation", "support_preparation", "compte_rendu"}
     assert any(d.chemin.endswith("convocation.docx") for d in bilan.mises_a_jour)
-    # La liste à convertir en PDF : les documents actuels, jamais les .ancien.docx.
+    # La liste à convertir en PDF : les documents actuels, jamais les anciennes versions.
     liste = documents_word(campagne)
-    assert liste and not [p for p in liste if ".ancien" in p.name]
-    sur_disque = {p for p in campagne.rglob("*.docx") if ".ancien" not in p.name}
-    assert set(liste) == sur_disque
+    assert liste and not [p for p in liste if "anciennes_versions" in p.parts]
+    tous = set(campagne.rglob("*.docx"))
+    sur_disque = {p for p in tous if not est_ancienne_version(p.relative_to(campagne))}
+    assert set(liste) == sur_disque and sur_disque != tous
 
 
 def test_echeances_xlsx_suit_le_registre(exemple, campagne) -> None:
@@ -328,10 +369,10 @@ def test_echeances_xlsx_suit_le_registre(exemple, campagne) -> None:
     generer_campagne(registre, moins_un, planning, parametres, AU, campagne)
     lignes = list(openpyxl.load_workbook(campagne / "echeances.xlsx").active.values)
     assert len(lignes) - 1 == len(moins_un)
-    assert list(campagne.glob("echeances.*.ancien.xlsx")), "l'ancienne liste est gardée"
+    assert anciennes_versions(campagne / "echeances.xlsx"), "l'ancienne liste est gardée"
     # Relance identique : rien n'est réécrit.
     generer_campagne(registre, moins_un, planning, parametres, AU, campagne)
-    assert len(list(campagne.glob("echeances.*.ancien.xlsx"))) == 1
+    assert len(anciennes_versions(campagne / "echeances.xlsx")) == 1
 
 
 def test_salarie_retire_du_planning_signale(exemple, campagne) -> None:

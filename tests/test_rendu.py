@@ -606,7 +606,7 @@ def test_jamais_d_ecrasement_sauf_remplacer(
     remplaces = list(rendre_en_parallele(_taches(modele, autre_modele, tmp_path, True), jobs))
     assert {r.statut for r in remplaces} == {"remplace"}
     assert edite.read_bytes() != b"document complete a la main"
-    anciens = [p for p in edite.parent.glob(f"{edite.stem}.*.ancien.docx")]
+    anciens = list((edite.parent / "anciennes_versions").glob(f"{edite.stem}.*.docx"))
     assert [p.read_bytes() for p in anciens] == [b"document complete a la main"]
 
 
