@@ -79,3 +79,12 @@ EN_TETES_ECHEANCES = {
     "montant_abondement": "Montant de l'abondement (€)",
     "date_limite_versement": "Versement au plus tard le",
 }
+# Ce qu'on lit et imprime d'une échéance ; les autres colonnes (le détail du calcul : absence,
+# état des lieux, abondement) sont repliées sous un « + », à déplier dans Excel.
+COLONNES_ECHEANCES_VISIBLES = ("matricule", "nom", "prenom", "type", "motif", "echeance", "statut",
+                               "service")  # fmt: skip
+
+
+def colonnes_de_detail(colonnes: list[str]) -> list[str]:
+    """Les colonnes d'une liste d'échéances à replier (tout sauf les visibles)."""
+    return [c for c in colonnes if c not in COLONNES_ECHEANCES_VISIBLES]

@@ -785,6 +785,8 @@ def ecrire_planning(planning: Planning, chemin: Path, remplacer: bool = False) -
             en_tetes=EN_TETES_PLANNING,
             en_rouge=(planning.entretiens["statut"] == "en_retard").to_numpy(),
             texte_long=("motifs",),
+            # Tenues à jour par l'outil (ou relues d'après le nom) : repliées, hors impression.
+            details=("matricule_conducteur", "email_conducteur", "duree_minutes"),
         ),
         FEUILLE_NON_PLANIFIES: Feuille(
             non_planifies, en_tetes=EN_TETES_NON_PLANIFIES, texte_long=("raison",)

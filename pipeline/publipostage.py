@@ -101,6 +101,19 @@ EN_TETES_PUBLIPOSTAGE = {
     "envoi": "Envoi",
     "brouillon": "Brouillon",
 }
+# Lues par le publipostage de Word, pas par qui imprime la liste : repliées sous un « + ».
+COLONNES_PUBLIPOSTAGE_DETAIL = (
+    "adresse",
+    "code_postal",
+    "ville",
+    "courriel_conducteur",
+    "date",
+    "heure_fin",
+    "duree",
+    "objet",
+    "pieces_jointes",
+    "brouillon",
+)
 EN_TETES_PAPIER = {
     "matricule": "Matricule",
     "civilite": "Civilite",
@@ -469,7 +482,12 @@ def _ecrire_tableurs(
     _remplacer_tableur(
         sortie / PUBLIPOSTAGE_XLSX,
         lambda chemin: ecrire_xlsx(
-            chemin, {"Publipostage": Feuille(tableau, en_tetes=EN_TETES_PUBLIPOSTAGE)}
+            chemin,
+            {
+                "Publipostage": Feuille(
+                    tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, details=COLONNES_PUBLIPOSTAGE_DETAIL
+                )
+            },
         ),
     )
     _remplacer_tableur(

@@ -22,18 +22,27 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.styles import Font, PatternFill
+from openpyxl.chart.marker import DataPoint
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.pagebreak import Break
 
 from pipeline.config import Parametres
-from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr
-from pipeline.libelles import EN_TETES_ECHEANCES, LIBELLES_STATUTS, LIBELLES_TYPES
+from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr, nombre_fr, pourcentage_fr
+from pipeline.libelles import (
+    EN_TETES_ECHEANCES,
+    LIBELLES_STATUTS,
+    LIBELLES_TYPES,
+    colonnes_de_detail,
+)
 from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT, STATUTS, TYPES
 from pipeline.tableurs import (
+    POLICE,
     Feuille,
     ajouter_feuille,
     cellule,
     enregistrer_classeur,
     nouveau_classeur,
+    nouvelle_feuille,
 )
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
@@ -49,14 +58,33 @@ __all__ = [
 ]
 
 SANS_SERVICE = "(sans service)"
+# Ce que montre le graphique en secteurs : ce qui demande une action, et ce qui est fait.
+SITUATIONS = {
+    "en_retard": "En retard",
+    "a_planifier": "À convoquer",
+    "tenu_12_mois": "Entretien tenu (12 mois)",
+}
+# Colonne « Versement » de la feuille « Abondement correctif ».
+VERSEMENT_EN_RETARD = "en retard"
+VERSEMENT_A_FAIRE = "à faire"
 FEUILLE_TENUS_NON_SAISIS = "Tenus non saisis"
+FEUILLE_ABONDEMENT = "Abondement correctif"
 NON_APPLICABLE = "non applicable"
 
-_TITRE = Font(bold=True, size=14, color="1F4E79")
-_GRAS = Font(bold=True)
-_GRAS_BLANC = Font(bold=True, color="FFFFFF")
+_TITRE = Font(name=POLICE, bold=True, size=14, color="1F4E79")
+_GRAS = Font(name=POLICE, bold=True)
+_GRAS_BLANC = Font(name=POLICE, bold=True, color="FFFFFF")
+_ROUGE_GRAS = Font(name=POLICE, bold=True, color="9C0006")
+_A_DROITE = Alignment(horizontal="right")
+_HAUT_A_DROITE = Alignment(horizontal="right", vertical="top")
+# Couleurs des graphiques : le retard en rouge, le reste à faire en orange, le fait en vert.
+_COULEURS_SITUATIONS = ("C00000", "ED7D31", "70AD47")
+_HAUT_A_LA_LIGNE = Alignment(wrap_text=True, vertical="top")
 _FOND_EN_TETE = PatternFill("solid", start_color="1F4E79")
-_ITALIQUE = Font(italic=True, color="595959")
+_ITALIQUE = Font(name=POLICE, italic=True, color="595959")
+_LARGEUR_LIBELLE = 40
+_LARGEUR_NOMBRE = 11
+_COLONNE_ETIQUETTES, _INDEX_ETIQUETTES = "L", 12
 _POURCENT = "0.0%"
 _EUROS = '#,##0 "€"'
 
@@ -84,6 +112,11 @@ class Indicateurs:
     cse: pd.DataFrame  # service, effectif, avec_entretien, taux (par service)
     nb_entretien_12_mois: int
     taux_entretien_12_mois: float | None
+    # Salariés présents répartis selon ce qui les concerne (source du graphique en
+    # secteurs) : situation, libelle, nombre ; une ligne par `SITUATIONS`, dans cet ordre.
+    situations: pd.DataFrame
+    # Abondements dont la date limite de versement est passée (états des lieux non tenus).
+    nb_versements_en_retard: int
     # Entretiens relevés par `recolter` et pas encore dans le registre (None : non fourni).
     tenus_non_saisis: pd.DataFrame | None = None
 
@@ -130,22 +163,14 @@ def construire_indicateurs(
     par_type = _croiser(obligations, "type", list(TYPES))
     par_type.insert(1, "libelle", [LIBELLES_TYPES.get(t, t) for t in par_type["type"]])
 
-    noms_services = _ordonner_services(set(presents["service"]) | set(obligations["service"]))
-    par_service = _croiser(obligations, "service", noms_services)
-    effectifs = presents.groupby("service")["a_jour"].agg(["size", "sum"])
-    par_service.insert(1, "salaries", [_compte(effectifs, s, "size") for s in noms_services])
-    par_service.insert(2, "a_jour", [_compte(effectifs, s, "sum") for s in noms_services])
-    par_service.insert(
-        3,
-        "taux_a_jour",
-        [_taux(a, n) for a, n in zip(par_service["a_jour"], par_service["salaries"], strict=True)],
-    )
+    par_service = _par_service(obligations, presents)
 
     applicable = parametres.entreprise.effectif >= SEUIL_EFFECTIF_ABONDEMENT
     exposes = _exposes(obligations, registre.salaries, d) if applicable else _exposes_vide()
     manques = (obligations["type"] == "avant_60") & (obligations["statut"] == "manquee")
 
-    cse, nb_12_mois = _cse(presents, registre.entretiens, d)
+    cse, nb_12_mois, vus = _cse(presents, registre.entretiens, d)
+    a_planifier = set(obligations.loc[obligations["statut"] == "a_planifier", "matricule"])
     return Indicateurs(
         au=au,
         regime=parametres.regles.regime,
@@ -165,6 +190,8 @@ def construire_indicateurs(
         cse=cse,
         nb_entretien_12_mois=nb_12_mois,
         taux_entretien_12_mois=_taux(nb_12_mois, nb_salaries),
+        situations=_situations(presents["matricule"], en_retard, a_planifier, vus),
+        nb_versements_en_retard=int((exposes["versement"] == VERSEMENT_EN_RETARD).sum()),
         tenus_non_saisis=tenus_non_saisis,
     )
 
@@ -209,6 +236,21 @@ def _croiser(obligations: pd.DataFrame, colonne: str, lignes: list[str]) -> pd.D
     return table
 
 
+def _par_service(obligations: pd.DataFrame, presents: pd.DataFrame) -> pd.DataFrame:
+    """Par service : salariés, à jour, taux, puis un compte par statut et le total."""
+    noms_services = _ordonner_services(set(presents["service"]) | set(obligations["service"]))
+    par_service = _croiser(obligations, "service", noms_services)
+    effectifs = presents.groupby("service")["a_jour"].agg(["size", "sum"])
+    par_service.insert(1, "salaries", [_compte(effectifs, s, "size") for s in noms_services])
+    par_service.insert(2, "a_jour", [_compte(effectifs, s, "sum") for s in noms_services])
+    par_service.insert(
+        3,
+        "taux_a_jour",
+        [_taux(a, n) for a, n in zip(par_service["a_jour"], par_service["salaries"], strict=True)],
+    )
+    return par_service
+
+
 def _compte(table: pd.DataFrame, service: str, colonne: str) -> int:
     return int(table.at[service, colonne]) if service in table.index else 0
 
@@ -233,6 +275,7 @@ def _exposes_vide() -> pd.DataFrame:
             "statut": pd.Series(dtype=str),
             "montant_abondement": pd.Series(dtype=int),
             "date_limite_versement": pd.Series(dtype="datetime64[ns]"),
+            "versement": pd.Series(dtype=str),
         }
     )
 
@@ -246,7 +289,9 @@ def _exposes(obligations: pd.DataFrame, salaries: pd.DataFrame, d: pd.Timestamp)
     « à venir », sur une fenêtre encore ouverte (un salarié embauché le mois dernier a
     0 entretien sur 1) ; les compter gonflerait l'exposition de risques que l'entreprise a
     encore des années pour éviter. Passé la date limite d'un état des lieux tenu, le
-    versement est supposé fait (le registre ne le dit pas) : il sort de la liste.
+    versement est supposé fait (le registre ne le dit pas) : il sort de la liste. Celle
+    d'un état des lieux pas encore tenu (fin du trimestre qui suit son échéance) peut être
+    passée : son versement est « en retard ».
     """
     if obligations.empty or "abondement_correctif" not in obligations:
         return _exposes_vide()
@@ -260,6 +305,7 @@ def _exposes(obligations: pd.DataFrame, salaries: pd.DataFrame, d: pd.Timestamp)
     retenues = obligations.loc[masque]
     identite = salaries.assign(matricule=salaries["matricule"].astype(str)).set_index("matricule")
     montants = pd.to_numeric(retenues["montant_abondement"], errors="coerce").fillna(0)
+    limites = pd.to_datetime(retenues["date_limite_versement"])
     return pd.DataFrame(
         {
             "matricule": retenues["matricule"].to_numpy(),
@@ -269,15 +315,44 @@ def _exposes(obligations: pd.DataFrame, salaries: pd.DataFrame, d: pd.Timestamp)
             "echeance": pd.to_datetime(retenues["echeance"]).to_numpy(),
             "statut": retenues["statut"].map(LIBELLES_STATUTS).to_numpy(),
             "montant_abondement": montants.astype(int).to_numpy(),
-            "date_limite_versement": pd.to_datetime(retenues["date_limite_versement"]).to_numpy(),
+            "date_limite_versement": limites.to_numpy(),
+            "versement": np.where(
+                (limites < d).fillna(False).to_numpy(dtype=bool),
+                VERSEMENT_EN_RETARD,
+                VERSEMENT_A_FAIRE,
+            ),
+        }
+    )
+
+
+def _situations(
+    presents: pd.Series, en_retard: set[str], a_planifier: set[str], vus: set[str]
+) -> pd.DataFrame:
+    """Les salariés présents dont il faut s'occuper, ou dont l'entretien vient d'être tenu.
+
+    Trois groupes disjoints, dans cet ordre de priorité : au moins une obligation en
+    retard ; sinon une à planifier ; sinon un entretien tenu dans les 12 derniers mois.
+    Les autres (rien à faire avant l'horizon) n'y sont pas : c'est ce qui demande une
+    action, pas la masse des échéances lointaines.
+    """
+    retard = set(presents) & en_retard
+    convoquer = (set(presents) & a_planifier) - retard
+    tenus = (set(presents) & vus) - retard - convoquer
+    return pd.DataFrame(
+        {
+            "situation": list(SITUATIONS),
+            "libelle": list(SITUATIONS.values()),
+            "nombre": [len(retard), len(convoquer), len(tenus)],
         }
     )
 
 
 def _cse(
     presents: pd.DataFrame, entretiens: pd.DataFrame, d: pd.Timestamp
-) -> tuple[pd.DataFrame, int]:
-    """Salariés présents ayant eu un entretien daté dans ]D - 12 mois, D], par service."""
+) -> tuple[pd.DataFrame, int, set[str]]:
+    """Salariés présents ayant eu un entretien daté dans ]D - 12 mois, D], par service.
+
+    Rend aussi leurs matricules (tous services confondus)."""
     debut = d - pd.DateOffset(months=12)
     dates = pd.to_datetime(entretiens["date"])
     recents = entretiens.loc[((dates > debut) & (dates <= d)).fillna(False).to_numpy(dtype=bool)]
@@ -293,7 +368,7 @@ def _cse(
         }
     )
     cse["taux"] = [_taux(a, n) for a, n in zip(cse["avec_entretien"], cse["effectif"], strict=True)]
-    return cse, int(presents["avec"].sum())
+    return cse, int(presents["avec"].sum()), set(presents.loc[presents["avec"], "matricule"])
 
 
 # --- Écriture -----------------------------------------------------------------------
@@ -306,26 +381,73 @@ def ecrire_tableau_de_bord(indicateurs: Indicateurs, echeancier: pd.DataFrame, c
     """
     classeur = nouveau_classeur()
     _ecrire_synthese(classeur, indicateurs)
+    _ecrire_echeancier(classeur, echeancier)
+    _ecrire_cse(classeur, indicateurs)
+    if indicateurs.tenus_non_saisis is not None and len(indicateurs.tenus_non_saisis):
+        from pipeline.recolte import colonnes_entretiens
+
+        ajouter_feuille(
+            classeur,
+            FEUILLE_TENUS_NON_SAISIS,
+            Feuille(
+                indicateurs.tenus_non_saisis,
+                {**colonnes_entretiens(), "campagne": "Campagne"},
+                texte_long=["commentaire"],
+            ),
+        )
+    if indicateurs.abondement_applicable and len(indicateurs.exposes):
+        exposes = indicateurs.exposes
+        ajouter_feuille(
+            classeur,
+            FEUILLE_ABONDEMENT,
+            Feuille(
+                exposes,
+                {
+                    "matricule": "Matricule",
+                    "nom": "Nom",
+                    "prenom": "Prénom",
+                    "service": "Service",
+                    "echeance": "État des lieux dû le",
+                    "statut": "État des lieux",
+                    "montant_abondement": "Montant (€)",
+                    "date_limite_versement": "Versement au plus tard le",
+                    "versement": "Versement",
+                },
+                # Date limite de versement passée : en rouge, comme un entretien en retard.
+                en_rouge=(exposes["versement"] == VERSEMENT_EN_RETARD).reset_index(drop=True),
+            ),
+        )
+    return enregistrer_classeur(classeur, Path(chemin), remplacer=True, garder_ancien=False)
+
+
+def _ecrire_echeancier(classeur: Workbook, echeancier: pd.DataFrame) -> None:
+    """Feuilles « Échéancier » (toutes les obligations) et « En retard »."""
     en_tetes = _en_tetes_echeancier(echeancier)
     lisible = _lisible(echeancier)
     en_retard = (echeancier["statut"] == "en_retard").reset_index(drop=True)
-    ajouter_feuille(classeur, "Échéancier", Feuille(lisible, en_tetes, en_retard, ["motif"]))
+    details = colonnes_de_detail(list(en_tetes))
+    ajouter_feuille(
+        classeur, "Échéancier", Feuille(lisible, en_tetes, en_retard, ["motif"], details)
+    )
     retards = lisible.loc[en_retard.to_numpy()].reset_index(drop=True)
     ajouter_feuille(
         classeur,
         "En retard",
-        Feuille(retards, en_tetes, pd.Series(True, index=retards.index), ["motif"]),
+        Feuille(retards, en_tetes, pd.Series(True, index=retards.index), ["motif"], details),
     )
-    cse = indicateurs.cse.copy()
+
+
+def _ecrire_cse(classeur: Workbook, ind: Indicateurs) -> None:
+    """Feuille « CSE » : par service, puis pour toute l'entreprise."""
     total = pd.DataFrame(
         {
             "service": ["Total entreprise"],
-            "effectif": [indicateurs.nb_salaries],
-            "avec_entretien": [indicateurs.nb_entretien_12_mois],
-            "taux": [indicateurs.taux_entretien_12_mois],
+            "effectif": [ind.nb_salaries],
+            "avec_entretien": [ind.nb_entretien_12_mois],
+            "taux": [ind.taux_entretien_12_mois],
         }
     )
-    cse = pd.concat([cse, total], ignore_index=True) if len(cse) else total
+    cse = pd.concat([ind.cse, total], ignore_index=True) if len(ind.cse) else total
     cse["taux"] = [None if pd.isna(t) else round(100 * t, 1) for t in cse["taux"]]
     ajouter_feuille(
         classeur,
@@ -340,37 +462,6 @@ def ecrire_tableau_de_bord(indicateurs: Indicateurs, echeancier: pd.DataFrame, c
             },
         ),
     )
-    if indicateurs.tenus_non_saisis is not None and len(indicateurs.tenus_non_saisis):
-        from pipeline.recolte import colonnes_entretiens
-
-        ajouter_feuille(
-            classeur,
-            FEUILLE_TENUS_NON_SAISIS,
-            Feuille(
-                indicateurs.tenus_non_saisis,
-                {**colonnes_entretiens(), "campagne": "Campagne"},
-                texte_long=["commentaire"],
-            ),
-        )
-    if indicateurs.abondement_applicable and len(indicateurs.exposes):
-        ajouter_feuille(
-            classeur,
-            "Abondement correctif",
-            Feuille(
-                indicateurs.exposes,
-                {
-                    "matricule": "Matricule",
-                    "nom": "Nom",
-                    "prenom": "Prénom",
-                    "service": "Service",
-                    "echeance": "État des lieux dû le",
-                    "statut": "État des lieux",
-                    "montant_abondement": "Montant (€)",
-                    "date_limite_versement": "Versement au plus tard le",
-                },
-            ),
-        )
-    return enregistrer_classeur(classeur, Path(chemin), remplacer=True, garder_ancien=False)
 
 
 _EN_TETES_DETAIL = {
@@ -401,19 +492,32 @@ def _lisible(echeancier: pd.DataFrame) -> pd.DataFrame:
 
 
 class _Synthese:
-    """Écrit la feuille ligne à ligne (mode write_only) en retenant les numéros de ligne."""
+    """Écrit la feuille ligne à ligne (mode write_only) en retenant les numéros de ligne.
+
+    Colonne A : les libellés (indicateurs, types, services) ; B à J : les nombres, sous
+    leurs en-têtes alignés à droite ; l'explication d'un indicateur occupe C à J, à la
+    ligne. Colonne L, masquée : les étiquettes du graphique en secteurs.
+    """
 
     def __init__(self, classeur: Workbook) -> None:
-        self.ws = classeur.create_sheet("Synthèse")
+        self.ws = nouvelle_feuille(classeur, "Synthèse")
         self.ligne = 0
-        for colonne, largeur in zip(
-            "ABCDEFGHIJK", (46, 16, 14, 14, 14, 14, 14, 14, 14, 14, 14), strict=True
-        ):
-            self.ws.column_dimensions[colonne].width = largeur
+        self.ws.column_dimensions["A"].width = _LARGEUR_LIBELLE
+        for colonne in "BCDEFGHIJ":
+            self.ws.column_dimensions[colonne].width = _LARGEUR_NOMBRE
+        self.ws.column_dimensions[_COLONNE_ETIQUETTES].hidden = True
+        # Le titre et la date de calcul en haut de chaque page imprimée ; pas de quadrillage
+        # (les tableaux ont leurs en-têtes, les explications s'étendent sur C à J).
+        self.ws.print_title_rows = "1:2"
+        self.ws.print_options.gridLines = False
 
-    def ecrire(self, *valeurs: Any, style: dict[str, Any] | None = None) -> int:
+    def ecrire(
+        self, *valeurs: Any, style: dict[str, Any] | None = None, hauteur: float | None = None
+    ) -> int:
         # Toute valeur passe par `tableurs.cellule` : un nom de service « =HYPERLINK(…) »
         # reste un texte, dans le tableau comme sur l'axe du graphique qui le lit.
+        if hauteur:
+            self.ws.row_dimensions[self.ligne + 1].height = hauteur
         cellules = [
             v if isinstance(v, Cell) else cellule(self.ws, v, **(style or {})) for v in valeurs
         ]
@@ -424,107 +528,131 @@ class _Synthese:
     def cellule(self, valeur: Any, **styles: Any) -> Any:
         return cellule(self.ws, valeur, **styles)
 
-    def en_tete(self, *titres: str) -> int:
-        return self.ecrire(*titres, style={"font": _GRAS_BLANC, "fill": _FOND_EN_TETE})
+    def en_tete(self, *titres: str, texte: str = "") -> int:
+        """Ligne d'en-tête : le premier titre à gauche, ceux des nombres à droite ; `texte`,
+        s'il est donné, en dernier et à gauche (au-dessus d'une colonne de texte)."""
+        cellules = [
+            self.cellule(
+                titre, font=_GRAS_BLANC, fill=_FOND_EN_TETE, alignment=_A_DROITE if i else None
+            )
+            for i, titre in enumerate(titres)
+        ]
+        if texte:
+            cellules.append(self.cellule(texte, font=_GRAS_BLANC, fill=_FOND_EN_TETE))
+        return self.ecrire(*cellules)
+
+    def section(self, titre: str) -> None:
+        self.ecrire()
+        self.ecrire(titre, style={"font": _GRAS})
 
 
 def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
     s = _Synthese(classeur)
-    s.ecrire("Tableau de bord des entretiens professionnels", style={"font": _TITRE})
     regime = {"2025": "régime 2025 (loi n° 2025-989)", "2014": "régime 2014"}.get(
         ind.regime, ind.regime
     )
+    s.ecrire("Tableau de bord des entretiens professionnels", style={"font": _TITRE})
     s.ecrire(
         "Calculé au",
-        s.cellule(ind.au, number_format=FORMAT_DATE_EXCEL),
+        s.cellule(ind.au, number_format=FORMAT_DATE_EXCEL, alignment=_A_DROITE),
         s.cellule(
             f"{regime}, entretien tous les {ind.periodicite_mois} mois, "
             f"effectif déclaré {ind.effectif} salariés",
             font=_ITALIQUE,
         ),
     )
+    _ecrire_indicateurs(s, ind)
+    situations = _ecrire_situations(s, ind)
+    _ecrire_par_statut(s, ind)
+    _ecrire_par_type(s, ind)
+    services = _ecrire_par_service(s, ind)
+    _ecrire_graphiques(s, situations, services)
+
+
+def _chiffre(
+    s: _Synthese,
+    libelle: str,
+    valeur: Any,
+    explication: str,
+    format_: str | None = None,
+    alerte: bool = False,
+) -> None:
+    """Une ligne d'indicateur : libellé, valeur (en rouge si `alerte`), explication."""
+    police = _ROUGE_GRAS if alerte else None
+    valeur_ = s.cellule(
+        NON_APPLICABLE if valeur is None else valeur, alignment=_HAUT_A_DROITE, font=police
+    )
+    if format_ and valeur is not None:
+        valeur_.number_format = format_
+    largeur = _LARGEUR_NOMBRE * 8  # l'explication couvre C à J
+    lignes = max(1, -(-len(explication) // int(largeur * 1.2)))
+    s.ecrire(
+        s.cellule(libelle, alignment=_HAUT_A_LA_LIGNE, font=police),
+        valeur_,
+        s.cellule(explication, font=_ITALIQUE, alignment=_HAUT_A_LA_LIGNE),
+        hauteur=15.0 * lignes if lignes > 1 else None,
+    )
+    s.ws.merged_cells.add(f"C{s.ligne}:J{s.ligne}")
+
+
+def _ecrire_indicateurs(s: _Synthese, ind: Indicateurs) -> None:
     s.ecrire()
-    s.en_tete("Indicateur", "Valeur", "Explication")
-
-    def chiffre(libelle: str, valeur: Any, explication: str, format_: str | None = None) -> None:
-        cellule = s.cellule(NON_APPLICABLE if valeur is None else valeur)
-        if format_ and valeur is not None:
-            cellule.number_format = format_
-        s.ecrire(libelle, cellule, s.cellule(explication, font=_ITALIQUE))
-
+    s.en_tete("Indicateur", "Valeur", texte="Explication")
+    s.ws.merged_cells.add(f"C{s.ligne}:J{s.ligne}")
     statuts = dict(zip(ind.par_statut["statut"], ind.par_statut["nombre"], strict=True))
-    chiffre(
+    _chiffre(
+        s,
         "Salariés pris en compte",
         ind.nb_salaries,
         "Salariés présents à la date de calcul (entrés au plus tard ce jour, non sortis).",
     )
-    chiffre(
-        "Salariés à jour",
-        ind.nb_a_jour,
-        "Salariés sans aucune obligation d'entretien en retard.",
-    )
-    chiffre(
+    _chiffre(s, "Salariés à jour", ind.nb_a_jour, "Salariés sans obligation d'entretien en retard.")
+    _chiffre(
+        s,
         "Taux de salariés à jour",
         ind.taux_a_jour,
         "Salariés à jour / salariés pris en compte.",
         _POURCENT,
     )
-    chiffre(
+    _chiffre(
+        s,
         "Obligations en retard",
         statuts["en_retard"],
         "Entretiens dont l'échéance légale est dépassée : à tenir au plus vite.",
+        alerte=statuts["en_retard"] > 0,
     )
-    chiffre(
+    _chiffre(
+        s,
         "Obligations à planifier",
         statuts["a_planifier"],
         "Échéance dans l'horizon de planification : à convoquer maintenant.",
     )
     if ind.regime == "2025":
-        chiffre(
+        _chiffre(
+            s,
             "Entretiens avant 60 ans manqués",
             ind.nb_avant_60_manques,
             "Salariés qui ont eu 60 ans sans entretien dans les deux années précédentes : "
             "l'entretien ne peut plus être tenu (art. L6315-1 V) ; il n'est plus à planifier.",
         )
-    applicable = ind.abondement_applicable
-    chiffre(
-        "Salariés exposés à l'abondement correctif",
-        ind.nb_exposes if applicable else None,
-        "État des lieux (8 ans, 6 en régime 2014) en retard, à planifier, ou tenu et dont le "
-        "versement n'est pas encore échu, avec moins d'entretiens que prévu et aucune "
-        "formation non obligatoire sur la période : "
-        f"{montant_fr(MONTANT_ABONDEMENT, espace=' ')} par salarié au CPF, au plus tard à la "
-        "fin du trimestre civil qui suit l'entretien d'état des lieux (art. L6315-1 II, "
-        "L6323-13 et R6323-3 C. trav."
-        + (", décret n° 2026-39" if ind.regime == "2025" else "")
-        + " ; effectif au sens de l'art. L130-1 CSS)."
-        if applicable
-        else f"Non applicable : l'abondement correctif ne concerne que les entreprises de "
-        f"{SEUIL_EFFECTIF_ABONDEMENT} salariés ou plus (effectif au sens de l'art. L130-1 CSS).",
-    )
-    chiffre(
-        "Montant de l'abondement correctif",
-        ind.montant_abondement if applicable else None,
-        "Somme à verser à la Caisse des dépôts pour ces salariés (voir la feuille "
-        "« Abondement correctif »)."
-        if applicable
-        else "Non applicable (effectif inférieur à 50).",
-        _EUROS,
-    )
-    chiffre(
+    _ecrire_abondement(s, ind)
+    _chiffre(
+        s,
         "Salariés ayant eu un entretien sur 12 mois",
         ind.nb_entretien_12_mois,
         "Indicateur CSE : salariés présents dont un entretien est daté dans les 12 derniers "
         "mois (détail par service : feuille « CSE »).",
     )
-    chiffre(
+    _chiffre(
+        s,
         "Taux d'entretiens sur 12 mois",
         ind.taux_entretien_12_mois,
         "Salariés ayant eu un entretien sur 12 mois / salariés pris en compte.",
         _POURCENT,
     )
     if ind.tenus_non_saisis is not None:
-        chiffre(
+        _chiffre(
+            s,
             "Entretiens tenus, non encore saisis",
             len(ind.tenus_non_saisis),
             "Relevés dans les comptes-rendus remplis par la dernière récolte (entretiens "
@@ -533,25 +661,88 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
             "»).",
         )
 
-    # Obligations par statut (source du graphique en secteurs).
-    s.ecrire()
-    s.ecrire("Obligations par statut", style={"font": _GRAS})
-    entete_statut = s.en_tete("Statut", "Nombre")
+
+def _ecrire_abondement(s: _Synthese, ind: Indicateurs) -> None:
+    """Les trois lignes de l'abondement correctif (ou « non applicable »)."""
+    if not ind.abondement_applicable:
+        raison = (
+            "Non applicable : l'abondement correctif ne concerne que les entreprises de "
+            f"{SEUIL_EFFECTIF_ABONDEMENT} salariés ou plus (effectif au sens de l'art. L130-1 "
+            "CSS)."
+        )
+        _chiffre(s, "Salariés exposés à l'abondement correctif", None, raison)
+        _chiffre(s, "Montant de l'abondement correctif", None, raison, _EUROS)
+        return
+    _chiffre(
+        s,
+        "Salariés exposés à l'abondement correctif",
+        ind.nb_exposes,
+        "État des lieux (8 ans, 6 en régime 2014) en retard, à planifier, ou tenu et dont le "
+        "versement n'est pas encore échu, avec moins d'entretiens que prévu et aucune "
+        "formation non obligatoire sur la période : "
+        f"{montant_fr(MONTANT_ABONDEMENT, espace=' ')} par salarié au CPF, au plus tard à la "
+        "fin du trimestre civil qui suit l'entretien d'état des lieux (art. L6315-1 II, "
+        "L6323-13 et R6323-3 C. trav."
+        + (", décret n° 2026-39" if ind.regime == "2025" else "")
+        + " ; effectif au sens de l'art. L130-1 CSS).",
+    )
+    _chiffre(
+        s,
+        "Montant de l'abondement correctif",
+        ind.montant_abondement,
+        "Somme à verser à la Caisse des dépôts pour ces salariés (voir la feuille "
+        f"« {FEUILLE_ABONDEMENT} »).",
+        _EUROS,
+    )
+    _chiffre(
+        s,
+        "Versements de l'abondement en retard",
+        ind.nb_versements_en_retard,
+        "États des lieux non tenus dont la date limite de versement (fin du trimestre civil "
+        "qui suit leur échéance) est passée : en rouge dans la feuille "
+        f"« {FEUILLE_ABONDEMENT} ».",
+        alerte=ind.nb_versements_en_retard > 0,
+    )
+
+
+def _ecrire_situations(s: _Synthese, ind: Indicateurs) -> tuple[int, int]:
+    """Source du graphique en secteurs ; rend ses lignes (première, dernière)."""
+    s.section("Salariés : ce qui demande une action, ce qui est fait")
+    s.en_tete("Situation", "Salariés", "Part")
+    total = int(ind.situations["nombre"].sum())
+    debut = s.ligne + 1
+    for libelle, nombre in zip(ind.situations["libelle"], ind.situations["nombre"], strict=True):
+        part = nombre / total if total else None
+        s.ecrire(
+            libelle,
+            int(nombre),
+            s.cellule(NON_APPLICABLE if part is None else part, number_format=_POURCENT),
+            *[None] * 8,
+            # L'étiquette du secteur, écrite en français (« En retard : 12 (8 %) ») : un
+            # graphique ne sait afficher que « En retard; 12; 8% ».
+            f"{libelle} : {nombre_fr(nombre)} ({pourcentage_fr(part)})",
+        )
+    return debut, s.ligne
+
+
+def _ecrire_par_statut(s: _Synthese, ind: Indicateurs) -> None:
+    s.section("Obligations par statut")
+    s.en_tete("Statut", "Nombre")
     for libelle, nombre in zip(ind.par_statut["libelle"], ind.par_statut["nombre"], strict=True):
         s.ecrire(libelle, int(nombre))
-    fin_statut = s.ligne
 
-    # Obligations par type.
-    s.ecrire()
-    s.ecrire("Obligations par type", style={"font": _GRAS})
+
+def _ecrire_par_type(s: _Synthese, ind: Indicateurs) -> None:
+    s.section("Obligations par type")
     s.en_tete("Type", *[LIBELLES_STATUTS[x] for x in STATUTS], "Total")
     for _, r in ind.par_type.iterrows():
         s.ecrire(r["libelle"], *[int(r[x]) for x in STATUTS], int(r["total"]))
 
-    # Par service (source du graphique en barres).
-    s.ecrire()
-    s.ecrire("Par service", style={"font": _GRAS})
-    entete_service = s.en_tete(
+
+def _ecrire_par_service(s: _Synthese, ind: Indicateurs) -> tuple[int, int]:
+    """Source du graphique en barres ; rend ses lignes (en-tête, dernière)."""
+    s.section("Par service")
+    entete = s.en_tete(
         "Service",
         "Salariés",
         "À jour",
@@ -563,6 +754,7 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
         taux = s.cellule(NON_APPLICABLE if pd.isna(r["taux_a_jour"]) else r["taux_a_jour"])
         if not pd.isna(r["taux_a_jour"]):
             taux.number_format = _POURCENT
+        taux.alignment = _A_DROITE
         s.ecrire(
             r["service"],
             int(r["salaries"]),
@@ -571,24 +763,38 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
             *[int(r[x]) for x in STATUTS],
             int(r["total"]),
         )
-    fin_service = s.ligne
+    return entete, s.ligne
 
+
+def _ecrire_graphiques(
+    s: _Synthese, situations: tuple[int, int], services: tuple[int, int]
+) -> None:
+    """Les deux graphiques, sous les tableaux, sur une page imprimée à eux."""
+    ancre = s.ligne + 3
+    # Saut de page avant les graphiques : imprimés entiers, jamais coupés en deux.
+    s.ws.row_breaks.append(Break(id=ancre - 1))
+    debut, fin = situations
     camembert = PieChart()
-    camembert.title = "Obligations par statut"
-    camembert.add_data(
-        Reference(s.ws, min_col=2, min_row=entete_statut, max_row=fin_statut), titles_from_data=True
-    )
-    camembert.set_categories(
-        Reference(s.ws, min_col=1, min_row=entete_statut + 1, max_row=fin_statut)
-    )
+    camembert.title = "Salariés : à traiter, et entretiens tenus sur 12 mois"
+    camembert.add_data(Reference(s.ws, min_col=2, min_row=debut, max_row=fin))
+    camembert.set_categories(Reference(s.ws, min_col=_INDEX_ETIQUETTES, min_row=debut, max_row=fin))
+    # Les étiquettes sont dans une colonne masquée : le graphique doit la lire quand même.
+    camembert.visible_cells_only = False
+    camembert.legend = None
     camembert.dataLabels = DataLabelList()
-    camembert.dataLabels.showVal = True
-    # Sous les tableaux et non à droite : les explications de la colonne C débordent
-    # sur les colonnes vides à leur droite, un graphique les masquerait.
-    ancre = fin_service + 3
+    camembert.dataLabels.showCatName = True
+    camembert.dataLabels.position = "outEnd"  # hors du secteur : lisible sur le rouge
+    for attribut in ("showVal", "showPercent", "showSerName", "showLegendKey"):
+        setattr(camembert.dataLabels, attribut, False)
+    camembert.width, camembert.height = 14, 9
+    for rang, couleur in enumerate(_COULEURS_SITUATIONS):
+        point = DataPoint(idx=rang)
+        point.graphicalProperties.solidFill = couleur
+        camembert.series[0].dPt.append(point)
     s.ws.add_chart(camembert, f"A{ancre}")
 
-    if fin_service > entete_service:
+    entete, fin = services
+    if fin > entete:
         barres = BarChart()
         barres.type = "bar"
         barres.grouping = "stacked"
@@ -597,12 +803,12 @@ def _ecrire_synthese(classeur: Workbook, ind: Indicateurs) -> None:
         barres.y_axis.title = "Obligations"
         # Colonnes E et F : « En retard » et « À planifier ».
         barres.add_data(
-            Reference(s.ws, min_col=5, max_col=6, min_row=entete_service, max_row=fin_service),
+            Reference(s.ws, min_col=5, max_col=6, min_row=entete, max_row=fin),
             titles_from_data=True,
         )
-        barres.set_categories(
-            Reference(s.ws, min_col=1, min_row=entete_service + 1, max_row=fin_service)
-        )
-        barres.height = max(7.5, 0.8 * (fin_service - entete_service) + 3)
-        barres.width = 18
+        barres.set_categories(Reference(s.ws, min_col=1, min_row=entete + 1, max_row=fin))
+        barres.height = max(9, 0.8 * (fin - entete) + 3)
+        barres.width = 15
+        for serie, couleur in zip(barres.series, _COULEURS_SITUATIONS, strict=False):
+            serie.graphicalProperties.solidFill = couleur
         s.ws.add_chart(barres, f"E{ancre}")

@@ -2,9 +2,13 @@
 
 Tout tableur que l'outil écrit passe par ici (un test l'impose) : échéances, planning,
 publipostage, courriers papier, journal des envois, manifestes, index des archives et
-tableau de bord. Mise en forme commune : en-têtes lisibles en gras, ligne d'en-tête
-figée, filtres, largeurs de colonnes, vraies dates Excel (JJ/MM/AAAA), lignes en retard
-en rouge. Protection commune : un texte venu du registre qui commence par `=`, `+`, `-`
+tableau de bord. Mise en forme commune : en-têtes lisibles en gras (à droite au-dessus
+des nombres et des dates), ligne d'en-tête figée, filtres, largeurs de colonnes, texte
+long à la ligne, vraies dates Excel (JJ/MM/AAAA), lignes en retard en rouge. Mise en page
+commune, pour chaque feuille de chaque classeur (`enregistrer_classeur`) : A4, paysage
+dès que le tableau est plus large qu'une page portrait, ajusté à la largeur d'une page,
+ligne d'en-tête répétée en haut de chaque page, quadrillage, « page N sur M » en pied de
+page. Protection commune : un texte venu du registre qui commence par `=`, `+`, `-`
 ou `@` (« =HYPERLINK(…) » dans un nom de service) reste un texte, jamais une formule
 exécutée par Excel — typé texte dans un xlsx, précédé d'une apostrophe dans un csv.
 """
@@ -26,17 +30,34 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from pipeline.fichiers import ecrire_fichier
 from pipeline.formats import FORMAT_DATE_EXCEL, FORMAT_DATE_ISO, oui_non
 
 _DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-_GRAS_BLANC = Font(bold=True, color="FFFFFF")
+# La police du classeur, nommée : une police sans nom s'affiche en police à empattements
+# dans LibreOffice, à côté des cellules ordinaires en Calibri (Carlito sous Linux).
+POLICE = "Calibri"
+_GRAS_BLANC = Font(name=POLICE, bold=True, color="FFFFFF")
 _FOND_EN_TETE = PatternFill("solid", start_color="1F4E79")
-_ROUGE = Font(color="9C0006")
+_ROUGE = Font(name=POLICE, color="9C0006")
 _FOND_ROUGE = PatternFill("solid", start_color="FFC7CE")
 _RETOUR_LIGNE = Alignment(wrap_text=True, vertical="top")
-_LARGEUR_MAX = 60
+_HAUT = Alignment(vertical="top")
+_HAUTEUR_LIGNE = 15.0  # points, une ligne de texte en Calibri 11
+_EN_TETE_TEXTE = Alignment(wrap_text=True, vertical="center")
+_EN_TETE_NOMBRE = Alignment(wrap_text=True, vertical="center", horizontal="right")
+# Largeurs en caractères (unité d'Excel). Au-delà de `_LARGEUR_MAX`, une colonne de texte
+# passe à la ligne : sinon LibreOffice fait déborder le texte sur les colonnes voisines,
+# ou le coupe, et l'impression le perd.
+_LARGEUR_LONG = 50  # une colonne de texte long (motifs, raisons)
+_LARGEUR_MAX = 40
+_LARGEUR_MIN = 8
+# Largeur utile d'une page A4 portrait, en caractères, aux marges de `_mettre_en_page` :
+# un tableau plus large s'imprime en paysage (toujours ajusté à la largeur d'une page).
+_LARGEUR_PORTRAIT = 95
+_A4 = 9  # code du format de papier A4 dans la mise en page d'un classeur
 
 
 @dataclass
@@ -50,6 +71,9 @@ class Feuille:
     en_rouge: pd.Series | None = None
     # colonnes de texte long : retour à la ligne automatique.
     texte_long: Iterable[str] = ()
+    # colonnes de détail (le calcul derrière une ligne) : repliées sous un « + » au-dessus
+    # des colonnes, ni affichées ni imprimées tant qu'on ne les déplie pas.
+    details: Iterable[str] = ()
 
 
 def neutraliser(valeur: Any) -> Any:
@@ -82,7 +106,8 @@ def ecrire_xlsx(
 def nouveau_classeur() -> Workbook:
     """Un classeur vide en mode « write_only » : la mémoire reste plate même pour 100 000
     lignes. Ses feuilles s'écrivent par `ajouter_feuille`, ou cellule par cellule avec
-    `cellule` (feuille composée à la main : la synthèse du tableau de bord)."""
+    `cellule` dans une feuille de `nouvelle_feuille` (feuille composée à la main : la
+    synthèse du tableau de bord)."""
     return Workbook(write_only=True)
 
 
@@ -90,11 +115,25 @@ def enregistrer_classeur(
     classeur: Workbook, chemin: Path, remplacer: bool = True, garder_ancien: bool = True
 ) -> str:
     """Enregistre un classeur (écriture atomique) ; renvoie le statut de `ecrire_fichier`."""
+    for ws in classeur.worksheets:
+        _mettre_en_page(ws)
     tampon = io.BytesIO()
     classeur.save(tampon)
     return ecrire_fichier(
         Path(chemin), tampon.getvalue(), remplacer=remplacer, garder_ancien=garder_ancien
     )
+
+
+def nouvelle_feuille(classeur: Workbook, nom: str) -> Any:
+    """Une feuille vide, déjà promise à l'impression ajustée à la largeur d'une page.
+
+    En mode « write_only », les propriétés de la feuille partent dans le fichier avec la
+    première ligne : l'ajustement à la page se déclare donc à la création ; le reste de
+    la mise en page (orientation, titres répétés) est posé à l'enregistrement.
+    """
+    ws = classeur.create_sheet(title=nom[:31])
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    return ws
 
 
 def ajouter_feuille(classeur: Workbook, nom: str, feuille: Feuille | pd.DataFrame) -> None:
@@ -121,26 +160,57 @@ def cellule(ws: Any, valeur: Any, **styles: Any) -> WriteOnlyCell:
 
 
 def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
-    ws = classeur.create_sheet(title=nom[:31])
+    ws = nouvelle_feuille(classeur, nom)
     donnees = feuille.donnees
     colonnes = list(feuille.en_tetes) if feuille.en_tetes else list(donnees.columns)
     en_tetes = [feuille.en_tetes[c] if feuille.en_tetes else str(c) for c in colonnes]
-    longues = set(feuille.texte_long)
     valeurs = [_valeurs_colonne(donnees[c]) for c in colonnes]
     est_date = [pd.api.types.is_datetime64_any_dtype(donnees[c]) for c in colonnes]
-
+    # Un nombre ou une date s'aligne à droite : son en-tête aussi, au-dessus de lui.
+    a_droite = [
+        est_date[j] or _est_numerique(donnees[c], valeurs[j]) for j, c in enumerate(colonnes)
+    ]
+    longues = set(feuille.texte_long)
+    largeurs = []
     for i, titre in enumerate(en_tetes, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _largeur(
-            titre, valeurs[i - 1], longues, colonnes[i - 1]
-        )
+        largeur, a_la_ligne = _largeur(titre, valeurs[i - 1], colonnes[i - 1] in longues)
+        ws.column_dimensions[get_column_letter(i)].width = largeur
+        largeurs.append(largeur)
+        if a_la_ligne:
+            longues.add(colonnes[i - 1])
+    details = set(feuille.details)
+    visibles = [j for j, c in enumerate(colonnes) if c not in details]
+    ws.row_dimensions[1].height = hauteur_en_tete(
+        [en_tetes[j] for j in visibles], [largeurs[j] for j in visibles]
+    )
+    _replier(ws, [j for j, c in enumerate(colonnes, start=1) if c in details])
     ws.freeze_panes = "A2"
     if len(donnees):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(colonnes))}{len(donnees) + 1}"
 
-    ws.append([cellule(ws, titre, font=_GRAS_BLANC, fill=_FOND_EN_TETE) for titre in en_tetes])
+    ws.append(
+        [
+            cellule(
+                ws,
+                titre,
+                font=_GRAS_BLANC,
+                fill=_FOND_EN_TETE,
+                alignment=_EN_TETE_NOMBRE if a_droite[j] else _EN_TETE_TEXTE,
+            )
+            for j, titre in enumerate(en_tetes)
+        ]
+    )
     en_rouge = None if feuille.en_rouge is None else np.asarray(feuille.en_rouge, dtype=bool)
+    a_la_ligne = [j for j, c in enumerate(colonnes) if c in longues]
     for r in range(len(donnees)):
         rouge = en_rouge is not None and en_rouge[r]
+        # Ni Excel ni LibreOffice ne calculent la hauteur d'une ligne à l'ouverture : sans
+        # elle, un texte à la ligne chevaucherait les lignes suivantes. Une ligne haute
+        # aligne ses cellules en haut, avec le début du texte long.
+        lignes = max((_lignes(valeurs[j][r], largeurs[j]) for j in a_la_ligne), default=1)
+        haute = lignes > 1
+        if haute:
+            ws.row_dimensions[r + 2].height = _HAUTEUR_LIGNE * lignes
         ligne = []
         for j, colonne in enumerate(valeurs):
             v = colonne[r]
@@ -149,7 +219,7 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
             if (
                 est_date[j]
                 or rouge
-                or colonnes[j] in longues
+                or haute
                 or (isinstance(v, str) and v.startswith(_DEBUTS_DANGEREUX))
             ):
                 v = cellule(
@@ -158,10 +228,39 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
                     number_format=FORMAT_DATE_EXCEL if est_date[j] else None,
                     font=_ROUGE if rouge else None,
                     fill=_FOND_ROUGE if rouge else None,
-                    alignment=_RETOUR_LIGNE if colonnes[j] in longues else None,
+                    alignment=_RETOUR_LIGNE
+                    if colonnes[j] in longues
+                    else (_HAUT if haute else None),
                 )
             ligne.append(v)
         ws.append(ligne)
+        if haute:
+            del ws.row_dimensions[r + 2]  # déjà écrite : inutile de la garder en mémoire
+
+
+def _replier(ws: Any, positions: list[int]) -> None:
+    """Replie les colonnes de détail (positions à partir de 1) sous un « + ».
+
+    Colonne par colonne, chacune au premier niveau de plan et masquée : des colonnes
+    voisines forment un seul groupe, et chacune garde sa largeur une fois dépliée.
+    """
+    for position in positions:
+        dimension = ws.column_dimensions[get_column_letter(position)]
+        dimension.outline_level = 1
+        dimension.hidden = True
+
+
+def _lignes(valeur: Any, largeur: float) -> int:
+    """Nombre de lignes qu'occupe un texte à la ligne dans une colonne de cette largeur.
+
+    Estimation par excès (un mot qui ne tient plus en fin de ligne passe à la suivante) :
+    mieux vaut un peu de blanc qu'un texte coupé.
+    """
+    if valeur is None:
+        return 1
+    # Une unité de largeur est la largeur d'un « 0 » : un texte courant en tient un peu plus.
+    place = max(int(largeur * 1.3) - 4, 10)
+    return max(1, -(-len(str(valeur)) // place))
 
 
 def _valeurs_colonne(serie: pd.Series) -> list[Any]:
@@ -189,17 +288,83 @@ def _valeurs_colonne(serie: pd.Series) -> list[Any]:
     return sortie
 
 
-def _largeur(titre: str, valeurs: list[Any], longues: set[str], colonne: str) -> float:
-    if colonne in longues:
-        return _LARGEUR_MAX
+def _largeur(titre: str, valeurs: list[Any], longue: bool) -> tuple[float, bool]:
+    """(largeur de la colonne, texte à la ligne) d'après son en-tête et ses valeurs.
+
+    L'en-tête passe à la ligne : c'est son mot le plus long qui compte, pas sa longueur
+    (« État des lieux : début de la période » n'élargit pas une colonne de dates).
+    """
+    if longue:
+        return _LARGEUR_LONG, True
     echantillon = valeurs[:500]
     plus_long = max((len(_texte(v)) for v in echantillon), default=0)
-    return min(_LARGEUR_MAX, max(len(titre) + 4, plus_long + 2, 8))
+    mot = max((len(m) for m in titre.split()), default=0)
+    largeur = max(mot + 3, plus_long + 2, _LARGEUR_MIN)
+    return min(_LARGEUR_MAX, largeur), largeur > _LARGEUR_MAX
+
+
+def hauteur_en_tete(titres: Iterable[str], largeurs: Iterable[float]) -> float:
+    """Hauteur (points) d'une ligne d'en-têtes à la ligne : le plus haut d'entre eux.
+
+    Ni Excel ni LibreOffice ne l'agrandissent d'eux-mêmes à l'ouverture d'un fichier.
+    """
+    lignes = 1
+    for titre, largeur in zip(titres, largeurs, strict=True):
+        place, ligne, nombre = max(int(largeur) - 1, 1), 0, 1
+        for mot in str(titre).split():
+            if ligne and ligne + 1 + len(mot) > place:
+                nombre, ligne = nombre + 1, len(mot)
+            else:
+                ligne += len(mot) + (1 if ligne else 0)
+        lignes = max(lignes, nombre)
+    return _HAUTEUR_LIGNE * lignes
+
+
+def _est_numerique(serie: pd.Series, valeurs: list[Any]) -> bool:
+    if pd.api.types.is_bool_dtype(serie):
+        return False  # écrit « oui » / « non »
+    if pd.api.types.is_numeric_dtype(serie):
+        return True
+    remplies = [v for v in valeurs[:500] if v is not None]
+    return bool(remplies) and all(
+        isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in remplies
+    )
+
+
+def _mettre_en_page(ws: Any) -> None:
+    """Mise en page d'impression d'une feuille : la même pour tous les classeurs.
+
+    Ajustée à la largeur d'une page (jamais une colonne sur une autre page que les
+    noms), en paysage si le tableau est plus large qu'une page portrait ; la ligne
+    d'en-tête (ou ce que la feuille a choisi, `print_title_rows`) répétée en haut de
+    chaque page. Une feuille composée à la main (synthèse du tableau de bord) peut
+    poser ses sauts de page avant l'enregistrement.
+    """
+    # Les colonnes repliées ne s'impriment pas : elles ne comptent pas.
+    largeur = sum(
+        dimension.width or _LARGEUR_MIN
+        for dimension in ws.column_dimensions.values()
+        if not dimension.hidden
+    )
+    ws.page_setup.paperSize = _A4
+    ws.page_setup.orientation = "landscape" if largeur > _LARGEUR_PORTRAIT else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # autant de pages que nécessaire en hauteur
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if ws.print_options.gridLines is None:  # une feuille composée à la main peut s'en passer
+        ws.print_options.gridLines = True
+    ws.print_options.horizontalCentered = True
+    if not ws.print_title_rows:
+        ws.print_title_rows = "1:1"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P sur &N"
 
 
 def _texte(v: Any) -> str:
     if isinstance(v, date):
-        return "00/00/0000"
+        return "00/00/0000 "  # et une marge avant la colonne suivante
     return "" if v is None else str(v)
 
 
@@ -279,6 +444,7 @@ def ecrire_echeances(liste: pd.DataFrame, chemin: Path, remplacer: bool = True) 
         LIBELLES_ABSENCES,
         LIBELLES_STATUTS,
         LIBELLES_TYPES,
+        colonnes_de_detail,
     )
 
     chemin = Path(chemin)
@@ -293,6 +459,14 @@ def ecrire_echeances(liste: pd.DataFrame, chemin: Path, remplacer: bool = True) 
     en_tetes = {c: EN_TETES_ECHEANCES.get(c, c) for c in liste.columns}
     return ecrire_xlsx(
         chemin,
-        {"Échéances": Feuille(lisible, en_tetes, liste["statut"] == "en_retard", ["motif"])},
+        {
+            "Échéances": Feuille(
+                lisible,
+                en_tetes,
+                liste["statut"] == "en_retard",
+                ["motif"],
+                colonnes_de_detail(list(liste.columns)),
+            )
+        },
         remplacer=remplacer,
     )

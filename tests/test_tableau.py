@@ -123,7 +123,8 @@ def _obligations() -> pd.DataFrame:
         _obligation("A3", "periodique", "2029-12-01", "a_venir"),
         _obligation("A3", "etat_des_lieux", "2027-01-15", "a_planifier", False, 0),
         _obligation("B1", "periodique", "2028-01-10", "a_venir"),
-        _obligation("B1", "etat_des_lieux", "2026-11-01", "en_retard", True, 3000, "2027-03-31"),
+        # Non tenu, et la date limite de versement (trimestre qui suit l'échéance) est passée.
+        _obligation("B1", "etat_des_lieux", "2026-05-01", "en_retard", True, 3000, "2026-09-30"),
         _obligation("B2", "periodique", "2030-12-01", "a_venir"),
         _obligation("C3", "premier", "2021-06-01", "en_retard"),
         _obligation("C3", "avant_60", "2027-02-28", "a_venir"),
@@ -190,6 +191,17 @@ def test_chiffres_recalcules_independamment():
     assert ind.nb_exposes == 3 and ind.montant_abondement == 9000
     assert dict(zip(ind.exposes["matricule"], ind.exposes["statut"], strict=True)) == {
         "A2": "À planifier", "B1": "En retard", "C3": "Réalisé"
+    }  # fmt: skip
+    # Seul B1 a passé sa date limite de versement (30/09/2026 < 01/12/2026).
+    assert dict(zip(ind.exposes["matricule"], ind.exposes["versement"], strict=True)) == {
+        "A2": "à faire", "B1": "en retard", "C3": "à faire"
+    }  # fmt: skip
+    assert ind.nb_versements_en_retard == 1
+
+    # Le graphique en secteurs : en retard (A1, B1, C3), à convoquer sans retard (A2, A3),
+    # entretien tenu sur 12 mois sans rien d'autre à faire (B2 ; A2 est à convoquer).
+    assert dict(zip(ind.situations["situation"], ind.situations["nombre"], strict=True)) == {
+        "en_retard": 3, "a_planifier": 2, "tenu_12_mois": 1
     }  # fmt: skip
 
 
@@ -264,8 +276,11 @@ def test_classeur_relu(tmp_path):
     assert len(graphiques) == 2, noms
     assert "pieChart" in graphiques[0]
     assert "barChart" in graphiques[1]
-    # Les graphiques lisent les cellules de la synthèse.
-    assert "<f>'Synthèse'!$B$" in graphiques[0] and "<f>'Synthèse'!$A$" in graphiques[0]
+    # Les graphiques lisent les cellules de la synthèse : les nombres en B, les étiquettes
+    # françaises du camembert dans la colonne masquée L, qu'il lit quand même.
+    assert "<f>'Synthèse'!$B$" in graphiques[0] and "<f>'Synthèse'!$L$" in graphiques[0]
+    assert '<plotVisOnly val="0"/>' in graphiques[0]
+    assert '<showCatName val="1"/>' in graphiques[0] and '<showVal val="0"/>' in graphiques[0]
     assert "<f>'Synthèse'!$E$" in graphiques[1] and "<f>'Synthèse'!$F$" in graphiques[1]
 
     wb = openpyxl.load_workbook(chemin)
@@ -278,9 +293,11 @@ def test_classeur_relu(tmp_path):
     assert synthese["Montant de l'abondement correctif"] == 9000
     assert synthese["Entretiens avant 60 ans manqués"] == 1
     assert synthese["Salariés ayant eu un entretien sur 12 mois"] == 2
+    assert synthese["Versements de l'abondement en retard"] == 1
     statuts = {LIBELLES_STATUTS[s]: n for s, n in Counter(_obligations()["statut"]).items()}
     for libelle, nombre in statuts.items():
         assert synthese[libelle] == nombre  # tableau « Obligations par statut »
+    _verifier_synthese(wb["Synthèse"])
 
     ws = wb["Échéancier"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
@@ -310,10 +327,47 @@ def test_classeur_relu(tmp_path):
     assert cse["Atelier"] == (3, 1, pytest.approx(33.3))
     assert cse["Total entreprise"] == (6, 2, pytest.approx(33.3))
 
-    abondement = list(wb["Abondement correctif"].iter_rows(min_row=2, values_only=True))
+    feuille = wb["Abondement correctif"]
+    abondement = list(feuille.iter_rows(min_row=2, values_only=True))
     assert sorted(r[0] for r in abondement) == ["A2", "B1", "C3"]
     c3 = next(r for r in abondement if r[0] == "C3")
-    assert c3[5:] == ("Réalisé", 3000, datetime(2027, 3, 31))
+    assert c3[5:] == ("Réalisé", 3000, datetime(2027, 3, 31), "à faire")
+    # Le versement de B1 est en retard : dit, et en rouge ; pas celui des autres.
+    for ligne in feuille.iter_rows(min_row=2):
+        rouge = ligne[0].fill.fgColor.rgb.endswith("FFC7CE")
+        assert rouge == (ligne[0].value == "B1") == (ligne[8].value == "en retard")
+
+
+def _verifier_synthese(ws) -> None:
+    """Ce qu'un directeur lit : nombres sous des en-têtes alignés à droite, le camembert
+    limité à ce qui demande une action, ses étiquettes en français."""
+    lignes = list(ws.iter_rows())
+    for i, ligne in enumerate(lignes):
+        en_tete = ligne[0].fill.fgColor.rgb.endswith("1F4E79")
+        if not en_tete:
+            continue
+        for j, titre in enumerate(ligne[1:], start=1):
+            if titre.value is None or titre.value == "Explication":
+                continue
+            # Sous un en-tête de nombres : des nombres, alignés à droite comme lui.
+            assert titre.alignment.horizontal == "right", titre.value
+            dessous = lignes[i + 1][j].value
+            assert isinstance(dessous, int | float) or dessous == "non applicable", titre.value
+    situations = {
+        ligne[0].value: (ligne[1].value, ligne[11].value)
+        for ligne in lignes
+        if ligne[0].value in ("En retard", "À convoquer", "Entretien tenu (12 mois)")
+        and ligne[11].value
+    }
+    assert situations == {
+        "En retard": (3, "En retard : 3 (50\u00a0%)"),
+        "À convoquer": (2, "À convoquer : 2 (33\u00a0%)"),
+        "Entretien tenu (12 mois)": (1, "Entretien tenu (12 mois) : 1 (17\u00a0%)"),
+    }
+    assert ws.column_dimensions["L"].hidden
+    # Imprimée : ajustée à la largeur, les graphiques sur une page à eux, sans quadrillage.
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.row_breaks.brk and not ws.print_options.gridLines
 
 
 def test_classeur_sous_50_salaries(tmp_path):
