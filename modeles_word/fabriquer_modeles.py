@@ -204,6 +204,14 @@ def _indivisible(ligne) -> None:
     trpr.append(OxmlElement("w:cantSplit"))
 
 
+def _d_un_bloc(table) -> None:
+    """Le tableau tient sur une même page : chaque ligne reste avec la suivante."""
+    for ligne in table.rows[:-1]:
+        for cellule in ligne.cells:
+            for paragraphe in cellule.paragraphs:
+                paragraphe.paragraph_format.keep_with_next = True
+
+
 class Modele:
     """Un document en construction : en-tête, pied de page et quelques briques."""
 
@@ -496,10 +504,11 @@ NON_EVALUATION = (
     "termes de qualifications et d'emploi : il ne s'agit pas d'un entretien d'évaluation de "
     "votre travail."
 )
+# Sans accord à faire (« accompagné(e) ») : la phrase vaut pour chacun.
 CEP = (
-    "Pour le préparer, vous pouvez, si vous le souhaitez, être accompagné(e) gratuitement et "
-    "en toute confidentialité par un conseiller en évolution professionnelle (CEP), hors de "
-    "l'entreprise : www.mon-cep.org."
+    "Pour le préparer, vous pouvez, si vous le souhaitez, bénéficier gratuitement et en toute "
+    "confidentialité de l'accompagnement d'un conseiller en évolution professionnelle (CEP), "
+    "hors de l'entreprise : www.mon-cep.org."
 )
 
 
@@ -535,7 +544,7 @@ def _rubriques_conditionnelles_annonce(m: Modele) -> None:
 
 def _identification(m: Modele, avec_motifs: bool = True):
     lignes = [
-        ("Salarié(e)", "{{ salarie.nom_complet }} (matricule {{ salarie.matricule }})"),
+        ("{{ salarie.libelle }}", "{{ salarie.nom_complet }} (matricule {{ salarie.matricule }})"),
         ("Poste", "{{ salarie.poste }}"),
         ("Service", "{{ salarie.service }}"),
         ("Entrée dans l'entreprise", "{{ salarie.date_entree_longue }} ({{ salarie.anciennete }})"),
@@ -545,11 +554,12 @@ def _identification(m: Modele, avec_motifs: bool = True):
     ]
     table = m.fiche(lignes)
     if avec_motifs:
+        # La raison de chaque motif, en clair : jamais le calcul (échéance, retard, comptes).
         ligne = m.ligne(table, ["Motifs", ""], fonds=[FOND_ENCADRE, None])
         ligne.cells[0].paragraphs[0].runs[0].bold = True
         cellule = ligne.cells[1]
         cellule.paragraphs[0].add_run("{%p for m in motifs %}")
-        m.p(("{{ m.libelle }}", "g"), " – {{ m.motif }}", conteneur=cellule, apres=2, taille=9)
+        m.p("{{ m.raison }}", conteneur=cellule, apres=2)
         m.balise("{%p endfor %}", conteneur=cellule)
     return table
 
@@ -647,7 +657,7 @@ def _rubriques_entretien(m: Modele, hauteur: float, pour_compte_rendu: bool) -> 
 def _rubriques_specifiques(m: Modele, hauteur: float) -> None:
     m.balise("{%p if est_retour %}")
     m.h1("Retour de congé")
-    m.p("Reprise d'activité le {{ retour.reprise_longue }}, après un {{ retour.libelle }}.")
+    m.p("Reprise d'activité le {{ retour.reprise_longue }} ; absence : {{ retour.libelle }}.")
     m.zones(
         [
             "Conditions de la reprise, changements intervenus",
@@ -743,7 +753,7 @@ def convocation() -> Modele:
     )
     m.p("Cet entretien vous est proposé au titre de :", apres=2)
     m.balise("{%p for m in motifs %}")
-    m.puce(("{{ m.libelle }}", "g"), " – {{ m.motif }}", taille=9)
+    m.puce("{{ m.raison }}")
     m.balise("{%p endfor %}")
     _rubriques_conditionnelles_annonce(m)
     m.p(NON_EVALUATION)
@@ -773,7 +783,22 @@ def convocation() -> Modele:
         retrait_cm=droite,
         alignement=WD_ALIGN_PARAGRAPH.LEFT,
     )
+    _decharge(m)
     return m
+
+
+def _decharge(m: Modele) -> None:
+    """Sans adresse électronique, la convocation est remise en main propre contre décharge :
+    la date de remise et la signature du salarié, sous la lettre."""
+    m.balise("{%p if salarie.remise_en_main_propre %}")
+    m.espace(10)
+    table = m.tableau([LARGEUR_UTILE / 2, LARGEUR_UTILE / 2])
+    ligne = m.ligne(table, ["", ""], hauteur_cm=2.4)
+    gauche, droite = (cellule.paragraphs[0] for cellule in ligne.cells)
+    gauche.add_run("Remis en main propre contre décharge").bold = True
+    m.p(f"le {LIGNE_DATE}", conteneur=ligne.cells[0])
+    droite.add_run("Signature {{ salarie.du_salarie }} :").bold = True
+    m.balise("{%p endif %}")
 
 
 def support_preparation() -> Modele:
@@ -822,8 +847,8 @@ def compte_rendu() -> Modele:
     m.p(
         (
             "Entretien réalisé en application de {{ reference_legale }}. Il est consacré aux "
-            "perspectives d'évolution professionnelle du salarié et ne porte pas sur l'évaluation "
-            "de son travail.",
+            "perspectives d'évolution professionnelle {{ salarie.du_salarie }} et ne porte pas "
+            "sur l'évaluation de son travail.",
             "i",
         ),
         taille=9,
@@ -832,31 +857,19 @@ def compte_rendu() -> Modele:
     _rubriques_specifiques(m, hauteur=2.0)
     m.balise("{%p if est_etat_des_lieux %}")
     m.h1("État des lieux récapitulatif")
+    # Les constats se font sur le document « État des lieux récapitulatif », rempli pendant
+    # l'entretien : le compte-rendu, remis en copie, n'en recopie pas les chiffres.
     m.p(
-        "L'état des lieux de la période du {{ etat_des_lieux.debut_courte }} au "
-        "{{ etat_des_lieux.fin_courte }} figure dans le document « État des lieux "
-        "récapitulatif » joint."
+        "L'état des lieux récapitulatif du parcours professionnel, sur la période du "
+        "{{ etat_des_lieux.debut_courte }} au {{ etat_des_lieux.fin_courte }}, est fait sur "
+        "le document « État des lieux récapitulatif » rempli pendant l'entretien."
     )
-    t = m.tableau([13.0, 4.0], ["Critère (période examinée)", "Constat"])
-    for libelle, valeur in (
-        (
-            "Entretiens réalisés / prévus",
-            "{{ etat_des_lieux.entretiens_realises }} / {{ etat_des_lieux.entretiens_prevus }}",
-        ),
-        ("A suivi au moins une formation", "{{ etat_des_lieux.critere_formation }}"),
-        ("A acquis des éléments de certification", "{{ etat_des_lieux.critere_certification }}"),
-        (
-            "A bénéficié d'une progression salariale ou professionnelle",
-            "{{ etat_des_lieux.critere_progression }}",
-        ),
-    ):
-        m.ligne(t, [libelle, valeur])
-    m.espace()
     m.balise("{%p endif %}")
 
     m.h1("Informations obligatoires délivrées au salarié")
     m.p(
-        "Le conducteur de l'entretien informe le salarié sur chacun des points suivants "
+        "Le conducteur de l'entretien informe {{ salarie.le_salarie }} sur chacun des points "
+        "suivants "
         "(art. L6315-1 I du Code du travail) et coche la case correspondante.",
         apres=3,
     )
@@ -892,20 +905,24 @@ def compte_rendu() -> Modele:
 
     m.h1("5. Commentaires et suites données")
     m.zones(
-        ["Commentaires du salarié", "Commentaires du conducteur", "Suites données à l'entretien"],
+        [
+            "Commentaires {{ salarie.du_salarie }}",
+            "Commentaires du conducteur",
+            "Suites données à l'entretien",
+        ],
         hauteur_cm=2.4,
     )
     m.h1("Signatures")
     m.signatures(
-        ["Le salarié", "{{ salarie.nom_complet }}", "Date et signature :"],
+        ["{{ salarie.le_salarie_maj }}", "{{ salarie.nom_complet }}", "Date et signature :"],
         ["Le conducteur de l'entretien", "{{ entretien.conducteur }}", "Date et signature :"],
     )
     m.espace(6)
-    m.champ(m.p(("Copie remise au salarié le : ", "g")), "copie_remise_le")
+    m.champ(m.p(("Copie remise {{ salarie.au_salarie }} le : ", "g")), "copie_remise_le")
     m.p(
         (
-            "Le compte-rendu est établi à l'issue de l'entretien ; une copie en est remise au "
-            "salarié.",
+            "Le compte-rendu est établi à l'issue de l'entretien ; une copie en est remise "
+            "{{ salarie.au_salarie }}.",
             "i",
         ),
         taille=9,
@@ -914,34 +931,109 @@ def compte_rendu() -> Modele:
 
 
 def etat_des_lieux() -> Modele:
+    """Le document rempli pendant l'entretien : daté du jour de l'entretien, les critères
+    que le registre donne, à confirmer, et l'issue pour l'abondement, à cocher ; jamais
+    de verdict calculé d'avance."""
     m = Modele("État des lieux récapitulatif")
     m.titre("État des lieux récapitulatif du parcours professionnel")
     identification = m.fiche(
         [
-            ("Salarié(e)", "{{ salarie.nom_complet }} (matricule {{ salarie.matricule }})"),
+            (
+                "{{ salarie.libelle }}",
+                "{{ salarie.nom_complet }} (matricule {{ salarie.matricule }})",
+            ),
             ("Poste, service", "{{ salarie.poste }} – {{ salarie.service }}"),
             ("Entrée dans l'entreprise", "{{ salarie.date_entree_longue }}"),
             (
                 "Période examinée",
                 "du {{ etat_des_lieux.debut_longue }} au {{ etat_des_lieux.fin_longue }}",
             ),
-            ("Échéance de l'état des lieux", "{{ etat_des_lieux.echeance_longue }}"),
-            ("Entretien", "{{ entretien.date_longue }}, conduit par {{ entretien.conducteur }}"),
+            (
+                "Entretien",
+                "{{ entretien.date_longue }} à {{ entretien.heure }}, conduit par "
+                "{{ entretien.conducteur }}",
+            ),
         ]
     )
     m.ligne_champ(identification, "Entretien tenu le", "date_entretien")
     m.p(
-        "Tous les {{ cycle_etat_des_lieux_ans }} ans d'ancienneté, l'{{ intitule_entretien }} "
-        "fait un état des lieux récapitulatif du parcours professionnel du salarié "
-        "(prévu au II de {{ reference_legale }}). Il permet de vérifier que le salarié a "
-        "bénéficié des entretiens prévus et d'apprécier s'il a suivi au moins une formation, "
-        "acquis des éléments de certification et bénéficié d'une progression salariale ou "
-        "professionnelle."
+        "Tous les {{ cycle_etat_des_lieux_ans }} ans, l'{{ intitule_entretien }} fait un état "
+        "des lieux récapitulatif du parcours professionnel (II de {{ reference_legale }}). Il "
+        "vérifie que les entretiens prévus ont eu lieu et apprécie trois critères : formation "
+        "suivie, éléments de certification acquis, progression salariale ou professionnelle. "
+        "Les listes ci-dessous viennent du registre du personnel : le conducteur les relit "
+        "avec {{ salarie.le_salarie }}, complète ce qui manque et coche ce qui est constaté."
     )
+    _listes_etat_des_lieux(m)
+    m.h1("5. Constats faits pendant l'entretien")
+    t = m.tableau([9.5, 3.5, 4.0], ["Critère", "D'après le registre", "Constaté"])
+    for libelle, registre, tag in (
+        (
+            "A suivi au moins une formation",
+            "{{ etat_des_lieux.critere_formation }}",
+            "formation_suivie",
+        ),
+        (
+            "A acquis des éléments de certification (formation certifiante ou VAE)",
+            "{{ etat_des_lieux.critere_certification }}",
+            "certification",
+        ),
+        (
+            "A bénéficié d'une progression salariale ou professionnelle",
+            "{{ etat_des_lieux.critere_progression }}",
+            "progression",
+        ),
+    ):
+        para = m.ligne(t, [libelle, registre, ""]).cells[2].paragraphs[0]
+        m.champ(para, tag)
+        para.add_run(" Oui")
+    m.espace()
+    m.balise("{%p if entreprise.au_moins_50 %}")
+    m.h1("6. Abondement correctif du compte personnel de formation")
+    regle = m.p(
+        "Dans une entreprise d'au moins 50 salariés, un abondement correctif du compte "
+        "personnel de formation est dû quand, sur la période, les entretiens prévus n'ont pas "
+        "tous eu lieu et qu'aucune formation non obligatoire n'a été suivie (II de "
+        "{{ reference_legale }}). Issue constatée à l'entretien :",
+        apres=3,
+    )
+    regle.paragraph_format.keep_with_next = True
+    t = m.tableau([5.0, LARGEUR_UTILE - 5.0])
+    ligne = m.ligne(t, ["Issue constatée", ""], fonds=[FOND_ENCADRE, None])
+    ligne.cells[0].paragraphs[0].runs[0].bold = True
+    # Des cases imprimées, pas des champs de formulaire : `entretiens recolter` relit ses
+    # champs par leur rang quand LibreOffice a perdu leurs étiquettes ; un champ de plus
+    # l'en empêcherait. L'issue se reporte à la main.
+    cases = ligne.cells[1]
+    cases.paragraphs[0].add_run(f"{CASE} Aucun abondement correctif n'est dû")
+    m.p(f"{CASE} Un abondement correctif est dû", conteneur=cases)
+    ligne = m.ligne(t, ["Versement", ""], fonds=[FOND_ENCADRE, None])
+    ligne.cells[0].paragraphs[0].runs[0].bold = True
+    ligne.cells[1].paragraphs[0].add_run(f"montant : ____________ € ; versé le : {LIGNE_DATE}")
+    _d_un_bloc(t)
+    m.espace()
+    m.balise("{%p endif %}")
+    m.p(
+        "Établi le {% if entretien.date_longue %}{{ entretien.date_longue }}"
+        "{% else %}____ / ____ / ________{% endif %}, à l'issue de l'entretien."
+    )
+    m.signatures(
+        ["{{ salarie.le_salarie_maj }}", "{{ salarie.nom_complet }}", "Date et signature :"],
+        ["Pour l'employeur", "{{ entreprise.signataire }}", "{{ entreprise.fonction_signataire }}"],
+        hauteur_cm=2.6,
+    )
+    m.espace(6)
+    m.champ(m.p(("Copie remise {{ salarie.au_salarie }} le : ", "g")), "copie_remise_le")
+    return m
+
+
+def _listes_etat_des_lieux(m: Modele) -> None:
+    """Sections 1 à 4 : entretiens, formations, certifications, progressions du registre."""
     m.h1("1. Entretiens de la période")
     m.p(
-        "Entretiens réalisés : {{ etat_des_lieux.entretiens_realises }} sur "
-        "{{ etat_des_lieux.entretiens_prevus }} prévus (un tous les {{ periodicite_mois }} mois)."
+        "Entretiens prévus sur la période : {{ etat_des_lieux.entretiens_prevus }} (un tous "
+        "les {{ periodicite_mois }} mois) ; enregistrés au registre : "
+        "{{ etat_des_lieux.entretiens_realises }}."
     )
     m.liste_en_tableau(
         "etat_des_lieux.entretiens",
@@ -978,75 +1070,6 @@ def etat_des_lieux() -> Modele:
         ["{{ e.date_courte }}", "{{ e.nature }}", "{{ e.commentaire }}"],
         "Aucune progression n'est enregistrée sur la période.",
     )
-    m.h1("5. Synthèse")
-    t = m.tableau([13.0, 4.0], ["Critère", "Constat"])
-    for libelle, valeur in (
-        (
-            "Entretiens réalisés / prévus",
-            "{{ etat_des_lieux.entretiens_realises }} / {{ etat_des_lieux.entretiens_prevus }}",
-        ),
-        ("A suivi au moins une formation", "{{ etat_des_lieux.critere_formation }}"),
-        (
-            "A acquis des éléments de certification (formation certifiante ou VAE)",
-            "{{ etat_des_lieux.critere_certification }}",
-        ),
-        (
-            "A bénéficié d'une progression salariale ou professionnelle",
-            "{{ etat_des_lieux.critere_progression }}",
-        ),
-        (
-            "A suivi au moins une formation non obligatoire (art. L6321-2)",
-            "{{ etat_des_lieux.formation_non_obligatoire }}",
-        ),
-    ):
-        m.ligne(t, [libelle, valeur])
-    m.espace()
-    constat = m.p(
-        "Constat fait avec le salarié pendant l'entretien (cochez ce qui est vrai) :",
-        apres=2,
-    )
-    constat.paragraph_format.keep_with_next = True
-    t = m.tableau([13.0, 4.0])
-    for libelle, tag in (
-        ("Le salarié a suivi au moins une formation", "formation_suivie"),
-        (
-            "Il a acquis des éléments de certification (formation certifiante ou VAE)",
-            "certification",
-        ),
-        ("Il a bénéficié d'une progression salariale ou professionnelle", "progression"),
-    ):
-        para = m.ligne(t, [libelle, ""]).cells[1].paragraphs[0]
-        m.champ(para, tag)
-        para.add_run(" Oui")
-    m.espace()
-    m.h1("6. Abondement correctif du compte personnel de formation")
-    m.p(
-        "Effectif de l'entreprise, au sens de l'art. L130-1 du code de la sécurité sociale : "
-        "{{ etat_des_lieux.effectif }} salariés."
-    )
-    m.encadre(("{{ etat_des_lieux.verdict }}", "g"))
-    m.balise("{%p if etat_des_lieux.abondement %}")
-    m.fiche(
-        [
-            ("Montant", "{{ etat_des_lieux.montant }}"),
-            (
-                "Versement",
-                "à la Caisse des dépôts et consignations, sur le compte personnel de "
-                "formation du salarié (art. L6323-13 et R6323-3 du Code du travail)",
-            ),
-            ("Au plus tard le", "{{ etat_des_lieux.date_limite_versement_longue }}"),
-        ]
-    )
-    m.balise("{%p endif %}")
-    m.p("Établi à {{ fait_a }}, le {{ date_lettre_longue }}.")
-    m.signatures(
-        ["Le salarié", "{{ salarie.nom_complet }}", "Date et signature :"],
-        ["Pour l'employeur", "{{ entreprise.signataire }}", "{{ entreprise.fonction_signataire }}"],
-        hauteur_cm=2.6,
-    )
-    m.espace(6)
-    m.champ(m.p(("Copie remise au salarié le : ", "g")), "copie_remise_le")
-    return m
 
 
 def fiche_conducteur() -> Modele:
@@ -1054,10 +1077,9 @@ def fiche_conducteur() -> Modele:
     m.titre("Vos entretiens à conduire")
     m.p(("{{ conducteur.nom }}", "g"), " – campagne du {{ date_lettre_longue }}")
     m.p(
-        "Vous conduisez {{ nombre_entretiens }} entretien(s), du {{ premiere_date_longue }} au "
-        "{{ derniere_date_longue }}. Chaque salarié a reçu sa convocation et un support de "
-        "préparation ; son dossier contient aussi le compte-rendu à compléter pendant "
-        "l'entretien."
+        "Vous conduisez {{ entretiens_texte }}, {{ periode_texte }}. Chaque salarié a reçu sa "
+        "convocation et un support de préparation ; son dossier contient aussi le compte-rendu "
+        "à compléter pendant l'entretien."
     )
     t = m.tableau(
         [3.0, 1.8, 3.4, 2.4, 2.6, 3.8], ["Date", "Heure", "Salarié", "Service", "Lieu", "Motifs"]
@@ -1161,6 +1183,25 @@ def fiche_conducteur() -> Modele:
     m.puce(
         "Remettre une copie du compte-rendu signé au salarié et le transmettre au service des "
         "ressources humaines ({{ entreprise.email_rh }})."
+    )
+    # Le calcul de conformité n'est écrit que dans les documents internes : ici, pour le
+    # conducteur (et dans les tableurs), jamais dans ce que reçoit le salarié. Sur une page
+    # à part, qui se détache du reste de la fiche.
+    m.saut_de_page()
+    m.h1("Pour mémoire : le calcul de chaque convocation")
+    m.p(
+        (
+            "Document interne : ces motifs (échéances, retards, état des lieux) ne se remettent "
+            "pas au salarié ; sa convocation lui en donne la raison en langage simple.",
+            "i",
+        ),
+        taille=9,
+    )
+    t = m.tableau([3.6, 3.2, 10.2], ["Salarié", "Types", "Motifs calculés"])
+    m.boucle(
+        t,
+        "{%tr for e in entretiens %}",
+        ["{{ e.salarie }}", "{{ e.types_courts }}", "{{ e.motifs }}"],
     )
     return m
 

@@ -735,6 +735,22 @@ def _echeances_dues(registre: Registre, parametres: Parametres, au: date) -> pd.
     return lister_echeances(obligations, registre)
 
 
+def raisons_des_convocations(
+    registre: Registre, parametres: Parametres, au: date, entretiens: pd.DataFrame
+) -> dict[str, list[str]]:
+    """Matricule -> pourquoi il est convoqué, en langage simple : les phrases mêmes de sa
+    convocation (`contexte.motifs[].raison`), pour le courriel et l'invitation."""
+    from pipeline.contexte import iterer_contextes_salaries
+
+    echeances = _echeances_dues(registre, parametres, au)
+    return {
+        matricule: [motif["raison"] for motif in contexte["motifs"]]
+        for matricule, contexte in iterer_contextes_salaries(
+            echeances, entretiens, registre, parametres, au
+        )
+    }
+
+
 def planifier_campagne(
     campagne: Campagne,
     registre: Registre,

@@ -900,6 +900,7 @@ def publipostage(
     oui: bool,
 ) -> None:
     """Prépare l'envoi : tableau de publipostage, brouillons .eml Outlook, invitations .ics."""
+    from pipeline.campagne import raisons_des_convocations
     from pipeline.envoi import compter_a_envoyer, lister_brouillons, refuser_expediteur_d_exemple
     from pipeline.envoi import envoyer as envoyer_courriels
     from pipeline.publipostage import preparer_publipostage
@@ -920,6 +921,9 @@ def publipostage(
                 pdf=pdf,
                 remplacer=remplacer,
                 progression=avancer,
+                raisons=raisons_des_convocations(
+                    registre, entrees.parametres, entrees.au, planning.entretiens
+                ),
             )
         _resume_publipostage(bilan)
         if papier_remis is not None:

@@ -11,6 +11,12 @@ Toute valeur qu'un modèle peut citer existe toujours (chaîne vide, liste vide 
 quand elle ne s'applique pas) : le rendu se fait avec des variables indéfinies traitées
 comme des erreurs, et une rubrique conditionnelle non affichée ne doit pas dépendre de
 l'ordre d'évaluation.
+
+Ce que reçoit le salarié (convocation, support, courriel, invitation) dit pourquoi il est
+convoqué en langage simple (`motifs[].raison` : « Entretien périodique : votre dernier
+entretien date du 26/03/2022 ») ; le calcul de conformité (`motifs[].motif`, échéance,
+statut, chiffres et verdict de l'abondement) reste offert aux documents internes, jamais
+aux modèles livrés remis au salarié.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ from pipeline.config import Parametres
 from pipeline.dates_vectorisees import ajouter_mois_date
 from pipeline.formats import (
     ESPACE_INSECABLE,
+    adresse_courriel,
     anciennete_fr,
     date_courte,
     date_longue,
     date_longue_sans_jour,
+    de,
     duree_fr,
     en_date,
     en_texte,
@@ -230,7 +238,6 @@ def contexte_salarie(
     if not lignes and entretien is not None:
         # Un planning corrigé à la main peut porter des types sans la liste des échéances.
         types = {t.strip() for t in en_texte(entretien.get("types")).split(",") if t.strip()}
-    ctx["motifs"] = _bloc_motifs(lignes, entretien)
     ctx["types"] = sorted(types)
     ctx["est_premier"] = "premier" in types
     ctx["est_periodique"] = "periodique" in types
@@ -257,13 +264,43 @@ def contexte_salarie(
     ctx["historique"] = _bloc_historique(registre, matricule, parametres, au)
     edl = next((r for r in lignes if en_texte(r.get("type")) == "etat_des_lieux"), None)
     ctx["etat_des_lieux"] = _bloc_etat_des_lieux(edl, registre, matricule, parametres, au)
+    ctx["motifs"] = [
+        {**m, "raison": _raison(m["type"], ligne, ctx, parametres)}
+        for m, ligne in _bloc_motifs(lignes, entretien)
+    ]
     return ctx
+
+
+# Le salarié nommé au fil d'une phrase, accordé à sa civilité ; sans civilité connue, une
+# formulation neutre plutôt que « salarié(e) » (on ne devine pas le genre d'une personne).
+_ACCORDS = {
+    "M.": {
+        "libelle": "Salarié",
+        "le_salarie": "le salarié",
+        "du_salarie": "du salarié",
+        "au_salarie": "au salarié",
+    },
+    "Mme": {
+        "libelle": "Salariée",
+        "le_salarie": "la salariée",
+        "du_salarie": "de la salariée",
+        "au_salarie": "à la salariée",
+    },
+    "": {
+        "libelle": "Personne salariée",
+        "le_salarie": "la personne salariée",
+        "du_salarie": "de la personne salariée",
+        "au_salarie": "à la personne salariée",
+    },
+}
 
 
 def _bloc_salarie(s: Mapping[str, Any], au: date) -> dict[str, Any]:
     civilite = en_texte(s.get("civilite"))
     nom, prenom = en_texte(s.get("nom")), en_texte(s.get("prenom"))
     civilite_longue = {"M.": "Monsieur", "Mme": "Madame"}.get(civilite, "")
+    accords = _ACCORDS.get(civilite, _ACCORDS[""])
+    nom_complet = " ".join(x for x in (prenom, nom) if x)
     autres = s.get("autres")
     return {
         "matricule": en_texte(s.get("matricule")),
@@ -272,14 +309,22 @@ def _bloc_salarie(s: Mapping[str, Any], au: date) -> dict[str, Any]:
         # Sans civilité connue, la formule neutre évite de deviner le genre.
         "appel": civilite_longue or "Madame, Monsieur",
         "formule_appel": f"{civilite_longue}," if civilite_longue else "Madame, Monsieur,",
+        "feminin": civilite == "Mme",
+        "masculin": civilite == "M.",
+        **accords,
+        "le_salarie_maj": _majuscule(accords["le_salarie"]),
         "nom": nom,
         "prenom": prenom,
-        "nom_complet": " ".join(x for x in (prenom, nom) if x),
+        "nom_complet": nom_complet,
+        "de_nom_complet": de(nom_complet) if nom_complet else "",
         "destinataire": " ".join(x for x in (civilite, prenom, nom) if x),
         "poste": en_texte(s.get("poste")),
         "service": en_texte(s.get("service")),
         "etablissement": en_texte(s.get("etablissement")),
         "email": en_texte(s.get("email")),
+        # Sans adresse électronique utilisable (la règle du publipostage), la convocation
+        # est remise en main propre contre décharge : elle porte le bloc à signer.
+        "remise_en_main_propre": not _courriel_utilisable(en_texte(s.get("email"))),
         "adresse": en_texte(s.get("adresse")),
         "code_postal": en_texte(s.get("code_postal")),
         "ville": en_texte(s.get("ville")),
@@ -335,41 +380,98 @@ def _bloc_entretien(
 
 def _bloc_motifs(
     lignes: list[dict[str, Any]], entretien: Mapping[str, Any] | None
-) -> list[dict[str, str]]:
-    motifs = []
+) -> list[tuple[dict[str, str], Mapping[str, Any] | None]]:
+    """(motif, sa ligne d'échéance ou None) pour chaque obligation de l'entretien."""
+    motifs: list[tuple[dict[str, str], Mapping[str, Any] | None]] = []
     for r in lignes:
         code = en_texte(r.get("type"))
         libelle = LIBELLES_TYPES_DOCUMENTS.get(code, _majuscule(code.replace("_", " ")))
         if code == "retour" and en_texte(r.get("motif_absence")):
             absence = LIBELLES_ABSENCES.get(en_texte(r.get("motif_absence")), "")
             libelle = f"Entretien de retour : {absence}" if absence else libelle
-        motifs.append(
-            {
-                "type": code,
-                "libelle": libelle,
-                "motif": en_texte(r.get("motif")),
-                "echeance_longue": date_longue_sans_jour(r.get("echeance")),
-                "echeance_courte": date_courte(r.get("echeance")),
-                "statut": LIBELLES_STATUTS_PHRASE.get(
-                    en_texte(r.get("statut")), en_texte(r.get("statut"))
-                ),
-            }
-        )
+        motif = {
+            "type": code,
+            "libelle": libelle,
+            "motif": en_texte(r.get("motif")),
+            "echeance_longue": date_longue_sans_jour(r.get("echeance")),
+            "echeance_courte": date_courte(r.get("echeance")),
+            "statut": LIBELLES_STATUTS_PHRASE.get(
+                en_texte(r.get("statut")), en_texte(r.get("statut"))
+            ),
+        }
+        motifs.append((motif, r))
     if not motifs and entretien is not None:
         codes = [t.strip() for t in en_texte(entretien.get("types")).split(",") if t.strip()]
         phrases = [p.strip() for p in en_texte(entretien.get("motifs")).split(";")]
         for i, code in enumerate(codes):
-            motifs.append(
-                {
-                    "type": code,
-                    "libelle": LIBELLES_TYPES_DOCUMENTS.get(code, code),
-                    "motif": phrases[i] if i < len(phrases) else "",
-                    "echeance_longue": "",
-                    "echeance_courte": "",
-                    "statut": LIBELLES_STATUTS_PHRASE.get(en_texte(entretien.get("statut")), ""),
-                }
-            )
+            motif = {
+                "type": code,
+                "libelle": LIBELLES_TYPES_DOCUMENTS.get(code, code),
+                "motif": phrases[i] if i < len(phrases) else "",
+                "echeance_longue": "",
+                "echeance_courte": "",
+                "statut": LIBELLES_STATUTS_PHRASE.get(en_texte(entretien.get("statut")), ""),
+            }
+            motifs.append((motif, None))
     return motifs
+
+
+# Le cycle de l'état des lieux, en toutes lettres dans une phrase au salarié.
+_ANS_EN_LETTRES = {6: "six", 8: "huit"}
+
+
+def _raison(
+    code: str, ligne: Mapping[str, Any] | None, ctx: Mapping[str, Any], parametres: Parametres
+) -> str:
+    """Pourquoi le salarié est convoqué, en langage simple : ce qu'on lui écrit.
+
+    Jamais le calcul (échéance, retard, comptes, abondement) : il est dans les documents
+    internes (échéances, planning, fiche du conducteur, tableau de bord).
+    """
+    salarie = ctx["salarie"]
+    if code == "periodique":
+        dernier = ctx["historique"]["dernier_entretien"]["date_courte"]
+        if dernier:
+            return f"Entretien périodique : votre dernier entretien date du {dernier}"
+        return (
+            "Entretien périodique : aucun entretien n'est enregistré depuis votre arrivée le "
+            f"{salarie['date_entree_courte']}"
+        )
+    if code == "premier":
+        return f"Premier entretien depuis votre embauche le {salarie['date_entree_courte']}"
+    if code == "etat_des_lieux":
+        ans = parametres.regles.cycle_etat_des_lieux_ans
+        return (
+            f"État des lieux récapitulatif de vos {_ANS_EN_LETTRES.get(ans, str(ans))} "
+            "dernières années de parcours"
+        )
+    if code == "retour":
+        reprise = date_courte(ligne.get("reprise")) if ligne else ""
+        absence = LIBELLES_ABSENCES.get(en_texte(ligne.get("motif_absence")), "") if ligne else ""
+        if not reprise:
+            return "Entretien de retour, à la reprise de votre activité"
+        return f"Entretien de retour : reprise d'activité le {reprise}" + (
+            f", après votre {absence}" if absence else ""
+        )
+    if code == "mi_carriere":
+        visite = ctx["mi_carriere"]["visite_courte"]
+        return "Entretien de mi-carrière" + (
+            f", après votre visite médicale de mi-carrière du {visite}" if visite else ""
+        )
+    if code == "avant_60":
+        return "Entretien avant vos 60 ans"
+    return LIBELLES_TYPES_DOCUMENTS.get(code, _majuscule(code.replace("_", " ")))
+
+
+def _courriel_utilisable(texte: str) -> bool:
+    """Même règle que le publipostage (formats.adresse_courriel) : sinon, papier."""
+    if not texte:
+        return False
+    try:
+        adresse_courriel(texte)
+    except ValueError:
+        return False
+    return True
 
 
 def _bloc_retours(
@@ -703,8 +805,13 @@ def contexte_conducteur(
     ctx["conducteur"] = {"nom": conducteur, "email": email}
     ctx["entretiens"] = liste
     ctx["nombre_entretiens"] = len(liste)
+    ctx["entretiens_texte"] = f"{len(liste)} entretien{'s' if len(liste) > 1 else ''}"
     ctx["premiere_date_longue"] = liste[0]["date_longue"] if liste else ""
     ctx["derniere_date_longue"] = liste[-1]["date_longue"] if liste else ""
+    premiere, derniere = ctx["premiere_date_longue"], ctx["derniere_date_longue"]
+    ctx["periode_texte"] = (
+        f"le {premiere}" if premiere == derniere else f"du {premiere} au {derniere}"
+    )
     ctx["a_etat_des_lieux"] = any(e["etat_des_lieux"] for e in liste)
     ctx["a_mi_carriere"] = any(e["mi_carriere"] for e in liste)
     ctx["a_avant_60"] = any(e["avant_60"] for e in liste)

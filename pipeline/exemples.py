@@ -5,6 +5,12 @@ Ils servent à documenter les variables des modèles Word (`entretiens modeles`,
 `modeles_word/`), à fabriquer et vérifier les modèles, aux tests et aux bancs d'essai. Les
 valeurs sont choisies pour piéger le rendu : apostrophes, « & », « < », accents, 1er du
 mois, toutes les rubriques conditionnelles affichées.
+
+Les obligations du salarié d'exemple sont celles que calcule le moteur de règles (version 2)
+pour son registre au 26/11/2027 (un test le vérifie) : entrée le 15/11/2019, son premier
+état des lieux à 8 ans tombe le 15/11/2027 (aucun n'est dû avant le 26/10/2027), avec un
+seul entretien sur les deux prévus et aucune formation non obligatoire : l'abondement
+correctif est dû, à verser au plus tard le 31/03/2028.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ class RegistreExemple:
     evolutions: pd.DataFrame
 
 
-AU_EXEMPLE = date(2026, 11, 27)
+AU_EXEMPLE = date(2027, 11, 26)
 TOUS_LES_TYPES = ("periodique", "etat_des_lieux", "retour", "mi_carriere", "avant_60")
 
 
@@ -68,10 +74,10 @@ def _salaries_exemple() -> pd.DataFrame:
                 "adresse": "3 rue de la Ferronnière",
                 "code_postal": "69007",
                 "ville": "Lyon",
-                "date_naissance": _ts("1966-12-20"),
-                "date_entree": _ts("2018-11-15"),
+                "date_naissance": _ts("1967-12-20"),
+                "date_entree": _ts("2019-11-15"),
                 "date_sortie": pd.NaT,
-                "date_visite_mi_carriere": _ts("2026-10-20"),
+                "date_visite_mi_carriere": _ts("2027-10-20"),
                 "ligne": 2,
                 "autres": {"Coefficient": "250"},
             },
@@ -91,7 +97,7 @@ def _salaries_exemple() -> pd.DataFrame:
                 "date_naissance": _ts("1975-04-02"),
                 "date_entree": _ts("2010-01-04"),
                 "date_sortie": pd.NaT,
-                "date_visite_mi_carriere": _ts("2026-10-05"),
+                "date_visite_mi_carriere": pd.NaT,
                 "ligne": 3,
                 "autres": {"Coefficient": "400"},
             },
@@ -129,9 +135,9 @@ def _absences_exemple() -> pd.DataFrame:
                 "matricule": "00042",
                 "motif": "conge_parental",
                 "libelle_motif": "Congé parental d'éducation",
-                "date_debut": _ts("2025-09-01"),
-                "date_fin": _ts("2026-10-31"),
-                "date_reprise": _ts("2026-11-02"),
+                "date_debut": _ts("2026-09-01"),
+                "date_fin": _ts("2027-10-31"),
+                "date_reprise": _ts("2027-11-02"),
                 "ligne": 2,
             },
             {
@@ -210,9 +216,9 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
     abondement = effectif >= SEUIL_EFFECTIF_ABONDEMENT
     modeles = {
         "premier": {
-            "echeance": _ts("2026-12-15"),
+            "echeance": _ts("2027-12-15"),
             "statut": "a_planifier",
-            "motif": "Embauche le 15/12/2025 : premier entretien dans l'année suivant "
+            "motif": "Embauche le 15/12/2026 : premier entretien dans l'année suivant "
             "l'embauche (art. L6315-1 I, loi n° 2025-989)",
         },
         "periodique": {
@@ -223,13 +229,22 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
             "le manquement demeure (art. L6315-1 I C. trav. ; art. 2222 C. civ.)",
         },
         "etat_des_lieux": {
-            "echeance": _ts("2026-11-15"),
+            "echeance": _ts("2027-11-15"),
             "statut": "en_retard",
             "motif": "État des lieux récapitulatif des 8 ans d'ancienneté (entrée le "
-            "15/11/2018) : 1 entretien(s) sur 2 prévu(s) du 15/11/2018 au 15/11/2026 (art. "
-            "L6315-1 II, L6323-13 et R6323-3 C. trav., loi n° 2025-989, décret n° 2026-39)",
-            "edl_debut": _ts("2018-11-15"),
-            "edl_fin": _ts("2026-11-15"),
+            "15/11/2019) : 1 entretien(s) sur 2 prévu(s) du 15/11/2019 au 15/11/2027, "
+            "formation non obligatoire : non"
+            + (
+                " ; abondement correctif dû (effectif d'au moins 50 salariés au sens de "
+                "l'art. L130-1 CSS) : 3 000 € à verser au CPF (Caisse des dépôts) au plus tard "
+                "le 31/03/2028"
+                if abondement
+                else ""
+            )
+            + " (art. L6315-1 II, L6323-13 et R6323-3 C. trav., loi n° 2025-989, décret "
+            "n° 2026-39)",
+            "edl_debut": _ts("2019-11-15"),
+            "edl_fin": _ts("2027-11-15"),
             "entretiens_realises": 1,
             "entretiens_prevus": 2,
             "formation_non_obligatoire": False,
@@ -238,28 +253,31 @@ def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 1
             "critere_progression": True,
             "abondement_correctif": abondement,
             "montant_abondement": MONTANT_ABONDEMENT if abondement else 0,
-            "date_limite_versement": _ts("2027-03-31") if abondement else pd.NaT,
+            "date_limite_versement": _ts("2028-03-31") if abondement else pd.NaT,
         },
         "retour": {
-            "echeance": _ts("2026-12-02"),
+            "echeance": _ts("2027-12-02"),
             "statut": "a_planifier",
             "motif": "Retour de congé parental d'éducation (ou temps partiel parental) : reprise "
-            "le 02/11/2026 (art. L6315-1 I, loi n° 2025-989)",
-            "reprise": _ts("2026-11-02"),
+            "le 02/11/2027 ; entretien à proposer au retour, sauf entretien tenu dans les 12 mois "
+            "précédant la reprise, échéance retenue : reprise + 30 jours (art. L6315-1 I, loi "
+            "n° 2025-989)",
+            "reprise": _ts("2027-11-02"),
             "motif_absence": "conge_parental",
-            "debut_absence": _ts("2025-09-01"),
+            "debut_absence": _ts("2026-09-01"),
         },
         "mi_carriere": {
-            "echeance": _ts("2026-12-20"),
+            "echeance": _ts("2027-12-20"),
             "statut": "a_planifier",
-            "motif": "Visite médicale de mi-carrière le 20/10/2026 : entretien professionnel "
+            "motif": "Visite médicale de mi-carrière le 20/10/2027 : entretien professionnel "
             "dans les deux mois qui suivent (art. L4624-2-2 et L6315-1 IV, loi n° 2025-989)",
         },
         "avant_60": {
-            "echeance": _ts("2026-12-19"),
+            "echeance": _ts("2027-12-19"),
             "statut": "a_planifier",
-            "motif": "60 ans le 20/12/2026 : entretien dans les deux ans précédant "
-            "(art. L6315-1 V, loi n° 2025-989)",
+            "motif": "60 ans le 20/12/2027 : entretien dans les deux ans précédant (maintien "
+            "dans l'emploi, aménagements de fin de carrière : temps partiel, retraite "
+            "progressive) (art. L6315-1 V, loi n° 2025-989)",
         },
     }
     lignes = [{**base, "type": t, **modeles[t]} for t in types]
@@ -282,7 +300,7 @@ def planning_exemple() -> pd.DataFrame:
                 "prenom": "Élodie",
                 "service": "Qualité <Lyon>",
                 **commun,
-                "date": _ts("2026-12-08"),
+                "date": _ts("2027-12-07"),
                 "heure": "14:00",
                 "fin": "15:30",
                 "lieu": "Salle de réunion Rhône",
@@ -297,12 +315,12 @@ def planning_exemple() -> pd.DataFrame:
                 "prenom": "Anh & Co",
                 "service": "Achats",
                 **commun,
-                "date": _ts("2026-12-01"),
+                "date": _ts("2027-12-01"),
                 "heure": "09:00",
                 "fin": "10:30",
                 "lieu": "Salle de réunion Saône",
                 "types": "premier, mi_carriere",
-                "motifs": "Embauche le 15/12/2025",
+                "motifs": "Embauche le 15/12/2026",
                 "statut": "a_planifier",
             },
         ]

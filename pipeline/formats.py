@@ -537,3 +537,22 @@ def pourcentage_fr(taux: float | None) -> str:
 def oui_non(valeur: Any) -> str:
     """Vrai -> « oui » ; faux ou vide -> « non »."""
     return "non" if est_vide(valeur) or not valeur else "oui"
+
+
+# --- au fil d'une phrase -------------------------------------------------------------
+
+_VOYELLES = frozenset("aeiouàâäéèêëîïôöùûüæœ")
+
+
+def de(texte: str) -> str:
+    """« de » devant un nom, élidé devant une voyelle : « d'Émilie », « de Maxime ».
+
+    Aussi devant un Y qui se prononce « i » (« d'Yves »), jamais devant un H : qu'il soit
+    muet (« d'Hélène ») ou aspiré (« de Hamon ») ne se lit pas dans l'orthographe d'un
+    nom propre, et « de Hélène » se lit mieux que « d'Hamon ».
+    """
+    texte = str(texte).strip()
+    premiere, suivante = texte[:1].lower(), texte[1:2].lower()
+    if premiere in _VOYELLES or (premiere == "y" and suivante and suivante not in _VOYELLES):
+        return f"d'{texte}"
+    return f"de {texte}"

@@ -56,6 +56,7 @@ from pipeline.formats import (
     adresse_courriel,
     date_courte,
     date_longue,
+    de,
     duree_fr,
     en_date,
     en_texte,
@@ -126,8 +127,13 @@ EN_TETES_PAPIER = {
     "heure": "Heure",
     "lieu": "Lieu",
     "convocation": "Convocation",
+    "remise": "Remise",
     "raison": "Raison",
 }
+# Ce que dit `courriers_papier.csv` de chaque convocation papier : la convocation porte le
+# bloc « Remis en main propre contre décharge » que le salarié signe (modèle Word).
+REMISE_PAPIER = "en main propre contre décharge (signature du salarié sur la convocation)"
+ENVOI_COURRIEL, ENVOI_PAPIER = "courriel", "papier"
 # Variables du modèle de courriel (documentées en tête de courriel_convocation.txt).
 VARIABLES_COURRIEL = (
     "civilite",
@@ -278,7 +284,7 @@ class _Convocation:
     fin: datetime
     lieu: str
     types: list[str]
-    motifs: list[str]
+    raisons: list[str]  # pourquoi il est convoqué, en clair (contexte.motifs[].raison)
     dossier: str
     pieces: list[tuple[Path, str]]  # (fichier source, nom de la pièce jointe)
     raison_papier: str = ""
@@ -299,9 +305,13 @@ def preparer_publipostage(
     *,
     modele: Path | None = None,
     horodatage: datetime | None = None,
+    raisons: Mapping[str, list[str]] | None = None,
 ) -> BilanPublipostage:
     """Écrit `<campagne>/publipostage/` : tableurs, brouillons `.eml`, courriers papier.
 
+    `raisons` : matricule -> pourquoi il est convoqué, en langage simple, les phrases de sa
+    convocation (`campagne.raisons_des_convocations`) ; à défaut, la nature de chaque
+    entretien. Jamais le calcul de conformité (motifs du planning), qui est interne.
     `horodatage` date les brouillons (en-tête Date, DTSTAMP) ; par défaut, maintenant.
     Un brouillon existant n'est jamais écrasé (il a pu être retouché) ; `remplacer` le
     régénère en gardant l'ancien et incrémente la SEQUENCE de l'invitation, pour que
@@ -318,7 +328,7 @@ def preparer_publipostage(
     brouillons = sortie / DOSSIER_BROUILLONS
     bilan = BilanPublipostage(dossier=sortie, entretiens=len(entretiens))
 
-    convocations = _convocations(dossier_campagne, entretiens, salaries, pdf, bilan)
+    convocations = _convocations(dossier_campagne, entretiens, salaries, pdf, bilan, raisons or {})
     _refuser_perimees(dossier_campagne, convocations)
     brouillons.mkdir(parents=True, exist_ok=True)
 
@@ -397,7 +407,9 @@ def _ecrire_brouillon(
     # conducteur en copie), ne doit jamais partir : il est refait (l'ancien gardé dans
     # anciennes_versions/, jamais envoyé) et l'invitation passe à la séquence suivante, ce qui
     # met à jour l'agenda de ceux qui avaient déjà reçu la première.
-    destinataires = {a.lower() for a in (c.courriel, c.courriel_conducteur) if a}
+    expediteur = _courriel_valide(parametres.publipostage.expediteur)[0]
+    copie = _copie_au_conducteur(c, expediteur, _courriel_valide(parametres.entreprise.email_rh)[0])
+    destinataires = {a.lower() for a in (c.courriel, c.courriel_conducteur if copie else "") if a}
     deplace = bool(ancien) and (
         ancien != (c.debut, c.lieu, destinataires) or ancienne_empreinte not in ("", empreinte)
     )
@@ -405,7 +417,7 @@ def _ecrire_brouillon(
         bilan.avertissements.append(
             Anomalie(
                 "brouillon-mis-a-jour",
-                f"La convocation de {c.prenom} {c.nom} a changé (rendez-vous, conducteur ou "
+                f"La convocation {de(f'{c.prenom} {c.nom}')} a changé (rendez-vous, conducteur ou "
                 "document joint) : son brouillon est refait (l'ancien est gardé dans "
                 "anciennes_versions/).",
                 feuille=chemin_eml.name,
@@ -442,6 +454,7 @@ def _ligne_papier(c: _Convocation, dossier_campagne: Path) -> dict[str, Any]:
         "heure": heure_courte(c.debut),
         "lieu": c.lieu,
         "convocation": c.pieces[0][0].relative_to(dossier_campagne).as_posix(),
+        "remise": REMISE_PAPIER,
         "raison": c.raison_papier,
     }
 
@@ -469,7 +482,7 @@ def _ligne_publipostage(
         "nature": nature,
         "objet": objet,
         "pieces_jointes": " ; ".join(nom for _, nom in c.pieces),
-        "envoi": "courriel" if c.courriel else "courrier",
+        "envoi": ENVOI_COURRIEL if c.courriel else ENVOI_PAPIER,
         "brouillon": f"{DOSSIER_BROUILLONS}/{chemin_eml.name}" if c.courriel else "",
     }
 
@@ -568,6 +581,7 @@ def _convocations(
     salaries: pd.DataFrame,
     pdf: bool,
     bilan: BilanPublipostage,
+    raisons: Mapping[str, list[str]],
 ) -> list[_Convocation]:
     """Joint planning et registre ; vérifie toutes les pièces jointes avant toute écriture."""
     fiches = {
@@ -599,7 +613,7 @@ def _convocations(
                 )
             )
             fiche = {}
-        resultat.append(_convocation(e, fiche, debut, dossier, pieces))
+        resultat.append(_convocation(e, fiche, debut, dossier, pieces, raisons.get(matricule)))
     rapport.lever_si_erreurs(
         "Publipostage impossible : des entretiens ou des documents de la campagne manquent."
     )
@@ -621,7 +635,7 @@ def _debut(e: Mapping[str, Any], rapport: Rapport, lieu_erreur: dict[str, Any]) 
         nom, prenom = en_texte(e.get("nom")), en_texte(e.get("prenom"))
         rapport.erreur(
             "entretien-sans-horaire",
-            f"L'entretien de {prenom} {nom} ({matricule}) n'a pas de date ou d'heure "
+            f"L'entretien {de(f'{prenom} {nom}')} ({matricule}) n'a pas de date ou d'heure "
             "valide (HH:MM) : corrigez le planning.",
             colonne="date" if jour is None else "heure",
             **lieu_erreur,
@@ -665,11 +679,13 @@ def _convocation(
     debut: datetime,
     dossier: str,
     pieces: list[tuple[Path, str]],
+    raisons: list[str] | None,
 ) -> _Convocation:
     """Une ligne du planning et la fiche du salarié dans le registre ({} si inconnu)."""
     duree = e.get("duree_minutes")
     duree = 60 if duree is None or pd.isna(duree) else int(duree)
     courriel, raison = _courriel_valide(en_texte(fiche.get("email")))
+    types = [t.strip() for t in en_texte(e.get("types")).split(",") if t.strip()]
     return _Convocation(
         matricule=en_texte(e.get("matricule")),
         civilite=en_texte(fiche.get("civilite")),
@@ -684,8 +700,8 @@ def _convocation(
         debut=debut,
         fin=debut + timedelta(minutes=duree),
         lieu=en_texte(e.get("lieu")),
-        types=[t.strip() for t in en_texte(e.get("types")).split(",") if t.strip()],
-        motifs=[m.strip() for m in en_texte(e.get("motifs")).split(" ; ") if m.strip()],
+        types=types,
+        raisons=raisons or [LIBELLES_TYPES_DOCUMENTS.get(t, t) for t in types],
         dossier=dossier,
         pieces=pieces,
         raison_papier=raison,
@@ -717,7 +733,7 @@ def _valeurs_courriel(c: _Convocation, parametres: Parametres) -> dict[str, str]
         "matricule": c.matricule,
         "intitule": INTITULES.get(parametres.regles.regime, "entretien professionnel"),
         "types": ", ".join(LIBELLES_TYPES_DOCUMENTS.get(t, t) for t in c.types),
-        "motifs": "\n".join(f"- {m}" for m in c.motifs),
+        "motifs": "\n".join(f"- {r}" for r in c.raisons),
         "date": date_longue(c.debut),
         "date_courte": date_courte(c.debut),
         "heure": heure_fr(c.debut),
@@ -772,9 +788,9 @@ def _construire_invitation(
     evenement.add("summary", f"{intitule[:1].upper()}{intitule[1:]} – {c.prenom} {c.nom.upper()}")
     evenement.add("location", c.lieu)
     description = [
-        f"{intitule[:1].upper()}{intitule[1:]} de {c.prenom} {c.nom.upper()}, "
+        f"{intitule[:1].upper()}{intitule[1:]} {de(f'{c.prenom} {c.nom.upper()}')}, "
         f"conduit par {organisateur_nom}.",
-        *c.motifs,
+        *c.raisons,
         "Ce n'est pas une évaluation : la convocation et le support de préparation sont "
         "joints au courriel.",
     ]
@@ -832,7 +848,7 @@ def _construire_message(
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = Address(f"{ent.raison_sociale} – Ressources humaines", addr_spec=expediteur)
     message["To"] = Address(f"{c.prenom} {c.nom.upper()}", addr_spec=c.courriel)
-    if c.courriel_conducteur and c.courriel_conducteur.lower() != c.courriel.lower():
+    if _copie_au_conducteur(c, expediteur, courriel_rh):
         message["Cc"] = Address(c.conducteur, addr_spec=c.courriel_conducteur)
     if courriel_rh and courriel_rh.lower() != expediteur.lower():
         message["Reply-To"] = Address(ent.raison_sociale, addr_spec=courriel_rh)
@@ -869,6 +885,17 @@ def _construire_message(
         invitation, maintype="application", subtype="ics", filename="invitation.ics"
     )
     return message
+
+
+def _copie_au_conducteur(c: _Convocation, expediteur: str, courriel_rh: str) -> bool:
+    """Le conducteur en copie, sauf s'il est le salarié lui-même ou le service RH qui
+    envoie (le signataire RH qui conduit l'entretien) : jamais de copie à son expéditeur."""
+    conducteur = c.courriel_conducteur.lower()
+    return bool(conducteur) and conducteur not in {
+        c.courriel.lower(),
+        expediteur.lower(),
+        courriel_rh.lower(),
+    }
 
 
 def _empreinte_brouillon(c: _Convocation, objet: str, corps: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 from docxtpl import DocxTemplate
 from reference_regles import registre_de_test
 
-from pipeline.config import Parametres
+from pipeline.config import Parametres, Regles
 from pipeline.contexte import contexte_conducteur, contexte_salarie
 from pipeline.exemples import exemple_contexte_salarie
 from pipeline.formats import date_courte, date_longue, duree_fr, heure_fr, montant_fr
@@ -604,13 +604,38 @@ def test_exemple_complet_active_toutes_les_rubriques():
     assert exemple_contexte_salarie(types=["premier"])["est_premier"] is True
 
 
+def test_exemple_des_modeles_juste_en_regles_v2():
+    """L'exemple documenté (`entretiens modeles`, modeles_word/README.md) est ce que le
+    moteur calcule pour son registre : pas d'état des lieux à 8 ans avant le 26/10/2027,
+    pas de « faux abondement » (issue 8)."""
+    from pipeline.exemples import AU_EXEMPLE, TOUS_LES_TYPES, obligations_exemple
+    from pipeline.exemples import registre_exemple as registre_des_modeles
+    from pipeline.regles import calculer_obligations
+
+    calculees = calculer_obligations(registre_des_modeles(), AU_EXEMPLE, Regles(), 120)
+    calculees = calculees[calculees["matricule"] == "00042"].set_index("type")
+    exemple = obligations_exemple().set_index("type")
+    assert set(TOUS_LES_TYPES) <= set(calculees.index)
+    colonnes = [c for c in exemple.columns if c in calculees.columns and c != "matricule"]
+    for type_ in TOUS_LES_TYPES:
+        for colonne in colonnes:
+            attendu, ecrit = calculees.at[type_, colonne], exemple.at[type_, colonne]
+            if pd.isna(attendu) and pd.isna(ecrit):
+                continue
+            assert ecrit == attendu, (type_, colonne)
+    edl = exemple.loc["etat_des_lieux"]
+    assert edl["echeance"] >= pd.Timestamp("2027-10-26")
+    assert (edl["entretiens_realises"], edl["entretiens_prevus"]) == (1, 2)
+    assert edl["date_limite_versement"] == pd.Timestamp("2028-03-31")
+
+
 def test_aplatir_et_variables_par_modele():
     plat = aplatir({"a": {"b": 1}, "l": [{"x": "y"}], "s": ["t"], "vide": []})
     assert plat == {"a.b": 1, "l[].x": "y", "s[]": "t", "vide[]": ""}
     variables = variables_par_modele()
     assert set(variables) == set(MODELES)
     assert variables["convocation"]["salarie.nom"] == "L'Hôpital-Dupont"
-    assert variables["convocation"]["entretien.date_longue"] == "mardi 8 décembre 2026"
+    assert variables["convocation"]["entretien.date_longue"] == "mardi 7 décembre 2027"
     assert "conducteur.nom" in variables["fiche_conducteur"]
     assert "salarie.nom" not in variables["fiche_conducteur"]
 

@@ -91,23 +91,27 @@ def test_aucune_balise_ne_reste_et_en_tete_pied(complet, nom):
 def test_salarie_date_et_motifs(complet, nom):
     tout = complet[nom]["tout"]
     assert "Élodie L'Hôpital-Dupont" in tout
-    assert "mardi 8 décembre 2026" in tout
+    assert "mardi 7 décembre 2027" in tout
     assert "14 h 00" in tout
     assert "François Benoît" in tout
-    for libelle in (
-        "Entretien périodique",
-        "État des lieux récapitulatif du parcours professionnel",
-        "Entretien de retour : congé parental d'éducation",
-        "Entretien de mi-carrière",
-        "Entretien avant 60 ans",
+    # Chaque motif en langage simple, ce que le salarié a besoin de savoir…
+    for raison in (
+        "Entretien périodique : votre dernier entretien date du 10/11/2022",
+        "État des lieux récapitulatif de vos huit dernières années de parcours",
+        "Entretien de retour : reprise d'activité le 02/11/2027, après votre congé parental "
+        "d'éducation",
+        "Entretien de mi-carrière, après votre visite médicale de mi-carrière du 20/10/2027",
+        "Entretien avant vos 60 ans",
     ):
-        assert libelle in tout, libelle
-    assert "Dernier entretien le 10/11/2022 : entretien dû le 10/11/2024" in tout
+        assert raison in tout, raison
+    # … jamais le calcul de conformité (échéance, manquement, comptes, abondement).
+    for calcul in ("entretien dû le", "manquement", "2222", "prévu(s)", "abondement correctif"):
+        assert calcul not in tout, calcul
 
 
 def test_convocation(complet):
     tout = complet["convocation"]["tout"]
-    assert "Fait à Lyon, le vendredi 27 novembre 2026" in tout
+    assert "Fait à Lyon, le vendredi 26 novembre 2027" in tout
     assert "Objet : Convocation à votre entretien de parcours professionnel" in tout
     assert "3 rue de la Ferronnière" in tout and "69007 Lyon" in tout
     assert "de 14 h 00 à 15 h 30 (durée prévue : 1 h 30)" in tout
@@ -118,8 +122,10 @@ def test_convocation(complet):
     assert "rh@exemple.fr, 04 72 00 00 00" in tout
     assert "Nous vous prions d'agréer, Madame," in tout
     assert "Claire Martin" in tout and "Responsable des ressources humaines" in tout
-    assert "reprise d'activité le 2 novembre 2026" in tout
+    assert "reprise d'activité le 2 novembre 2027" in tout
     assert "retraite progressive" in tout
+    # Une adresse électronique : la convocation part par courriel, sans bloc de décharge.
+    assert "Remis en main propre" not in tout
 
 
 def test_support_preparation(complet):
@@ -151,29 +157,47 @@ def test_compte_rendu_bloc_obligatoire_et_rubriques(complet):
     assert tout.count("☐ Information délivrée") == 4
     assert "Retour de congé" in tout
     assert "Usure professionnelle" in tout and "Préconisations du médecin du travail" in tout
-    assert "Date de la visite médicale de mi-carrière : 20 octobre 2026" in tout
+    assert "Date de la visite médicale de mi-carrière : 20 octobre 2027" in tout
     assert "Aménagements de fin de carrière : temps partiel, retraite progressive" in tout
-    assert "Commentaires du salarié" in tout
-    assert "Copie remise au salarié le" in tout
+    # Mme : accordé à la personne.
+    assert "Commentaires de la salariée" in tout
+    assert "Copie remise à la salariée le" in tout
+    assert "La salariée" in tout and "Le salarié" not in tout
     assert "Le conducteur de l'entretien" in tout
+    # L'état des lieux se fait sur son document : le compte-rendu n'en recopie pas le calcul.
+    assert "document « État des lieux récapitulatif » rempli pendant l'entretien" in tout
+    assert "1 / 2" not in tout and "prévus" not in tout
 
 
 def test_etat_des_lieux_effectif_120(complet):
     tout = complet["etat_des_lieux"]["tout"]
-    assert "du 15 novembre 2018 au 15 novembre 2026" in tout
+    assert "du 15 novembre 2019 au 15 novembre 2027" in tout
     assert "CQP Technicien qualité" in tout
     assert "Augmentation individuelle" in tout
-    assert "Un abondement correctif de 3 000 € est dû" in tout
-    assert "au plus tard le 31 mars 2027" in tout
-    assert "Entretiens réalisés : 1 sur 2 prévus" in tout
+    assert "Entretiens prévus sur la période : 2 (un tous les 48 mois) ; enregistrés au " in tout
+    # Daté du jour de l'entretien, pas de l'envoi des convocations (26/11/2027).
+    assert "Établi le mardi 7 décembre 2027, à l'issue de l'entretien." in tout
+    assert "26 novembre 2027" not in tout
+    # L'abondement : l'issue à cocher à l'entretien, jamais un verdict calculé d'avance.
+    assert "☐ Aucun abondement correctif n'est dû" in tout
+    assert "☐ Un abondement correctif est dû" in tout
+    assert "montant : ____________ €" in tout
+    for verdict in ("3 000", "31 mars 2028", "au plus tard", "Caisse des dépôts", "est dû sur"):
+        assert verdict not in tout, verdict
+    # Les critères du registre, à confirmer : « oui » dans la colonne du registre.
+    assert "D'après le registre" in tout and "Constaté" in tout
 
 
 def test_fiche_conducteur(complet):
     tout = complet["fiche_conducteur"]["tout"]
     assert "François Benoît" in tout
     assert "Élodie L'Hôpital-Dupont" in tout and "Anh & Co Nguyễn" in tout
-    assert "mardi 1er décembre 2026" in tout and "mardi 8 décembre 2026" in tout
-    assert tout.index("mardi 1er décembre 2026") < tout.index("mardi 8 décembre 2026")
+    assert "mercredi 1er décembre 2027" in tout and "mardi 7 décembre 2027" in tout
+    assert tout.index("mercredi 1er décembre 2027") < tout.index("mardi 7 décembre 2027")
+    assert "Vous conduisez 2 entretiens, du mercredi 1er décembre 2027 au mardi 7 décembre" in tout
+    # Document interne : le calcul de chaque convocation y est, pour le conducteur.
+    assert "Pour mémoire : le calcul de chaque convocation" in tout
+    assert "entretien dû le 10/11/2024" in tout
     for etape in ("Accueillir", "Situer", "Réaliser une écoute active",
                   "Aborder la partie « développement »", "Conclure", "Informer"):  # fmt: skip
         assert etape in tout, etape
@@ -203,34 +227,19 @@ def test_listes_vides_affichent_aucun(tmp_path):
     sans_balise(tout)
     assert "Aucun entretien n'est enregistré." in tout
     assert "Aucune formation n'est enregistrée sur la période." in tout
-    assert "Premier entretien suivant l'embauche" in tout
+    assert "Premier entretien depuis votre embauche le 15/11/2019" in tout
 
 
-@pytest.mark.parametrize(
-    ("effectif", "attendu", "absent"),
-    [
-        (
-            49,
-            "L'entreprise compte 49 salariés, moins de 50 au sens de l'art. L130-1 du code de la "
-            "sécurité sociale : aucun abondement correctif",
-            "3 000 €",
-        ),
-        (
-            50,
-            "L'entreprise compte 50 salariés (50 ou plus, au sens de l'art. L130-1 du code de "
-            "la sécurité sociale)",
-            "moins de 50",
-        ),
-    ],
-)
-def test_etat_des_lieux_verdict_selon_effectif(tmp_path, effectif, attendu, absent):
+@pytest.mark.parametrize("effectif", [49, 50])
+def test_etat_des_lieux_abondement_selon_effectif(tmp_path, effectif):
+    """Sous 50 salariés, pas de rubrique de l'abondement ; à partir de 50, l'issue à cocher.
+    Jamais le verdict du moteur ni son montant, dans un cas comme dans l'autre."""
     contexte = exemple_contexte_salarie(effectif=effectif)
     tout = lire(rendre("etat_des_lieux", contexte, tmp_path))["tout"]
     sans_balise(tout)
-    assert attendu in tout
-    assert absent not in tout
-    if effectif >= 50:
-        assert "3 000 €" in tout and "31 mars 2027" in tout and "Caisse des dépôts" in tout
+    assert ("Abondement correctif du compte personnel de formation" in tout) is (effectif >= 50)
+    assert ("Issue constatée" in tout) is (effectif >= 50)
+    assert "3 000 €" not in tout and "L'entreprise compte" not in tout
 
 
 def test_mise_en_page_des_modeles():
@@ -272,9 +281,9 @@ def test_modeles_livres_n_utilisent_que_des_variables_connues():
     assert {nom: m.inconnues for nom, m in resultat.items()} == {nom: [] for nom in MODELES}
     convocation = resultat["convocation"]
     assert "entretien.date_longue" in convocation.variables
-    assert convocation.exemples["entretien.date_longue"] == "mardi 8 décembre 2026"
+    assert convocation.exemples["entretien.date_longue"] == "mardi 7 décembre 2027"
     assert convocation.exemples["motifs"] == "(liste)"
-    assert "motifs[].libelle" in resultat["compte_rendu"].variables  # variable de boucle résolue
+    assert "motifs[].raison" in resultat["compte_rendu"].variables  # variable de boucle résolue
     assert "entretiens[].salarie" in resultat["fiche_conducteur"].variables
     assert "salarie.nom_complet" not in resultat["fiche_conducteur"].variables
 

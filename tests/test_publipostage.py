@@ -184,7 +184,10 @@ def test_brouillon_en_tetes_francais_et_pieces_jointes(campagne: Path) -> None:
     assert texte.startswith("Madame,\n")
     assert "mardi 8 décembre 2026 de 14 h 00 à 15 h 30" in texte
     assert "Jean MARTIN" in texte and "Salle de réunion Rhône" in texte
-    assert "- État des lieux des 8 ans" in texte
+    # Sans raisons données, la nature de chaque entretien ; jamais les motifs calculés du
+    # planning (« Entretien périodique dû ; État des lieux des 8 ans »), internes.
+    assert "- Entretien périodique\n- État des lieux récapitulatif du parcours" in texte
+    assert "des 8 ans" not in texte and " dû" not in texte
     assert "{" not in texte and "}" not in texte
 
     pieces = pieces_jointes(message)
@@ -351,7 +354,7 @@ def test_tableurs_publipostage(campagne: Path) -> None:
     assert lefevre[col["Envoi"]].value == "courriel"
     assert lefevre[col["Objet"]].value.startswith("Convocation à votre")
     assert "Support_de_préparation_LEFÈVRE_Élodie.docx" in lefevre[col["Pieces_jointes"]].value
-    assert par_matricule["00044"][col["Envoi"]].value == "courrier"
+    assert par_matricule["00044"][col["Envoi"]].value == "papier"
     assert par_matricule["00044"][col["Brouillon"]].value in (None, "")
 
     with open(dossier / "publipostage.csv", encoding="utf-8-sig", newline="") as f:
@@ -377,6 +380,8 @@ def test_sans_courriel_liste_pour_courrier_papier(campagne: Path) -> None:
         papier = {r["Matricule"]: r for r in csv.DictReader(f, delimiter=";")}
     assert set(papier) == {"00044", "00045"}
     assert papier["00044"]["Raison"] == "aucune adresse électronique dans le registre"
+    # Remise en main propre contre décharge : la convocation porte le bloc à signer.
+    assert papier["00044"]["Remise"].startswith("en main propre contre décharge")
     assert "pas une adresse" in papier["00045"]["Raison"]
     assert papier["00044"]["Ville"] == "Lyon" and papier["00044"]["Code_postal"] == "69002"
     assert papier["00044"]["Convocation"].endswith("00044_BENALI_Nadia/convocation.docx")
@@ -471,3 +476,45 @@ def test_convocation_perimee_refusee(campagne: Path) -> None:
     texte = (campagne / "manifeste.csv").read_text(encoding="utf-8-sig")
     (campagne / "manifeste.csv").write_text(texte.replace(";oui", ";"), encoding="utf-8-sig")
     assert preparer(campagne).entretiens == len(entretiens)
+
+
+def test_raisons_en_clair_dans_le_courriel_et_l_invitation(campagne: Path) -> None:
+    """Le courriel et l'invitation disent pourquoi, avec les phrases de la convocation ;
+    « de » s'élide devant un prénom qui commence par une voyelle."""
+    raisons = {
+        "00042": [
+            "Entretien périodique : votre dernier entretien date du 26/03/2022",
+            "État des lieux récapitulatif de vos huit dernières années de parcours",
+        ]
+    }
+    preparer(campagne, raisons=raisons)
+    message = lire_eml(eml(campagne, "00042"))
+    texte = corps(message)
+    assert "- Entretien périodique : votre dernier entretien date du 26/03/2022\n" in texte
+    assert "- État des lieux récapitulatif de vos huit dernières années de parcours" in texte
+    (evenement,) = invitation(message).walk("VEVENT")
+    description = str(evenement["description"])
+    assert "Entretien de parcours professionnel d'Élodie LEFÈVRE, conduit par" in description
+    assert "votre dernier entretien date du 26/03/2022" in description
+    # Marc (00043), sans raisons données : la nature de ses entretiens, « de Marc ».
+    (autre,) = invitation(lire_eml(eml(campagne, "00043"))).walk("VEVENT")
+    assert "professionnel de Marc =DUPONT" in str(autre["description"])
+
+
+def test_rh_qui_conduit_pas_en_copie_de_son_propre_courriel(campagne: Path) -> None:
+    """Le signataire RH conduit l'entretien : son adresse est celle qui envoie, pas de Cc ;
+    l'agenda le garde comme organisateur. Relancé, le brouillon n'est pas refait."""
+    entretiens, registre = tables()
+    rh = entretiens["matricule"] == "00042"
+    entretiens.loc[rh, ["conducteur", "email_conducteur"]] = ["Claire Martin", "rh@exemple-fils.fr"]
+    preparer_publipostage(campagne, entretiens, registre, parametres(), horodatage=HORODATAGE)
+    message = lire_eml(eml(campagne, "00042"))
+    assert message["Cc"] is None
+    assert [a.addr_spec for a in message["To"].addresses] == ["elodie.lefevre@exemple.fr"]
+    (evenement,) = invitation(message).walk("VEVENT")
+    assert str(evenement["organizer"]) == "mailto:rh@exemple-fils.fr"
+    bilan = preparer_publipostage(
+        campagne, entretiens, registre, parametres(), horodatage=HORODATAGE
+    )
+    assert bilan.conserves == 2 and bilan.remplaces == 0
+    assert not [a for a in bilan.avertissements if a.code == "brouillon-mis-a-jour"]
