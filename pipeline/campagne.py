@@ -456,8 +456,14 @@ def _parametres_en_toml(parametres: Parametres) -> str:
         lignes.append(f"\n[{section.name}]")
         valeurs = getattr(parametres, section.name)
         for cle in fields(valeurs):
-            # json.dumps écrit des chaînes, nombres et listes de chaînes valides en TOML.
-            lignes.append(f"{cle.name} = {json.dumps(getattr(valeurs, cle.name))}")
+            # json.dumps écrit des chaînes, nombres et listes de chaînes valides en TOML ;
+            # une table (planning.lieux par établissement) s'écrit en table en ligne.
+            valeur = getattr(valeurs, cle.name)
+            if isinstance(valeur, dict):
+                texte = ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in valeur.items())
+                lignes.append(f"{cle.name} = {{ {texte} }}")
+            else:
+                lignes.append(f"{cle.name} = {json.dumps(valeur)}")
     return "\n".join(lignes) + "\n"
 
 

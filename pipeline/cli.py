@@ -461,6 +461,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON (pour les programmes).")
 def verifier(entrees: Entrees, en_json: bool) -> None:
     """Contrôle le registre et les paramètres ; liste toutes les anomalies."""
+    from pipeline.planning import controler_parametres
     from pipeline.registre import lire_registre
 
     anomalies: list[Anomalie] = []
@@ -482,6 +483,11 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
         except ErreurEntretiens as exc:
             anomalies.extend(exc.anomalies)
             erreurs.append(exc.message)
+        else:
+            if not erreurs:  # les paramètres lus : ce qu'ils disent du registre
+                croisees = controler_parametres(registre, entrees.parametres)
+                anomalies.extend(croisees)
+                erreurs.extend(a.message for a in croisees if a.est_erreur)
     if en_json:
         click.echo(
             json.dumps(

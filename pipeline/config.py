@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,9 @@ class Entreprise:
     effectif: int = 120  # seuil 50 : abondement correctif ; seuil 300 : information CEP
     signataire: str = "Claire Martin"
     fonction_signataire: str = "Responsable des ressources humaines"
+    # Le signataire, s'il est lui-même salarié (et manager) au registre : un seul
+    # conducteur, une fiche, un agenda. Vide : reconnu à son nom, s'il y est une seule fois.
+    signataire_matricule: str = ""
     email_rh: str = "rh@exemple.fr"
     telephone_rh: str = ""
 
@@ -83,14 +87,51 @@ class Regles:
         return self.regime_legal.cycle_etat_des_lieux_ans
 
 
+# Clé de `lieux` pour les établissements qui n'ont pas leur propre liste de salles.
+TOUS_ETABLISSEMENTS = "*"
+
+
 @dataclass(frozen=True)
 class Planning:
     delai_min_jours: int = 7
     delai_max_jours: int = 21
     duree_minutes: int = 90
     creneaux: list[str] = field(default_factory=lambda: ["09:00", "10:45", "14:00", "15:45"])
-    lieux: list[str] = field(default_factory=lambda: ["Salle de réunion"])
+    # Une liste : les mêmes salles pour tous. Une table par établissement (colonne
+    # « Établissement » du registre) : les salles de chacun, "*" pour les autres.
+    lieux: list[str] | dict[str, list[str]] = field(default_factory=lambda: ["Salle de réunion"])
     zone_feries: str = "metropole"
+
+    @property
+    def par_etablissement(self) -> bool:
+        return isinstance(self.lieux, dict)
+
+    def salles(self, etablissement: str) -> list[str]:
+        """Les salles où convoquer un salarié de cet établissement ; [] s'il n'en a pas.
+
+        Un établissement s'écrit comme au registre, sans tenir compte de la casse, des
+        accents, des espaces ni des tirets (« Cholet - Atelier » = « cholet – atelier »).
+        """
+        if not isinstance(self.lieux, dict):
+            return list(self.lieux)
+        cible = cle_etablissement(etablissement)
+        for nom, salles in self.lieux.items():
+            if nom != TOUS_ETABLISSEMENTS and cle_etablissement(nom) == cible:
+                return list(salles)
+        return list(self.lieux.get(TOUS_ETABLISSEMENTS, []))
+
+    @property
+    def toutes_salles(self) -> list[str]:
+        """Toutes les salles configurées, sans doublon, dans l'ordre du fichier."""
+        listes = self.lieux.values() if isinstance(self.lieux, dict) else [self.lieux]
+        return list(dict.fromkeys(salle for salles in listes for salle in salles))
+
+
+def cle_etablissement(texte: str) -> str:
+    """« Cholet – Atelier » -> « cholet atelier » : casse, accents et ponctuation ignorés."""
+    sans_accents = unicodedata.normalize("NFKD", str(texte))
+    sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))
 
 
 @dataclass(frozen=True)
@@ -249,6 +290,11 @@ def _nettoyer(valeur: Any, cle: str, rapport: Rapport, fichier: str) -> Any:
     ligne dans `raison_sociale` casserait l'en-tête des courriels et le XML des documents."""
     if isinstance(valeur, list):
         return [_nettoyer(v, cle, rapport, fichier) for v in valeur]
+    if isinstance(valeur, dict):  # planning.lieux par établissement
+        return {
+            _nettoyer(k, cle, rapport, fichier): _nettoyer(v, f"{cle}.{k}", rapport, fichier)
+            for k, v in valeur.items()
+        }
     if not isinstance(valeur, str):
         return valeur
     propre, fait = nettoyer_texte(valeur, ", " if cle.endswith(".adresse") else " ")
@@ -281,12 +327,23 @@ def _convertir(valeur: Any, attendu: Any) -> Any:
         if isinstance(valeur, list) and all(isinstance(v, str) for v in valeur):
             return list(valeur)
         return None
+    if attendu == list[str] | dict[str, list[str]]:
+        if isinstance(valeur, dict):
+            # Chaque établissement et ses salles ; les fautes sont dites par
+            # `_valider_lieux`, avec le nom de l'établissement.
+            return {str(k): v for k, v in valeur.items()}
+        return _convertir(valeur, list[str])
     return None
 
 
 def _decrire(attendu: Any) -> str:
     if attendu == list[str]:
         return 'une liste de textes, par exemple ["09:00", "14:00"]'
+    if attendu == list[str] | dict[str, list[str]]:
+        return (
+            'une liste de salles, par exemple ["Salle A", "Salle B"], ou une table par '
+            "établissement (voir donnees/parametres.toml)"
+        )
     return _NOMS_TYPES.get(attendu, str(attendu))
 
 
@@ -373,14 +430,60 @@ def _valider_planning(pl: Planning, erreur: _Signaler) -> None:
                 f'Créneau « {creneau} » invalide : écrivez l\'heure au format HH:MM (ex. "09:00").',
                 creneau,
             )
-    if not pl.lieux or any(not lieu.strip() for lieu in pl.lieux):
-        erreur("planning.lieux", "« planning.lieux » doit nommer au moins un lieu.", pl.lieux)
+    _valider_lieux(pl.lieux, erreur)
     if pl.zone_feries not in ZONES_FERIES:
         erreur(
             "planning.zone_feries",
             '« planning.zone_feries » doit valoir "metropole" ou "alsace-moselle".',
             pl.zone_feries,
         )
+
+
+def _valider_lieux(lieux: list[str] | dict[str, Any], erreur: _Signaler) -> None:
+    """Une liste de salles, ou une table établissement -> liste de salles."""
+    cle = "planning.lieux"
+    if not isinstance(lieux, dict):
+        if not lieux or any(not lieu.strip() for lieu in lieux):
+            erreur(cle, "« planning.lieux » doit nommer au moins un lieu.", lieux)
+        return
+    if not lieux:
+        erreur(
+            cle,
+            "« planning.lieux » est une table vide : donnez les salles de chaque établissement "
+            '(par exemple "Angers - Siège" = ["Salle de réunion – Angers"]).',
+            lieux,
+        )
+    vus: dict[str, str] = {}
+    for etablissement, salles in lieux.items():
+        ici = f"{cle}.{etablissement}" if etablissement.strip() else cle
+        if not etablissement.strip():
+            erreur(ici, "Un établissement de « planning.lieux » n'a pas de nom.", etablissement)
+            continue
+        if not (
+            isinstance(salles, list)
+            and salles
+            and all(isinstance(s, str) and s.strip() for s in salles)
+        ):
+            erreur(
+                ici,
+                f"Les salles de l'établissement « {etablissement} » (planning.lieux) doivent "
+                'être une liste de noms, par exemple ["Salle de réunion"] ; lu : '
+                f"{salles!r}.",
+                salles,
+            )
+        cle_norme = (
+            etablissement
+            if etablissement == TOUS_ETABLISSEMENTS
+            else (cle_etablissement(etablissement))
+        )
+        if cle_norme in vus:
+            erreur(
+                ici,
+                f"L'établissement « {etablissement} » est écrit deux fois dans planning.lieux "
+                f"(aussi « {vus[cle_norme]} ») : gardez une seule liste de salles.",
+                etablissement,
+            )
+        vus[cle_norme] = etablissement
 
 
 def _valider_publipostage(pub: Publipostage, erreur: _Signaler) -> None:

@@ -52,6 +52,7 @@ from pipeline.libelles import (
     LIBELLES_TYPES_COURTS,
     LIBELLES_TYPES_DOCUMENTS,
 )
+from pipeline.planning import normaliser
 from pipeline.regles import (
     MONTANT_ABONDEMENT,
     SEUIL_EFFECTIF_ABONDEMENT,
@@ -359,8 +360,13 @@ def _bloc_entretien(
             },
         }
     matricule_conducteur = en_texte(e.get("matricule_conducteur"))
-    fonction = parametres.entreprise.fonction_signataire
-    if matricule_conducteur:
+    entreprise = parametres.entreprise
+    conducteur = en_texte(e.get("conducteur")) or entreprise.signataire
+    fonction = entreprise.fonction_signataire
+    if _est_signataire(conducteur, matricule_conducteur, parametres):
+        # Le signataire RH, même quand il conduit comme manager : écrit comme il signe.
+        conducteur = entreprise.signataire
+    elif matricule_conducteur:
         manager = _lignes(getattr(registre, "salaries", None), matricule_conducteur)
         poste = en_texte(manager[0].get("poste")) if manager else ""
         fonction = poste or "Responsable hiérarchique"
@@ -372,10 +378,20 @@ def _bloc_entretien(
         "fin": heure_fr(e.get("fin")),
         "duree": duree_fr(e.get("duree_minutes", parametres.planning.duree_minutes)),
         "lieu": en_texte(e.get("lieu")),
-        "conducteur": en_texte(e.get("conducteur")) or parametres.entreprise.signataire,
+        "conducteur": conducteur,
         "fonction_conducteur": fonction,
         "email_conducteur": en_texte(e.get("email_conducteur")),
     }
+
+
+def _est_signataire(conducteur: str, matricule: str, parametres: Parametres) -> bool:
+    """Le conducteur est le signataire RH : son matricule déclaré, ou son nom (le planning
+    écrit le signataire sous le nom de parametres.toml, avec son matricule s'il est au
+    registre ; un nom retapé à la main dans planning.xlsx peut changer de casse)."""
+    entreprise = parametres.entreprise
+    if entreprise.signataire_matricule and matricule:
+        return matricule == entreprise.signataire_matricule
+    return normaliser(conducteur) == normaliser(entreprise.signataire)
 
 
 def _bloc_motifs(

@@ -268,6 +268,19 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "Paramètre hors bornes",
         "Choisissez une valeur dans les bornes que donne le message.",
     ),
+    Definition(
+        "signataire-inconnu",
+        "Signataire RH introuvable au registre",
+        "Corrigez « signataire_matricule » de [entreprise] (le matricule du signataire dans la "
+        "feuille « Salariés ») ou videz-le.",
+    ),
+    Definition(
+        "etablissement-sans-salle",
+        "Établissement sans salle",
+        "Ajoutez les salles de cet établissement à « lieux » de [planning] dans "
+        'parametres.toml (ou une liste "*" pour tous les autres).',
+        groupe="{n} établissements sans salle (planning.lieux)",
+    ),
     # --- Planning corrigé à la main ---------------------------------------------------
     Definition(
         "heure-invalide",

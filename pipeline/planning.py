@@ -33,7 +33,7 @@ import holidays
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.erreurs import Anomalie, ErreurEntretiens
+from pipeline.erreurs import AVERTISSEMENT, Anomalie, ErreurEntretiens
 from pipeline.formats import date_longue, en_date, en_texte, heure_fr
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
@@ -146,6 +146,11 @@ DEJA_CONVOQUE = Cause(
     "déjà convoqué(e) dans une autre campagne",
     "rien à faire : l'entretien déjà fixé est maintenu",
 )
+SANS_SALLE = Cause(
+    "aucune salle pour son établissement",
+    'ajoutez les salles de cet établissement à planning.lieux (ou une liste "*" pour les '
+    "autres établissements) dans parametres.toml",
+)
 CAUSES = {
     c.libelle: c
     for c in (
@@ -156,6 +161,7 @@ CAUSES = {
         CONDUIT_LUI_MEME,
         CONDUCTEUR_COMPLET,
         DEJA_CONVOQUE,
+        SANS_SALLE,
     )
 }
 
@@ -354,7 +360,7 @@ def _occuper_lignes(
     """
     if entretiens.empty:
         return
-    cle_rh = _cle_signataire(parametres.entreprise.signataire, annuaire)
+    cle_rh = matricule_signataire(parametres.entreprise, annuaire) or CLE_RH
     noms = index_noms(annuaire)
     signataire = normaliser(parametres.entreprise.signataire)
     for ligne in entretiens.to_dict("records"):
@@ -411,7 +417,7 @@ class _Agenda:
             creneaux=creneaux,
             conflits=_conflits(creneaux, reglage.duree_minutes),
             par_jour=par_jour,
-            lieux=list(dict.fromkeys(reglage.lieux)),
+            lieux=reglage.toutes_salles,
             duree=reglage.duree_minutes,
             debut=debut,
             fin=fin,
@@ -438,10 +444,12 @@ class _Agenda:
                     self.lieux_pris[i].add(lieu_configure)
 
     def chercher(
-        self, personnes: tuple[str, ...], dernier_jour: date | None
+        self, personnes: tuple[str, ...], dernier_jour: date | None, salles: list[str]
     ) -> tuple[int, str] | None:
-        """Premier créneau (au plus tard `dernier_jour`) libre pour tous, avec un lieu libre."""
+        """Premier créneau (au plus tard `dernier_jour`) libre pour tous, avec une des
+        `salles` libre (celles de l'établissement du salarié)."""
         nb_lieux = len(self.lieux)
+        # Un créneau où toutes les salles de tous les établissements sont prises le reste.
         while (
             self.premier_libre < len(self.creneaux)
             and len(self.lieux_pris[self.premier_libre]) >= nb_lieux
@@ -454,8 +462,9 @@ class _Agenda:
             if any(i in a for a in agendas):
                 continue
             pris = self.lieux_pris[i]
-            if len(pris) < nb_lieux:
-                return i, next(x for x in self.lieux if x not in pris)
+            libre = next((x for x in salles if x not in pris), None)
+            if libre is not None:
+                return i, libre
         return None
 
     def reserver(self, i: int, lieu: str, personnes: Iterable[str]) -> None:
@@ -491,7 +500,7 @@ def _allouer(
                 continue
             personnes = (essai["cle_conducteur"], essai["matricule"])
             limites = [d for d in (essai["_sortie"], essai["_sortie_conducteur"]) if d]
-            choisi = agenda.chercher(personnes, min(limites, default=None))
+            choisi = agenda.chercher(personnes, min(limites, default=None), essai["_salles"])
             demande = essai
             if choisi is not None:
                 break
@@ -553,7 +562,7 @@ def _conflits(creneaux: list[tuple[date, int]], duree: int) -> list[list[int]]:
 
 
 def construire_annuaire(registre: Registre) -> dict[str, dict[str, Any]]:
-    """Matricule -> nom, prénom, courriel, service, manager et date de sortie (registre)."""
+    """Matricule -> nom, prénom, courriel, service, manager, établissement et date de sortie."""
     salaries = registre.salaries
     colonnes = set(salaries.columns)
     annuaire = {}
@@ -565,6 +574,7 @@ def construire_annuaire(registre: Registre) -> dict[str, dict[str, Any]]:
             "email": en_texte(ligne.get("email")),
             "service": en_texte(ligne.get("service")),
             "matricule_manager": en_texte(ligne.get("matricule_manager")),
+            "etablissement": en_texte(ligne.get("etablissement")),
             "date_sortie": ligne.get("date_sortie") if "date_sortie" in colonnes else None,
         }
     return annuaire
@@ -598,15 +608,7 @@ def _demandes(
         echeance = ligne.get("echeance")
         ligne["_echeance"] = pd.Timestamp.max if pd.isna(echeance) else pd.Timestamp(echeance)
         groupes.setdefault(en_texte(ligne["matricule"]), []).append(ligne)
-    entreprise = parametres.entreprise
-    rh = {
-        "conducteur": entreprise.signataire,
-        "matricule_conducteur": "",
-        "email_conducteur": entreprise.email_rh,
-        "cle_conducteur": _cle_signataire(entreprise.signataire, annuaire),
-        "_sortie_conducteur": None,
-        "_repli": None,
-    }
+    rh = _conducteur_rh(parametres, annuaire)
     demandes = []
     for matricule, groupe in groupes.items():
         groupe.sort(key=lambda ligne: ligne["_echeance"])
@@ -628,6 +630,9 @@ def _demandes(
             "prenom": en_texte(premiere.get("prenom")) or fiche.get("prenom", ""),
             "service": en_texte(premiere.get("service")) or fiche.get("service", ""),
             **rh,
+            # Les salles de son établissement : jamais convoqué dans celles d'un autre site.
+            "_salles": parametres.planning.salles(fiche.get("etablissement", "")),
+            "_etablissement": fiche.get("etablissement", ""),
             "types": ", ".join(dict.fromkeys(en_texte(ligne["type"]) for ligne in groupe)),
             "motifs": " ; ".join(m for m in motifs if m),
             "statut": "en_retard" if en_retard else "a_planifier",
@@ -640,7 +645,10 @@ def _demandes(
                 matricule,
             ),
         }
-        if conducteur is not None:
+        if conducteur is not None and manager == rh["matricule_conducteur"]:
+            # Le signataire RH est aussi ce manager : une seule personne, écrite une fois.
+            demande |= rh | {"_sortie_conducteur": sortie_manager}
+        elif conducteur is not None:
             repli = demande | {"_repli": None} if sortie_manager is not None else None
             demande |= {
                 "conducteur": nom_affiche(conducteur["prenom"], conducteur["nom"]),
@@ -667,20 +675,89 @@ def index_noms(annuaire: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     return noms
 
 
-def _cle_signataire(signataire: str, annuaire: dict[str, dict[str, Any]]) -> str:
-    """Clé d'agenda du signataire RH : son matricule s'il est lui-même dans le registre.
+# Clé d'agenda du signataire RH quand il n'est pas lui-même au registre : ne peut pas être
+# un matricule.
+CLE_RH = "\x00rh"
 
-    Ainsi son propre entretien ne tombe pas pendant qu'il en conduit un autre ; sinon une
-    clé qui ne peut pas être un matricule.
+
+def matricule_signataire(entreprise: Any, annuaire: dict[str, dict[str, Any]]) -> str:
+    """Le matricule du signataire RH s'il est lui-même salarié au registre, sinon "".
+
+    `signataire_matricule` de [entreprise] s'il est donné (une erreur s'il n'est pas au
+    registre), sinon le seul salarié qui porte son nom. Le signataire qui est aussi manager
+    est ainsi une seule personne : une fiche, un agenda (son propre entretien ne tombe pas
+    pendant qu'il en conduit un autre), une seule façon d'écrire son nom et sa fonction.
     """
-    cible = normaliser(signataire)
-    trouves = [
-        m
-        for m, f in annuaire.items()
-        if cible
-        in (normaliser(f"{f['prenom']} {f['nom']}"), normaliser(f"{f['nom']} {f['prenom']}"))
-    ]
-    return trouves[0] if len(trouves) == 1 else "\x00rh"
+    if entreprise.signataire_matricule:
+        if entreprise.signataire_matricule not in annuaire:
+            raise ErreurEntretiens.simple(
+                "signataire-inconnu",
+                f"« signataire_matricule » de [entreprise] vaut « "
+                f"{entreprise.signataire_matricule} », qui n'est pas un matricule de la feuille "
+                f"« Salariés » : écrivez celui de {entreprise.signataire} dans parametres.toml, "
+                "ou videz-le (le signataire est alors reconnu à son nom).",
+                feuille="parametres.toml",
+                colonne="entreprise.signataire_matricule",
+            )
+        return entreprise.signataire_matricule
+    trouves = index_noms(annuaire).get(normaliser(entreprise.signataire), [])
+    return trouves[0] if len(trouves) == 1 else ""
+
+
+def controler_parametres(registre: Registre, parametres: Parametres) -> list[Anomalie]:
+    """Ce que les paramètres disent du registre, pour `verifier` : un signataire déclaré
+    qui n'y est pas (erreur), un établissement sans salle (avertissement : ses salariés ne
+    pourraient pas être planifiés)."""
+    annuaire = construire_annuaire(registre)
+    anomalies: list[Anomalie] = []
+    try:
+        matricule_signataire(parametres.entreprise, annuaire)
+    except ErreurEntretiens as exc:
+        anomalies.extend(exc.anomalies)
+    reglage = parametres.planning
+    if reglage.par_etablissement:
+        effectifs: dict[str, int] = {}
+        for fiche in annuaire.values():
+            if not reglage.salles(fiche["etablissement"]):
+                effectifs[fiche["etablissement"]] = effectifs.get(fiche["etablissement"], 0) + 1
+        for etablissement, nombre in sorted(effectifs.items()):
+            qui = (
+                f"de l'établissement « {etablissement} »"
+                if etablissement
+                else "sans établissement au registre"
+            )
+            pluriel = nombre > 1
+            anomalies.append(
+                Anomalie(
+                    "etablissement-sans-salle",
+                    f"{nombre} salarié{'s' * pluriel} {qui} n'{'ont' if pluriel else 'a'} "
+                    "aucune salle dans planning.lieux : "
+                    f"{'ils ne pourront' if pluriel else 'il ne pourra'} pas être planifié"
+                    f"{'s' * pluriel}. Ajoutez les salles de cet établissement (ou une liste "
+                    '"*" pour les autres).',
+                    feuille="parametres.toml",
+                    colonne="planning.lieux",
+                    valeur=etablissement,
+                    gravite=AVERTISSEMENT,
+                )
+            )
+    return anomalies
+
+
+def _conducteur_rh(parametres: Parametres, annuaire: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Le signataire RH en conducteur : celui des salariés sans manager (et de ses propres
+    équipes s'il est lui-même manager), écrit comme il signe les lettres."""
+    entreprise = parametres.entreprise
+    matricule = matricule_signataire(entreprise, annuaire)
+    return {
+        "conducteur": entreprise.signataire,
+        "matricule_conducteur": matricule,
+        # L'adresse RH : celle qui envoie les convocations, jamais mise en copie d'elle-même.
+        "email_conducteur": entreprise.email_rh or annuaire.get(matricule, {}).get("email", ""),
+        "cle_conducteur": matricule or CLE_RH,
+        "_sortie_conducteur": None,
+        "_repli": None,
+    }
 
 
 def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
@@ -693,6 +770,14 @@ def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
     sortie = demande["_sortie"]
     if not creneaux:
         cause, constat = SANS_JOUR_OUVRE, f"Aucun jour ouvré {fenetre}"
+    elif not demande["_salles"]:
+        cause = SANS_SALLE
+        etablissement = demande["_etablissement"]
+        constat = (
+            f"Aucune salle n'est prévue pour l'établissement « {etablissement} » de {salarie}"
+            if etablissement
+            else f"Aucune salle n'est prévue pour {salarie}, sans établissement au registre"
+        )
     elif sortie is not None and sortie < agenda.fin and creneaux[0][0] > sortie:
         cause = DEPART_AVANT_CRENEAU
         constat = (
@@ -709,8 +794,10 @@ def _refus(demande: dict[str, Any], agenda: _Agenda) -> dict[str, Any]:
         )
     elif any(i not in agenda_salarie for i in conducteur_libre):
         cause = SALLES_PRISES
+        salles = ", ".join(demande["_salles"])
         constat = (
-            f"Aucune salle libre aux créneaux où {demande['conducteur']} est disponible {fenetre}"
+            f"Aucune salle libre ({salles}) aux créneaux où {demande['conducteur']} est "
+            f"disponible {fenetre}"
         )
     elif conducteur_libre:
         cause = CONDUIT_LUI_MEME

@@ -29,6 +29,7 @@ from pipeline.erreurs import ErreurEntretiens, Rapport
 from pipeline.formats import (
     MOTIFS_DATE_TOLERES,
     date_longue,
+    de,
     en_date,
     en_texte,
     heure_fr,
@@ -48,6 +49,7 @@ from pipeline.planning import (
     ecrire_planning,
     entretiens_vides,
     index_noms,
+    matricule_signataire,
     nom_affiche,
     normaliser,
     raison_non_ouvre,
@@ -210,6 +212,7 @@ def _lire_entretiens(
         index=index,
         annuaire=annuaire,
         noms_annuaire=index_noms(annuaire),
+        signataire=matricule_signataire(parametres.entreprise, annuaire),
         parametres=parametres,
         types_connus=types_connus,
         rapport=rapport,
@@ -247,6 +250,7 @@ class _Relecture:
     index: dict[str, int]
     annuaire: dict[str, dict[str, Any]]
     noms_annuaire: dict[str, list[str]]
+    signataire: str  # matricule du signataire RH au registre, "" s'il n'y est pas
     parametres: Parametres
     types_connus: dict[str, str]
     rapport: Rapport
@@ -464,6 +468,7 @@ def _verifier_conducteur(ligne: _LignePlanning, jour: date | None) -> tuple[str,
         relecture.annuaire,
         relecture.noms_annuaire,
         relecture.parametres.entreprise,
+        relecture.signataire,
     )
     if isinstance(resolu, str):
         ligne.erreur(
@@ -551,12 +556,35 @@ def _resoudre_conducteur(
     annuaire: dict[str, dict[str, Any]],
     noms_annuaire: dict[str, list[str]],
     entreprise: Any,
+    signataire: str = "",
 ) -> tuple[str, str, str] | str:
     """(nom, matricule, courriel) du conducteur, ou le message d'erreur.
 
     Le RH change le plus souvent le *nom* du conducteur et oublie le matricule : le nom
     écrit prime donc, et il est retrouvé dans le registre pour reprendre son courriel.
+    Le signataire RH (`signataire` : son matricule s'il est au registre) est une seule
+    personne, qu'il conduise comme RH ou comme manager : son matricule et l'adresse RH.
     """
+    resolu = _resoudre_nom(conducteur, matricule, email, annuaire, noms_annuaire, entreprise)
+    if isinstance(resolu, str):
+        return resolu
+    nom, matricule_resolu, courriel = resolu
+    if (signataire and matricule_resolu == signataire) or (
+        not matricule_resolu and normaliser(nom) == normaliser(entreprise.signataire)
+    ):
+        return nom, signataire, entreprise.email_rh or courriel
+    return resolu
+
+
+def _resoudre_nom(
+    conducteur: str,
+    matricule: str,
+    email: str,
+    annuaire: dict[str, dict[str, Any]],
+    noms_annuaire: dict[str, list[str]],
+    entreprise: Any,
+) -> tuple[str, str, str] | str:
+    """`_resoudre_conducteur`, avant de reconnaître le signataire RH."""
     nom_norme = normaliser(conducteur)
     if not nom_norme:
         return "Le conducteur est vide : indiquez qui conduit l'entretien (« Prénom NOM »)."
@@ -566,7 +594,7 @@ def _resoudre_conducteur(
         normaliser(f"{fiche['nom']} {fiche['prenom']}"),
     ):
         return conducteur, matricule, fiche["email"] or email
-    # Le signataire RH conduit sans matricule, même s'il figure lui-même au registre.
+    # Le signataire RH sans matricule écrit : reconnu par `_resoudre_conducteur`.
     if nom_norme == normaliser(entreprise.signataire) and not matricule:
         return conducteur, "", email or entreprise.email_rh
     candidats = noms_annuaire.get(nom_norme, [])
@@ -767,7 +795,7 @@ def _verifier_autres_campagnes(
                     "double-reservation",
                     f"{qui[:1].upper()}{qui[1:]} est déjà réservé le {jour:%d/%m/%Y} de "
                     f"{texte_hhmm(autre['debut'])} à {texte_hhmm(autre['fin'])} par la campagne "
-                    f"{campagne} (entretien de {convoque}), ce qui chevauche "
+                    f"{campagne} (entretien {de(convoque)}), ce qui chevauche "
                     f"{e['heure']}–{e['fin']} : changez l'heure, la date ou {remede}.",
                     feuille=FEUILLE_PLANNING,
                     ligne=e["_ligne"],
