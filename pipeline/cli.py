@@ -828,12 +828,14 @@ def _resume_convocations(resultat: Any) -> None:
 
 
 def _jour(horodatage: str) -> str:
-    """« 2026-11-27T09:30:00+01:00 » -> « 27/11/2026 à 09:30 » (tel quel s'il est illisible)."""
+    """« 2026-11-27T09:30:00+01:00 » -> « 27/11/2026 à 9 h 30 » (tel quel s'il est illisible)."""
+    from pipeline.formats import date_courte, heure_fr
+
     try:
         moment = datetime.fromisoformat(horodatage)
     except ValueError:
         return horodatage
-    return f"{moment:%d/%m/%Y} à {moment:%H:%M}"
+    return f"{date_courte(moment)} à {heure_fr(moment)}"
 
 
 @cli.command()

@@ -142,8 +142,9 @@ CONDUCTEUR_COMPLET = Cause(
     "agenda du conducteur complet",
     f"{_PERIODE}, {_HEURES} ou {_SALLES}, ou {_AUTRE_CONDUCTEUR}",
 )
+# Sans accord à faire (« convoqué(e) ») : la phrase vaut pour chacun.
 DEJA_CONVOQUE = Cause(
-    "déjà convoqué(e) dans une autre campagne",
+    "entretien déjà fixé dans une autre campagne",
     "rien à faire : l'entretien déjà fixé est maintenu",
 )
 SANS_SALLE = Cause(
@@ -164,6 +165,8 @@ CAUSES = {
         SANS_SALLE,
     )
 }
+# Le libellé qu'écrivaient les plannings d'avant, relu comme le même.
+CAUSES["déjà convoqué(e) dans une autre campagne"] = DEJA_CONVOQUE
 
 
 def causes_non_planifies(non_planifies: pd.DataFrame) -> list[tuple[Cause, int]]:
@@ -257,7 +260,7 @@ def planifier(
 
     `autres_rendez_vous` (format de `campagne.lire_rendez_vous`) : entretiens d'autres
     campagnes. Ceux datés d'au moins `au` occupent conducteur, salarié et lieu, et leurs
-    salariés rejoignent les non planifiés (« déjà convoqué(e) le … ») au lieu d'être
+    salariés rejoignent les non planifiés (« entretien déjà fixé le … ») au lieu d'être
     reconvoqués.
     """
     agenda = _Agenda.ouvrir(parametres, au)
@@ -332,7 +335,7 @@ def _rendez_vous_a_venir(autres: pd.DataFrame | None, au: date) -> pd.DataFrame:
 
 
 def _deja_convoques(a_venir: pd.DataFrame) -> dict[str, str]:
-    """Matricule -> raison « déjà convoqué(e) le … », d'après son prochain rendez-vous."""
+    """Matricule -> raison « entretien déjà fixé le … », d'après son prochain rendez-vous."""
     raisons: dict[str, str] = {}
     tries = a_venir.assign(_date=pd.to_datetime(a_venir["date"], errors="coerce"))
     for ligne in tries.sort_values(["_date", "heure"], kind="stable").to_dict("records"):
@@ -341,7 +344,7 @@ def _deja_convoques(a_venir: pd.DataFrame) -> dict[str, str]:
             continue
         campagne = en_texte(ligne.get("campagne"))
         raisons[matricule] = (
-            f"déjà convoqué(e) le {date_longue(ligne['_date'])} à {heure_fr(ligne['heure'])}"
+            f"entretien déjà fixé le {date_longue(ligne['_date'])} à {heure_fr(ligne['heure'])}"
             + (f" (campagne {campagne})" if campagne else "")
         )
     return raisons

@@ -711,7 +711,7 @@ def _signaler_deja_convoques(
         campagne = en_texte(autre.get("campagne"))
         rapport.avertissement(
             "deja-convoque",
-            f"{nom_affiche(e['prenom'], e['nom'])} est déjà convoqué(e) le "
+            f"{nom_affiche(e['prenom'], e['nom'])} a déjà un entretien fixé le "
             f"{date_longue(autre['date'])} à {heure_fr(autre['heure'])}"
             + (f" (campagne {campagne})" if campagne else "")
             + " : cette ligne lui enverrait une seconde convocation. Supprimez-la si "

@@ -333,7 +333,7 @@ def test_campagne_suivante_ne_reconvoque_pas(projet: Path) -> None:
     # Quatre jours plus tard, les entretiens fixés le 27/11 n'ont pas encore eu lieu.
     code, sortie = invoquer("convocations", "--au", "2026-12-01", "--jobs", "1")
     assert code == 0, sortie
-    assert "déjà convoqué(e) dans une autre campagne" in sortie
+    assert "entretien déjà fixé dans une autre campagne" in sortie
     dossier = projet / "sorties" / "exemple-2026-12-01" / "salaries"
     seconde = {p.name for p in dossier.iterdir()} if dossier.exists() else set()
     assert not premiere & seconde, "personne ne doit être convoqué deux fois"

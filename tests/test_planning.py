@@ -953,7 +953,7 @@ def test_deja_convoque_ailleurs_non_planifie_et_creneau_du_conducteur_bloque() -
     np_ = planning.non_planifies.set_index("matricule")
     assert list(np_.index) == ["S1", "S3"]  # jamais omis, dans l'ordre de priorité
     assert np_.loc["S1", "raison"] == (
-        "déjà convoqué(e) le mardi 8 décembre 2026 à 14 h 00 (campagne 2026-11-27)"
+        "entretien déjà fixé le mardi 8 décembre 2026 à 14 h 00 (campagne 2026-11-27)"
     )
     assert np_.loc["S1", "types"] == "periodique"
     # 14:00 reste pris pour M (il y conduit l'entretien de S1) : S3 n'y est pas casé.
@@ -1005,7 +1005,7 @@ def test_rendez_vous_passe_ne_bloque_pas(jour: date, bloque: bool) -> None:
     if bloque:
         assert planning.entretiens.empty
         assert list(planning.non_planifies["raison"]) == [
-            "déjà convoqué(e) le mardi 1er décembre 2026 à 9 h 30 (campagne 2026-11-27)"
+            "entretien déjà fixé le mardi 1er décembre 2026 à 9 h 30 (campagne 2026-11-27)"
         ]
     else:
         assert list(planning.entretiens["matricule"]) == ["S1"]
@@ -1033,7 +1033,7 @@ def test_completer_avec_rendez_vous_d_une_autre_campagne(tmp_path: Path) -> None
         "B",
     )
     assert list(complet.non_planifies["raison"]) == [
-        "déjà convoqué(e) le vendredi 4 décembre 2026 à 9 h 00 (campagne 2026-10-30)"
+        "entretien déjà fixé le vendredi 4 décembre 2026 à 9 h 00 (campagne 2026-10-30)"
     ]
     # Relancé : P n'est ni doublé dans les non planifiés, ni planifié.
     encore = completer_planning(complet, echeances, registre, p, AU, autres_rendez_vous=autres)
@@ -1134,7 +1134,7 @@ def test_lire_rendez_vous_des_autres_campagnes(tmp_path: Path, cas) -> None:
     raisons = nouveau.non_planifies.set_index("matricule")["raison"]
     assert (
         raisons["00042"]
-        == "déjà convoqué(e) le vendredi 4 décembre 2026 à 9 h 00 (campagne 2026-11-27)"
+        == "entretien déjà fixé le vendredi 4 décembre 2026 à 9 h 00 (campagne 2026-11-27)"
     )
     assert set(raisons.index) == {"00042", "00043", "00044"}
 
