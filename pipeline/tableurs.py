@@ -258,8 +258,9 @@ def _lignes(valeur: Any, largeur: float) -> int:
     """
     if valeur is None:
         return 1
-    # Une unité de largeur est la largeur d'un « 0 » : un texte courant en tient un peu plus.
-    place = max(int(largeur * 1.3) - 4, 10)
+    # Une unité de largeur est la largeur d'un « 0 » : un texte courant en tient un peu plus,
+    # moins les fins de ligne laissées vides par un mot qui passe à la suivante.
+    place = max(int(largeur * 1.1), 10)
     return max(1, -(-len(str(valeur)) // place))
 
 
