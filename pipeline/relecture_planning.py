@@ -468,7 +468,6 @@ def _verifier_conducteur(ligne: _LignePlanning, jour: date | None) -> tuple[str,
         relecture.annuaire,
         relecture.noms_annuaire,
         relecture.parametres.entreprise,
-        relecture.signataire,
     )
     if isinstance(resolu, str):
         ligne.erreur(
@@ -478,7 +477,9 @@ def _verifier_conducteur(ligne: _LignePlanning, jour: date | None) -> tuple[str,
             conducteur,
         )
         return conducteur, matricule_conducteur, email
-    conducteur, matricule_conducteur, email = resolu
+    conducteur, matricule_conducteur, email = _un_seul_signataire(
+        resolu, relecture.signataire, relecture.parametres.entreprise
+    )
     fiche_conducteur = (
         relecture.annuaire.get(matricule_conducteur) if matricule_conducteur else None
     )
@@ -556,35 +557,13 @@ def _resoudre_conducteur(
     annuaire: dict[str, dict[str, Any]],
     noms_annuaire: dict[str, list[str]],
     entreprise: Any,
-    signataire: str = "",
 ) -> tuple[str, str, str] | str:
     """(nom, matricule, courriel) du conducteur, ou le message d'erreur.
 
     Le RH change le plus souvent le *nom* du conducteur et oublie le matricule : le nom
     écrit prime donc, et il est retrouvé dans le registre pour reprendre son courriel.
-    Le signataire RH (`signataire` : son matricule s'il est au registre) est une seule
-    personne, qu'il conduise comme RH ou comme manager : son matricule et l'adresse RH.
+    Le signataire RH est ensuite reconnu par `_un_seul_signataire`.
     """
-    resolu = _resoudre_nom(conducteur, matricule, email, annuaire, noms_annuaire, entreprise)
-    if isinstance(resolu, str):
-        return resolu
-    nom, matricule_resolu, courriel = resolu
-    if (signataire and matricule_resolu == signataire) or (
-        not matricule_resolu and normaliser(nom) == normaliser(entreprise.signataire)
-    ):
-        return nom, signataire, entreprise.email_rh or courriel
-    return resolu
-
-
-def _resoudre_nom(
-    conducteur: str,
-    matricule: str,
-    email: str,
-    annuaire: dict[str, dict[str, Any]],
-    noms_annuaire: dict[str, list[str]],
-    entreprise: Any,
-) -> tuple[str, str, str] | str:
-    """`_resoudre_conducteur`, avant de reconnaître le signataire RH."""
     nom_norme = normaliser(conducteur)
     if not nom_norme:
         return "Le conducteur est vide : indiquez qui conduit l'entretien (« Prénom NOM »)."
@@ -594,7 +573,7 @@ def _resoudre_nom(
         normaliser(f"{fiche['nom']} {fiche['prenom']}"),
     ):
         return conducteur, matricule, fiche["email"] or email
-    # Le signataire RH sans matricule écrit : reconnu par `_resoudre_conducteur`.
+    # Le signataire RH sans matricule écrit : reconnu par `_un_seul_signataire`.
     if nom_norme == normaliser(entreprise.signataire) and not matricule:
         return conducteur, "", email or entreprise.email_rh
     candidats = noms_annuaire.get(nom_norme, [])
@@ -616,6 +595,19 @@ def _resoudre_nom(
         )
     # Conducteur extérieur au registre (ou homonymes) : accepté tel quel, sans matricule.
     return conducteur, "", email
+
+
+def _un_seul_signataire(
+    resolu: tuple[str, str, str], signataire: str, entreprise: Any
+) -> tuple[str, str, str]:
+    """Le signataire RH (`signataire` : son matricule s'il est au registre) est une seule
+    personne, qu'il conduise comme RH ou comme manager : son matricule et l'adresse RH."""
+    nom, matricule, courriel = resolu
+    if (signataire and matricule == signataire) or (
+        not matricule and normaliser(nom) == normaliser(entreprise.signataire)
+    ):
+        return nom, signataire, entreprise.email_rh or courriel
+    return resolu
 
 
 def _verifier_chevauchements(entretiens: list[dict[str, Any]], rapport: Rapport) -> None:
