@@ -11,14 +11,13 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
-from pipeline.formats import nettoyer_texte
+from pipeline.formats import nettoyer_texte, normaliser
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,9 @@ class Planning:
         """
         if not isinstance(self.lieux, dict):
             return list(self.lieux)
-        cible = cle_etablissement(etablissement)
+        cible = normaliser(etablissement)
         for nom, salles in self.lieux.items():
-            if nom != TOUS_ETABLISSEMENTS and cle_etablissement(nom) == cible:
+            if nom != TOUS_ETABLISSEMENTS and normaliser(nom) == cible:
                 return list(salles)
         return list(self.lieux.get(TOUS_ETABLISSEMENTS, []))
 
@@ -125,13 +124,6 @@ class Planning:
         """Toutes les salles configurées, sans doublon, dans l'ordre du fichier."""
         listes = self.lieux.values() if isinstance(self.lieux, dict) else [self.lieux]
         return list(dict.fromkeys(salle for salles in listes for salle in salles))
-
-
-def cle_etablissement(texte: str) -> str:
-    """« Cholet – Atelier » -> « cholet atelier » : casse, accents et ponctuation ignorés."""
-    sans_accents = unicodedata.normalize("NFKD", str(texte))
-    sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))
 
 
 @dataclass(frozen=True)
@@ -472,9 +464,7 @@ def _valider_lieux(lieux: list[str] | dict[str, Any], erreur: _Signaler) -> None
                 salles,
             )
         cle_norme = (
-            etablissement
-            if etablissement == TOUS_ETABLISSEMENTS
-            else (cle_etablissement(etablissement))
+            etablissement if etablissement == TOUS_ETABLISSEMENTS else normaliser(etablissement)
         )
         if cle_norme in vus:
             erreur(

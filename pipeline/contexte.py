@@ -43,6 +43,7 @@ from pipeline.formats import (
     est_vide,
     heure_fr,
     montant_fr,
+    normaliser,
     oui_non,
 )
 from pipeline.libelles import (
@@ -52,7 +53,6 @@ from pipeline.libelles import (
     LIBELLES_TYPES_COURTS,
     LIBELLES_TYPES_DOCUMENTS,
 )
-from pipeline.planning import normaliser
 from pipeline.regles import (
     MONTANT_ABONDEMENT,
     SEUIL_EFFECTIF_ABONDEMENT,

@@ -556,3 +556,11 @@ def de(texte: str) -> str:
     if premiere in _VOYELLES or (premiere == "y" and suivante and suivante not in _VOYELLES):
         return f"d'{texte}"
     return f"de {texte}"
+
+
+# Pas `registre.cle` : ses mots vides (d, l, le…) confondraient « Salle D » et « Salle L ».
+def normaliser(texte: Any) -> str:
+    """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
+    sans_accents = unicodedata.normalize("NFKD", en_texte(texte))
+    sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))

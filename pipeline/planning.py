@@ -20,8 +20,6 @@ leurs salariés ne sont pas convoqués une seconde fois.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -34,7 +32,9 @@ import pandas as pd
 
 from pipeline.config import Parametres
 from pipeline.erreurs import AVERTISSEMENT, Anomalie, ErreurEntretiens
-from pipeline.formats import date_longue, en_date, en_texte, heure_fr
+
+# `normaliser` reste importable d'ici (relecture, récolte) : il est né avec le planning.
+from pipeline.formats import date_longue, en_date, en_texte, heure_fr, normaliser
 from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
@@ -889,11 +889,3 @@ def _libelles_types(codes: str) -> str:
     return ", ".join(
         LIBELLES_TYPES.get(c.strip(), c.strip()) for c in codes.split(",") if c.strip()
     )
-
-
-# Pas `registre.cle` : ses mots vides (d, l, le…) confondraient « Salle D » et « Salle L ».
-def normaliser(texte: Any) -> str:
-    """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
-    sans_accents = unicodedata.normalize("NFKD", en_texte(texte))
-    sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))
