@@ -866,6 +866,36 @@ def compte_rendu() -> Modele:
     )
     m.balise("{%p endif %}")
 
+    _informations_obligatoires(m)
+    m.h1("5. Commentaires et suites données")
+    m.zones(
+        [
+            "Commentaires {{ salarie.du_salarie }}",
+            "Commentaires du conducteur",
+            "Suites données à l'entretien",
+        ],
+        hauteur_cm=2.4,
+    )
+    m.h1("Signatures")
+    m.signatures(
+        ["{{ salarie.le_salarie_maj }}", "{{ salarie.nom_complet }}", "Date et signature :"],
+        ["Le conducteur de l'entretien", "{{ entretien.conducteur }}", "Date et signature :"],
+    )
+    m.espace(6)
+    m.champ(m.p(("Copie remise {{ salarie.au_salarie }} le : ", "g")), "copie_remise_le")
+    m.p(
+        (
+            "Le compte-rendu est établi à l'issue de l'entretien ; une copie en est remise "
+            "{{ salarie.au_salarie }}.",
+            "i",
+        ),
+        taille=9,
+    )
+    return m
+
+
+def _informations_obligatoires(m: Modele) -> None:
+    """Le bloc d'information obligatoire (CPF, abondements, CEP, VAE), une case chacun."""
     m.h1("Informations obligatoires délivrées au salarié")
     m.p(
         "Le conducteur de l'entretien informe {{ salarie.le_salarie }} sur chacun des points "
@@ -902,32 +932,6 @@ def compte_rendu() -> Modele:
         m.champ(para, next(tags))
         para.add_run(" Information délivrée")
     m.espace()
-
-    m.h1("5. Commentaires et suites données")
-    m.zones(
-        [
-            "Commentaires {{ salarie.du_salarie }}",
-            "Commentaires du conducteur",
-            "Suites données à l'entretien",
-        ],
-        hauteur_cm=2.4,
-    )
-    m.h1("Signatures")
-    m.signatures(
-        ["{{ salarie.le_salarie_maj }}", "{{ salarie.nom_complet }}", "Date et signature :"],
-        ["Le conducteur de l'entretien", "{{ entretien.conducteur }}", "Date et signature :"],
-    )
-    m.espace(6)
-    m.champ(m.p(("Copie remise {{ salarie.au_salarie }} le : ", "g")), "copie_remise_le")
-    m.p(
-        (
-            "Le compte-rendu est établi à l'issue de l'entretien ; une copie en est remise "
-            "{{ salarie.au_salarie }}.",
-            "i",
-        ),
-        taille=9,
-    )
-    return m
 
 
 def etat_des_lieux() -> Modele:
@@ -988,6 +992,24 @@ def etat_des_lieux() -> Modele:
         m.champ(para, tag)
         para.add_run(" Oui")
     m.espace()
+    _abondement_a_constater(m)
+    m.p(
+        "Établi le {% if entretien.date_longue %}{{ entretien.date_longue }}"
+        "{% else %}____ / ____ / ________{% endif %}, à l'issue de l'entretien."
+    )
+    m.signatures(
+        ["{{ salarie.le_salarie_maj }}", "{{ salarie.nom_complet }}", "Date et signature :"],
+        ["Pour l'employeur", "{{ entreprise.signataire }}", "{{ entreprise.fonction_signataire }}"],
+        hauteur_cm=2.6,
+    )
+    m.espace(6)
+    m.champ(m.p(("Copie remise {{ salarie.au_salarie }} le : ", "g")), "copie_remise_le")
+    return m
+
+
+def _abondement_a_constater(m: Modele) -> None:
+    """Entreprise d'au moins 50 salariés : l'issue de l'abondement correctif, à cocher à
+    l'entretien, montant et date de versement à écrire ; jamais un verdict calculé."""
     m.balise("{%p if entreprise.au_moins_50 %}")
     m.h1("6. Abondement correctif du compte personnel de formation")
     regle = m.p(
@@ -1013,18 +1035,6 @@ def etat_des_lieux() -> Modele:
     _d_un_bloc(t)
     m.espace()
     m.balise("{%p endif %}")
-    m.p(
-        "Établi le {% if entretien.date_longue %}{{ entretien.date_longue }}"
-        "{% else %}____ / ____ / ________{% endif %}, à l'issue de l'entretien."
-    )
-    m.signatures(
-        ["{{ salarie.le_salarie_maj }}", "{{ salarie.nom_complet }}", "Date et signature :"],
-        ["Pour l'employeur", "{{ entreprise.signataire }}", "{{ entreprise.fonction_signataire }}"],
-        hauteur_cm=2.6,
-    )
-    m.espace(6)
-    m.champ(m.p(("Copie remise {{ salarie.au_salarie }} le : ", "g")), "copie_remise_le")
-    return m
 
 
 def _listes_etat_des_lieux(m: Modele) -> None:
@@ -1125,6 +1135,13 @@ def fiche_conducteur() -> Modele:
     )
     m.balise("{%p endif %}")
 
+    _guide_de_conduite(m)
+    _calcul_pour_memoire(m)
+    return m
+
+
+def _guide_de_conduite(m: Modele) -> None:
+    """Le guide du document source : avant, pendant (les six étapes), conseils."""
     m.h1("Guide de conduite de l'entretien")
     m.p(
         "L'{{ intitule_entretien }} est dédié à la gestion personnalisée des compétences : "
@@ -1184,6 +1201,9 @@ def fiche_conducteur() -> Modele:
         "Remettre une copie du compte-rendu signé au salarié et le transmettre au service des "
         "ressources humaines ({{ entreprise.email_rh }})."
     )
+
+
+def _calcul_pour_memoire(m: Modele) -> None:
     # Le calcul de conformité n'est écrit que dans les documents internes : ici, pour le
     # conducteur (et dans les tableurs), jamais dans ce que reçoit le salarié. Sur une page
     # à part, qui se détache du reste de la fiche.
@@ -1203,7 +1223,6 @@ def fiche_conducteur() -> Modele:
         "{%tr for e in entretiens %}",
         ["{{ e.salarie }}", "{{ e.types_courts }}", "{{ e.motifs }}"],
     )
-    return m
 
 
 FABRIQUES: dict[str, Callable[[], Modele]] = {

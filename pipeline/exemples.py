@@ -190,6 +190,8 @@ def _evolutions_exemple() -> pd.DataFrame:
     )
 
 
+# ~90 lignes : une table de données, une obligation par type, telle que le moteur la calcule
+# (un test le vérifie) ; la couper n'aiderait pas à la relire.
 def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 120) -> pd.DataFrame:
     """Lignes de la liste des échéances du salarié d'exemple, pour les types demandés."""
     base: dict[str, Any] = {
