@@ -269,10 +269,10 @@ def test_lettres_ecrites_pour_la_personne(campagne) -> None:
     assert "de Paul MARTIN" in textes["P1"]["invitation"]
 
 
+# Régime 2025 seulement : P2, embauchée en décembre 2026, n'a pas d'entretien dû en 2014.
+@pytest.mark.parametrize("campagne", ["2025"], indirect=True)
 def test_sans_courriel_remise_en_main_propre_contre_decharge(campagne) -> None:
-    regime, c = campagne
-    if regime == "2014":
-        pytest.skip("P2, embauchée en décembre 2026, n'a pas d'entretien dû en régime 2014")
+    _, c = campagne
     textes = _textes_salarie(c)
     for matricule, documents in textes.items():
         decharge = "Remis en main propre contre décharge" in documents["convocation"]
