@@ -608,7 +608,7 @@ def _rubriques_entretien(m: Modele, hauteur: float, pour_compte_rendu: bool) -> 
     """La trame du document source : accueil, bilan, projet, formation."""
     m.h1("1. Accueil et introduction")
     if pour_compte_rendu:
-        m.zones(["Objectifs rappelés, questions du salarié"], hauteur_cm=1.6)
+        m.zones(["Objectifs rappelés, questions {{ salarie.du_salarie }}"], hauteur_cm=1.6)
     else:
         m.p(
             "Le conducteur vous rappellera les objectifs de l'entretien et vous invitera à "
@@ -688,7 +688,8 @@ def _rubriques_specifiques(m: Modele, hauteur: float) -> None:
     m.balise("{%p if est_avant_60 %}")
     m.h1("Maintien dans l'emploi et fin de carrière")
     m.p(
-        "Entretien tenu dans les deux années qui précèdent le 60e anniversaire du salarié, "
+        "Entretien tenu dans les deux années qui précèdent le 60e anniversaire "
+        "{{ salarie.du_salarie }}, "
         "le {{ avant_60.soixante_ans_longue }} (art. L6315-1 V du Code du travail)."
     )
     m.zones(
@@ -1008,15 +1009,20 @@ def etat_des_lieux() -> Modele:
 
 
 def _abondement_a_constater(m: Modele) -> None:
-    """Entreprise d'au moins 50 salariés : l'issue de l'abondement correctif, à cocher à
-    l'entretien, montant et date de versement à écrire ; jamais un verdict calculé."""
-    m.balise("{%p if entreprise.au_moins_50 %}")
+    """Le montant et l'échéance de l'abondement correctif selon l'effectif (commandes.md) ;
+    l'issue, elle, se constate à l'entretien et se coche : jamais un verdict calculé
+    d'avance, qui vaudrait aveu avant l'entretien (issue 11)."""
     m.h1("6. Abondement correctif du compte personnel de formation")
+    m.balise("{%p if entreprise.au_moins_50 %}")
     regle = m.p(
-        "Dans une entreprise d'au moins 50 salariés, un abondement correctif du compte "
-        "personnel de formation est dû quand, sur la période, les entretiens prévus n'ont pas "
-        "tous eu lieu et qu'aucune formation non obligatoire n'a été suivie (II de "
-        "{{ reference_legale }}). Issue constatée à l'entretien :",
+        "L'entreprise compte {{ etat_des_lieux.effectif }} salariés (effectif au sens de "
+        "l'art. L130-1 du Code de la sécurité sociale), soit 50 ou plus. Un abondement "
+        "correctif de {{ montant_abondement }} est dû au compte personnel de formation quand, "
+        "sur la période, les entretiens prévus n'ont pas tous eu lieu et qu'aucune formation "
+        "non obligatoire n'a été suivie (II de {{ reference_legale }} ; art. L6323-13). Il "
+        "est versé à la Caisse des dépôts au plus tard le dernier jour du trimestre civil qui "
+        "suit cet entretien, soit le {{ etat_des_lieux.versement_si_du }} pour un entretien "
+        "tenu le {{ entretien.date_courte }} (art. R6323-3). Issue constatée à l'entretien :",
         apres=3,
     )
     regle.paragraph_format.keep_with_next = True
@@ -1028,12 +1034,21 @@ def _abondement_a_constater(m: Modele) -> None:
     # l'en empêcherait. L'issue se reporte à la main.
     cases = ligne.cells[1]
     cases.paragraphs[0].add_run(f"{CASE} Aucun abondement correctif n'est dû")
-    m.p(f"{CASE} Un abondement correctif est dû", conteneur=cases)
+    m.p(
+        f"{CASE} Un abondement correctif de {{{{ montant_abondement }}}} est dû",
+        conteneur=cases,
+    )
     ligne = m.ligne(t, ["Versement", ""], fonds=[FOND_ENCADRE, None])
     ligne.cells[0].paragraphs[0].runs[0].bold = True
-    ligne.cells[1].paragraphs[0].add_run(f"montant : ____________ € ; versé le : {LIGNE_DATE}")
+    ligne.cells[1].paragraphs[0].add_run(f"versé à la Caisse des dépôts le : {LIGNE_DATE}")
     _d_un_bloc(t)
     m.espace()
+    m.balise("{%p else %}")
+    m.p(
+        "L'entreprise compte {{ etat_des_lieux.effectif }} salariés (effectif au sens de "
+        "l'art. L130-1 du Code de la sécurité sociale), soit moins de 50 : l'abondement "
+        "correctif (II de {{ reference_legale }} ; art. L6323-13) ne s'applique pas."
+    )
     m.balise("{%p endif %}")
 
 

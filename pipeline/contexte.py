@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipeline.config import Parametres
-from pipeline.dates_vectorisees import ajouter_mois_date
+from pipeline.dates_vectorisees import ajouter_mois_date, fin_trimestre_suivant_date
 from pipeline.formats import (
     ESPACE_INSECABLE,
     adresse_courriel,
@@ -188,6 +188,7 @@ def contexte_entreprise(parametres: Parametres) -> dict[str, Any]:
         "reference_legale": REFERENCES_LEGALES.get(regime, REFERENCES_LEGALES["2025"]),
         "periodicite_mois": parametres.regles.periodicite,
         "cycle_etat_des_lieux_ans": parametres.regles.cycle_etat_des_lieux_ans,
+        "montant_abondement": _montant(MONTANT_ABONDEMENT),  # art. R6323-3
     }
 
 
@@ -265,11 +266,25 @@ def contexte_salarie(
     ctx["historique"] = _bloc_historique(registre, matricule, parametres, au)
     edl = next((r for r in lignes if en_texte(r.get("type")) == "etat_des_lieux"), None)
     ctx["etat_des_lieux"] = _bloc_etat_des_lieux(edl, registre, matricule, parametres, au)
+    ctx["etat_des_lieux"]["versement_si_du"] = _versement_si_du(entretien)
     ctx["motifs"] = [
         {**m, "raison": _raison(m["type"], ligne, ctx, parametres)}
         for m, ligne in _bloc_motifs(lignes, entretien)
     ]
     return ctx
+
+
+def _versement_si_du(entretien: Mapping[str, Any] | None) -> str:
+    """Date limite de versement si l'entretien d'état des lieux a lieu au jour prévu.
+
+    R6323-3 : au plus tard le dernier jour du trimestre civil qui suit l'entretien. Le
+    document la donne d'avance (commandes.md : le montant et l'échéance selon l'effectif)
+    sans dire si l'abondement est dû : c'est constaté à l'entretien (issue 11).
+    """
+    jour = en_date(entretien.get("date")) if entretien is not None else None
+    if jour is None:
+        return LIMITE_VERSEMENT_INCONNUE
+    return date_courte(fin_trimestre_suivant_date(jour))
 
 
 # Le salarié nommé au fil d'une phrase, accordé à sa civilité ; sans civilité connue, une

@@ -148,6 +148,11 @@ def fin_trimestre_suivant(jours: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(jours), np.datetime64("NaT"), premier - UN_JOUR)
 
 
+def fin_trimestre_suivant_date(jour: date) -> date:
+    """`fin_trimestre_suivant` pour une seule date (documents) : la même implémentation."""
+    return fin_trimestre_suivant(np.array([jour], dtype="datetime64[D]"))[0].astype(object)
+
+
 def formater_dates(jours: np.ndarray) -> np.ndarray:
     """JJ/MM/AAAA pour chaque date ; on ne formate que les dates distinctes (rapide)."""
     if len(jours) == 0:

@@ -196,7 +196,7 @@ def test_manifeste_exact(campagne) -> None:
 @pytest.mark.parametrize("effectif", [49, 50])
 def test_abondement_selon_effectif(registre_edl, tmp_path: Path, effectif: int) -> None:
     """Le moteur dit l'abondement dû à partir de 50 salariés ; l'état des lieux remis au
-    salarié n'en porte que l'issue à cocher à l'entretien, jamais le verdict ni le montant."""
+    salarié en donne la règle selon l'effectif et l'issue à cocher, jamais le verdict."""
     # Le salarié exposé quand l'entreprise compte 120 salariés.
     _, echeances_120, _ = _preparer(registre_edl, 120, AU_EDL)
     exposes_120 = echeances_120[
@@ -222,7 +222,9 @@ def test_abondement_selon_effectif(registre_edl, tmp_path: Path, effectif: int) 
     )
     texte = textes(document).replace("\u00a0", " ")
     assert ("Issue constatée" in texte) is (effectif >= 50)
-    for verdict in ("3 000 €", "est dû sur", "au plus tard", "L'entreprise compte"):
+    assert f"L'entreprise compte {effectif} salariés" in texte
+    assert ("Un abondement correctif de 3 000 € est dû" in texte) is (effectif >= 50)
+    for verdict in ("est dû sur", "entretien(s) sur", "à verser au CPF"):
         assert verdict not in texte, verdict
 
 

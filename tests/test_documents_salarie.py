@@ -14,7 +14,7 @@ import csv
 import email
 import email.policy
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import docx
@@ -298,10 +298,20 @@ def test_etat_des_lieux_rempli_a_l_entretien(campagne) -> None:
     assert f"Établi le {jour}, à l'issue de l'entretien." in texte
     assert "26 novembre 2027" not in texte  # la date d'envoi des convocations
     assert "D'après le registre" in texte and "Constaté" in texte
+    # commandes.md : le montant et l'échéance de versement selon l'effectif ; l'issue se
+    # coche à l'entretien (jamais le verdict du moteur).
     assert "☐ Aucun abondement correctif n'est dû" in texte
-    assert "☐ Un abondement correctif est dû" in texte
-    assert not re.search(r"\d[\d\s]*€", texte)
-    for verdict in ("au plus tard", "Caisse des dépôts", "est dû sur", "L'entreprise compte"):
+    assert "☐ Un abondement correctif de 3 000 € est dû" in texte
+    assert "salariés (effectif au sens de l'art. L130-1" in texte
+    versement = re.search(r"soit le (\d\d)/(\d\d)/(\d{4}) pour un entretien tenu le "
+                          r"(\d\d)/(\d\d)/(\d{4}) \(art. R6323-3\)", texte)  # fmt: skip
+    assert versement, texte
+    limite = date(*map(int, versement.group(3, 2, 1)))
+    tenu = date(*map(int, versement.group(6, 5, 4)))
+    mois_suivant = (tenu.month - 1) // 3 * 3 + 7  # 1er mois du trimestre d'après le suivant
+    premier = date(tenu.year + (mois_suivant > 12), (mois_suivant - 1) % 12 + 1, 1)
+    assert limite == premier - timedelta(days=1)
+    for verdict in ("est dû sur", "entretien(s) sur", "à verser au CPF"):
         assert verdict not in texte, verdict
     # La même période, en clair : « six » ou « huit » ans selon le régime.
     assert f"Tous les {6 if regime == '2014' else 8} ans" in texte

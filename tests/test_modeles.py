@@ -178,11 +178,15 @@ def test_etat_des_lieux_effectif_120(complet):
     # Daté du jour de l'entretien, pas de l'envoi des convocations (26/11/2027).
     assert "Établi le mardi 7 décembre 2027, à l'issue de l'entretien." in tout
     assert "26 novembre 2027" not in tout
-    # L'abondement : l'issue à cocher à l'entretien, jamais un verdict calculé d'avance.
+    # L'abondement : le montant et l'échéance selon l'effectif (commandes.md), l'issue à
+    # cocher à l'entretien ; jamais le verdict calculé d'avance.
+    assert "L'entreprise compte 120 salariés (effectif au sens de l'art. L130-1" in tout
     assert "☐ Aucun abondement correctif n'est dû" in tout
-    assert "☐ Un abondement correctif est dû" in tout
-    assert "montant : ____________ €" in tout
-    for verdict in ("3 000", "31 mars 2028", "au plus tard", "Caisse des dépôts", "est dû sur"):
+    assert "☐ Un abondement correctif de 3 000 € est dû" in tout
+    # Entretien le 07/12/2027 : versement au plus tard à la fin du trimestre suivant.
+    assert "soit le 31/03/2028 pour un entretien tenu le 07/12/2027 (art. R6323-3)" in tout
+    assert "versé à la Caisse des dépôts le : ____ / ____ / ________" in tout
+    for verdict in ("est dû sur", "entretien(s) sur", "à verser au CPF"):
         assert verdict not in tout, verdict
     # Les critères du registre, à confirmer : « oui » dans la colonne du registre.
     assert "D'après le registre" in tout and "Constaté" in tout
@@ -232,14 +236,17 @@ def test_listes_vides_affichent_aucun(tmp_path):
 
 @pytest.mark.parametrize("effectif", [49, 50])
 def test_etat_des_lieux_abondement_selon_effectif(tmp_path, effectif):
-    """Sous 50 salariés, pas de rubrique de l'abondement ; à partir de 50, l'issue à cocher.
-    Jamais le verdict du moteur ni son montant, dans un cas comme dans l'autre."""
+    """Sous 50 salariés, l'abondement ne s'applique pas (dit tel quel) ; à partir de 50, son
+    montant et son échéance, et l'issue à cocher. Jamais le verdict du moteur."""
     contexte = exemple_contexte_salarie(effectif=effectif)
     tout = lire(rendre("etat_des_lieux", contexte, tmp_path))["tout"]
     sans_balise(tout)
-    assert ("Abondement correctif du compte personnel de formation" in tout) is (effectif >= 50)
+    assert "Abondement correctif du compte personnel de formation" in tout
+    assert f"L'entreprise compte {effectif} salariés (effectif au sens de l'art. L130-1" in tout
     assert ("Issue constatée" in tout) is (effectif >= 50)
-    assert "3 000 €" not in tout and "L'entreprise compte" not in tout
+    assert ("3 000 €" in tout) is (effectif >= 50)
+    assert ("soit moins de 50 : l'abondement correctif" in tout) is (effectif < 50)
+    assert "est dû sur" not in tout
 
 
 def test_mise_en_page_des_modeles():
