@@ -209,18 +209,71 @@ class _Partie:
 
 @dataclass(frozen=True)
 class _Membre:
-    """Un membre du zip source, prêt à être recopié sans décompression."""
+    """Un membre du zip, prêt à écrire : ses octets locaux et son entrée du répertoire.
+
+    Les membres recopiés du modèle sont préparés une fois (en-tête local, nom, octets
+    compressés tels qu'ils sont dans le zip source) : chaque document ne fait plus que
+    les juxtaposer.
+    """
 
     nom: bytes
     drapeaux: int
-    methode: int
     heure_dos: int
     date_dos: int
-    crc: int
-    taille_compressee: int
-    taille: int
     attributs_externes: int
-    donnees: bytes  # octets compressés tels qu'ils sont dans le zip source
+    local: bytes  # en-tête local, nom et données compressées
+    central: bytes  # entrée du répertoire central, sauf la position et le nom
+
+
+def _membre(
+    nom: bytes,
+    drapeaux: int,
+    methode: int,
+    heure_dos: int,
+    date_dos: int,
+    crc: int,
+    taille_compressee: int,
+    taille: int,
+    attributs_externes: int,
+    donnees: bytes,
+) -> _Membre:
+    # Un zip minimal (sans zip64 : un .docx n'approche jamais 4 Go).
+    local = struct.pack(
+        "<4s5H3L2H",
+        b"PK\x03\x04",
+        20,
+        drapeaux,
+        methode,
+        heure_dos,
+        date_dos,
+        crc,
+        taille_compressee,
+        taille,
+        len(nom),
+        0,
+    )
+    central = struct.pack(
+        "<4s6H3L5HL",
+        b"PK\x01\x02",
+        20,
+        20,
+        drapeaux,
+        methode,
+        heure_dos,
+        date_dos,
+        crc,
+        taille_compressee,
+        taille,
+        len(nom),
+        0,
+        0,
+        0,
+        0,
+        attributs_externes,
+    )
+    return _Membre(
+        nom, drapeaux, heure_dos, date_dos, attributs_externes, local + nom + donnees, central
+    )
 
 
 def _outil_docxtpl() -> DocxTemplate:
@@ -242,7 +295,7 @@ def _lire_membres(contenu: bytes) -> list[_Membre]:
             debut_donnees = debut + 30 + n_nom + n_extra
             annee, mois, jour, heure, minute, seconde = info.date_time
             membres.append(
-                _Membre(
+                _membre(
                     nom=info.filename.encode("utf-8"),
                     drapeaux=info.flag_bits & 0x800,
                     methode=info.compress_type,
@@ -259,9 +312,10 @@ def _lire_membres(contenu: bytes) -> list[_Membre]:
 
 
 def _compresser(membre: _Membre, octets: bytes) -> _Membre:
+    """`membre` avec un nouveau contenu, compressé."""
     compresseur = zlib.compressobj(NIVEAU_COMPRESSION, zlib.DEFLATED, -15)
     donnees = compresseur.compress(octets) + compresseur.flush()
-    return _Membre(
+    return _membre(
         nom=membre.nom,
         drapeaux=membre.drapeaux,
         methode=8,
@@ -276,70 +330,18 @@ def _compresser(membre: _Membre, octets: bytes) -> _Membre:
 
 
 def _ecrire_zip(membres: Iterable[_Membre]) -> bytes:
-    """Un zip minimal (sans zip64 : un .docx n'approche jamais 4 Go)."""
-    sortie = io.BytesIO()
-    central = []
+    morceaux: list[bytes] = []
+    central: list[bytes] = []
+    position = 0
     for m in membres:
-        position = sortie.tell()
-        sortie.write(
-            struct.pack(
-                "<4s5H3L2H",
-                b"PK\x03\x04",
-                20,
-                m.drapeaux,
-                m.methode,
-                m.heure_dos,
-                m.date_dos,
-                m.crc,
-                m.taille_compressee,
-                m.taille,
-                len(m.nom),
-                0,
-            )
-        )
-        sortie.write(m.nom)
-        sortie.write(m.donnees)
-        central.append(
-            struct.pack(
-                "<4s6H3L5H2L",
-                b"PK\x01\x02",
-                20,
-                20,
-                m.drapeaux,
-                m.methode,
-                m.heure_dos,
-                m.date_dos,
-                m.crc,
-                m.taille_compressee,
-                m.taille,
-                len(m.nom),
-                0,
-                0,
-                0,
-                0,
-                m.attributs_externes,
-                position,
-            )
-            + m.nom
-        )
-    debut_central = sortie.tell()
-    for entree in central:
-        sortie.write(entree)
-    taille_central = sortie.tell() - debut_central
-    sortie.write(
-        struct.pack(
-            "<4s4H2LH",
-            b"PK\x05\x06",
-            0,
-            0,
-            len(central),
-            len(central),
-            taille_central,
-            debut_central,
-            0,
-        )
+        central.append(m.central + struct.pack("<L", position) + m.nom)
+        morceaux.append(m.local)
+        position += len(m.local)
+    taille_central = sum(map(len, central))
+    fin = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), taille_central, position, 0
     )
-    return sortie.getvalue()
+    return b"".join([*morceaux, *central, fin])
 
 
 class _ObjetDocxtpl(Exception):
@@ -409,8 +411,16 @@ class ModeleCompile:
             ) from exc
         self._outil = _outil_docxtpl()
         self._parties: list[_Partie] = []
-        self._proprietes: dict[str, jinja2.Template] = {}
+        self._proprietes: dict[str, tuple[str, jinja2.Template]] = {}
         self._membre_proprietes = ""
+        # Le dernier rendu de chaque partie (ce qu'a produit Jinja ou le texte des
+        # propriétés) et son membre compressé : un en-tête, un pied ou des propriétés
+        # qui ne changent pas d'un salarié à l'autre ne sont ni réanalysés ni recompressés.
+        self._derniers: dict[str, tuple[Any, _Membre]] = {}
+        self._encadrement: _Encadrement | None = None
+        self._encadrement_verifie = False
+        self._analyseur_souple = etree.XMLParser(recover=True)
+        self._analyseur_strict = etree.XMLParser()
         try:
             self._compiler()
         except ErreurEntretiens:
@@ -436,6 +446,7 @@ class ModeleCompile:
         if len(set(noms)) != len(noms):
             raise ValueError("noms en double dans le zip")
         presents = set(noms)
+        self._membres_par_nom = dict(zip(noms, self._membres, strict=True))
 
         def membre_de(partie: Any) -> str:
             nom = str(partie.partname).lstrip("/")
@@ -448,9 +459,9 @@ class ModeleCompile:
         self._racine = tpl.docx.element
         self._corps = self._racine.body
         self._membre_corps = membre_de(document)
-        self._ajouter(
-            self._membre_corps, "corps du document", tpl.patch_xml(tpl.get_xml()), "corps"
-        )
+        corps = tpl.patch_xml(tpl.get_xml())
+        self._ajouter(self._membre_corps, "corps du document", corps, "corps")
+        self._encadrement = _Encadrement.du_document(self._racine, self._corps, corps)
 
         # En-têtes et pieds : les mêmes relations que DocxTemplate.get_headers_footers.
         for uri, libelle in ((tpl.HEADER_URI, "en-tête"), (tpl.FOOTER_URI, "pied de page")):
@@ -482,8 +493,11 @@ class ModeleCompile:
                 self._xml_proprietes = rel.target_part.blob
                 for prop in PROPRIETES_RENDUES:
                     texte = getattr(proprietes, prop) or ""
-                    self._proprietes[prop] = self._compiler_texte(
-                        self.env_proprietes, texte, "propriétés du document", texte
+                    self._proprietes[prop] = (
+                        texte,
+                        self._compiler_texte(
+                            self.env_proprietes, texte, "propriétés du document", texte
+                        ),
                     )
 
     def _compiler_texte(
@@ -509,19 +523,17 @@ class ModeleCompile:
         """Le .docx rendu, en mémoire ; même XML que docxtpl pour le même contexte."""
         if self.mode == DOCXTPL:
             return self._rendre_par_docxtpl(contexte)
-        rendus: dict[str, bytes] = {}
+        rendus: dict[bytes, _Membre] = {}
         try:
             for partie in self._parties:
-                rendus[partie.membre] = self._rendre_partie(partie, contexte)
+                membre = self._rendre_partie(partie, contexte)
+                rendus[membre.nom] = membre
         except _ObjetDocxtpl:
             return self._rendre_par_docxtpl(contexte)
         if self._membre_proprietes:
-            rendus[self._membre_proprietes] = self._rendre_proprietes(contexte)
-        membres = (
-            _compresser(m, rendus[nom]) if (nom := m.nom.decode("utf-8")) in rendus else m
-            for m in self._membres
-        )
-        return _ecrire_zip(membres)
+            membre = self._rendre_proprietes(contexte)
+            rendus[membre.nom] = membre
+        return _ecrire_zip([rendus.get(m.nom, m) for m in self._membres])
 
     def _rendre_par_docxtpl(self, contexte: dict[str, Any]) -> bytes:
         objets: list[Any] = []
@@ -536,11 +548,25 @@ class ModeleCompile:
         self.replis_docxtpl += 1
         return rendre_docxtpl(self.chemin, contexte, env=self.env, _images=objets)
 
-    def _rendre_partie(self, partie: _Partie, contexte: dict[str, Any]) -> bytes:
+    def _deja_rendu(self, membre: str, rendu: Any) -> _Membre | None:
+        dernier = self._derniers.get(membre)
+        return dernier[1] if dernier is not None and dernier[0] == rendu else None
+
+    def _retenir(self, membre: str, rendu: Any, octets: bytes) -> _Membre:
+        compresse = _compresser(self._membres_par_nom[membre], octets)
+        self._derniers[membre] = (rendu, compresse)
+        return compresse
+
+    def _rendre_partie(self, partie: _Partie, contexte: dict[str, Any]) -> _Membre:
         try:
             xml = partie.gabarit.render(contexte)
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise _erreur_modele(self.nom, partie.libelle, partie.source, exc) from exc
+        # Le reste du travail ne dépend que de ce texte : un rendu identique au précédent
+        # (en-tête, pied de page) reprend le même membre.
+        if (deja := self._deja_rendu(partie.membre, xml)) is not None:
+            return deja
+        brut = xml
         # La suite de DocxTemplate.render_xml_part, à l'identique (str.replace au lieu de
         # re.sub(r"\n<w:p([ >])", …) : même résultat, les motifs ne se chevauchent pas).
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
@@ -550,34 +576,124 @@ class ModeleCompile:
         if any(c in xml for c in _CARACTERES_LISTING):
             xml = self._outil.resolve_listing(xml)
         if partie.genre == "corps":
-            # DocxTemplate.render : fix_tables, fix_docpr_ids, map_tree, puis python-docx
-            # sérialise la racine du document.
-            arbre = etree.fromstring(xml, etree.XMLParser(recover=True))
-            if _tableaux_a_corriger(arbre):
-                arbre = self._outil.fix_tables(xml)
-            if "docPr" in xml:
-                self._outil.docx_ids_index = 1000
-                self._outil.fix_docpr_ids(arbre)
-            self._racine.replace(self._corps, arbre)
-            self._corps = arbre
-            return serialize_part_xml(self._racine)
-        if partie.genre == "entete_pied":
+            octets = self._rendre_corps(xml)
+        elif partie.genre == "entete_pied":
             # DocxTemplate.map_headers_footers_xml recharge la partie (XmlPart.load).
-            return serialize_part_xml(parse_xml(xml.encode(partie.encodage)))
-        return xml.encode("utf-8")
+            octets = serialize_part_xml(parse_xml(xml.encode(partie.encodage)))
+        else:
+            octets = xml.encode("utf-8")
+        return self._retenir(partie.membre, brut, octets)
 
-    def _rendre_proprietes(self, contexte: dict[str, Any]) -> bytes:
+    def _rendre_corps(self, xml: str) -> bytes:
+        """document.xml : le corps rendu dans la racine du modèle, comme docxtpl."""
+        if self._encadrement is None:
+            return self._corps_deplace(xml)
+        rapide = self._encadrement.analyser(xml, self._analyseur_strict)
+        if rapide is None or _tableaux_a_corriger(rapide[1]):
+            return self._corps_deplace(xml)
+        racine, corps = rapide
+        if "docPr" in xml:
+            self._outil.docx_ids_index = 1000
+            self._outil.fix_docpr_ids(corps)
+        octets = etree.tostring(racine, encoding="UTF-8", standalone=True)
+        if not self._encadrement_verifie:
+            # Une fois par modèle et par processus, la voie de docxtpl confirme que les
+            # deux donnent les mêmes octets ; sinon ce modèle la prend toujours.
+            self._encadrement_verifie = True
+            reference = self._corps_deplace(xml)
+            if reference != octets:
+                self._encadrement = None
+                return reference
+        return octets
+
+    def _corps_deplace(self, xml: str) -> bytes:
+        # DocxTemplate.render : fix_tables, fix_docpr_ids, map_tree (le corps analysé seul
+        # puis déplacé dans la racine), puis python-docx sérialise la racine.
+        arbre = etree.fromstring(xml, self._analyseur_souple)
+        if _tableaux_a_corriger(arbre):
+            arbre = self._outil.fix_tables(xml)
+        if "docPr" in xml:
+            self._outil.docx_ids_index = 1000
+            self._outil.fix_docpr_ids(arbre)
+        self._racine.replace(self._corps, arbre)
+        self._corps = arbre
+        return serialize_part_xml(self._racine)
+
+    def _rendre_proprietes(self, contexte: dict[str, Any]) -> _Membre:
+        textes = {}
+        for prop, (source, gabarit) in self._proprietes.items():
+            try:
+                textes[prop] = gabarit.render(contexte)
+            except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+                raise _erreur_modele(self.nom, "propriétés du document", source, exc) from exc
+        cle = tuple(textes.values())
+        if (deja := self._deja_rendu(self._membre_proprietes, cle)) is not None:
+            return deja
         element = parse_xml(self._xml_proprietes)
         proprietes = CoreProperties(element)
-        for prop, gabarit in self._proprietes.items():
-            try:
-                texte = gabarit.render(contexte)
-            except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-                raise _erreur_modele(
-                    self.nom, "propriétés du document", getattr(proprietes, prop), exc
-                ) from exc
+        for prop, texte in textes.items():
             setattr(proprietes, prop, texte)
-        return serialize_part_xml(element)
+        return self._retenir(self._membre_proprietes, cle, serialize_part_xml(element))
+
+
+@dataclass(frozen=True)
+class _Encadrement:
+    """La racine de document.xml autour du corps, pour analyser le tout d'un seul coup.
+
+    docxtpl analyse le corps rendu seul, puis le déplace dans la racine du document :
+    lxml parcourt alors tout le corps pour y raccorder les espaces de noms et retire de
+    sa balise ouvrante les déclarations que la racine porte déjà. Analyser d'un coup
+    « début de la racine + corps rendu + fin de la racine », après avoir retiré ces
+    mêmes déclarations du texte, donne le même arbre pour trois fois moins de travail.
+    """
+
+    debut: str  # la racine sérialisée jusqu'à la balise ouvrante du corps
+    fin: str  # sa suite après la balise fermante du corps
+    balise_rendue: str  # balise ouvrante du corps telle que la produit Jinja
+    balise_allegee: str  # la même sans les déclarations que la racine porte déjà
+    rang: int  # place du corps parmi les enfants de la racine
+
+    @classmethod
+    def du_document(
+        cls, racine: etree._Element, corps: etree._Element, source: str
+    ) -> _Encadrement | None:
+        """None si le modèle sort de l'ordinaire : le corps sera alors déplacé."""
+        balise = source[: source.find(">") + 1]
+        if not balise.startswith("<w:body") or "{" in balise or balise.endswith("/>"):
+            return None
+        portees = racine.nsmap
+        allegee = balise
+        for declaration, prefixe, uri in re.findall(r' (xmlns(?::([\w.-]+))?)="([^"]*)"', balise):
+            if portees.get(prefixe or None) == uri:
+                allegee = allegee.replace(f' {declaration}="{uri}"', "", 1)
+            elif uri in portees.values():
+                return None  # lxml la raccorderait à un autre préfixe : cas laissé à docxtpl
+        copie = etree.fromstring(etree.tostring(racine))
+        rang = list(racine).index(corps)
+        marque = etree.Element(corps.tag)
+        marque.text = "corps-a-remplacer-3f9c1e"
+        copie.replace(copie[rang], marque)
+        texte = etree.tostring(copie, encoding="unicode")
+        place = texte.find(marque.text)
+        if place < 0 or texte.count(marque.text) != 1:
+            return None
+        debut = texte.rfind("<", 0, place)
+        fin = texte.find(">", place) + 1
+        return cls(texte[:debut], texte[fin:], balise, allegee, rang)
+
+    def analyser(
+        self, xml: str, analyseur: etree.XMLParser
+    ) -> tuple[etree._Element, etree._Element] | None:
+        """(racine, corps) analysés d'un coup ; None si le corps rendu est mal formé
+        (docxtpl le répare alors à sa façon, que seule sa voie reproduit)."""
+        if not xml.startswith(self.balise_rendue):
+            return None
+        texte = self.debut + self.balise_allegee + xml[len(self.balise_rendue) :] + self.fin
+        try:
+            racine = etree.fromstring(texte, analyseur)
+        except etree.XMLSyntaxError:
+            return None
+        return racine, racine[self.rang]
 
 
 def _tableaux_a_corriger(arbre: etree._Element) -> bool:
