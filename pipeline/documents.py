@@ -9,7 +9,9 @@ Les tâches sont produites au fil de l'eau : la mémoire ne grandit pas avec l'e
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,6 +26,7 @@ from pipeline.campagne import (
     DOSSIER_SALARIES,
     ECHEANCES,
     PERIME,
+    PLANNING,
     Campagne,
     ecrire_manifeste,
     lire_manifeste,
@@ -148,9 +151,18 @@ def generer_campagne(
     # la reprise du planning décide de le réécrire (voir campagne.produire_convocations).
     empreinte = _empreinte_table(echeances)
     avant = (precedent.get(ECHEANCES) or {}).get("empreinte_contexte")
-    ecrire_echeances(echeances, campagne.echeances, remplacer or avant not in (None, empreinte))
-    ecrire_planning(planning, campagne.planning, remplacer)
-    for chemin, empreinte_table in ((campagne.echeances, empreinte), (campagne.planning, "")):
+    # Décidé avant de construire le classeur : à la relance, il existe presque toujours
+    # et le construire pour rien coûtait près d'un tiers d'une relance sans changement.
+    if remplacer or avant not in (None, empreinte) or not deja_ecrit(campagne.echeances):
+        ecrire_echeances(echeances, campagne.echeances, True)
+    if remplacer or not deja_ecrit(campagne.planning):
+        ecrire_planning(planning, campagne.planning, remplacer)
+    # Le planning porte l'empreinte de toute la génération (voir `_documents_inchanges`).
+    generation = _empreinte_generation(registre, empreinte, planning, parametres, au, modeles)
+    for chemin, empreinte_table in (
+        (campagne.echeances, empreinte),
+        (campagne.planning, generation),
+    ):
         ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
         ligne["empreinte_contexte"] = empreinte_table
         manifeste.append(ligne)
@@ -162,9 +174,14 @@ def generer_campagne(
         if progression:
             progression(1)
 
+    inchanges = None if remplacer else _documents_inchanges(precedent, generation, dossier)
+    for ligne in inchanges or ():
+        conserver(ligne)
     documents = _documents(registre, echeances, planning, parametres, au, campagne, modeles)
     taches = _taches(documents, dossier, remplacer, precedent, bilan, conserver)
-    for resultat in rendre_en_parallele(taches, jobs=jobs, progression=progression):
+    for resultat in rendre_en_parallele(
+        taches if inchanges is None else (), jobs=jobs, progression=progression
+    ):
         matricule, type_document, empreinte, mise_a_jour = resultat.etiquette
         statut = MIS_A_JOUR if mise_a_jour and resultat.statut == REMPLACE else resultat.statut
         bilan.statuts[statut] += 1
@@ -337,6 +354,90 @@ def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any
 
 def _empreinte_table(table: pd.DataFrame) -> str:
     return hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
+
+
+def _documents_inchanges(
+    precedent: dict[str, dict[str, str]], generation: str, dossier: Path
+) -> list[dict[str, Any]] | None:
+    """Les lignes des documents d'une relance où rien n'a changé ; None s'il faut décider
+    document par document.
+
+    Même registre, mêmes échéances, même planning, mêmes paramètres, même date, mêmes
+    modèles et même programme que la génération précédente (`_empreinte_generation`) :
+    chaque document aurait la même empreinte qu'alors. Si de plus tous sont encore là,
+    sans périmé ni document d'empreinte inconnue, la décision de `_taches` serait
+    « conservé » pour chacun : elle est prise sans construire un seul contexte.
+    """
+    if not generation or (precedent.get(PLANNING) or {}).get("empreinte_contexte") != generation:
+        return None
+    lignes = [ligne for ligne in precedent.values() if ligne.get("type_document") in _TYPES]
+    for ligne in lignes:
+        if (
+            ligne.get("perime")
+            or not ligne.get("empreinte_contexte")
+            or not deja_ecrit(dossier / ligne["chemin"])
+        ):
+            return None
+    return [{**ligne, "perime": ""} for ligne in lignes]
+
+
+_TYPES = frozenset((*DOCUMENTS_SALARIE, ETAT_DES_LIEUX, FICHE_CONDUCTEUR))
+
+
+def _empreinte_generation(
+    registre: Registre,
+    empreinte_echeances: str,
+    planning: Planning,
+    parametres: Parametres,
+    au: date,
+    modeles: Path,
+) -> str:
+    """SHA-256 de tout ce dont dépendent les documents d'une génération ; vide si une
+    table ne se laisse pas résumer (la décision se prend alors document par document)."""
+    empreinte = hashlib.sha256()
+    for texte in (empreinte_echeances, repr(parametres), au.isoformat(), _empreinte_programme()):
+        empreinte.update(texte.encode() + b"\0")
+    for nom in sorted(_TYPES):
+        chemin = modeles / f"{nom}.docx"
+        empreinte.update((sha256_fichier(chemin) if chemin.is_file() else "-").encode())
+    tables = [getattr(registre, nom, None) for nom in _TABLES_REGISTRE]
+    try:
+        for table in [*tables, planning.entretiens, planning.non_planifies]:
+            if table is None:
+                empreinte.update(b"-")
+                continue
+            empreinte.update(repr((list(table.columns), list(table.dtypes))).encode())
+            empreinte.update(_resume_table(table))
+    except (TypeError, ValueError):
+        return ""
+    return empreinte.hexdigest()
+
+
+def _resume_table(table: pd.DataFrame) -> bytes:
+    try:
+        return pd.util.hash_pandas_object(table).to_numpy().tobytes()
+    except TypeError:
+        # Une colonne de dictionnaires (les colonnes libres du registre) : résumée par
+        # son texte, dont l'ordre des clés est celui du registre.
+        return pd.util.hash_pandas_object(table.astype(str)).to_numpy().tobytes()
+
+
+_TABLES_REGISTRE = ("salaries", "entretiens", "absences", "formations", "evolutions")
+
+
+@functools.cache
+def _empreinte_programme() -> str:
+    """Le code qui construit contextes et documents : une nouvelle version du programme
+    (ou de docxtpl, Jinja, lxml) n'est jamais prise pour « rien n'a changé »."""
+    empreinte = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        empreinte.update(source.read_bytes())
+    for paquet in ("docxtpl", "jinja2", "lxml", "python-docx"):
+        try:
+            empreinte.update(importlib.metadata.version(paquet).encode())
+        except importlib.metadata.PackageNotFoundError:
+            empreinte.update(b"?")
+    return empreinte.hexdigest()
 
 
 def empreinte_contexte(contexte: dict[str, Any], empreinte_modele: str) -> str:

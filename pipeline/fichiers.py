@@ -152,7 +152,6 @@ def ecrire_fichier(
     existe = deja_ecrit(chemin)
     if existe and not remplacer:
         return CONSERVE
-    chemin.parent.mkdir(parents=True, exist_ok=True)
     if existe and garder_ancien:
         garder_ancienne_version(chemin)
     _ecrire_atomique(chemin, contenu)
@@ -202,12 +201,29 @@ def est_ancienne_version(relatif: Path | str) -> bool:
 
 
 def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
-    with ecriture_atomique(chemin, "wb") as sortie:
-        # Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
-        # par document). Le renommage suffit contre une interruption du programme ; après
-        # une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
-        # comme absent, et la relance le régénère.
-        sortie.write(contenu)
+    # `ecriture_atomique` sans son objet fichier ni son bloc `with` : ce chemin est pris
+    # par chaque document d'une campagne, et chaque appel système compte.
+    # Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
+    # par document). Le renommage suffit contre une interruption du programme ; après
+    # une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
+    # comme absent, et la relance le régénère.
+    temporaire = None
+    renomme = False
+    try:
+        temporaire, descripteur = _creer_temporaire(chemin)
+        try:
+            reste = memoryview(contenu)
+            while reste:
+                reste = reste[os.write(descripteur, reste) :]
+        finally:
+            os.close(descripteur)
+        os.replace(temporaire, chemin)
+        renomme = True
+    except OSError as exc:
+        raise _nommer(exc, temporaire, chemin) from exc
+    finally:
+        if temporaire is not None and not renomme:
+            _supprimer(temporaire)
 
 
 @contextmanager
@@ -224,6 +240,7 @@ def ecriture_atomique(
     `avant_remplacement` est appelé une fois le fichier complet, juste avant le renommage.
     """
     temporaire = None
+    renomme = False
     try:
         temporaire, descripteur = _creer_temporaire(chemin)
         with os.fdopen(descripteur, mode) as sortie:
@@ -231,11 +248,19 @@ def ecriture_atomique(
         if avant_remplacement is not None:
             avant_remplacement()
         os.replace(temporaire, chemin)
+        renomme = True
     except OSError as exc:
         raise _nommer(exc, temporaire, chemin) from exc
     finally:
-        if temporaire is not None and os.path.lexists(temporaire):
-            os.unlink(temporaire)
+        if temporaire is not None and not renomme:
+            _supprimer(temporaire)
+
+
+def _supprimer(temporaire: str) -> None:
+    try:
+        os.unlink(temporaire)
+    except FileNotFoundError:
+        pass
 
 
 def _creer_temporaire(chemin: Path) -> tuple[str, int]:
@@ -243,12 +268,21 @@ def _creer_temporaire(chemin: Path) -> tuple[str, int]:
     # que l'umask restreint : mkstemp impose 0600, et les collègues d'un dossier RH
     # partagé obtenaient « accès refusé » sur chaque document.
     drapeaux = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    dossier = os.fspath(chemin.parent)
+    dossier_cree = False
     while True:
-        temporaire = os.path.join(chemin.parent, f".{chemin.name}.{secrets.token_hex(4)}.tmp")
+        temporaire = os.path.join(dossier, f".{chemin.name}.{secrets.token_hex(4)}.tmp")
         try:
             return temporaire, os.open(temporaire, drapeaux, 0o666)
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            # Le dossier n'est créé qu'au premier fichier qui y manque : pour les autres
+            # documents d'un même salarié, c'est un appel système de moins.
+            if dossier_cree:
+                raise
+            os.makedirs(dossier, exist_ok=True)
+            dossier_cree = True
 
 
 def _nommer(exc: OSError, temporaire: str | None, chemin: Path) -> OSError:

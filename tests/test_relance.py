@@ -383,3 +383,28 @@ def test_salarie_retire_du_planning_signale(exemple, campagne) -> None:
     assert len(bilan.orphelins) == 1
     assert bilan.orphelins[0].startswith(f"{retire['matricule']}_")
     assert (campagne / "salaries" / bilan.orphelins[0] / "convocation.docx").exists()
+
+
+def test_relance_sans_changement_decidee_sans_construire_un_contexte(
+    exemple, campagne: Path, monkeypatch
+) -> None:
+    def interdit(*_arguments, **_options):
+        raise AssertionError("un contexte a été construit pour une relance sans changement")
+
+    avant = manifeste(campagne)
+    monkeypatch.setattr(pipeline.documents, "iterer_contextes_salaries", interdit)
+    monkeypatch.setattr(pipeline.documents, "contexte_conducteur", interdit)
+    bilan = generer(exemple, campagne, jobs=1)
+    assert bilan.conserves == compter_documents(exemple[3])
+    assert manifeste(campagne) == avant
+
+    # Un document supprimé : la décision se reprend document par document, et lui seul
+    # est refait, identique.
+    monkeypatch.undo()
+    supprime = next(c for c in avant if c.endswith("support_preparation.docx"))
+    contenu = (campagne / supprime).read_bytes()
+    (campagne / supprime).unlink()
+    bilan = generer(exemple, campagne, jobs=1)
+    assert (bilan.crees, bilan.conserves) == (1, compter_documents(exemple[3]) - 1)
+    assert (campagne / supprime).read_bytes() == contenu
+
