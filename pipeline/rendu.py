@@ -367,18 +367,43 @@ def _finaliseur(suivant: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     return finaliser
 
 
-def _objets_docxtpl(valeur: Any, trouves: list[Any], profondeur: int = 0) -> None:
-    """Collecte les objets docxtpl du contexte qui ont besoin d'un DocxTemplate."""
-    if profondeur > 20:
-        return
-    if isinstance(valeur, dict):
-        for v in valeur.values():
-            _objets_docxtpl(v, trouves, profondeur + 1)
-    elif isinstance(valeur, list | tuple | set | frozenset):
-        for v in valeur:
-            _objets_docxtpl(v, trouves, profondeur + 1)
-    elif _exige_docxtpl(valeur):
-        trouves.append(valeur)
+def _objets_docxtpl(valeur: Any, trouves: list[Any]) -> None:
+    """Collecte les objets docxtpl du contexte qui ont besoin d'un DocxTemplate.
+
+    Partout où un modèle peut les atteindre : dictionnaires, listes, et attributs d'un
+    objet (`{{ societe.logo }}`) ; chaque objet n'est parcouru qu'une fois.
+    """
+    vus: set[int] = set()
+    pile = [(valeur, 0)]
+    while pile:
+        valeur, profondeur = pile.pop()
+        if _exige_docxtpl(valeur):
+            trouves.append(valeur)
+            continue
+        if profondeur > 20 or id(valeur) in vus or isinstance(valeur, _SANS_ATTRIBUTS):
+            continue
+        vus.add(id(valeur))
+        if isinstance(valeur, dict):
+            enfants: Iterable[Any] = valeur.values()
+        elif isinstance(valeur, list | tuple | set | frozenset):
+            enfants = valeur
+        else:
+            enfants = _attributs(valeur)
+        pile.extend((enfant, profondeur + 1) for enfant in enfants)
+
+
+# Feuilles du contexte : rien à y chercher.
+_SANS_ATTRIBUTS = (str, bytes, int, float, complex, bool, type(None), type)
+
+
+def _attributs(objet: Any) -> list[Any]:
+    """Les attributs d'instance d'un objet (__dict__ et __slots__), sans rien appeler."""
+    valeurs = list(getattr(objet, "__dict__", {}).values())
+    for classe in type(objet).__mro__:
+        for nom in getattr(classe, "__slots__", ()):
+            if nom not in ("__dict__", "__weakref__") and hasattr(objet, nom):
+                valeurs.append(getattr(objet, nom))
+    return valeurs
 
 
 class ModeleCompile:

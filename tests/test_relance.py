@@ -407,4 +407,3 @@ def test_relance_sans_changement_decidee_sans_construire_un_contexte(
     bilan = generer(exemple, campagne, jobs=1)
     assert (bilan.crees, bilan.conserves) == (1, compter_documents(exemple[3]) - 1)
     assert (campagne / supprime).read_bytes() == contenu
-

@@ -13,6 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -433,6 +434,50 @@ def test_image_rendue_par_docxtpl(tmp_path: Path) -> None:
     assert len(document.inline_shapes) == 1
     assert compile_.mode == RAPIDE and compile_.replis_docxtpl == 1
     assert document.paragraphs[0].text.startswith("Logo :")
+
+
+@dataclass
+class _Societe:
+    nom: str
+    logo: InlineImage
+
+
+class _Signature:
+    __slots__ = ("image",)
+
+    def __init__(self, image: InlineImage) -> None:
+        self.image = image
+
+
+def test_image_portee_par_un_attribut_d_objet(tmp_path: Path) -> None:
+    """Une InlineImage atteinte par un attribut ({{ societe.logo }}), pas par un dict ni une
+    liste : rattachée au DocxTemplate du repli, comme docxtpl le fait lui-même."""
+    chemin = fabriquer_modele_simple(
+        tmp_path / "image.docx", "{{ societe.nom }} : {{ societe.logo }}", "{{ signature.image }}"
+    )
+    ctx = {
+        "societe": _Societe("Ça & Là", InlineImage(None, io.BytesIO(_png_1x1()))),
+        "signature": _Signature(InlineImage(None, io.BytesIO(_png_1x1()))),
+    }
+    compile_ = ModeleCompile(chemin)
+    document = docx.Document(io.BytesIO(compile_.rendre(ctx)))
+    assert compile_.replis_docxtpl == 1
+    assert len(document.inline_shapes) == 2
+    assert document.paragraphs[0].text.startswith("Ça & Là :")
+    # docxtpl seul, sur le même modèle, donne les mêmes paragraphes.
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(chemin))
+    ctx_docxtpl = {
+        "societe": _Societe("Ça & Là", InlineImage(tpl, io.BytesIO(_png_1x1()))),
+        "signature": _Signature(InlineImage(tpl, io.BytesIO(_png_1x1()))),
+    }
+    tpl.render(ctx_docxtpl, autoescape=True)
+    sortie = io.BytesIO()
+    tpl.save(sortie)
+    reference = docx.Document(io.BytesIO(sortie.getvalue()))
+    assert [p.text for p in document.paragraphs] == [p.text for p in reference.paragraphs]
+    assert len(reference.inline_shapes) == 2
 
 
 def test_lien_hypertexte_refuse(tmp_path: Path) -> None:
