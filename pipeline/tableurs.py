@@ -18,7 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+import weakref
 from collections.abc import Iterable, Mapping
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -150,13 +152,38 @@ def cellule(ws: Any, valeur: Any, **styles: Any) -> WriteOnlyCell:
     valide la cellule.
     """
     cellule_ = WriteOnlyCell(ws, value=valeur)
-    for attribut, style in styles.items():
-        if style is not None:
-            setattr(cellule_, attribut, style)
     if isinstance(valeur, str) and valeur.startswith(_DEBUTS_DANGEREUX):
         cellule_.data_type = "s"
-        cellule_.quotePrefix = True
+        styles["quotePrefix"] = True
+    styles = {attribut: style for attribut, style in styles.items() if style is not None}
+    if styles:
+        cellule_._style = copy(_style_classeur(ws, styles))
     return cellule_
+
+
+# Les combinaisons de styles déjà inscrites dans chaque classeur. Inscrire un style
+# (police, fond…) dans un classeur le compare à tous ceux qu'il a déjà : fait pour
+# chaque cellule en rouge d'une liste de milliers d'échéances, c'était l'essentiel du
+# temps d'écriture. Les index obtenus ne valent que pour ce classeur.
+_STYLES_INSCRITS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[Any, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _style_classeur(ws: Any, styles: dict[str, Any]) -> Any:
+    inscrits = _STYLES_INSCRITS.setdefault(ws.parent, {})
+    # Un style qui n'est pas une valeur simple est reconnu à son identité : la valeur
+    # du cache le garde en vie, son identité ne peut pas resservir à un autre.
+    cle = tuple(
+        (attribut, style if isinstance(style, str | bool | int) else id(style))
+        for attribut, style in styles.items()
+    )
+    if cle not in inscrits:
+        modele = WriteOnlyCell(ws)
+        for attribut, style in styles.items():
+            setattr(modele, attribut, style)
+        inscrits[cle] = (modele._style, tuple(styles.values()))
+    return inscrits[cle][0]
 
 
 def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
