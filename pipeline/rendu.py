@@ -437,6 +437,7 @@ class ModeleCompile:
         self._outil = _outil_docxtpl()
         self._parties: list[_Partie] = []
         self._proprietes: dict[str, tuple[str, jinja2.Template]] = {}
+        self._proprietes_fixes: dict[str, str] = {}
         self._membre_proprietes = ""
         # Le dernier rendu de chaque partie (ce qu'a produit Jinja ou le texte des
         # propriétés) et son membre compressé : un en-tête, un pied ou des propriétés
@@ -518,12 +519,12 @@ class ModeleCompile:
                 self._xml_proprietes = rel.target_part.blob
                 for prop in PROPRIETES_RENDUES:
                     texte = getattr(proprietes, prop) or ""
-                    self._proprietes[prop] = (
-                        texte,
-                        self._compiler_texte(
-                            self.env_proprietes, texte, "propriétés du document", texte
-                        ),
+                    gabarit = self._compiler_texte(
+                        self.env_proprietes, texte, "propriétés du document", texte
                     )
+                    self._proprietes[prop] = (texte, gabarit)
+                    if not _BALISE_JINJA.search(texte):
+                        self._proprietes_fixes[prop] = gabarit.render()
 
     def _compiler_texte(
         self, env: SandboxedEnvironment, source: str, libelle: str, citation: str
@@ -595,9 +596,13 @@ class ModeleCompile:
         # La suite de DocxTemplate.render_xml_part, à l'identique (str.replace au lieu de
         # re.sub(r"\n<w:p([ >])", …) : même résultat, les motifs ne se chevauchent pas).
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
+        if "{_" in xml or "_}" in xml:
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
         if any(c in xml for c in _CARACTERES_LISTING):
             xml = self._outil.resolve_listing(xml)
         if partie.genre == "corps":
@@ -647,6 +652,10 @@ class ModeleCompile:
     def _rendre_proprietes(self, contexte: dict[str, Any]) -> _Membre:
         textes = {}
         for prop, (source, gabarit) in self._proprietes.items():
+            if (fixe := self._proprietes_fixes.get(prop)) is not None:
+                # Sans balise, le rendu ne dépend pas du contexte : fait une fois.
+                textes[prop] = fixe
+                continue
             try:
                 textes[prop] = gabarit.render(contexte)
             except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
@@ -783,12 +792,16 @@ class Resultat:
 
 # Un cache par processus : chaque modèle est compilé une fois par processus de travail.
 _CACHE: dict[tuple[str, int, int], ModeleCompile] = {}
+# Path.resolve parcourt chaque dossier du chemin : fait une fois par chemin de modèle.
+_CHEMINS_ABSOLUS: dict[Path | str, Path] = {}
 
 
 def modele_compile(chemin: Path | str) -> ModeleCompile:
     """Le modèle compilé, en cache (clé : chemin, date et taille : un modèle modifié
     pendant la session est recompilé)."""
-    chemin = Path(chemin).resolve()
+    if (absolu := _CHEMINS_ABSOLUS.get(chemin)) is None:
+        absolu = _CHEMINS_ABSOLUS[chemin] = Path(chemin).resolve()
+    chemin = absolu
     etat = chemin.stat()
     cle = (str(chemin), etat.st_mtime_ns, etat.st_size)
     if cle not in _CACHE:
