@@ -38,7 +38,7 @@ import json
 import os
 import tomllib
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -403,21 +403,28 @@ def lire_manifeste(dossier: Path) -> dict[str, dict[str, str]]:
         return {}
 
 
-def ecrire_manifeste(dossier: Path, lignes: list[dict[str, Any]]) -> None:
-    """Réécrit le manifeste (colonnes `COLONNES_MANIFESTE`, lignes triées par chemin)."""
+def ecrire_manifeste(dossier: Path, lignes: Iterable[Mapping[str, Any] | tuple[Any, ...]]) -> None:
+    """Réécrit le manifeste (colonnes `COLONNES_MANIFESTE`, lignes triées par chemin).
+
+    Une ligne est un dictionnaire, ou un tuple de ses valeurs dans l'ordre des colonnes.
+    """
     # Le manifeste est un inventaire recalculé à chaque exécution (aucune saisie humaine) :
     # il est réécrit atomiquement, sans garder d'ancienne version. Comme tout tableur, il
     # passe par tableurs.py (un matricule « =1+1 » n'y devient pas une formule), importé
     # ici comme dans planning.ecrire_planning : openpyxl n'est chargé que pour écrire.
     from pipeline.tableurs import ecrire_lignes_csv
 
+    rangees = [
+        ligne
+        if isinstance(ligne, tuple)
+        else tuple(ligne.get(colonne, "") for colonne in COLONNES_MANIFESTE)
+        for ligne in lignes
+    ]
+    rangees.sort(key=lambda rangee: rangee[0])
     ecrire_lignes_csv(
         Campagne.du_dossier(dossier).manifeste,
         COLONNES_MANIFESTE,
-        (
-            [ligne.get(colonne, "") for colonne in COLONNES_MANIFESTE]
-            for ligne in sorted(lignes, key=lambda ligne: ligne["chemin"])
-        ),
+        rangees,
         remplacer=True,
         garder_ancien=False,
     )

@@ -121,14 +121,35 @@ def _majuscule(texte: str) -> str:
 def _enregistrements(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame -> liste de dictionnaires ; deux fois plus rapide que `to_dict("records")`,
     qui coûte près d'une milliseconde par petit tableau et par salarié."""
-    colonnes = [str(c) for c in df.columns]
-    valeurs = [df[c].tolist() for c in df.columns]
-    return [dict(zip(colonnes, ligne, strict=True)) for ligne in zip(*valeurs, strict=True)]
+    return list(_Lignes(df))
+
+
+class _Lignes:
+    """Les lignes d'un DataFrame, chacune faite dictionnaire au moment où on la demande.
+
+    Une campagne parcourt des tables de dizaines de milliers de lignes : garder chaque
+    ligne en dictionnaire faisait grandir la mémoire avec l'effectif (plus d'un Kio par
+    ligne) ; seules les colonnes sont gardées, en listes de valeurs Python.
+    """
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.colonnes = [str(c) for c in df.columns]
+        self.valeurs = [df[c].tolist() for c in df.columns]
+        self.nombre = len(df)
+
+    def ligne(self, position: int) -> dict[str, Any]:
+        return dict(zip(self.colonnes, [v[position] for v in self.valeurs], strict=True))
+
+    def colonne(self, nom: str) -> list[Any]:
+        return self.valeurs[self.colonnes.index(nom)]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self.ligne(position) for position in range(self.nombre))
 
 
 # Index par matricule des tables du registre, construit une fois par table : filtrer un
 # DataFrame de 10 000 salariés à chaque contexte rendrait une campagne quadratique.
-_INDEX: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, list[dict[str, Any]]]]] = {}
+_INDEX: dict[tuple[int, str], tuple[pd.DataFrame, _Lignes, dict[str, list[int]]]] = {}
 _INDEX_MAX = 32
 
 
@@ -139,16 +160,19 @@ def _lignes(table: pd.DataFrame | None, matricule: str, tri: str = "") -> list[d
     cle = (id(table), tri)
     entree = _INDEX.get(cle)
     if entree is None or entree[0] is not table:
-        groupes: dict[str, list[dict[str, Any]]] = {}
-        for ligne in _enregistrements(table):
-            groupes.setdefault(str(ligne["matricule"]), []).append(ligne)
+        lignes = _Lignes(table)
+        groupes: dict[str, list[int]] = {}
+        for position, valeur in enumerate(lignes.colonne("matricule")):
+            groupes.setdefault(str(valeur), []).append(position)
         if tri and tri in table.columns:
-            for liste in groupes.values():
-                liste.sort(key=lambda r: en_date(r.get(tri)) or date.min)
+            dates = lignes.colonne(tri)
+            for positions in groupes.values():
+                positions.sort(key=lambda i: en_date(dates[i]) or date.min)
         if len(_INDEX) >= _INDEX_MAX:
             _INDEX.pop(next(iter(_INDEX)))
-        entree = _INDEX[cle] = (table, groupes)
-    return entree[1].get(matricule, [])
+        entree = _INDEX[cle] = (table, lignes, groupes)
+    _table, lignes, groupes = entree
+    return [lignes.ligne(position) for position in groupes.get(matricule, ())]
 
 
 def _dans(valeur: Any, debut: date | None, fin: date | None) -> bool:
@@ -865,18 +889,21 @@ def iterer_contextes_salaries(
     Regroupe la liste des échéances une seule fois : appeler `contexte_salarie` avec un
     filtre pandas par salarié coûterait plusieurs millisecondes de plus par document.
     """
-    par_matricule: dict[str, list[dict[str, Any]]] = {}
-    for ligne in _enregistrements(echeances) if len(echeances) else []:
-        par_matricule.setdefault(str(ligne["matricule"]), []).append(ligne)
-    for entretien in _enregistrements(entretiens) if len(entretiens) else []:
+    # Des positions plutôt que des lignes : chaque ligne n'est faite dictionnaire que
+    # pour le contexte qui s'en sert (la mémoire ne grandit pas d'une ligne par salarié).
+    obligations = _Lignes(echeances)
+    par_matricule: dict[str, list[int]] = {}
+    if len(echeances):
+        for position, valeur in enumerate(obligations.colonne("matricule")):
+            par_matricule.setdefault(str(valeur), []).append(position)
+    for entretien in _Lignes(entretiens) if len(entretiens) else []:
         matricule = str(entretien["matricule"])
         trouves = _lignes(getattr(registre, "salaries", None), matricule)
         salarie = trouves[0] if trouves else entretien
+        siennes = [obligations.ligne(i) for i in par_matricule.get(matricule, ())]
         yield (
             matricule,
-            contexte_salarie(
-                salarie, par_matricule.get(matricule, []), entretien, registre, parametres, au
-            ),
+            contexte_salarie(salarie, siennes, entretien, registre, parametres, au),
         )
 
 

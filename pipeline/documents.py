@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from pipeline.campagne import (
+    COLONNES_MANIFESTE,
     DOSSIER_SALARIES,
     ECHEANCES,
     PERIME,
@@ -142,7 +143,9 @@ def generer_campagne(
     dossier = campagne.dossier
     dossier.mkdir(parents=True, exist_ok=True)
     bilan = BilanCampagne(dossier)
-    manifeste: list[dict[str, Any]] = []
+    # Une ligne par fichier, en tuple (colonnes du manifeste) : compacte, pour que la
+    # mémoire grandisse le moins possible avec l'effectif.
+    manifeste: list[tuple[Any, ...]] = []
     # Lu avant toute écriture : c'est l'état de la génération précédente.
     precedent = {} if remplacer else lire_manifeste(dossier)
 
@@ -165,12 +168,12 @@ def generer_campagne(
     ):
         ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
         ligne["empreinte_contexte"] = empreinte_table
-        manifeste.append(ligne)
+        manifeste.append(_rangee(ligne))
 
     def conserver(ligne: dict[str, Any]) -> None:
         # Document laissé tel quel sans passer par le rendu : compté et inventorié ici.
         bilan.statuts[CONSERVE] += 1
-        manifeste.append(ligne)
+        manifeste.append(_rangee(ligne))
         if progression:
             progression(1)
 
@@ -189,20 +192,23 @@ def generer_campagne(
         if statut == MIS_A_JOUR:
             bilan.mises_a_jour.append(DocumentSignale(matricule, type_document, ligne["chemin"]))
         ligne["empreinte_contexte"] = empreinte
-        manifeste.append(ligne)
+        manifeste.append(_rangee(ligne))
     # Le registre et les paramètres figés par `campagne.figer_sources` : ils font partie de
     # l'inventaire de la campagne (quelles données ont produit ces documents).
     for source in sorted(p for p in campagne.sources.glob("*") if p.is_file()):
-        manifeste.append(_ligne_manifeste(dossier, source, None, "", "source"))
+        manifeste.append(_rangee(_ligne_manifeste(dossier, source, None, "", "source")))
     ecrire_manifeste(dossier, manifeste)
-    bilan.orphelins = _orphelins(campagne, manifeste)
-    bilan.fiches_hors_campagne = _fiches_hors_campagne(campagne, manifeste)
+    chemins = {rangee[0] for rangee in manifeste}
+    bilan.orphelins = _orphelins(campagne, chemins)
+    bilan.fiches_hors_campagne = _fiches_hors_campagne(campagne, chemins)
     return bilan
 
 
-def _fiches_hors_campagne(
-    campagne: Campagne, manifeste: list[dict[str, Any]]
-) -> list[tuple[str, str]]:
+def _rangee(ligne: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(ligne.get(colonne, "") for colonne in COLONNES_MANIFESTE)
+
+
+def _fiches_hors_campagne(campagne: Campagne, actuelles: set[str]) -> list[tuple[str, str]]:
     """Range en ancienne version les fiches de ceux qui ne conduisent plus rien ici.
 
     Après un planning refait (nouveaux managers…), la fiche d'un conducteur sans entretien
@@ -210,7 +216,6 @@ def _fiches_hors_campagne(
     pour une fiche actuelle. Déplacée dans `managers/anciennes_versions/` (son PDF aussi),
     elle est gardée, mais comme une version passée.
     """
-    actuelles = {ligne["chemin"] for ligne in manifeste}
     racine = campagne.managers
     resultat: list[tuple[str, str]] = []
     for chemin in sorted(racine.iterdir() if racine.is_dir() else []):
@@ -230,16 +235,14 @@ def _fiches_hors_campagne(
     return resultat
 
 
-def _orphelins(campagne: Campagne, manifeste: list[dict[str, Any]]) -> list[str]:
+def _orphelins(campagne: Campagne, actuels: set[str]) -> list[str]:
     """Dossiers de salariés absents du manifeste qu'on vient d'écrire : hors planning.
 
     Un salarié retiré du planning (départ, ligne supprimée) garde son dossier : on ne
     supprime jamais rien, mais on le signale pour qu'aucune convocation caduque ne parte.
     """
     convoques = {
-        ligne["chemin"].split("/")[1]
-        for ligne in manifeste
-        if ligne["chemin"].startswith(f"{DOSSIER_SALARIES}/")
+        chemin.split("/")[1] for chemin in actuels if chemin.startswith(f"{DOSSIER_SALARIES}/")
     }
     racine = campagne.salaries
     return sorted(
@@ -516,9 +519,12 @@ def _ligne_manifeste(
 ) -> dict[str, Any]:
     # Pour les documents rendus, l'empreinte vient du rendu (déjà en mémoire) ; sinon on
     # relit le fichier.
-    sha = resultat.sha256 if resultat else sha256_fichier(chemin)
-    taille = resultat.taille if resultat else chemin.stat().st_size
-    modifie = datetime.fromtimestamp(chemin.stat().st_mtime).isoformat(timespec="seconds")
+    if resultat is not None:
+        sha, taille, instant = resultat.sha256, resultat.taille, resultat.modifie
+    else:
+        etat = chemin.stat()
+        sha, taille, instant = sha256_fichier(chemin), etat.st_size, etat.st_mtime
+    modifie = datetime.fromtimestamp(instant).isoformat(timespec="seconds")
     return {
         "chemin": chemin.relative_to(dossier).as_posix(),
         "sha256": sha,

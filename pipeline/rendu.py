@@ -788,6 +788,9 @@ class Resultat:
     sha256: str
     taille: int
     etiquette: Any = None
+    # Date de modification du fichier (st_mtime), relevée par le processus qui l'a
+    # écrit : le processus principal n'a plus à la demander pour le manifeste.
+    modifie: float = 0.0
 
 
 # Un cache par processus : chaque modèle est compilé une fois par processus de travail.
@@ -810,29 +813,33 @@ def modele_compile(chemin: Path | str) -> ModeleCompile:
 
 
 def _traiter(tache: Tache) -> Resultat:
-
     destination = Path(tache.destination)
-    if deja_ecrit(destination) and not tache.remplacer:
+    if not tache.remplacer and deja_ecrit(destination):
         # Relance : le document existe (peut-être complété à la main), on ne le rend pas.
-        return Resultat(
-            destination,
-            CONSERVE,
-            sha256_fichier(destination),
-            destination.stat().st_size,
-            tache.etiquette,
-        )
+        return _resultat_du_fichier(destination, tache)
     contenu = modele_compile(tache.modele).rendre(tache.contexte)
     statut = ecrire_fichier(destination, contenu, remplacer=tache.remplacer)
     if statut == CONSERVE:  # créé entre-temps par quelqu'un d'autre : on le garde
-        return Resultat(
-            destination,
-            statut,
-            sha256_fichier(destination),
-            destination.stat().st_size,
-            tache.etiquette,
-        )
+        return _resultat_du_fichier(destination, tache)
     return Resultat(
-        destination, statut, hashlib.sha256(contenu).hexdigest(), len(contenu), tache.etiquette
+        destination,
+        statut,
+        hashlib.sha256(contenu).hexdigest(),
+        len(contenu),
+        tache.etiquette,
+        os.stat(destination).st_mtime,
+    )
+
+
+def _resultat_du_fichier(destination: Path, tache: Tache) -> Resultat:
+    etat = destination.stat()
+    return Resultat(
+        destination,
+        CONSERVE,
+        sha256_fichier(destination),
+        etat.st_size,
+        tache.etiquette,
+        etat.st_mtime,
     )
 
 
