@@ -346,6 +346,209 @@ def test_notes_de_bas_de_page_et_de_fin(modele: Path, tmp_path: Path) -> None:
     assert "Note de fin : Éloïse" in fin and "{{" not in fin
 
 
+# --- fonctionnalités de la suite de tests de docxtpl ------------------------------------
+# Chaque modèle de la suite de docxtpl (tests/*.py du dépôt python-docx-template) est
+# refait ici par python-docx : fusions verticales ({% vm %}) et horizontales ({% hm %}),
+# colonnes dynamiques ({%tc %} qui ajoute des colonnes : fix_tables), cellules retirées
+# par une boucle, boucles imbriquées et tableau dans un tableau, cellbg, colspan, {%r %},
+# commentaires {#p #}, paragraphes fusionnés {%- -%}, textes à sauts de ligne et
+# tabulations (Listing), image du modèle (docPr), en-têtes et pieds de première page, de
+# pages paires, notes de bas de page et de fin, propriétés du document.
+
+
+def fabriquer_modele_docxtpl(chemin: Path) -> Path:
+    d = docx.Document()
+    d.core_properties.title = "Suite docxtpl : {{ titre }}"
+    d.core_properties.comments = "Constante & sans balise"
+    d.add_heading("{{ titre }}", 1)
+    d.add_paragraph("{{r riche }}")
+    d.add_paragraph("{#p commentaire ignoré #}")
+    p = d.add_paragraph("Avant ")
+    p.add_run("{%- if vrai -%}")
+    p.add_run(" collé ")
+    p.add_run("{%- endif -%}")
+    p.add_run(" après")
+    d.add_paragraph("Liste : {{ listing }}")
+    d.add_picture(io.BytesIO(_png_1x1()))
+    d.add_paragraph("{%p for plat in plats %}")
+    d.add_paragraph("{{ plat.nom }} : {% for i in plat.ingredients %}{{ i }} {% endfor %}")
+    d.add_paragraph("{%p endfor %}")
+
+    dynamique = d.add_table(rows=4, cols=4)  # dynamic_table : plus de colonnes que la grille
+    dynamique.style = "Table Grid"
+    for ligne, premiere, valeur in ((0, "Libellé", "c"), (2, "{{ ligne.libelle }}", "v")):
+        dynamique.cell(ligne, 0).text = premiere
+        liste = "colonnes" if valeur == "c" else "ligne.valeurs"
+        dynamique.cell(ligne, 1).text = f"{{%tc for {valeur} in {liste} %}}"
+        dynamique.cell(ligne, 2).text = f"{{{{ {valeur} }}}}"
+        dynamique.cell(ligne, 3).text = "{%tc endfor %}"
+    dynamique.cell(1, 0).text = "{%tr for ligne in contenu %}"
+    dynamique.cell(3, 0).text = "{%tr endfor %}"
+
+    verticale = d.add_table(rows=3, cols=2)  # vertical_merge
+    verticale.style = "Table Grid"
+    verticale.cell(0, 0).text = "{%tr for x in groupes %}"
+    verticale.cell(1, 0).text = "{% vm %}{{ x.groupe }}"
+    verticale.cell(1, 1).text = "{{ x.valeur }}"
+    verticale.cell(2, 0).text = "{%tr endfor %}"
+
+    horizontale = d.add_table(rows=1, cols=4)  # horizontal_merge
+    horizontale.style = "Table Grid"
+    horizontale.cell(0, 0).text = "{%tc for i in trois %}"
+    horizontale.cell(0, 1).text = "{% hm %}Fusion {{ i }}"
+    horizontale.cell(0, 2).text = "{%tc endfor %}"
+    horizontale.cell(0, 3).text = "Fin"
+
+    moins = d.add_table(rows=1, cols=5)  # less_cells_after_loop
+    moins.style = "Table Grid"
+    for colonne, texte in enumerate(("A", "{%tc if montrer %}", "B", "{%tc endif %}", "C")):
+        moins.cell(0, colonne).text = texte
+
+    imbriquee = d.add_table(rows=3, cols=2)  # nested_for, tableau dans un tableau
+    imbriquee.style = "Table Grid"
+    imbriquee.cell(0, 0).text = "{%tr for auteur in auteurs %}"
+    imbriquee.cell(1, 0).text = "{{ auteur.nom }}"
+    livres = imbriquee.cell(1, 1).add_table(rows=3, cols=1)
+    livres.cell(0, 0).text = "{%tr for livre in auteur.livres %}"
+    livres.cell(1, 0).text = "{{ livre }}"
+    livres.cell(2, 0).text = "{%tr endfor %}"
+    imbriquee.cell(2, 0).text = "{%tr endfor %}"
+
+    speciales = d.add_table(rows=1, cols=3)  # cellbg, colspan
+    speciales.style = "Table Grid"
+    speciales.cell(0, 0).text = "{% cellbg fond %}Fond"
+    speciales.cell(0, 1).text = "{% colspan largeur %}Fusion"
+    speciales.cell(0, 2).text = "Fin"
+
+    section = d.sections[0]
+    section.different_first_page_header_footer = True
+    d.settings.odd_and_even_pages_header_footer = True
+    section.header.paragraphs[0].text = "En-tête : {{ titre }} « Œ € »"
+    section.first_page_header.paragraphs[0].text = "Première page : {{ titre }}"
+    section.even_page_header.paragraphs[0].text = "Page paire : {{ titre }}"
+    section.footer.paragraphs[0].text = "Pied : {{ pied }}"
+    section.first_page_footer.paragraphs[0].text = "Pied de première page, sans balise"
+    d.save(chemin)
+    return chemin
+
+
+def contexte_docxtpl(**changements: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "titre": "Suite & essais <docxtpl>",
+        "riche": RichText("gras & souligné", bold=True, underline=True),
+        "commentaire": "",
+        "vrai": True,
+        "listing": "ligne 1\nligne 2\tcolonne\fpage suivante\aparagraphe",
+        "plats": [
+            {"nom": "Pizza", "ingredients": ["pain", "tomate", "jambon"]},
+            {"nom": "Tarte", "ingredients": ["farine", "pommes"]},
+        ],
+        "colonnes": ["fruit", "légume", "pierre", "chose"],
+        "contenu": [
+            {"libelle": "jaune", "valeurs": ["banane", "poivron", "pyrite", "taxi"]},
+            {"libelle": "rouge", "valeurs": ["pomme", "tomate", "cinabre", "bus"]},
+        ],
+        "groupes": [
+            {"groupe": "A", "valeur": "1"},
+            {"groupe": "A", "valeur": "2"},
+            {"groupe": "B", "valeur": "3"},
+        ],
+        "trois": [1, 2, 3],
+        "montrer": False,
+        "auteurs": [
+            {"nom": "Saint-Exupéry", "livres": ["Le Petit Prince", "Vol de nuit"]},
+            {"nom": "Barjavel", "livres": ["Ravage"]},
+        ],
+        "fond": "FF0000",
+        "largeur": 2,
+        "pied": "Ça & là",
+    }
+    base.update(changements)
+    return base
+
+
+CONTEXTES_DOCXTPL = {
+    "complet": contexte_docxtpl(),
+    "cellules_montrees": contexte_docxtpl(montrer=True, vrai=False),
+    # Aucune colonne de plus que la grille : fix_tables n'a rien à faire.
+    "sans_colonnes_ajoutees": contexte_docxtpl(
+        colonnes=["x"], contenu=[{"libelle": "seul", "valeurs": ["v"]}], trois=[1]
+    ),
+    "listes_vides": contexte_docxtpl(
+        plats=[], colonnes=[], contenu=[], groupes=[], trois=[], auteurs=[], listing=""
+    ),
+}
+
+
+def verifier_octets(rapide: bytes, reference: bytes) -> None:
+    """Chaque partie rendue identique octet pour octet à celle de docxtpl."""
+    with (
+        zipfile.ZipFile(io.BytesIO(rapide)) as zr,
+        zipfile.ZipFile(io.BytesIO(reference)) as zd,
+    ):
+        rendues = [n for n in zd.namelist() if PARTIES_RENDUES.fullmatch(n)]
+        assert "word/document.xml" in rendues
+        for nom in rendues:
+            assert zr.read(nom) == zd.read(nom), nom
+
+
+@pytest.fixture(scope="module")
+def modele_docxtpl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dossier = tmp_path_factory.mktemp("suite_docxtpl")
+    return _ajouter_notes(
+        fabriquer_modele_docxtpl(dossier / "sans_notes.docx"), dossier / "suite.docx"
+    )
+
+
+def test_suite_docxtpl_identique_octet_pour_octet(modele_docxtpl: Path) -> None:
+    compile_ = ModeleCompile(modele_docxtpl)
+    assert compile_.mode == RAPIDE, compile_.raison_docxtpl
+    for nom, ctx in CONTEXTES_DOCXTPL.items():
+        ctx = {**ctx, "salarie": {"nom": "Dupont & Fils", "prenom": "Éloïse"}}
+        rapide = compile_.rendre(ctx)
+        reference = rendre_docxtpl(modele_docxtpl, ctx)
+        try:
+            verifier_octets(rapide, reference)
+            verifier_equivalence(rapide, reference)
+        except AssertionError as exc:
+            raise AssertionError(f"contexte « {nom} » : {exc}") from exc
+        assert compile_.replis_docxtpl == 0
+
+
+def test_suite_docxtpl_ce_qui_est_imprime(modele_docxtpl: Path) -> None:
+    ctx = {**CONTEXTES_DOCXTPL["complet"], "salarie": {"nom": "Dupont", "prenom": "Éloïse"}}
+    contenu = ModeleCompile(modele_docxtpl).rendre(ctx)
+    d = docx.Document(io.BytesIO(contenu))
+    textes = [p.text for p in d.paragraphs]
+    assert "gras & souligné" in textes and "Avant  collé  après" in textes
+    assert not any("commentaire" in t for t in textes)
+    assert "Pizza : pain tomate jambon " in textes
+    assert "Liste : ligne 1\nligne 2\tcolonne" in textes  # \f et \a : nouveaux paragraphes
+    dynamique, verticale, horizontale, moins, imbriquee, speciales = d.tables
+    assert [c.text for c in dynamique.rows[0].cells] == ["Libellé", "fruit", "légume", "pierre",
+                                                         "chose"]  # fmt: skip
+    assert len(dynamique.columns) == 5  # fix_tables a élargi la grille
+    assert [c.text for c in dynamique.rows[2].cells][-1] == "bus"
+    fusions = verticale._tbl.xpath(".//w:vMerge")
+    assert len(fusions) == 3  # une fusion verticale par ligne de la boucle
+    assert horizontale._tbl.xpath(".//w:gridSpan")  # fusion horizontale
+    assert [c.text for c in moins.rows[0].cells] == ["A", "C"]
+    assert [c.text for c in imbriquee.rows[0].cells][0] == "Saint-Exupéry"
+    assert [c.text for c in imbriquee.rows[0].cells[1].tables[0].column_cells(0)] == [
+        "Le Petit Prince",
+        "Vol de nuit",
+    ]
+    assert speciales._tbl.xpath(".//w:shd/@w:fill") == ["FF0000"]
+    assert len(d.inline_shapes) == 1
+    section = d.sections[0]
+    assert section.first_page_header.paragraphs[0].text == "Première page : " + ctx["titre"]
+    assert section.even_page_header.paragraphs[0].text == "Page paire : " + ctx["titre"]
+    assert section.header.paragraphs[0].text == f"En-tête : {ctx['titre']} « Œ € »"
+    assert section.footer.paragraphs[0].text == "Pied : Ça & là"
+    assert d.core_properties.title == "Suite docxtpl : Suite & essais <docxtpl>"
+    assert d.core_properties.comments == "Constante & sans balise"
+
+
 # --- erreurs et sécurité -------------------------------------------------------------
 
 
@@ -574,11 +777,43 @@ def test_modeles_reels_identiques_a_docxtpl(chemin: Path) -> None:
             continue
         rapide = compile_.rendre(ctx)
         try:
+            verifier_octets(rapide, reference)
             verifier_equivalence(rapide, reference)
         except AssertionError as exc:
             raise AssertionError(f"contexte « {nom} » : {exc}") from exc
         texte = tout_le_texte(rapide)
         assert "{{" not in texte and "{%" not in texte, nom
+
+
+@pytest.mark.parametrize(
+    "chemin",
+    [pytest.param(p, id=p.stem) for p in MODELES_REELS]
+    or [pytest.param(None, marks=pytest.mark.skip(reason="aucun modèle .docx dans modeles_word/"))],
+)
+def test_modeles_reels_analyses_d_un_seul_coup(
+    chemin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sur les modèles du projet, document.xml vient de l'analyse unique (racine + corps
+    rendu) : la voie de docxtpl (corps déplacé dans la racine) ne sert qu'une fois, à la
+    vérifier, et les documents suivants ont les octets de docxtpl sans elle."""
+    from pipeline import exemples
+    from pipeline.modeles import MODELES
+
+    contexte_de = (
+        exemples.exemple_contexte_conducteur
+        if MODELES.get(chemin.stem, "salarie") == "conducteur"
+        else exemples.exemple_contexte_salarie
+    )
+    compile_ = ModeleCompile(chemin)
+    deplacements: list[str] = []
+    original = compile_._corps_deplace
+    monkeypatch.setattr(
+        compile_, "_corps_deplace", lambda xml: deplacements.append(xml) or original(xml)
+    )
+    for regime in ("2025", "2014", "2025"):
+        ctx = contexte_de(regime)
+        verifier_octets(compile_.rendre(ctx), rendre_docxtpl(chemin, ctx))
+    assert len(deplacements) == 1
 
 
 # --- génération en parallèle ---------------------------------------------------------
