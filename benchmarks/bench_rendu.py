@@ -97,12 +97,21 @@ def choisir(modele: str | None, dossier: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def contextes(base: dict[str, Any], n: int) -> list[dict[str, Any]]:
-    """N contextes distincts (un nom différent par document)."""
+    """N contextes distincts : chaque document imprime un nom à lui (sans quoi le rendu
+    reprendrait le corps du document précédent, identique, et ne mesurerait rien)."""
     resultat = []
     for i in range(n):
         ctx = copy.copy(base)
-        if isinstance(base.get("salarie"), dict):
-            ctx["salarie"] = {**base["salarie"], "nom": f"{base['salarie'].get('nom', '')} {i}"}
+        for cle in ("salarie", "conducteur"):
+            if isinstance(base.get(cle), dict):
+                ctx[cle] = {
+                    **base[cle],
+                    **{
+                        champ: f"{base[cle][champ]} {i}"
+                        for champ in ("nom", "prenom", "nom_complet", "destinataire")
+                        if isinstance(base[cle].get(champ), str)
+                    },
+                }
         resultat.append(ctx)
     return resultat
 

@@ -4,7 +4,9 @@ Les chemins et le manifeste viennent de `campagne.py`, les contextes de `context
 le rendu de `rendu.py` (modèles compilés une fois, processus parallèles), l'écriture de
 `fichiers.py` (jamais d'écrasement). Ici on ne fait qu'assembler : quels documents pour
 qui, s'il faut les (re)faire d'après leur empreinte, et le bilan de ce qui a été produit.
-Les tâches sont produites au fil de l'eau : la mémoire ne grandit pas avec l'effectif.
+Les contextes et les tâches sont produits au fil de l'eau ; ne restent en mémoire, pour
+toute la campagne, que les tables (registre, échéances, planning) et une ligne compacte
+de manifeste par document.
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ def generer_campagne(
     Si elle a changé (entretien déplacé, registre corrigé, modèle modifié), le document
     est régénéré — l'ancienne version gardée — s'il est resté tel que généré ; s'il a
     été modifié à la main, il est conservé et signalé périmé (`BilanCampagne.perimes`).
+    Quand rien n'a changé depuis la génération précédente (`_documents_inchanges`), la
+    décision est prise pour tous d'un coup, sans construire un seul contexte.
     """
     campagne = Campagne.du_dossier(dossier)
     dossier = campagne.dossier

@@ -10,6 +10,13 @@ partie, puis pour chaque contexte ne rend que ces parties et recopie les autres 
 du zip tels quels (octets compressés compris). Le XML produit est identique, octet pour
 octet, à celui de docxtpl (vérifié par les tests).
 
+Ce qui reste à faire par document est réduit au nécessaire : document.xml est analysé
+d'un seul coup (racine du modèle + corps rendu, `_Encadrement`) au lieu d'analyser le
+corps puis de le déplacer dans la racine comme docxtpl — même arbre, vérifié contre la
+voie de docxtpl au premier document de chaque modèle — ; une partie dont le rendu Jinja
+est celui du document précédent (en-tête, pied, propriétés) reprend son membre déjà
+compressé.
+
 Ce qui a besoin de l'objet `DocxTemplate` pendant le rendu (images `InlineImage`) passe
 par docxtpl lui-même ; ce qu'aucun rendu séparé ne peut produire juste (sous-documents,
 liens hypertexte de `RichText`, liés au `DocxTemplate` qui les a créés) est refusé avec
