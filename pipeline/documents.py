@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from pipeline.campagne import (
@@ -294,10 +295,10 @@ def _documents(
                 document,
             )
 
-    for conducteur, matricule, nom_fiche, lignes in _conducteurs(entretiens, registre):
+    for conducteur, matricule, nom_fiche, positions in _conducteurs(entretiens, registre):
         yield _Document(
             modeles / f"{FICHE_CONDUCTEUR}.docx",
-            contexte_conducteur(conducteur, lignes, parametres, au),
+            contexte_conducteur(conducteur, entretiens.iloc[positions], parametres, au),
             campagne.managers / f"{nom_fiche}.docx",
             matricule,
             FICHE_CONDUCTEUR,
@@ -476,8 +477,8 @@ def _cles_conducteurs(entretiens: pd.DataFrame) -> pd.DataFrame:
 
 def _conducteurs(
     entretiens: pd.DataFrame, registre: Registre
-) -> list[tuple[str, str, str, pd.DataFrame]]:
-    """(nom affiché, matricule, nom de la fiche, ses entretiens) par conducteur.
+) -> list[tuple[str, str, str, np.ndarray]]:
+    """(nom affiché, matricule, nom de la fiche, positions de ses entretiens) par conducteur.
 
     La fiche s'appelle `<NOM>_<Prénom>` (commandes.md). Des homonymes — au sens de Windows
     et macOS, qui ignorent la casse — sont départagés par le jeton de leur matricule
@@ -498,23 +499,24 @@ def _conducteurs(
         }
     cles = _cles_conducteurs(entretiens)
     groupes = []
+    # Les positions des entretiens de chacun, pas leurs lignes : ses entretiens ne sont
+    # extraits du planning qu'au moment de faire sa fiche.
     for positions in cles.groupby(["matricule", "nom"], sort=False).indices.values():
-        lignes = entretiens.iloc[positions]
-        conducteur = str(lignes["conducteur"].iloc[0])
+        conducteur = str(entretiens["conducteur"].iloc[positions[0]])
         matricule = str(cles["matricule"].iloc[positions[0]])
         nom, prenom = identites.get(matricule, ("", ""))
-        groupes.append((conducteur, matricule, nom, prenom, lignes))
+        groupes.append((conducteur, matricule, nom, prenom, positions))
     bases = [nom_fiche_conducteur(c, n, p) for c, _, n, p, _ in groupes]
     frequences = Counter(base.casefold() for base in bases)
     # Sans matricule, seul un autre conducteur sans matricule peut garder le même nom.
     sans_matricule = Counter(b.casefold() for b, g in zip(bases, groupes, strict=True) if not g[1])
     resultat = []
-    for (conducteur, matricule, nom, prenom, lignes), fiche in zip(groupes, bases, strict=True):
+    for (conducteur, matricule, nom, prenom, positions), fiche in zip(groupes, bases, strict=True):
         if matricule and frequences[fiche.casefold()] > 1:
             fiche = nom_fiche_conducteur(conducteur, nom, prenom, matricule)
         elif not matricule and sans_matricule[fiche.casefold()] > 1:
             fiche = nom_fiche_conducteur(conducteur, nom, prenom, f"nom:{conducteur}")
-        resultat.append((conducteur, matricule, fiche, lignes))
+        resultat.append((conducteur, matricule, fiche, positions))
     return sorted(resultat, key=lambda groupe: (groupe[0], groupe[1]))
 
 
