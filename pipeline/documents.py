@@ -440,7 +440,7 @@ def _empreinte_programme() -> str:
     empreinte = hashlib.sha256()
     for source in sorted(Path(__file__).parent.glob("*.py")):
         empreinte.update(source.read_bytes())
-    for paquet in ("docxtpl", "jinja2", "lxml", "python-docx"):
+    for paquet in ("docxtpl", "jinja2", "lxml", "python_docx"):
         try:
             empreinte.update(importlib.metadata.version(paquet).encode())
         except importlib.metadata.PackageNotFoundError:

@@ -712,7 +712,7 @@ class _Encadrement:
         copie = etree.fromstring(etree.tostring(racine))
         rang = list(racine).index(corps)
         marque = etree.Element(corps.tag)
-        marque.text = "corps-a-remplacer-3f9c1e"
+        marque.text = "CORPS_RENDU_3F9C1E"
         copie.replace(copie[rang], marque)
         texte = etree.tostring(copie, encoding="unicode")
         place = texte.find(marque.text)
