@@ -157,23 +157,20 @@ def generer_campagne(
     # La liste des échéances est dérivée (aucune saisie) : réécrite quand son contenu
     # change, l'ancienne gardée. Le planning, lui, peut avoir été corrigé à la main : seule
     # la reprise du planning décide de le réécrire (voir campagne.produire_convocations).
-    empreinte = _empreinte_table(echeances)
+    empreinte_echeances = _empreinte_table(echeances)
     avant = (precedent.get(ECHEANCES) or {}).get("empreinte_contexte")
     # Décidé avant de construire le classeur : à la relance, il existe presque toujours
     # et le construire pour rien coûtait près d'un tiers d'une relance sans changement.
-    if remplacer or avant not in (None, empreinte) or not deja_ecrit(campagne.echeances):
-        ecrire_echeances(echeances, campagne.echeances, True)
+    # Écrits par un processus de rendu pendant les premiers documents (`annexes`).
+    classeurs: list[Callable[[], object]] = []
+    if remplacer or avant not in (None, empreinte_echeances) or not deja_ecrit(campagne.echeances):
+        classeurs.append(functools.partial(ecrire_echeances, echeances, campagne.echeances, True))
     if remplacer or not deja_ecrit(campagne.planning):
-        ecrire_planning(planning, campagne.planning, remplacer)
+        classeurs.append(functools.partial(ecrire_planning, planning, campagne.planning, remplacer))
     # Le planning porte l'empreinte de toute la génération (voir `_documents_inchanges`).
-    generation = _empreinte_generation(registre, empreinte, planning, parametres, au, modeles)
-    for chemin, empreinte_table in (
-        (campagne.echeances, empreinte),
-        (campagne.planning, generation),
-    ):
-        ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
-        ligne["empreinte_contexte"] = empreinte_table
-        manifeste.append(_rangee(ligne))
+    generation = _empreinte_generation(
+        registre, empreinte_echeances, planning, parametres, au, modeles
+    )
 
     def conserver(ligne: dict[str, Any]) -> None:
         # Document laissé tel quel sans passer par le rendu : compté et inventorié ici.
@@ -188,7 +185,10 @@ def generer_campagne(
     documents = _documents(registre, echeances, planning, parametres, au, campagne, modeles)
     taches = _taches(documents, dossier, remplacer, precedent, bilan, conserver)
     for resultat in rendre_en_parallele(
-        taches if inchanges is None else (), jobs=jobs, progression=progression
+        taches if inchanges is None else (),
+        jobs=jobs,
+        progression=progression,
+        annexes=classeurs,
     ):
         matricule, type_document, empreinte, mise_a_jour = resultat.etiquette
         statut = MIS_A_JOUR if mise_a_jour and resultat.statut == REMPLACE else resultat.statut
@@ -197,6 +197,13 @@ def generer_campagne(
         if statut == MIS_A_JOUR:
             bilan.mises_a_jour.append(DocumentSignale(matricule, type_document, ligne["chemin"]))
         ligne["empreinte_contexte"] = empreinte
+        manifeste.append(_rangee(ligne))
+    for chemin, empreinte_table in (
+        (campagne.echeances, empreinte_echeances),
+        (campagne.planning, generation),
+    ):
+        ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
+        ligne["empreinte_contexte"] = empreinte_table
         manifeste.append(_rangee(ligne))
     # Le registre et les paramètres figés par `campagne.figer_sources` : ils font partie de
     # l'inventaire de la campagne (quelles données ont produit ces documents).

@@ -49,7 +49,7 @@ import time
 import traceback
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -869,6 +869,17 @@ def _traiter_lot(lot: list[Tache]) -> _Reponse:
     return resultats, None, ""
 
 
+def _faire_annexe(annexe: Callable[[], object]) -> _Reponse:
+    # Même retour qu'un lot sans document : les erreurs traversent comme des valeurs.
+    try:
+        annexe()
+    except (ErreurEntretiens, OSError) as exc:
+        return [], exc, ""
+    except Exception as exc:  # bogue : on garde la trace pour --debug
+        return [], None, "".join(traceback.format_exception(exc))
+    return [], None, ""
+
+
 def _lots(taches: Iterable[Tache], taille: int) -> Iterator[list[Tache]]:
     lot: list[Tache] = []
     for tache in taches:
@@ -896,14 +907,23 @@ def rendre_en_parallele(
     jobs: int = 1,
     progression: Callable[[int], None] | None = None,
     taille_lot: int = 8,
+    annexes: Sequence[Callable[[], object]] = (),
 ) -> Iterator[Resultat]:
     """Rend et écrit chaque document ; résultats dans l'ordre des tâches.
 
     Les tâches sont consommées au fil de l'eau et au plus `4 × jobs` lots sont en cours :
     la mémoire ne dépend pas du nombre de salariés. `jobs=1` travaille dans le processus
     courant, sans pool. Un document existant n'est ni rendu ni réécrit sauf `remplacer`.
+
+    `annexes` : travaux sans lien avec les documents (écrire un classeur…), confiés à un
+    processus de rendu en même temps que les premiers documents, pour que le processus
+    principal n'ait qu'à distribuer le travail ; tous sont finis, ou leur erreur levée,
+    avant la fin du générateur. Avec `jobs=1`, ou sans document à rendre, ils sont faits
+    ici, d'abord. Ils doivent pouvoir être envoyés à un autre processus (pickle).
     """
     if jobs <= 1:
+        for annexe in annexes:
+            annexe()
         for tache in taches:
             resultat = _traiter(tache)
             if progression:
@@ -916,6 +936,10 @@ def rendre_en_parallele(
     # processus). On regarde pour cela les premières tâches qui seront vraiment rendues.
     iterateur = iter(taches)
     debut = list(itertools.islice(iterateur, taille_lot * jobs))
+    if not debut:
+        for annexe in annexes:
+            annexe()
+        return
     if multiprocessing.get_start_method() == "fork":
         for modele in dict.fromkeys(
             t.modele for t in debut if t.remplacer or not deja_ecrit(Path(t.destination))
@@ -928,6 +952,7 @@ def rendre_en_parallele(
         max_workers=jobs, initializer=_suivre_le_parent, initargs=(os.getpid(),)
     ) as executeur:
         try:
+            en_cours = [executeur.submit(_faire_annexe, annexe) for annexe in annexes]
             for lot in _lots(taches, taille_lot):
                 fenetre.append(executeur.submit(_traiter_lot, lot))
                 if len(fenetre) >= 4 * jobs:
@@ -940,6 +965,8 @@ def rendre_en_parallele(
                 if progression:
                     progression(len(resultats))
                 yield from resultats
+            for futur in en_cours:
+                _deballer(futur.result())
         except BaseException:
             executeur.shutdown(wait=True, cancel_futures=True)
             raise

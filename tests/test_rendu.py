@@ -6,6 +6,7 @@ par python-docx (corps, tableaux, en-têtes, pieds) et le XML de chaque partie.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -888,6 +889,32 @@ def test_jamais_d_ecrasement_sauf_remplacer(
     assert edite.read_bytes() != b"document complete a la main"
     anciens = list((edite.parent / "anciennes_versions").glob(f"{edite.stem}.*.docx"))
     assert [p.read_bytes() for p in anciens] == [b"document complete a la main"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_travaux_annexes_faits_pendant_le_rendu(
+    modele: Path, autre_modele: Path, tmp_path: Path, jobs: int
+) -> None:
+    """Un classeur à écrire confié à un processus de rendu : fait avant la fin, et son
+    erreur (disque plein, dossier absent) remonte comme celle d'un document."""
+    fait = tmp_path / "annexe.bin"
+    annexe = functools.partial(Path.write_bytes, fait, b"fait")
+    taches = _taches(modele, autre_modele, tmp_path / "docs")
+    resultats = list(rendre_en_parallele(taches, jobs=jobs, annexes=[annexe], taille_lot=2))
+    assert fait.read_bytes() == b"fait"
+    assert [r.statut for r in resultats] == ["cree"] * len(taches)
+
+    impossible = functools.partial(Path.write_bytes, tmp_path / "absent" / "x.bin", b"")
+    with pytest.raises(FileNotFoundError):
+        list(
+            rendre_en_parallele(
+                _taches(modele, autre_modele, tmp_path / "autres"), jobs=jobs, annexes=[impossible]
+            )
+        )
+    # Sans document à rendre, les annexes sont faites quand même.
+    seul = functools.partial(Path.write_bytes, tmp_path / "seul.bin", b"seul")
+    assert list(rendre_en_parallele([], jobs=jobs, annexes=[seul])) == []
+    assert (tmp_path / "seul.bin").read_bytes() == b"seul"
 
 
 def test_document_existant_pas_meme_rendu(modele: Path, tmp_path: Path) -> None:
