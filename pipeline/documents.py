@@ -15,6 +15,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -386,11 +387,12 @@ def _documents_inchanges(
     if not generation or (precedent.get(PLANNING) or {}).get("empreinte_contexte") != generation:
         return None
     lignes = [ligne for ligne in precedent.values() if ligne.get("type_document") in _TYPES]
+    racine = os.fspath(dossier)
     for ligne in lignes:
         if (
             ligne.get("perime")
             or not ligne.get("empreinte_contexte")
-            or not deja_ecrit(dossier / ligne["chemin"])
+            or not deja_ecrit(os.path.join(racine, ligne["chemin"]))
         ):
             return None
     return [{**ligne, "perime": ""} for ligne in lignes]

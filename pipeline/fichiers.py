@@ -158,10 +158,10 @@ def ecrire_fichier(
     return REMPLACE if existe else CREE
 
 
-def deja_ecrit(chemin: Path) -> bool:
+def deja_ecrit(chemin: Path | str) -> bool:
     """Le fichier existe avec un contenu (un fichier vide ne porte aucune saisie humaine)."""
     try:
-        return Path(chemin).stat().st_size > 0
+        return os.stat(chemin).st_size > 0
     except FileNotFoundError:
         return False
 
