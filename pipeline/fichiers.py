@@ -201,29 +201,15 @@ def est_ancienne_version(relatif: Path | str) -> bool:
 
 
 def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
-    # `ecriture_atomique` sans son objet fichier ni son bloc `with` : ce chemin est pris
-    # par chaque document d'une campagne, et chaque appel système compte.
     # Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
     # par document). Le renommage suffit contre une interruption du programme ; après
     # une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
-    # comme absent, et la relance le régénère.
-    temporaire = None
-    renomme = False
-    try:
-        temporaire, descripteur = _creer_temporaire(chemin)
-        try:
-            reste = memoryview(contenu)
-            while reste:
-                reste = reste[os.write(descripteur, reste) :]
-        finally:
-            os.close(descripteur)
-        os.replace(temporaire, chemin)
-        renomme = True
-    except OSError as exc:
-        raise _nommer(exc, temporaire, chemin) from exc
-    finally:
-        if temporaire is not None and not renomme:
-            _supprimer(temporaire)
+    # comme absent, et la relance le régénère. Écrit par le descripteur, sans objet
+    # fichier : ce chemin est pris par chaque document d'une campagne.
+    with _publication_atomique(chemin) as descripteur:
+        reste = memoryview(contenu)
+        while reste:
+            reste = reste[os.write(descripteur, reste) :]
 
 
 @contextmanager
@@ -239,12 +225,26 @@ def ecriture_atomique(
     plein, dossier en lecture seule) nomme `chemin` plutôt que ce nom temporaire.
     `avant_remplacement` est appelé une fois le fichier complet, juste avant le renommage.
     """
+    with (
+        _publication_atomique(chemin, avant_remplacement) as descripteur,
+        os.fdopen(descripteur, mode, closefd=False) as sortie,
+    ):
+        yield sortie
+
+
+@contextmanager
+def _publication_atomique(
+    chemin: Path, avant_remplacement: Callable[[], object] | None = None
+) -> Iterator[int]:
+    """Le descripteur d'un fichier temporaire voisin, renommé en `chemin` à la sortie."""
     temporaire = None
     renomme = False
     try:
         temporaire, descripteur = _creer_temporaire(chemin)
-        with os.fdopen(descripteur, mode) as sortie:
-            yield sortie
+        try:
+            yield descripteur
+        finally:
+            os.close(descripteur)
         if avant_remplacement is not None:
             avant_remplacement()
         os.replace(temporaire, chemin)

@@ -357,6 +357,16 @@ def test_notes_de_bas_de_page_et_de_fin(modele: Path, tmp_path: Path) -> None:
 # pages paires, notes de bas de page et de fin, propriétés du document.
 
 
+def _tableau(d: docx.document.Document, *lignes: tuple[str, ...]) -> docx.table.Table:
+    tableau = d.add_table(rows=len(lignes), cols=len(lignes[0]))
+    tableau.style = "Table Grid"
+    for rang, ligne in enumerate(lignes):
+        for colonne, texte in enumerate(ligne):
+            if texte:
+                tableau.cell(rang, colonne).text = texte
+    return tableau
+
+
 def fabriquer_modele_docxtpl(chemin: Path) -> Path:
     d = docx.Document()
     d.core_properties.title = "Suite docxtpl : {{ titre }}"
@@ -375,51 +385,28 @@ def fabriquer_modele_docxtpl(chemin: Path) -> Path:
     d.add_paragraph("{{ plat.nom }} : {% for i in plat.ingredients %}{{ i }} {% endfor %}")
     d.add_paragraph("{%p endfor %}")
 
-    dynamique = d.add_table(rows=4, cols=4)  # dynamic_table : plus de colonnes que la grille
-    dynamique.style = "Table Grid"
-    for ligne, premiere, valeur in ((0, "Libellé", "c"), (2, "{{ ligne.libelle }}", "v")):
-        dynamique.cell(ligne, 0).text = premiere
-        liste = "colonnes" if valeur == "c" else "ligne.valeurs"
-        dynamique.cell(ligne, 1).text = f"{{%tc for {valeur} in {liste} %}}"
-        dynamique.cell(ligne, 2).text = f"{{{{ {valeur} }}}}"
-        dynamique.cell(ligne, 3).text = "{%tc endfor %}"
-    dynamique.cell(1, 0).text = "{%tr for ligne in contenu %}"
-    dynamique.cell(3, 0).text = "{%tr endfor %}"
-
-    verticale = d.add_table(rows=3, cols=2)  # vertical_merge
-    verticale.style = "Table Grid"
-    verticale.cell(0, 0).text = "{%tr for x in groupes %}"
-    verticale.cell(1, 0).text = "{% vm %}{{ x.groupe }}"
-    verticale.cell(1, 1).text = "{{ x.valeur }}"
-    verticale.cell(2, 0).text = "{%tr endfor %}"
-
-    horizontale = d.add_table(rows=1, cols=4)  # horizontal_merge
-    horizontale.style = "Table Grid"
-    horizontale.cell(0, 0).text = "{%tc for i in trois %}"
-    horizontale.cell(0, 1).text = "{% hm %}Fusion {{ i }}"
-    horizontale.cell(0, 2).text = "{%tc endfor %}"
-    horizontale.cell(0, 3).text = "Fin"
-
-    moins = d.add_table(rows=1, cols=5)  # less_cells_after_loop
-    moins.style = "Table Grid"
-    for colonne, texte in enumerate(("A", "{%tc if montrer %}", "B", "{%tc endif %}", "C")):
-        moins.cell(0, colonne).text = texte
-
-    imbriquee = d.add_table(rows=3, cols=2)  # nested_for, tableau dans un tableau
-    imbriquee.style = "Table Grid"
-    imbriquee.cell(0, 0).text = "{%tr for auteur in auteurs %}"
-    imbriquee.cell(1, 0).text = "{{ auteur.nom }}"
+    # dynamic_table : plus de colonnes que la grille (fix_tables l'élargit).
+    _tableau(
+        d,
+        ("Libellé", "{%tc for c in colonnes %}", "{{ c }}", "{%tc endfor %}"),
+        ("{%tr for ligne in contenu %}", "", "", ""),
+        ("{{ ligne.libelle }}", "{%tc for v in ligne.valeurs %}", "{{ v }}", "{%tc endfor %}"),
+        ("{%tr endfor %}", "", "", ""),
+    )
+    # vertical_merge, horizontal_merge, less_cells_after_loop
+    _tableau(d, ("{%tr for x in groupes %}", ""), ("{% vm %}{{ x.groupe }}", "{{ x.valeur }}"),
+             ("{%tr endfor %}", ""))  # fmt: skip
+    _tableau(d, ("{%tc for i in trois %}", "{% hm %}Fusion {{ i }}", "{%tc endfor %}", "Fin"))
+    _tableau(d, ("A", "{%tc if montrer %}", "B", "{%tc endif %}", "C"))
+    # nested_for : un tableau dans un tableau, chacun sa boucle.
+    imbriquee = _tableau(
+        d, ("{%tr for auteur in auteurs %}", ""), ("{{ auteur.nom }}", ""), ("{%tr endfor %}", "")
+    )
     livres = imbriquee.cell(1, 1).add_table(rows=3, cols=1)
-    livres.cell(0, 0).text = "{%tr for livre in auteur.livres %}"
-    livres.cell(1, 0).text = "{{ livre }}"
-    livres.cell(2, 0).text = "{%tr endfor %}"
-    imbriquee.cell(2, 0).text = "{%tr endfor %}"
-
-    speciales = d.add_table(rows=1, cols=3)  # cellbg, colspan
-    speciales.style = "Table Grid"
-    speciales.cell(0, 0).text = "{% cellbg fond %}Fond"
-    speciales.cell(0, 1).text = "{% colspan largeur %}Fusion"
-    speciales.cell(0, 2).text = "Fin"
+    for rang, texte in enumerate(("{%tr for livre in auteur.livres %}", "{{ livre }}",
+                                  "{%tr endfor %}")):  # fmt: skip
+        livres.cell(rang, 0).text = texte
+    _tableau(d, ("{% cellbg fond %}Fond", "{% colspan largeur %}Fusion", "Fin"))
 
     section = d.sections[0]
     section.different_first_page_header_footer = True
