@@ -244,40 +244,12 @@ def _membre(
     attributs_externes: int,
     donnees: bytes,
 ) -> _Membre:
-    # Un zip minimal (sans zip64 : un .docx n'approche jamais 4 Go).
-    local = struct.pack(
-        "<4s5H3L2H",
-        b"PK\x03\x04",
-        20,
-        drapeaux,
-        methode,
-        heure_dos,
-        date_dos,
-        crc,
-        taille_compressee,
-        taille,
-        len(nom),
-        0,
-    )
-    central = struct.pack(
-        "<4s6H3L5HL",
-        b"PK\x01\x02",
-        20,
-        20,
-        drapeaux,
-        methode,
-        heure_dos,
-        date_dos,
-        crc,
-        taille_compressee,
-        taille,
-        len(nom),
-        0,
-        0,
-        0,
-        0,
-        attributs_externes,
-    )
+    # Un zip minimal (sans zip64 : un .docx n'approche jamais 4 Go). L'en-tête local et
+    # l'entrée du répertoire central répètent les mêmes champs.
+    communs = (drapeaux, methode, heure_dos, date_dos, crc, taille_compressee, taille, len(nom))
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, *communs, 0)
+    central = struct.pack("<4s6H3L5HL", b"PK\x01\x02", 20, 20, *communs, 0, 0, 0, 0,
+                          attributs_externes)  # fmt: skip
     return _Membre(
         nom, drapeaux, heure_dos, date_dos, attributs_externes, local + nom + donnees, central
     )
