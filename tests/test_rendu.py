@@ -537,6 +537,34 @@ def test_suite_docxtpl_ce_qui_est_imprime(modele_docxtpl: Path) -> None:
     assert d.core_properties.comments == "Constante & sans balise"
 
 
+@pytest.mark.parametrize("declaration_en_plus", [False, True])
+def test_corps_mal_forme_ou_inhabituel_comme_docxtpl(
+    tmp_path: Path, declaration_en_plus: bool
+) -> None:
+    """Hors du cas courant, document.xml suit la voie de docxtpl, aux mêmes octets : un
+    corps rendu mal formé (docxtpl le répare) et un corps qui déclare l'espace de noms
+    de Word sous un autre préfixe que la racine (lxml l'y raccorderait)."""
+    chemin = fabriquer_modele_simple(
+        tmp_path / "base.docx", "Bonjour {{ nom }}", "Suite {{ x|safe }}"
+    )
+    if declaration_en_plus:
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        modifie = tmp_path / "ns.docx"
+        with zipfile.ZipFile(chemin) as zin, zipfile.ZipFile(modifie, "w") as zout:
+            for info in zin.infolist():
+                contenu = zin.read(info)
+                if info.filename == "word/document.xml":
+                    contenu = contenu.replace(b"<w:body>", f'<w:body xmlns:ww="{w}">'.encode())
+                zout.writestr(info, contenu)
+        chemin = modifie
+    compile_ = ModeleCompile(chemin)
+    for ctx in (
+        {"nom": "A & B", "x": "<w:r><w:t>fermé</w:t></w:r>"},
+        {"nom": "C", "x": "<w:r><w:t>jamais fermé"},
+    ):
+        verifier_octets(compile_.rendre(ctx), rendre_docxtpl(chemin, ctx))
+
+
 # --- erreurs et sécurité -------------------------------------------------------------
 
 
