@@ -323,6 +323,15 @@ def _taches(
 ) -> Iterator[Tache]:
     """Décide, document par document, s'il faut le rendre (tâche) ou le laisser tel quel."""
     empreintes_modeles: dict[Path, str] = {}
+    # Les documents d'un salarié se suivent : son dossier absent (première génération),
+    # aucun des siens n'est là, et un seul appel système le dit pour tous.
+    dernier_dossier: list[Any] = [None, False]  # (dossier, absent)
+
+    def deja_la(destination: Path) -> bool:
+        if destination.parent != dernier_dossier[0]:
+            dernier_dossier[:] = [destination.parent, not destination.parent.is_dir()]
+        return not dernier_dossier[1] and deja_ecrit(destination)
+
     for doc in documents:
         if doc.modele not in empreintes_modeles:
             empreintes_modeles[doc.modele] = sha256_fichier(doc.modele)
@@ -332,7 +341,7 @@ def _taches(
         etiquette = (doc.matricule, doc.type_document, empreinte)
         avant = precedent.get(chemin) or {}
         connue = avant.get("empreinte_contexte") or ""
-        if remplacer or not deja_ecrit(doc.destination):
+        if remplacer or not deja_la(doc.destination):
             yield Tache(doc.modele, doc.contexte, doc.destination, remplacer, (*etiquette, False))
         elif not connue:
             # Interruption avant l'écriture du manifeste, ou campagne plus ancienne.
