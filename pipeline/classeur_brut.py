@@ -144,7 +144,9 @@ def _attribut(element: ElementTree.Element, nom: str) -> str | None:
     return None
 
 
-def _cible(dossier: str, cible: str) -> str:
+def membre_cible(dossier: str, cible: str) -> str:
+    """Le membre du zip que désigne la cible `cible` d'une relation écrite dans `dossier`
+    (« ../worksheets/sheet1.xml » vu de « xl/_rels » ; « /xl/… » : depuis la racine)."""
     if cible.startswith("/"):
         return cible.lstrip("/")
     morceaux = [m for m in dossier.split("/") if m]
@@ -159,11 +161,11 @@ def _cible(dossier: str, cible: str) -> str:
 def _relations(archive: zipfile.ZipFile, chemin: str) -> dict[str, tuple[str, str]]:
     """Id -> (type, cible) des relations d'une partie."""
     dossier, _, nom = chemin.rpartition("/")
-    racine = ElementTree.fromstring(archive.read(_cible(dossier, f"_rels/{nom}.rels")))
+    racine = ElementTree.fromstring(archive.read(membre_cible(dossier, f"_rels/{nom}.rels")))
     return {
         _attribut(r, "Id") or "": (
             _attribut(r, "Type") or "",
-            _cible(dossier, _attribut(r, "Target") or ""),
+            membre_cible(dossier, _attribut(r, "Target") or ""),
         )
         for r in racine
     }

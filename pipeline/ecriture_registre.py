@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from lxml import etree
 
+from pipeline.classeur_brut import membre_cible
 from pipeline.erreurs import Anomalie, ErreurEntretiens
 from pipeline.fichiers import ecrire_fichier
 from pipeline.formats import EPOQUE_EXCEL, date_courte
@@ -243,19 +244,6 @@ def _xml(octets: bytes) -> etree._Element:
     return etree.fromstring(octets, _ANALYSEUR)
 
 
-def _cible(source: str, cible: str) -> str:
-    """Le membre du zip que désigne une relation `cible` écrite dans le membre `source`."""
-    if cible.startswith("/"):
-        return cible.lstrip("/")
-    parties = source.split("/")[:-1]
-    for morceau in cible.split("/"):
-        if morceau == "..":
-            parties.pop()
-        elif morceau not in ("", "."):
-            parties.append(morceau)
-    return "/".join(parties)
-
-
 def _relations(membres: dict[str, bytes], source: str) -> dict[str, tuple[str, str]]:
     """Id -> (type, membre cible) des relations d'un membre."""
     dossier, _, nom = source.rpartition("/")
@@ -263,7 +251,7 @@ def _relations(membres: dict[str, bytes], source: str) -> dict[str, tuple[str, s
     if rels is None:
         return {}
     return {
-        r.get("Id"): (r.get("Type", ""), _cible(source, r.get("Target", "")))
+        r.get("Id"): (r.get("Type", ""), membre_cible(dossier, r.get("Target", "")))
         for r in _xml(rels).iterfind("rel:Relationship", _NSX)
         if r.get("TargetMode") != "External"
     }
