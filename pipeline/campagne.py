@@ -9,7 +9,7 @@
     managers/<NOM>_<Prénom>.docx
     publipostage/                           publipostage.xlsx, publipostage.csv,
                                             courriers_papier.csv, envois.csv, brouillons/
-    _sources/                               registre.xlsx, parametres.toml
+    _sources/                               registre.xlsx, parametres.toml, origine.toml
     entretiens_tenus.xlsx  relances/        après « recolter »
   archives/<campagne>.zip  archives/index.csv
   tableau_de_bord.xlsx
@@ -24,6 +24,11 @@ ou prennent les constantes ci-dessous. Les fonctions qui travaillent sur une cam
 déjà choisie prennent son dossier (`dossier`), comme `documents`, `publipostage` et
 `archive`.
 
+Deux voisins l'épaulent : `origine.py` (le registre qui a produit une campagne, l'exemple
+livré et le préfixe de ses campagnes ; un autre registre y est refusé) et
+`autres_campagnes.py` (les rendez-vous déjà fixés par les autres campagnes et les
+archives, que les séquences ci-dessous ne reconvoquent ni ne chevauchent).
+
 `produire_convocations` et `planifier_campagne` sont le cœur des commandes
 `convocations` et `planifier` : la ligne de commande ne fait qu'afficher ce qu'elles
 signalent en chemin (`Rappels`) et le résultat. Toutes deux passent par la même décision,
@@ -33,11 +38,7 @@ signalent en chemin (`Rappels`) et le résultat. Toutes deux passent par la mêm
 from __future__ import annotations
 
 import csv
-import io
 import json
-import os
-import tomllib
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, fields
@@ -47,6 +48,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pipeline.autres_campagnes import (
+    COLONNES_RENDEZ_VOUS,
+    feuille_planning_brute,
+    lire_rendez_vous,
+    rendez_vous_feuille,
+)
 from pipeline.config import Parametres, est_valeur_d_exemple
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
@@ -54,34 +61,25 @@ from pipeline.fichiers import (
     anciennes_versions,
     ecrire_fichier,
     nom_fichier_sur,
-    sha256_fichier,
     sha256_octets,
 )
 from pipeline.formats import en_texte
+from pipeline.origine import PREFIXE_EXEMPLE, adopter_registre, controler_origine, vient_du_registre
 from pipeline.pdf import convertir_pdf
 from pipeline.planning import (
-    COLONNES_ENTRETIENS,
     FEUILLE_NON_PLANIFIES,
-    FEUILLE_PLANNING,
     Planning,
     completer_planning,
     ecrire_planning,
-    entretiens_vides,
     normaliser,
     planifier,
     table_non_planifies,
-    texte_hhmm,
 )
 from pipeline.regles import calculer_obligations, lister_echeances
 from pipeline.relecture_planning import (
     PlanningRepris,
     colonnes_planning,
-    lire_date,
-    lire_duree,
-    lire_heure,
     lire_planning,
-    lire_statut,
-    lire_types,
     reprendre_planning,
 )
 from pipeline.verrou import verrouiller
@@ -118,12 +116,6 @@ INDEX_ARCHIVES = "index.csv"
 TABLEAU_DE_BORD = "tableau_de_bord.xlsx"
 EXTENSION_VERROU = ".verrou"  # <sorties>/<campagne>.verrou, hors du dossier archivé
 
-# Le registre fictif livré, et le préfixe de ses campagnes : lancé le même jour qu'un vrai
-# registre, l'exemple ne doit jamais partager son dossier.
-REGISTRE_EXEMPLE = Path("donnees") / "registre_exemple.xlsx"
-_REGISTRE_EXEMPLE_LIVRE = Path(__file__).resolve().parent.parent / REGISTRE_EXEMPLE
-PREFIXE_EXEMPLE = "exemple-"
-
 COLONNES_MANIFESTE = [
     "chemin",
     "sha256",
@@ -135,7 +127,6 @@ COLONNES_MANIFESTE = [
     "perime",
 ]
 PERIME = "oui"  # colonne `perime` du manifeste
-COLONNES_RENDEZ_VOUS = [*COLONNES_ENTRETIENS, "campagne"]
 
 
 # ---------------------------------------------------------------------------- chemins
@@ -242,16 +233,6 @@ def nom_campagne(nom: str | None, au: date, exemple: bool = False) -> str:
     return f"{PREFIXE_EXEMPLE if exemple else ''}{au.isoformat()}"
 
 
-def est_registre_exemple(chemin: Path) -> bool:
-    """`chemin` est le registre fictif livré (celui du projet ou du dossier courant)."""
-    return any(_meme_chemin(chemin, e) for e in (REGISTRE_EXEMPLE, _REGISTRE_EXEMPLE_LIVRE))
-
-
-def _meme_chemin(a: Path, b: Path) -> bool:
-    # normcase : sous Windows, « C:\RH\Registre.xlsx » et « c:\rh\registre.xlsx » sont un.
-    return os.path.normcase(Path(a).resolve()) == os.path.normcase(Path(b).resolve())
-
-
 def chemin_archive(dossier_archives: Path, nom: str) -> Path:
     return Path(dossier_archives) / f"{nom}.zip"
 
@@ -285,7 +266,7 @@ def trouver_campagne(
         return dossier
 
     def du_registre(candidate: Path) -> bool:
-        return registre is None or _vient_du_registre(candidate, registre)
+        return registre is None or vient_du_registre(Campagne.du_dossier(candidate), registre)
 
     if dossier.is_dir() and du_registre(dossier):
         return dossier
@@ -305,85 +286,6 @@ def trouver_campagne(
         f"Aucune campagne{de} dans « {racine} »{autres}. Lancez d'abord « entretiens "
         "convocations » (ou « make convocations »), ou nommez la campagne avec --campagne NOM.",
     )
-
-
-# ---------------------------------------------------------------------------- origine
-
-
-def registre_d_origine(dossier: Path) -> Path | None:
-    """Le registre qui a produit la campagne ; None si elle ne le dit pas (plus ancienne)."""
-    chemin = Campagne.du_dossier(dossier).origine
-    try:
-        valeur = tomllib.loads(chemin.read_text(encoding="utf-8-sig")).get("registre")
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None
-    return Path(valeur) if isinstance(valeur, str) and valeur.strip() else None
-
-
-def _vient_du_registre(dossier: Path, registre: Path) -> bool:
-    origine = registre_d_origine(dossier)
-    if origine is not None and _meme_chemin(origine, registre):
-        return True
-    figees = sources_figees(dossier)
-    copie = figees[0] if figees is not None else None
-    # Le même classeur vu par un autre chemin (autre poste, lecteur réseau) et inchangé
-    # depuis la dernière génération : sa copie figée dans la campagne lui est identique.
-    if copie is not None and Path(registre).is_file() and _memes_octets(copie, registre):
-        return True
-    if origine is not None:
-        return False
-    # Campagne d'avant l'enregistrement de l'origine : refusée seulement si elle vient à
-    # coup sûr de l'exemple livré (copie figée identique) et que ce registre n'en est pas.
-    return not (
-        copie is not None
-        and not est_registre_exemple(registre)
-        and _REGISTRE_EXEMPLE_LIVRE.is_file()
-        and _memes_octets(copie, _REGISTRE_EXEMPLE_LIVRE)
-    )
-
-
-def _memes_octets(a: Path, b: Path) -> bool:
-    if Path(a).stat().st_size != Path(b).stat().st_size:
-        return False
-    return sha256_fichier(a) == sha256_fichier(b)
-
-
-def controler_origine(campagne: Campagne, registre: Path) -> None:
-    """Refuse de mêler à une campagne un autre registre que celui qui l'a produite."""
-    if not campagne.dossier.is_dir() or _vient_du_registre(campagne.dossier, registre):
-        return
-    origine = registre_d_origine(campagne.dossier)
-    if origine is not None:
-        produite = f"avec le registre « {origine} »" + (
-            " (l'exemple livré)" if est_registre_exemple(origine) else ""
-        )
-    elif campagne.nom.startswith(PREFIXE_EXEMPLE):
-        produite = "avec l'exemple livré"
-    else:
-        produite = "avec un autre registre"
-    base = campagne.nom.removeprefix(PREFIXE_EXEMPLE)
-    suggestion = nom_fichier_sur(f"{base}-{Path(registre).stem}")
-    raise ErreurEntretiens.simple(
-        "campagne-autre-registre",
-        f"La campagne « {campagne.nom} » ({campagne.dossier}) a été produite {produite}, pas "
-        f"avec « {registre} » : y mettre un autre registre mélangerait leurs salariés, leurs "
-        "documents et leurs envois. Donnez à ce registre sa propre campagne : ajoutez "
-        f"--campagne NOM (par exemple --campagne {suggestion}). Si c'est bien le même "
-        "classeur, déplacé ou ouvert depuis un autre poste, corrigez son chemin dans "
-        f"« {campagne.origine} ».",
-    )
-
-
-def adopter_registre(campagne: Campagne, registre: Path) -> None:
-    """Note le registre d'une campagne à sa première écriture (origine déjà contrôlée)."""
-    if registre_d_origine(campagne.dossier) is None:
-        texte = (
-            "# Le registre qui a produit cette campagne : un autre registre y est refusé.\n"
-            "# Corrigez ce chemin si le même classeur a été déplacé.\n"
-            # json.dumps écrit une chaîne TOML valide (guillemets, barres obliques inverses).
-            f"registre = {json.dumps(str(Path(registre).resolve()), ensure_ascii=False)}\n"
-        )
-        ecrire_fichier(campagne.origine, texte.encode("utf-8"), remplacer=True)
 
 
 # ---------------------------------------------------------------------------- manifeste
@@ -509,169 +411,6 @@ def sources_figees(dossier_campagne: Path) -> tuple[Path, Path] | None:
     if registres and parametres.is_file():
         return registres[0], parametres
     return None
-
-
-# ---------------------------------------------------------------------------- autres campagnes
-
-
-def lire_rendez_vous(
-    dossier_sorties: Path, campagne: str, au: date
-) -> tuple[pd.DataFrame, list[str]]:
-    """Entretiens à venir (datés d'au moins `au`) des plannings des autres campagnes.
-
-    Lit la feuille « Planning » de chaque `dossier_sorties/*/planning.xlsx` et de chaque
-    archive `dossier_sorties/archives/<campagne>.zip` (membre `<campagne>/planning.xlsx`,
-    lu en mémoire) : `archiver --supprimer-originaux` efface le dossier d'une campagne
-    dont les entretiens peuvent être encore à venir. Une campagne présente en dossier et
-    en archive est lue une fois (le dossier, peut-être corrigé depuis) ; la campagne
-    `campagne` et les anciennes archives (remplacées, rangées dans `anciennes_versions/`, ou
-    `*.ancien.zip` d'avant ce sous-dossier) sont ignorées.
-    Lecture tolérante, sans le registre : une ancienne campagne peut citer des salariés
-    partis depuis, et une ligne ou un fichier abîmé ne doit pas bloquer la campagne du
-    mois. Rend (table au format `Planning.entretiens` plus une colonne `campagne`,
-    avertissements en français pour les fichiers ou lignes ignorés).
-    """
-    lignes: list[dict[str, Any]] = []
-    avertissements: list[str] = []
-    dossier_sorties = Path(dossier_sorties)
-    sources: dict[str, tuple[str, Callable[[], list[tuple[Any, ...]] | None]]] = {}
-    if dossier_sorties.is_dir():
-        for chemin in sorted(dossier_sorties.glob(f"*/{PLANNING}")):
-            nom_campagne = chemin.parent.name
-            if nom_campagne not in (campagne, DOSSIER_ARCHIVES):
-                sources[nom_campagne] = (str(chemin), _lecteur_fichier(chemin))
-        for archive in sorted((dossier_sorties / DOSSIER_ARCHIVES).glob("*.zip")):
-            nom_campagne = archive.name.removesuffix(".zip")
-            if archive.name.endswith(".ancien.zip") or nom_campagne in (campagne, *sources):
-                continue
-            sources[nom_campagne] = (
-                f"{archive} ({nom_campagne}/{PLANNING})",
-                _lecteur_archive(archive, nom_campagne),
-            )
-    for nom_campagne in sorted(sources):
-        nom_source, lire = sources[nom_campagne]
-        try:
-            feuille = lire()
-        except _SansPlanning:
-            avertissements.append(
-                f"archive sans planning, ignorée : {nom_source} (membre absent) ; ses salariés "
-                "pourraient être convoqués une seconde fois"
-            )
-            continue
-        except Exception:  # zipfile et openpyxl lèvent des exceptions variées (et en anglais)
-            avertissements.append(
-                f"planning illisible, ignoré : {nom_source} (fichier illisible ou qui n'est "
-                "pas un classeur Excel)"
-            )
-            continue
-        lues, illisibles = (
-            (None, []) if feuille is None else _rendez_vous_feuille(feuille, nom_campagne, au)
-        )
-        if lues is None:
-            avertissements.append(
-                f"planning illisible, ignoré : {nom_source} (feuille « Planning » ou colonnes "
-                "« Matricule », « Date » et « Heure » introuvables en ligne 1)"
-            )
-            continue
-        lignes.extend(lues)
-        if illisibles:
-            avertissements.append(
-                f"planning {nom_source} : ligne(s) {', '.join(map(str, illisibles))} "
-                "ignorée(s) (matricule, date ou heure illisible) ; ces salariés pourraient "
-                "être convoqués une seconde fois"
-            )
-    if not lignes:
-        return entretiens_vides().assign(campagne=pd.Series(dtype=object)), avertissements
-    table = pd.DataFrame(lignes, columns=COLONNES_RENDEZ_VOUS)
-    table["date"] = table["date"].astype("datetime64[ns]")
-    table["duree_minutes"] = table["duree_minutes"].astype(int)
-    table = table.sort_values(["date", "heure", "campagne", "matricule"], kind="stable")
-    return table.reset_index(drop=True), avertissements
-
-
-class _SansPlanning(Exception):
-    """Archive lisible mais sans `<campagne>/planning.xlsx`."""
-
-
-def _lecteur_fichier(chemin: Path) -> Callable[[], list[tuple[Any, ...]] | None]:
-    return lambda: _feuille_planning_brute(chemin)
-
-
-def _lecteur_archive(archive: Path, campagne: str) -> Callable[[], list[tuple[Any, ...]] | None]:
-    def lire() -> list[tuple[Any, ...]] | None:
-        with zipfile.ZipFile(archive) as zf:
-            membre = f"{campagne}/{PLANNING}"
-            if membre not in zf.namelist():
-                raise _SansPlanning(membre)
-            contenu = zf.read(membre)
-        return _feuille_planning_brute(io.BytesIO(contenu))
-
-    return lire
-
-
-def _feuille_planning_brute(
-    source: Path | io.BytesIO, feuille: str = FEUILLE_PLANNING
-) -> list[tuple[Any, ...]] | None:
-    """Lignes brutes de la feuille « Planning » (ou `feuille`) ; None si le classeur n'en a pas."""
-    from openpyxl import load_workbook
-
-    classeur = load_workbook(source, read_only=True, data_only=True)
-    try:
-        noms = {normaliser(nom): nom for nom in classeur.sheetnames}
-        nom = noms.get(normaliser(feuille))
-        if nom is None:
-            return None
-        return list(classeur[nom].iter_rows(values_only=True))
-    finally:
-        classeur.close()
-
-
-def _rendez_vous_feuille(
-    lignes: list[tuple[Any, ...]], campagne: str, au: date
-) -> tuple[list[dict[str, Any]] | None, list[int]]:
-    """(rendez-vous datés d'au moins `au`, lignes Excel illisibles) ; None sans en-tête."""
-    index = colonnes_planning(lignes[0]) if lignes else {}
-    if any(c not in index for c in ("matricule", "date", "heure")):
-        return None, []
-    duree_defaut = Parametres().planning.duree_minutes
-    sortie: list[dict[str, Any]] = []
-    illisibles: list[int] = []
-    for numero, valeurs in enumerate(lignes[1:], start=2):
-        if all(en_texte(v) == "" for v in valeurs):
-            continue
-
-        def cellule(colonne: str, valeurs: tuple[Any, ...] = valeurs) -> Any:
-            position = index.get(colonne)
-            return None if position is None or position >= len(valeurs) else valeurs[position]
-
-        matricule = en_texte(cellule("matricule"))
-        jour = lire_date(cellule("date"))
-        debut = lire_heure(cellule("heure"))
-        if not matricule or jour is None or debut is None:
-            illisibles.append(numero)
-            continue
-        if jour < au:
-            continue
-        # Durée écrite, sinon déduite de la fin, sinon celle par défaut.
-        duree = lire_duree(cellule("duree_minutes"), 0)
-        if not duree:
-            fin = lire_heure(cellule("fin"))
-            duree = fin - debut if fin is not None and fin > debut else duree_defaut
-        textes = {c: en_texte(cellule(c)) for c in COLONNES_ENTRETIENS}
-        sortie.append(
-            textes
-            | {
-                "matricule": matricule,
-                "date": pd.Timestamp(jour),
-                "heure": texte_hhmm(debut),
-                "fin": texte_hhmm(debut + duree),
-                "duree_minutes": duree,
-                "types": lire_types(textes["types"]) or textes["types"],
-                "statut": lire_statut(textes["statut"]) or textes["statut"],
-                "campagne": campagne,
-            }
-        )
-    return sortie, illisibles
 
 
 # ---------------------------------------------------------------------------- séquences
@@ -1021,13 +760,13 @@ def _rendez_vous_table(entretiens: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
 
 def _rendez_vous_ecrits(chemin: Path) -> dict[str, tuple[Any, ...]]:
     """Les rendez-vous d'un planning.xlsx, relus sans contrôle (ils vont être refaits)."""
-    feuille = _feuille_planning_brute(chemin) or []
-    lues, _illisibles = _rendez_vous_feuille(feuille, "", date.min)
+    feuille = feuille_planning_brute(chemin) or []
+    lues, _illisibles = rendez_vous_feuille(feuille, "", date.min)
     return _rendez_vous_table(pd.DataFrame(lues or [], columns=COLONNES_RENDEZ_VOUS))
 
 
 def _non_planifies_ecrits(chemin: Path) -> set[str]:
-    lignes = _feuille_planning_brute(chemin, FEUILLE_NON_PLANIFIES) or []
+    lignes = feuille_planning_brute(chemin, FEUILLE_NON_PLANIFIES) or []
     position = colonnes_planning(lignes[0]).get("matricule") if lignes else None
     if position is None:
         return set()

@@ -126,14 +126,14 @@ class Entrees:
 
     @functools.cached_property
     def chemin_registre(self) -> Path:
-        from pipeline.campagne import REGISTRE_EXEMPLE
+        from pipeline.origine import REGISTRE_EXEMPLE
 
         return self.option_registre or Path(self.parametres.fichiers.registre or REGISTRE_EXEMPLE)
 
     @property
     def registre_exemple(self) -> bool:
         """Le registre est l'exemple livré (campagnes `exemple-AAAA-MM-JJ`)."""
-        from pipeline.campagne import est_registre_exemple
+        from pipeline.origine import est_registre_exemple
 
         return est_registre_exemple(self.chemin_registre)
 

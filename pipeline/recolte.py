@@ -100,7 +100,7 @@ def _lignes_feuille(chemin: Path, nom_feuille: str) -> list[tuple[Any, ...]] | N
 def _rendez_vous_du_planning(chemin: Path) -> tuple[dict[str, RendezVous], list[str]]:
     """Les rendez-vous du planning d'une campagne, par matricule, et les lignes ignorées.
 
-    Lecture tolérante, comme celle des autres campagnes (`campagne.lire_rendez_vous`) :
+    Lecture tolérante, comme celle des autres campagnes (`autres_campagnes.lire_rendez_vous`) :
     depuis les entretiens, un salarié ou un conducteur a pu quitter l'entreprise, et le
     planning ne sert plus ici qu'à dire qui devait être reçu, quand et par qui.
     """

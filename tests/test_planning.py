@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import config
-from pipeline.campagne import lire_rendez_vous
+from pipeline.autres_campagnes import lire_rendez_vous
 from pipeline.erreurs import AVERTISSEMENT, ErreurEntretiens
 from pipeline.fichiers import anciennes_versions
 from pipeline.planning import (
