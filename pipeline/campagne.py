@@ -1,5 +1,5 @@
 """Le dossier de campagne : ses chemins, son manifeste, ses sources, et les séquences
-`planifier` et `convocations`.
+`planifier`, `convocations` et `publipostage`.
 
 ```
 <sorties>/
@@ -33,6 +33,7 @@ archives, que les séquences ci-dessous ne reconvoquent ni ne chevauchent).
 `convocations` et `planifier` : la ligne de commande ne fait qu'afficher ce qu'elles
 signalent en chemin (`Rappels`) et le résultat. Toutes deux passent par la même décision,
 `Campagne.choisir_planning` : quel planning.xlsx, et s'il existe déjà.
+`preparer_publipostage_campagne` est celui de `publipostage` (brouillons, invitations).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ from pipeline.verrou import verrouiller
 if TYPE_CHECKING:
     from pipeline.documents import BilanCampagne, DocumentSignale
     from pipeline.envoi import Remise
+    from pipeline.publipostage import BilanPublipostage
     from pipeline.registre import Registre
 
 # Dans le dossier de campagne.
@@ -215,6 +217,10 @@ class Campagne:
     @property
     def index_archives(self) -> Path:
         return self.archives / INDEX_ARCHIVES
+
+    def contient(self, chemin: Path) -> bool:
+        """`chemin` est dans le dossier de la campagne (un fichier que son verrou protège)."""
+        return self.dossier.resolve() in Path(chemin).resolve().parents
 
     def choisir_planning(self, chemin: Path | None = None) -> ChoixPlanning:
         """La décision commune à `planifier` et `convocations` : le fichier et s'il existe."""
@@ -417,6 +423,7 @@ def sources_figees(dossier_campagne: Path) -> tuple[Path, Path] | None:
 
 ETAPE_DOCUMENTS = "documents"
 ETAPE_PDF = "pdf"
+ETAPE_BROUILLONS = "brouillons"
 
 
 def _sans_effet(*_arguments: Any) -> None:
@@ -433,7 +440,8 @@ class Rappels:
     """Ce que les séquences signalent en chemin, dans l'ordre où cela arrive.
 
     La ligne de commande l'affiche ; par défaut, rien. `etape(nom, total)` ouvre une étape
-    longue (`ETAPE_DOCUMENTS`, `ETAPE_PDF`) et rend la fonction qui la fait avancer.
+    longue (`ETAPE_DOCUMENTS`, `ETAPE_PDF`, `ETAPE_BROUILLONS`) et rend la fonction qui la
+    fait avancer.
     """
 
     # Fichier ou ligne d'une autre campagne ignoré à la lecture de ses rendez-vous.
@@ -501,6 +509,37 @@ def raisons_des_convocations(
             echeances, entretiens, registre, parametres, au
         )
     }
+
+
+def preparer_publipostage_campagne(
+    campagne: Campagne,
+    registre: Registre,
+    parametres: Parametres,
+    au: date,
+    *,
+    pdf: bool = False,
+    remplacer: bool = False,
+    rappels: Rappels | None = None,
+) -> BilanPublipostage:
+    """Le cœur de la commande `publipostage` : brouillons, invitations et tableurs de la
+    campagne, d'après son planning relu et contrôlé, chaque courriel disant pourquoi le
+    salarié est convoqué (`raisons_des_convocations`)."""
+    # Import local : `publipostage` importe ce module (chemins) ; en tête, ce serait un cycle.
+    from pipeline.publipostage import preparer_publipostage
+
+    rappels = rappels or Rappels()
+    planning = lire_planning(campagne.planning, registre, parametres)
+    with rappels.etape(ETAPE_BROUILLONS, len(planning.entretiens)) as avancer:
+        return preparer_publipostage(
+            campagne.dossier,
+            planning.entretiens,
+            registre.salaries,
+            parametres,
+            pdf=pdf,
+            remplacer=remplacer,
+            progression=avancer,
+            raisons=raisons_des_convocations(registre, parametres, au, planning.entretiens),
+        )
 
 
 def planifier_campagne(

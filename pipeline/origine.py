@@ -25,12 +25,18 @@ from pipeline.fichiers import ecrire_fichier, nom_fichier_sur, sha256_fichier
 
 if TYPE_CHECKING:
     from pipeline.campagne import Campagne
+    from pipeline.config import Parametres
 
 # Le registre fictif livré, et le préfixe de ses campagnes : lancé le même jour qu'un vrai
 # registre, l'exemple ne doit jamais partager son dossier.
 REGISTRE_EXEMPLE = Path("donnees") / "registre_exemple.xlsx"
 _REGISTRE_EXEMPLE_LIVRE = Path(__file__).resolve().parent.parent / REGISTRE_EXEMPLE
 PREFIXE_EXEMPLE = "exemple-"
+
+
+def registre_designe(option: Path | None, parametres: Parametres) -> Path:
+    """Le registre à lire : `--registre`, sinon celui des paramètres, sinon l'exemple livré."""
+    return option or Path(parametres.fichiers.registre or REGISTRE_EXEMPLE)
 
 
 def est_registre_exemple(chemin: Path) -> bool:

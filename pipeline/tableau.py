@@ -1,5 +1,6 @@
 """Tableau de bord de la conformité : où en est l'entreprise, pour la direction et le CSE.
 
+`produire_tableau_de_bord` est le cœur de la commande `tableau-de-bord` ;
 `construire_indicateurs` est pur (tables + date -> chiffres) ; `ecrire_tableau_de_bord`
 écrit `tableau_de_bord.xlsx` : une synthèse avec graphiques Excel natifs (ils lisent les
 cellules de la feuille : le RH peut corriger un chiffre, le graphique suit), l'échéancier
@@ -26,6 +27,7 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.pagebreak import Break
 
+from pipeline.campagne import chemin_tableau_de_bord
 from pipeline.config import Parametres
 from pipeline.formats import FORMAT_DATE_EXCEL, montant_fr, nombre_fr, pourcentage_fr
 from pipeline.libelles import (
@@ -34,7 +36,15 @@ from pipeline.libelles import (
     LIBELLES_TYPES,
     colonnes_de_detail,
 )
-from pipeline.regles import MONTANT_ABONDEMENT, SEUIL_EFFECTIF_ABONDEMENT, STATUTS, TYPES
+from pipeline.recolte import tenus_non_saisis
+from pipeline.regles import (
+    MONTANT_ABONDEMENT,
+    SEUIL_EFFECTIF_ABONDEMENT,
+    STATUTS,
+    TYPES,
+    calculer_obligations,
+    lister_echeances,
+)
 from pipeline.tableurs import (
     POLICE,
     Feuille,
@@ -55,6 +65,7 @@ __all__ = [
     "Indicateurs",
     "construire_indicateurs",
     "ecrire_tableau_de_bord",
+    "produire_tableau_de_bord",
 ]
 
 SANS_SERVICE = "(sans service)"
@@ -119,6 +130,31 @@ class Indicateurs:
     nb_versements_en_retard: int
     # Entretiens relevés par `recolter` et pas encore dans le registre (None : non fourni).
     tenus_non_saisis: pd.DataFrame | None = None
+
+
+def produire_tableau_de_bord(
+    registre: Registre,
+    parametres: Parametres,
+    au: date,
+    sorties: Path,
+    cible: Path | None = None,
+) -> tuple[Indicateurs, Path]:
+    """La commande `tableau-de-bord` : les indicateurs au `au` (avec les entretiens relevés
+    par les récoltes des campagnes de `sorties` et pas encore saisis) et l'échéancier
+    complet, écrits dans `cible` (défaut : le tableau de bord de `sorties`).
+
+    Rend les indicateurs, pour le résumé de la ligne de commande, et le classeur écrit.
+    """
+    obligations = calculer_obligations(
+        registre, au, parametres.regles, parametres.entreprise.effectif
+    )
+    indicateurs = construire_indicateurs(
+        registre, obligations, au, parametres, tenus_non_saisis(sorties, registre)
+    )
+    echeancier = lister_echeances(obligations, registre, tout=True)
+    cible = cible or chemin_tableau_de_bord(sorties)
+    ecrire_tableau_de_bord(indicateurs, echeancier, cible)
+    return indicateurs, cible
 
 
 def construire_indicateurs(
