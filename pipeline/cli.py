@@ -1,36 +1,52 @@
-"""Ligne de commande `entretiens` : Click seulement (options, barres de progression, sorties).
+"""Ligne de commande `entretiens` : Click seulement (options, messages, codes de sortie).
 
-Chaque commande lit ses entrées, appelle une fonction du cœur et affiche un résumé.
-Toute `ErreurEntretiens` est attrapée ici, une seule fois, et devient un message
-français + code de sortie 1 ; jamais de trace Python (sauf `--debug`). Les modules du
-cœur sont importés dans les commandes : `entretiens --help` reste instantané.
+Chaque commande lit ses entrées, appelle une fonction du cœur et passe son bilan à
+`cli_affichage.py`, qui l'écrit. Toute `ErreurEntretiens` est attrapée ici, une seule
+fois, et devient un message français + code de sortie 1 ; jamais de trace Python (sauf
+`--debug`). Les modules du cœur sont importés dans les commandes : `entretiens --help`
+reste instantané.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from pipeline import cli_fr
-from pipeline.erreurs import (
-    INFORMATION,
-    Anomalie,
-    ErreurEntretiens,
-    en_une_ligne,
-    formater_anomalies,
-    regrouper,
+from pipeline.cli_affichage import (
+    afficher_ajout_au_registre,
+    afficher_archive,
+    afficher_avertissements,
+    afficher_convocations,
+    afficher_echeances,
+    afficher_envoi,
+    afficher_erreur,
+    afficher_modeles,
+    afficher_papier_remis,
+    afficher_planifier,
+    afficher_publipostage,
+    afficher_recolte,
+    afficher_resume_echeances,
+    afficher_suite_publipostage,
+    afficher_tableau,
+    afficher_verification,
+    avertir,
+    confirmer,
+    progression,
+    rappels,
 )
+from pipeline.erreurs import Anomalie, ErreurEntretiens
 
 if TYPE_CHECKING:  # annotations seulement : `entretiens --help` reste instantané
     from pipeline.registre import Registre
@@ -43,8 +59,6 @@ VARIABLE_MOT_DE_PASSE = "ENTRETIENS_SMTP_MOT_DE_PASSE"
 # delà, les calculs de dates sortiraient de ce que pandas sait représenter.
 AU_MIN = date(2000, 1, 1)
 AU_MAX = date(2100, 12, 31)
-# Au-delà, les non planifiés sont comptés par cause ; le détail est dans planning.xlsx.
-NON_PLANIFIES_DETAILLES = 10
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -83,21 +97,6 @@ class GroupeEntretiens(click.Group):
             ctx.exit(130)
 
 
-def afficher_avertissements(anomalies: list[Anomalie]) -> None:
-    """Avertissements et informations de la lecture, une ligne chacun, répétitions regroupées."""
-    for anomalie in regrouper(anomalies):
-        couleur = "cyan" if anomalie.gravite == INFORMATION else "yellow"
-        click.secho(en_une_ligne(anomalie), fg=couleur, err=True)
-
-
-def afficher_erreur(exc: ErreurEntretiens) -> None:
-    click.secho(f"Erreur : {exc.message}", fg="red", bold=True, err=True)
-    # Une erreur simple porte déjà sa phrase complète ; sinon, le détail localisé.
-    deja_dit = len(exc.anomalies) == 1 and exc.message == str(exc.anomalies[0])
-    if exc.anomalies and not deja_dit:
-        click.echo(formater_anomalies(exc.anomalies), err=True)
-
-
 # --------------------------------------------------------------------------- options communes
 
 
@@ -105,8 +104,9 @@ def afficher_erreur(exc: ErreurEntretiens) -> None:
 class Entrees:
     """Ce que chaque commande lit : paramètres, registre, date de référence.
 
-    Tout est lu à la demande : `verifier` peut ainsi rapporter les erreurs des paramètres
-    dans son propre format (--json) au lieu d'échouer avant d'avoir commencé.
+    Tout est lu à la demande : `verifier` peut ainsi confier ces lectures au cœur
+    (`verification.verifier_entrees`) et rapporter les erreurs des paramètres dans son
+    propre format (--json) au lieu d'échouer avant d'avoir commencé.
     """
 
     chemin_parametres: Path | None
@@ -126,9 +126,9 @@ class Entrees:
 
     @functools.cached_property
     def chemin_registre(self) -> Path:
-        from pipeline.origine import REGISTRE_EXEMPLE
+        from pipeline.origine import registre_designe
 
-        return self.option_registre or Path(self.parametres.fichiers.registre or REGISTRE_EXEMPLE)
+        return registre_designe(self.option_registre, self.parametres)
 
     @property
     def registre_exemple(self) -> bool:
@@ -280,6 +280,70 @@ def option_replanifier(commande: Callable) -> Callable:
     )(commande)
 
 
+@dataclass(frozen=True)
+class ServeurSmtp:
+    """Le serveur d'envoi donné en options ; ce qui manque est pris dans parametres.toml."""
+
+    hote: str | None
+    port: int | None
+    securite: str | None
+    utilisateur: str | None
+    mot_de_passe: str | None
+    pause: float | None
+
+
+def options_smtp(commande: Callable) -> Callable:
+    """--hote, --port, --securite, --utilisateur, --mot-de-passe, --pause : déclarées une
+    fois, passées à la commande ensemble (`smtp`)."""
+
+    @click.option(
+        "--hote",
+        metavar="SERVEUR",
+        help="Serveur d'envoi SMTP (défaut : smtp_hote de parametres.toml).",
+    )
+    @click.option(
+        "--port", type=_Nombre(1, 65535), metavar="NOMBRE", help="Port SMTP (souvent 587 ou 465)."
+    )
+    @click.option(
+        "--securite",
+        type=click.Choice(["starttls", "ssl", "aucune"]),
+        help="Chiffrement de la connexion SMTP.",
+    )
+    @click.option(
+        "--utilisateur",
+        metavar="IDENTIFIANT",
+        help="Identifiant SMTP (défaut : smtp_utilisateur de parametres.toml).",
+    )
+    @click.option(
+        "--mot-de-passe",
+        envvar=VARIABLE_MOT_DE_PASSE,
+        metavar="MOT_DE_PASSE",
+        help=f"Mot de passe SMTP (ou variable d'environnement {VARIABLE_MOT_DE_PASSE}). "
+        "Jamais dans un fichier.",
+    )
+    @click.option(
+        "--pause",
+        type=_Nombre(0, entier=False),
+        metavar="SECONDES",
+        help="Secondes entre deux envois (défaut : pause_secondes de parametres.toml).",
+    )
+    @functools.wraps(commande)
+    def enveloppe(
+        *args: Any,
+        hote: str | None,
+        port: int | None,
+        securite: str | None,
+        utilisateur: str | None,
+        mot_de_passe: str | None,
+        pause: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        smtp = ServeurSmtp(hote, port, securite, utilisateur, mot_de_passe, pause)
+        return commande(*args, smtp=smtp, **kwargs)
+
+    return enveloppe
+
+
 def _campagne(entrees: Entrees, nom: str | None) -> Any:
     """La campagne --campagne, sinon celle de la date --au (qu'elle existe ou non)."""
     from pipeline.campagne import Campagne, nom_campagne
@@ -309,11 +373,7 @@ def _campagne_existante(entrees: Entrees, nom: str | None, ecrit_registre: bool 
 
 def _verrou(campagne: Any, commande: str) -> Any:
     """Le verrou de la campagne (campagne.Campagne.verrouiller), ses avis affichés ici."""
-    return campagne.verrouiller(f"entretiens {commande}", signaler=_avertir)
-
-
-def _avertir(texte: str) -> None:
-    click.secho(f"Avertissement : {texte}", fg="yellow", err=True)
+    return campagne.verrouiller(f"entretiens {commande}", signaler=avertir)
 
 
 def _avertir_valeurs_d_exemple(entrees: Entrees) -> None:
@@ -327,104 +387,11 @@ def _avertir_valeurs_d_exemple(entrees: Entrees) -> None:
         return
     fichier = entrees.chemin_parametres or f"{PARAMETRES_DEFAUT} (à créer)"
     liste = " ; ".join(f"{CLES_EXEMPLE[cle]} « {valeur} » ({cle})" for cle, valeur in restes)
-    _avertir(
+    avertir(
         f"vos paramètres gardent des valeurs de l'exemple livré : {liste}. Elles figureraient "
         f"sur les convocations et les courriels de vos salariés : remplacez-les par celles "
         f"de votre entreprise dans {fichier}."
     )
-
-
-def _confirmer(question: str) -> bool:
-    """Question oui/non en français (click.confirm n'accepte que y/yes)."""
-    reponse = click.prompt(
-        f"{question} [o/N]",
-        default="n",
-        show_default=False,
-        value_proc=lambda v: v.strip().lower(),
-    )
-    while reponse not in ("o", "oui", "n", "non"):
-        reponse = click.prompt(
-            "Répondez « o » (oui) ou « n » (non)", default="n", show_default=False
-        )
-    return reponse in ("o", "oui")
-
-
-@contextlib.contextmanager
-def _progression(total: int, libelle: str) -> Iterator[Callable[[int], None]]:
-    """Fait avancer une étape longue : barre dans un terminal, sinon une ligne par dixième.
-
-    Redirigée vers un fichier (tâche planifiée, `make … > journal.txt`), la barre de Click
-    n'écrirait que son titre : on écrit « Documents : 30 % (360 sur 1 200) ».
-    """
-    if sys.stderr.isatty():
-        with click.progressbar(
-            length=max(total, 1), label=libelle, show_pos=True, show_eta=True, file=sys.stderr
-        ) as barre:
-            yield barre.update
-        return
-    from pipeline.formats import nombre_fr
-
-    fait, palier = 0, 0
-
-    def avancer(nombre: int) -> None:
-        nonlocal fait, palier
-        fait += nombre
-        nouveau = min(10, fait * 10 // total) if total else 10
-        if nouveau > palier:
-            palier = nouveau
-            click.echo(
-                f"{libelle} : {palier * 10} % ({nombre_fr(fait)} sur {nombre_fr(total)})",
-                err=True,
-            )
-
-    yield avancer
-
-
-def _rappels() -> Any:
-    """Ce que les séquences du cœur signalent en chemin, affiché ici (campagne.Rappels)."""
-    from pipeline.campagne import Rappels
-
-    return Rappels(
-        avertissement=_avertir,
-        planning_reutilise=lambda chemin: click.echo(
-            f"Planning existant réutilisé, avec vos éventuelles corrections : {chemin}"
-        ),
-        planning_repris=_afficher_reprise,
-        etape=_etape,
-    )
-
-
-def _etape(nom: str, total: int) -> Any:
-    from pipeline.campagne import ETAPE_DOCUMENTS, ETAPE_PDF
-
-    return _progression(total, {ETAPE_DOCUMENTS: "Documents", ETAPE_PDF: "PDF"}[nom])
-
-
-def _afficher_reprise(repris: Any) -> None:
-    """Un planning existant relu et complété (voir relecture_planning.reprendre_planning)."""
-    if repris.planning.avertissements:
-        click.echo(formater_anomalies(repris.planning.avertissements), err=True)
-    if repris.ajoutes or repris.sans_creneau:
-        click.secho(
-            f"Salariés devenus dus depuis ce planning : {repris.ajoutes} ajouté(s), "
-            f"{repris.sans_creneau} non planifié(s) (raison ci-dessous).",
-            fg="yellow",
-        )
-
-
-def _afficher_non_planifies(non_planifies: Any, retrait: str = "") -> None:
-    """Chacun avec sa raison ; au-delà de quelques-uns, un compte par cause."""
-    from pipeline.campagne import PLANNING
-    from pipeline.planning import FEUILLE_NON_PLANIFIES, causes_non_planifies
-
-    if len(non_planifies) <= NON_PLANIFIES_DETAILLES:
-        for ligne in non_planifies.itertuples(index=False):
-            click.echo(f"{retrait}  {ligne.matricule} {ligne.prenom} {ligne.nom} : {ligne.raison}")
-        return
-    feuille = f"{PLANNING}, feuille « {FEUILLE_NON_PLANIFIES} »"
-    click.echo(f"{retrait}  Par cause (qui et pourquoi : {feuille}) :")
-    for cause, nombre in causes_non_planifies(non_planifies):
-        click.echo(f"{retrait}  {nombre:>5} {cause.libelle} : {cause.conseil}.")
 
 
 # --------------------------------------------------------------------------- commandes
@@ -461,61 +428,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON (pour les programmes).")
 def verifier(entrees: Entrees, en_json: bool) -> None:
     """Contrôle le registre et les paramètres ; liste toutes les anomalies."""
-    from pipeline.planning import controler_parametres
-    from pipeline.registre import lire_registre
+    from pipeline.verification import verifier_entrees
 
-    anomalies: list[Anomalie] = []
-    erreurs: list[str] = []
-    try:
-        # Lus à la demande : on force la lecture pour les contrôler.
-        anomalies.extend(entrees.parametres_lus[1])
-    except ErreurEntretiens as exc:
-        anomalies.extend(exc.anomalies)
-        erreurs.append(exc.message)
-    # Paramètres illisibles : on ne sait plus quel registre ils désignent, sauf --registre.
-    chemin = entrees.option_registre if erreurs else entrees.chemin_registre
-    nombre = 0
-    if chemin is not None:
-        try:
-            registre = lire_registre(chemin)
-            anomalies.extend(registre.avertissements)
-            nombre = len(registre.salaries)
-        except ErreurEntretiens as exc:
-            anomalies.extend(exc.anomalies)
-            erreurs.append(exc.message)
-        else:
-            if not erreurs:  # les paramètres lus : ce qu'ils disent du registre
-                croisees = controler_parametres(registre, entrees.parametres)
-                anomalies.extend(croisees)
-                erreurs.extend(a.message for a in croisees if a.est_erreur)
-    if en_json:
-        click.echo(
-            json.dumps(
-                {
-                    "valide": not erreurs,
-                    "registre": str(chemin) if chemin else None,
-                    "anomalies": [a.en_dict() for a in anomalies],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        if anomalies:
-            click.echo(formater_anomalies(anomalies))
-            if len(regrouper(anomalies)) < len(anomalies):
-                click.echo("Messages répétés regroupés : le détail, ligne par ligne, avec --json.")
-        if not erreurs:
-            informations = sum(a.gravite == INFORMATION for a in anomalies)
-            click.secho(
-                f"Registre et paramètres valides : {chemin} ({nombre} salarié"
-                f"{'s' * (nombre > 1)}, {len(anomalies) - informations} avertissement(s), "
-                f"{informations} information(s)).",
-                fg="green",
-            )
-        for message in erreurs:
-            click.secho(f"Erreur : {message}", fg="red", bold=True, err=True)
-    if erreurs:
+    verification = verifier_entrees(entrees.chemin_parametres, entrees.option_registre)
+    afficher_verification(verification, en_json)
+    if not verification.valide:
         sys.exit(1)
 
 
@@ -535,8 +452,7 @@ def verifier(entrees: Entrees, en_json: bool) -> None:
 )
 def echeances(entrees: Entrees, horizon: int | None, tout: bool, sortie: Path | None) -> None:
     """Liste les entretiens dus (en retard, à planifier) avec leur motif légal."""
-    from pipeline.formats import date_courte
-    from pipeline.regles import lister_echeances, resumer
+    from pipeline.regles import lister_echeances
 
     if sortie is not None and sortie.suffix.lower() not in (".csv", ".xlsx"):
         raise click.BadParameter("l'extension doit être .csv ou .xlsx", param_hint="--sortie")
@@ -550,54 +466,8 @@ def echeances(entrees: Entrees, horizon: int | None, tout: bool, sortie: Path | 
             + (" (ancienne version gardée)." if statut == "remplace" else ".")
         )
     else:
-        _afficher_echeances(liste)
-    if liste.empty:
-        jours = entrees.parametres.regles.horizon_jours if horizon is None else horizon
-        limite = entrees.au + timedelta(days=jours)
-        click.secho(
-            f"Aucune échéance d'ici le {date_courte(limite)} : tout le monde est à jour.",
-            fg="green",
-        )
-        return
-    _afficher_resume(resumer(liste), entrees)
-
-
-def _afficher_echeances(liste: Any, limite: int = 40) -> None:
-    from pipeline.formats import date_courte
-    from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
-
-    for rang, ligne in enumerate(liste.itertuples(index=False)):
-        if rang == limite:
-            click.echo(f"… et {len(liste) - limite} autres (utilisez --sortie pour tout avoir).")
-            break
-        couleur = "red" if ligne.statut == "en_retard" else None
-        statut = LIBELLES_STATUTS.get(ligne.statut, ligne.statut)
-        click.secho(
-            f"{date_courte(ligne.echeance)}  {statut:<12} "
-            f"{ligne.matricule:<8} {ligne.prenom} {ligne.nom.upper()} — "
-            f"{LIBELLES_TYPES.get(ligne.type, ligne.type)}",
-            fg=couleur,
-        )
-        click.echo(f"            {ligne.motif}")
-
-
-def _afficher_resume(resume: dict, entrees: Entrees) -> None:
-    from pipeline.formats import date_courte
-    from pipeline.libelles import LIBELLES_STATUTS, LIBELLES_TYPES
-
-    regles = entrees.parametres.regles
-    click.echo("")
-    click.secho(
-        f"Au {date_courte(entrees.au)} — régime {regles.regime}, "
-        f"périodicité {regles.periodicite} mois",
-        bold=True,
-    )
-    click.echo("  Par statut :")
-    for statut, nombre in resume.get("par_statut", {}).items():
-        click.echo(f"    {LIBELLES_STATUTS.get(statut, statut):<28} {nombre:>6}")
-    click.echo("  Par type :")
-    for type_, nombre in resume.get("par_type", {}).items():
-        click.echo(f"    {LIBELLES_TYPES.get(type_, type_):<28} {nombre:>6}")
+        afficher_echeances(liste)
+    afficher_resume_echeances(liste, entrees.au, entrees.parametres.regles, horizon)
 
 
 @cli.command()
@@ -619,7 +489,7 @@ def planifier(
     registre = entrees.registre  # lu en premier : ses erreurs passent avant le reste
     _avertir_valeurs_d_exemple(entrees)
     cible = _campagne_existante(entrees, campagne) if replanifier else _campagne(entrees, campagne)
-    dans_la_campagne = sortie is None or cible.dossier.resolve() in sortie.resolve().parents
+    dans_la_campagne = sortie is None or cible.contient(sortie)
     verrou = _verrou(cible, "planifier") if dans_la_campagne else contextlib.nullcontext()
     with verrou:
         resultat = planifier_campagne(
@@ -628,59 +498,11 @@ def planifier(
             entrees.parametres,
             entrees.au,
             sortie,
-            rappels=_rappels(),
+            rappels=rappels(),
             chemin_registre=entrees.chemin_registre,
             replanifier=replanifier,
         )
-    chemin = resultat.choix.chemin
-    if resultat.replanification is not None:
-        _afficher_replanification(resultat.replanification)
-    elif resultat.choix.existe:
-        click.echo(
-            "Ce planning existait : il est gardé tel que vous l'avez peut-être corrigé"
-            + (", complété des salariés devenus dus." if resultat.ecrit else ".")
-            + " Pour refaire les rendez-vous pas encore envoyés (registre ou paramètres "
-            "corrigés) : entretiens planifier --replanifier."
-        )
-    else:
-        click.echo(f"Planning écrit dans {chemin}")
-    _afficher_planning(resultat.planning)
-    if len(resultat.planning.entretiens):
-        option = "" if resultat.choix.chemin == cible.planning else f" --planning {chemin}"
-        click.echo(
-            f"Et maintenant : ouvrez {chemin} dans Excel si vous voulez changer une date, "
-            "une heure, une salle ou un conducteur, puis lancez : entretiens convocations"
-            f"{option} (ou make convocations)."
-        )
-
-
-def _afficher_planning(planning: Any) -> None:
-    entretiens, non_planifies = planning.entretiens, planning.non_planifies
-    if not len(entretiens) and not len(non_planifies):
-        click.echo("Aucun entretien à planifier : personne n'est en retard ni à convoquer.")
-        return
-    click.echo(f"{len(entretiens)} entretien(s) planifié(s).")
-    if len(non_planifies):
-        click.secho(f"{len(non_planifies)} salarié(s) non planifié(s) :", fg="yellow")
-        _afficher_non_planifies(non_planifies)
-
-
-def _afficher_replanification(replan: Any) -> None:
-    """Ce que `--replanifier` a gardé, refait et retiré (campagne.Replanification)."""
-    if replan.ancien is None:
-        click.echo("Replanification : rien ne change, le planning est déjà à jour.")
-        return
-    click.secho(f"Replanification (ancien planning gardé : {replan.ancien.name}) :", bold=True)
-    for libelle, matricules in (
-        ("gardés, convocation déjà partie", replan.gardes_partis),
-        ("gardés, rendez-vous déjà passés", replan.gardes_passes),
-        ("rendez-vous changés (date, heure, salle ou conducteur)", replan.deplaces),
-        ("ajoutés", replan.ajoutes),
-        ("retirés (plus dus, ou sans créneau)", replan.retires),
-    ):
-        if matricules:
-            apercu = ", ".join(matricules[:8]) + (", …" if len(matricules) > 8 else "")
-            click.echo(f"  {libelle} : {len(matricules)} ({apercu})")
+    afficher_planifier(resultat, cible)
 
 
 @cli.command()
@@ -734,108 +556,9 @@ def convocations(
             remplacer=remplacer,
             pdf=pdf,
             jobs=jobs,
-            rappels=_rappels(),
+            rappels=rappels(),
         )
-    _resume_convocations(resultat)
-
-
-def _resume_convocations(resultat: Any) -> None:
-    from pipeline.campagne import DOSSIER_SALARIES, PLANNING
-    from pipeline.envoi import COURRIEL, convocations_parties
-
-    bilan, planning = resultat.bilan, resultat.planning
-    click.echo("")
-    click.secho(f"Campagne : {resultat.campagne.dossier}", bold=True)
-    if resultat.replanification is not None:
-        _afficher_replanification(resultat.replanification)
-    click.echo(f"  Documents créés       : {bilan.crees}")
-    click.echo(f"  Documents conservés   : {bilan.conserves}")
-    if bilan.remplaces:
-        click.echo(f"  Documents remplacés   : {bilan.remplaces} (anciennes versions gardées)")
-    if bilan.mis_a_jour:
-        click.echo(
-            f"  Documents mis à jour  : {bilan.mis_a_jour} (données changées ; anciennes "
-            "versions gardées)"
-        )
-    if resultat.a_renvoyer:
-        click.secho(
-            f"  Convocations à renvoyer : {len(resultat.a_renvoyer)} — refaites depuis leur envoi "
-            "(rendez-vous ou données changés) :",
-            fg="yellow",
-        )
-        for document, remise in resultat.a_renvoyer:
-            canal = "envoyée par courriel" if remise.canal == COURRIEL else "remise sur papier"
-            click.echo(f"    {document.chemin} ({canal} le {_jour(remise.date_heure)})")
-    if bilan.perimes:
-        click.secho(
-            f"  Documents périmés     : {len(bilan.perimes)} — leurs données ont changé (date, "
-            "lieu, registre…) mais ils ont été modifiés à la main : ils sont conservés tels "
-            "quels. Pour en obtenir une version à jour, renommez ou déplacez le fichier (gardez-"
-            "le s'il est signé), puis relancez : il sera régénéré.",
-            fg="yellow",
-        )
-        for perime in bilan.perimes:
-            click.echo(f"    {perime.chemin}")
-    if bilan.orphelins:
-        click.secho(
-            f"  Dossiers hors planning : {len(bilan.orphelins)} — ces salariés ne sont plus au "
-            "planning (départ, ligne supprimée) ; leurs documents sont conservés mais ne "
-            "doivent pas être envoyés :",
-            fg="yellow",
-        )
-        for orphelin in bilan.orphelins:
-            click.echo(f"    {DOSSIER_SALARIES}/{orphelin}")
-    if bilan.fiches_hors_campagne:
-        click.secho(
-            f"  Fiches de conducteurs hors campagne : {len(bilan.fiches_hors_campagne)} — ils "
-            "ne conduisent plus aucun entretien de cette campagne ; gardées comme anciennes "
-            "versions :",
-            fg="yellow",
-        )
-        for chemin, nouveau in bilan.fiches_hors_campagne:
-            devenir = (
-                f"rangée dans anciennes_versions/{nouveau}"
-                if nouveau
-                else "ouverte ailleurs, pas déplacée : fermez-la et relancez"
-            )
-            click.echo(f"    {chemin} ({devenir})")
-    click.echo(f"  Entretiens planifiés  : {len(planning.entretiens)}")
-    couleur = "yellow" if len(planning.non_planifies) else None
-    click.secho(f"  Non planifiés         : {len(planning.non_planifies)}", fg=couleur)
-    _afficher_non_planifies(planning.non_planifies, retrait="  ")
-    click.echo("")
-    parties = convocations_parties(resultat.campagne.dossier)
-    if not len(planning.entretiens):
-        click.echo("Rien à envoyer : aucun entretien n'est planifié dans cette campagne.")
-    elif resultat.a_renvoyer:
-        click.echo(
-            "Et maintenant : renvoyez les convocations refaites. « entretiens publipostage » "
-            "refait leurs brouillons, « entretiens publipostage --envoyer --reel » ne "
-            "renvoie que celles qui ont changé ; sur papier, réimprimez-les, remettez-les, "
-            "puis notez-le (entretiens publipostage --papier-remis)."
-        )
-    elif set(planning.entretiens["matricule"]) <= set(parties):
-        click.echo(
-            "Toutes les convocations de cette campagne sont parties (courriel ou papier). "
-            f"Après les entretiens, {_APRES_LES_ENTRETIENS}."
-        )
-    else:
-        click.echo(
-            f"Et maintenant : relisez {PLANNING} (une date, une heure, une salle à changer ? "
-            "corrigez-la dans Excel et relancez « entretiens convocations »), puis préparez "
-            "l'envoi : entretiens publipostage (ou make publipostage)."
-        )
-
-
-def _jour(horodatage: str) -> str:
-    """« 2026-11-27T09:30:00+01:00 » -> « 27/11/2026 à 9 h 30 » (tel quel s'il est illisible)."""
-    from pipeline.formats import date_courte, heure_fr
-
-    try:
-        moment = datetime.fromisoformat(horodatage)
-    except ValueError:
-        return horodatage
-    return f"{date_courte(moment)} à {heure_fr(moment)}"
+    afficher_convocations(resultat)
 
 
 @cli.command()
@@ -858,37 +581,7 @@ def _jour(horodatage: str) -> str:
     is_flag=True,
     help="Envoie aussi les courriels par SMTP (sinon : rien ne part, brouillons seulement).",
 )
-@click.option(
-    "--hote",
-    metavar="SERVEUR",
-    help="Serveur d'envoi SMTP (défaut : smtp_hote de parametres.toml).",
-)
-@click.option(
-    "--port", type=_Nombre(1, 65535), metavar="NOMBRE", help="Port SMTP (souvent 587 ou 465)."
-)
-@click.option(
-    "--securite",
-    type=click.Choice(["starttls", "ssl", "aucune"]),
-    help="Chiffrement de la connexion SMTP.",
-)
-@click.option(
-    "--utilisateur",
-    metavar="IDENTIFIANT",
-    help="Identifiant SMTP (défaut : smtp_utilisateur de parametres.toml).",
-)
-@click.option(
-    "--mot-de-passe",
-    envvar=VARIABLE_MOT_DE_PASSE,
-    metavar="MOT_DE_PASSE",
-    help=f"Mot de passe SMTP (ou variable d'environnement {VARIABLE_MOT_DE_PASSE}). "
-    "Jamais dans un fichier.",
-)
-@click.option(
-    "--pause",
-    type=_Nombre(0, entier=False),
-    metavar="SECONDES",
-    help="Secondes entre deux envois (défaut : pause_secondes de parametres.toml).",
-)
+@options_smtp
 @click.option("--simulation/--reel", default=True, help="Avec --envoyer : simulation par défaut.")
 @click.option("--oui", is_flag=True, help="Ne demande pas de confirmation avant l'envoi.")
 def publipostage(
@@ -898,221 +591,76 @@ def publipostage(
     remplacer: bool,
     papier_remis: str | None,
     envoyer: bool,
-    hote: str | None,
-    port: int | None,
-    securite: str | None,
-    utilisateur: str | None,
-    mot_de_passe: str | None,
-    pause: float | None,
+    smtp: ServeurSmtp,
     simulation: bool,
     oui: bool,
 ) -> None:
     """Prépare l'envoi : tableau de publipostage, brouillons .eml Outlook, invitations .ics."""
-    from pipeline.campagne import raisons_des_convocations
-    from pipeline.envoi import compter_a_envoyer, lister_brouillons, refuser_expediteur_d_exemple
-    from pipeline.envoi import envoyer as envoyer_courriels
-    from pipeline.publipostage import preparer_publipostage
-    from pipeline.relecture_planning import lire_planning
+    from pipeline.campagne import preparer_publipostage_campagne
+    from pipeline.envoi import marquer_papier_remis
 
     registre = entrees.registre  # lu en premier : ses erreurs passent avant le reste
     _avertir_valeurs_d_exemple(entrees)
     choisie = _campagne_existante(entrees, campagne)
     dossier = choisie.dossier
     with _verrou(choisie, "publipostage"):
-        planning = lire_planning(choisie.planning, registre, entrees.parametres)
-        with _progression(len(planning.entretiens), "Brouillons") as avancer:
-            bilan = preparer_publipostage(
-                dossier,
-                planning.entretiens,
-                registre.salaries,
-                entrees.parametres,
-                pdf=pdf,
-                remplacer=remplacer,
-                progression=avancer,
-                raisons=raisons_des_convocations(
-                    registre, entrees.parametres, entrees.au, planning.entretiens
-                ),
-            )
-        _resume_publipostage(bilan)
+        bilan = preparer_publipostage_campagne(
+            choisie,
+            registre,
+            entrees.parametres,
+            entrees.au,
+            pdf=pdf,
+            remplacer=remplacer,
+            rappels=rappels(),
+        )
+        afficher_publipostage(bilan)
         if papier_remis is not None:
-            _noter_papier_remis(dossier, papier_remis)
-        if not envoyer:
-            _suite_publipostage(bilan, dossier)
-            return
-        nombre = compter_a_envoyer(dossier)
-        if not nombre:
-            click.echo(
-                "Aucun courriel à envoyer : "
-                + (
-                    "tous les brouillons sont déjà partis (voir le journal des envois)."
-                    if bilan.brouillons
-                    else "aucun salarié de cette campagne n'a d'adresse électronique."
-                )
+            afficher_papier_remis(marquer_papier_remis(dossier, _matricules(papier_remis)))
+        if envoyer:
+            _envoyer(dossier, entrees.parametres, bilan, smtp, simulation, oui)
+        else:
+            afficher_suite_publipostage(bilan, dossier)
+
+
+def _envoyer(
+    dossier: Path, parametres: Any, bilan: Any, smtp: ServeurSmtp, simulation: bool, oui: bool
+) -> None:
+    """`publipostage --envoyer` : ce qui partirait (simulation), ou part après confirmation."""
+    from pipeline.envoi import compter_a_envoyer, lister_brouillons, refuser_expediteur_d_exemple
+    from pipeline.envoi import envoyer as envoyer_courriels
+
+    nombre = compter_a_envoyer(dossier)
+    if not nombre:
+        click.echo(
+            "Aucun courriel à envoyer : "
+            + (
+                "tous les brouillons sont déjà partis (voir le journal des envois)."
+                if bilan.brouillons
+                else "aucun salarié de cette campagne n'a d'adresse électronique."
             )
-            return
-        if not simulation:
-            refuser_expediteur_d_exemple(entrees.parametres, lister_brouillons(dossier))
-            if not oui and not _confirmer(f"Envoyer {nombre} courriel(s) maintenant ?"):
-                raise click.Abort
-        with _progression(nombre, "Simulation" if simulation else "Envoi") as avancer:
-            bilan_envoi = envoyer_courriels(
-                dossier,
-                entrees.parametres,
-                hote=hote,
-                port=port,
-                securite=securite,
-                utilisateur=utilisateur,
-                mot_de_passe=mot_de_passe,
-                simulation=simulation,
-                pause=pause,
-                progression=avancer,
-            )
-    _resume_envoi(bilan_envoi)
+        )
+        return
+    if not simulation:
+        refuser_expediteur_d_exemple(parametres, lister_brouillons(dossier))
+        if not oui and not confirmer(f"Envoyer {nombre} courriel(s) maintenant ?"):
+            raise click.Abort
+    with progression(nombre, "Simulation" if simulation else "Envoi") as avancer:
+        bilan_envoi = envoyer_courriels(
+            dossier,
+            parametres,
+            simulation=simulation,
+            progression=avancer,
+            **dataclasses.asdict(smtp),
+        )
+    afficher_envoi(bilan_envoi)
     if bilan_envoi.echecs:
         sys.exit(1)
 
 
-def _noter_papier_remis(dossier: Path, choix: str) -> None:
-    from pipeline.envoi import marquer_papier_remis
-
-    matricules = None if choix == "tous" else {m.strip() for m in choix.split(",") if m.strip()}
-    bilan = marquer_papier_remis(dossier, matricules)
-    if bilan.remis:
-        click.echo(
-            f"Convocations papier notées remises : {len(bilan.remis)} ({', '.join(bilan.remis)})"
-        )
-    if bilan.deja:
-        click.echo(f"Déjà notées remises : {len(bilan.deja)} ({', '.join(bilan.deja)})")
-    if not bilan.remis and not bilan.deja:
-        click.echo("Aucune convocation papier à noter : tous les salariés ont un courriel.")
-
-
-def _resume_publipostage(bilan: Any) -> None:
-    from pipeline.campagne import COURRIERS_PAPIER
-
-    click.echo(f"Publipostage : {bilan.dossier}")
-    if not bilan.entretiens:
-        click.echo("  Aucune convocation dans cette campagne : rien à préparer.")
-        return
-    click.echo(
-        f"  Brouillons créés : {bilan.crees}, conservés : {bilan.conserves}"
-        + (f", remplacés : {bilan.remplaces}" if bilan.remplaces else "")
-    )
-    refaits = [a for a in bilan.avertissements if a.code == "brouillon-mis-a-jour"]
-    for avertissement in bilan.avertissements:
-        # Courriers papier : résumés juste en dessous ; brouillons refaits : comptés.
-        if avertissement.code == "courrier-papier" or (
-            avertissement in refaits and len(refaits) > 3
-        ):
-            continue
-        click.secho(f"  Avertissement : {avertissement.message}", fg="yellow")
-    if len(refaits) > 3:
-        click.secho(
-            f"  {len(refaits)} brouillons refaits : leur convocation a changé (rendez-vous, "
-            "conducteur ou document joint) ; les anciens sont gardés dans anciennes_versions/.",
-            fg="yellow",
-        )
-    if bilan.courriers_papier:
-        click.secho(
-            f"  {len(bilan.courriers_papier)} salarié(s) sans adresse électronique : "
-            f"convocation à remettre en main propre ou par courrier ({COURRIERS_PAPIER}) :",
-            fg="yellow",
-        )
-        for salarie in bilan.courriers_papier:
-            click.echo(f"    {salarie}")
-
-
-def _suite_publipostage(bilan: Any, dossier: Path) -> None:
-    """Ce qui reste à faire d'après le journal des envois : courriels, papier, ou rien."""
-    from pipeline.campagne import COURRIERS_PAPIER
-    from pipeline.envoi import compter_a_envoyer, papier_a_remettre
-
-    if not bilan.entretiens:
-        return
-    etapes = []
-    courriels = compter_a_envoyer(dossier) if bilan.brouillons else 0
-    if courriels:
-        etapes.append(
-            f"{courriels} courriel(s) à envoyer : ouvrez les brouillons .eml avec Outlook, ou "
-            "envoyez-les d'ici (entretiens publipostage --envoyer pour voir ce qui partirait, "
-            "puis --envoyer --reel)"
-        )
-    papier = papier_a_remettre(dossier)
-    if papier:
-        etapes.append(
-            f"{len(papier)} convocation(s) papier à remettre : imprimez celles de "
-            f"{COURRIERS_PAPIER}, remettez-les, puis notez-le (entretiens publipostage "
-            "--papier-remis)"
-        )
-    if etapes:
-        click.echo("Et maintenant : " + " ; ".join(etapes) + ".")
-    else:
-        click.echo(
-            "Toutes les convocations de cette campagne sont parties (courriel ou papier). "
-            f"Après les entretiens, {_APRES_LES_ENTRETIENS} ; archivez la campagne : "
-            "entretiens archiver (ou make archive)."
-        )
-
-
-# Les comptes-rendus remplis se relisent au lieu de se ressaisir (recolter, issue 12).
-_APRES_LES_ENTRETIENS = (
-    "relevez les comptes-rendus remplis : entretiens recolter (ou make recolter), puis "
-    "--ajouter-au-registre pour les inscrire dans la feuille « Entretiens »"
-)
-
-
-def _resume_envoi(bilan: Any) -> None:
-    if bilan.simulation:
-        click.echo(f"Seraient envoyés : {len(bilan.prevus)} courriel(s).")
-        for brouillon in bilan.prevus:
-            click.echo(f"  {brouillon.matricule} → {', '.join(brouillon.destinataires)}")
-        click.echo("Simulation : rien n'est parti. Ajoutez --reel pour envoyer vraiment.")
-        return
-    click.echo(f"Envoyés : {len(bilan.envoyes)}")
-    if bilan.deja_envoyes:
-        click.echo(f"Déjà envoyés lors d'une exécution précédente : {len(bilan.deja_envoyes)}")
-    for matricule, erreur in bilan.echecs:
-        click.secho(f"Échec pour {matricule} : {erreur}", fg="red")
-    if bilan.journal:
-        click.echo(f"Journal des envois : {bilan.journal}")
-    if bilan.echecs:
-        click.secho(
-            f"{len(bilan.echecs)} courriel(s) non envoyé(s). Adresse refusée : corrigez-la "
-            "dans le registre et relancez « entretiens publipostage » (le brouillon est "
-            "refait). Puis, ou si le serveur était indisponible, relancez la même commande : "
-            "seuls les échecs seront retentés.",
-            fg="red",
-            err=True,
-        )
-
-
-def _resume_tableau(ind: Any) -> None:
-    from pipeline.formats import date_courte, montant_fr, pourcentage_fr
-
-    click.secho(f"Au {date_courte(ind.au)} — régime {ind.regime}", bold=True)
-    click.echo(
-        f"  Salariés à jour           : {ind.nb_a_jour} sur {ind.nb_salaries} "
-        f"({pourcentage_fr(ind.taux_a_jour)})"
-    )
-    for ligne in ind.par_statut.itertuples(index=False):
-        click.echo(f"  {ligne.libelle:<26}: {ligne.nombre}")
-    if ind.abondement_applicable:
-        click.echo(
-            f"  Abondement correctif      : {ind.nb_exposes} salarié(s) exposé(s), "
-            f"{montant_fr(ind.montant_abondement)}"
-        )
-    else:
-        click.echo("  Abondement correctif      : non applicable (moins de 50 salariés)")
-    click.echo(
-        f"  Entretien sur 12 mois (CSE) : {ind.nb_entretien_12_mois} "
-        f"({pourcentage_fr(ind.taux_entretien_12_mois)})"
-    )
-    if ind.tenus_non_saisis is not None and len(ind.tenus_non_saisis):
-        click.secho(
-            f"  Tenus, non encore saisis  : {len(ind.tenus_non_saisis)} (relevés par « entretiens "
-            "recolter » ; ajoutez-les au registre : recolter --ajouter-au-registre)",
-            fg="yellow",
-        )
+def _matricules(choix: str) -> set[str] | None:
+    """--papier-remis : « tous » (l'option sans valeur) ou des matricules séparés par des
+    virgules."""
+    return None if choix == "tous" else {m.strip() for m in choix.split(",") if m.strip()}
 
 
 @cli.command()
@@ -1130,12 +678,11 @@ def archiver(
     """Archive une campagne (zip + empreintes SHA-256 + registre et paramètres utilisés)."""
     from pipeline.archive import archiver as archiver_campagne
     from pipeline.archive import compter_fichiers
-    from pipeline.formats import nombre_fr
 
     choisie = _campagne_existante(entrees, campagne, ecrit_registre=False)
     with (
         _verrou(choisie, "archiver"),
-        _progression(compter_fichiers(choisie.dossier), "Archive") as avancer,
+        progression(compter_fichiers(choisie.dossier), "Archive") as avancer,
     ):
         bilan = archiver_campagne(
             choisie.dossier,
@@ -1146,24 +693,7 @@ def archiver(
             remplacer=remplacer,
             progression=avancer,
         )
-    click.echo(
-        f"Archive écrite : {bilan.chemin_zip} ({bilan.nb_fichiers} fichiers de la campagne, "
-        f"plus les manifestes et la notice ; {nombre_fr(bilan.taille_zip / 1e6, 1)} Mo)"
-    )
-    click.echo(f"Index des documents : {choisie.index_archives}")
-    click.echo(
-        f"Empreinte SHA-256 de l'archive : {bilan.sha256} (notée dans l'index ; gardez-la "
-        "hors de sorties/ : elle prouve que l'archive n'a pas été refaite)"
-    )
-    if bilan.ancienne_archive:
-        click.echo(f"Ancienne archive gardée : {bilan.ancienne_archive}")
-    if bilan.originaux_supprimes:
-        click.echo(f"Archive vérifiée, dossier {choisie.dossier} supprimé.")
-    for avertissement in bilan.avertissements:
-        click.secho(f"Avertissement : {avertissement}", fg="yellow")
-    for ignore in bilan.ignores:
-        click.secho(f"Non archivé (fichier temporaire ou verrou) : {ignore}", fg="yellow")
-    click.echo(f"Pour la vérifier plus tard : entretiens verifier-archive {bilan.chemin_zip}")
+    afficher_archive(bilan, choisie)
 
 
 @cli.command("verifier-archive")
@@ -1188,27 +718,12 @@ def verifier_archive(archive: Path) -> None:
 )
 def tableau_de_bord(entrees: Entrees, sortie: Path | None) -> None:
     """Classeur de suivi : taux de conformité, retards, abondements, indicateurs CSE."""
-    from pipeline.campagne import chemin_tableau_de_bord
-    from pipeline.recolte import tenus_non_saisis
-    from pipeline.regles import lister_echeances
-    from pipeline.tableau import construire_indicateurs, ecrire_tableau_de_bord
+    from pipeline.tableau import produire_tableau_de_bord
 
-    obligations = entrees.obligations()
-    indicateurs = construire_indicateurs(
-        entrees.registre,
-        obligations,
-        entrees.au,
-        entrees.parametres,
-        tenus_non_saisis(entrees.dossier_sorties, entrees.registre),
+    indicateurs, cible = produire_tableau_de_bord(
+        entrees.registre, entrees.parametres, entrees.au, entrees.dossier_sorties, sortie
     )
-    echeancier = lister_echeances(obligations, entrees.registre, tout=True)
-    cible = sortie or chemin_tableau_de_bord(entrees.dossier_sorties)
-    ecrire_tableau_de_bord(indicateurs, echeancier, cible)
-    _resume_tableau(indicateurs)
-    click.echo(
-        f"Tableau de bord écrit dans {cible} : ouvrez-le dans Excel (synthèse, échéancier, "
-        "retards, indicateurs pour le CSE)."
-    )
+    afficher_tableau(indicateurs, cible)
 
 
 @cli.command()
@@ -1222,20 +737,7 @@ def modeles(dossier: Path | None) -> None:
     """Liste les modèles Word et leurs variables ; signale les variables inconnues."""
     from pipeline.modeles import DOSSIER_MODELES, verifier_modeles
 
-    dossier = dossier or DOSSIER_MODELES
-
-    inconnues = 0
-    for modele in verifier_modeles(dossier):
-        click.secho(f"{modele.nom}  ({modele.chemin})", bold=True)
-        largeur = max((len(v) for v in modele.variables), default=0)
-        for variable in modele.variables:
-            if variable in modele.inconnues:
-                continue
-            exemple = modele.exemples.get(variable, "")
-            click.echo(f"  {variable:<{largeur}}  {exemple[:60]}")
-        for variable in modele.inconnues:
-            inconnues += 1
-            click.secho(f"  {variable}  ← variable inconnue du programme", fg="red")
+    inconnues = afficher_modeles(verifier_modeles(dossier or DOSSIER_MODELES))
     if inconnues:
         raise ErreurEntretiens.simple(
             "variable-inconnue",
@@ -1268,7 +770,7 @@ def recolter(entrees: Entrees, campagne: str | None, ajouter_au_registre: bool) 
         recolte = recolter_campagne(
             choisie, entrees.registre, entrees.parametres, entrees.au, datetime.now()
         )
-    _resume_recolte(recolte)
+    afficher_recolte(recolte)
     if not ajouter_au_registre:
         if recolte.tenus:
             click.echo(
@@ -1277,53 +779,4 @@ def recolter(entrees: Entrees, campagne: str | None, ajouter_au_registre: bool) 
             )
         return
     bilan = ajouter(entrees.chemin_registre, recolte.tenus, entrees.registre, datetime.now())
-    if bilan.lignes:
-        premiere, derniere = bilan.lignes
-        click.secho(
-            f"Registre {entrees.chemin_registre} : {len(bilan.ajoutes)} entretien(s) ajouté(s) "
-            f"à la feuille « {bilan.feuille} » (lignes {premiere} à {derniere}).",
-            fg="green",
-        )
-        click.echo(f"  Copie de sauvegarde : {bilan.sauvegarde}")
-    else:
-        click.echo("Rien à ajouter au registre : les entretiens tenus y sont déjà.")
-    if bilan.deja_saisis:
-        click.echo(f"  Déjà au registre (non ajoutés une seconde fois) : {len(bilan.deja_saisis)}")
-
-
-def _resume_recolte(recolte: Any) -> None:
-    from pipeline.formulaires import ETAT_DES_LIEUX
-
-    for avertissement in recolte.avertissements:
-        click.secho(f"Avertissement : {avertissement}", fg="yellow", err=True)
-    etats = sum(1 for t in recolte.tenus if t.type == ETAT_DES_LIEUX)
-    click.secho(f"Campagne : {recolte.campagne.dossier}", bold=True)
-    click.echo(f"  Formulaires lus          : {recolte.formulaires}")
-    click.echo(
-        f"  Entretiens tenus         : {len(recolte.tenus)} (dont {etats} état(s) des lieux)"
-    )
-    click.echo(f"  Copies signées déposées  : {len(recolte.copies_signees)}")
-    for tenu in recolte.copies_signees:
-        click.echo(f"    {tenu.copie_signee}")
-    # Les rendez-vous sans formulaire sont résumés par conducteur, plus bas.
-    problemes = [p for p in recolte.problemes if p.code != "formulaire-non-rempli"]
-    click.secho(
-        f"  À vérifier               : {len(problemes)}", fg="yellow" if problemes else None
-    )
-    for probleme in problemes:
-        click.echo(
-            f"    {probleme.matricule} {probleme.salarie} ({probleme.document}) — "
-            f"{probleme.anomalie.titre} : {probleme.anomalie.message}"
-        )
-    if recolte.brouillons:
-        click.secho(
-            f"  Relances à envoyer       : {len(recolte.relances)} rendez-vous passé(s) sans "
-            "formulaire rempli ; un brouillon par conducteur, à ouvrir avec Outlook :",
-            fg="yellow",
-        )
-        for brouillon in recolte.brouillons:
-            click.echo(
-                f"    {brouillon.conducteur or '(conducteur inconnu)'} : "
-                f"{len(brouillon.relances)} — {brouillon.chemin}"
-            )
-    click.echo(f"Entretiens tenus et problèmes écrits dans {recolte.campagne.entretiens_tenus}")
+    afficher_ajout_au_registre(bilan, entrees.chemin_registre)
