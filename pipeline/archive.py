@@ -212,24 +212,14 @@ def archiver(
     avertissements: list[str] = []
     figees = sources_figees(dossier_campagne)
     if figees is not None:
+        avertissements += _registre_change(chemin_registre, figees[0])
         # La campagne a gardé le registre et les paramètres qui l'ont produite : ce sont
         # eux qui font foi, pas le registre du jour (complété depuis, par exemple).
-        if sha256_octets(chemin_registre.read_bytes()) != sha256_octets(figees[0].read_bytes()):
-            avertissements.append(
-                f"Le registre actuel « {chemin_registre} » a changé depuis la génération de "
-                "la campagne : l'archive garde la copie qui a produit les documents "
-                f"({DOSSIER_SOURCES}/{figees[0].name})."
-            )
         chemin_registre, chemin_parametres = figees
     parametres = charger_parametres(chemin_parametres)
     chemin_zip = chemin_archive(dossier_archives, campagne)
     if chemin_zip.exists() and not remplacer:
-        raise ErreurEntretiens.simple(
-            "archive-existante",
-            f"L'archive « {chemin_zip} » existe déjà : une archive n'est jamais écrasée. "
-            "Donnez un autre nom de campagne, ou relancez avec --remplacer (l'ancienne "
-            f"archive sera gardée dans {DOSSIER_ANCIENNES_VERSIONS}/).",
-        )
+        raise _erreur_archive_existante(chemin_zip)
     # Lu avant d'écrire le zip : un index illisible arrête tout sans rien produire.
     lignes_index_existantes = _lire_index(dossier_archives / INDEX_ARCHIVES)
 
@@ -274,6 +264,25 @@ def archiver(
         _supprimer_apres_verification(dossier_campagne, chemin_zip, entrees, ajoutes, ignores)
         bilan.originaux_supprimes = True
     return bilan
+
+
+def _registre_change(registre: Path, copie: Path) -> list[str]:
+    """L'avertissement à donner si le registre du jour n'est plus celui de la campagne."""
+    if sha256_octets(registre.read_bytes()) == sha256_octets(copie.read_bytes()):
+        return []
+    return [
+        f"Le registre actuel « {registre} » a changé depuis la génération de la campagne : "
+        f"l'archive garde la copie qui a produit les documents ({DOSSIER_SOURCES}/{copie.name})."
+    ]
+
+
+def _erreur_archive_existante(chemin_zip: Path) -> ErreurEntretiens:
+    return ErreurEntretiens.simple(
+        "archive-existante",
+        f"L'archive « {chemin_zip} » existe déjà : une archive n'est jamais écrasée. "
+        "Donnez un autre nom de campagne, ou relancez avec --remplacer (l'ancienne "
+        f"archive sera gardée dans {DOSSIER_ANCIENNES_VERSIONS}/).",
+    )
 
 
 def compter_fichiers(dossier_campagne: Path) -> int:
