@@ -190,100 +190,112 @@ def _evolutions_exemple() -> pd.DataFrame:
     )
 
 
-# ~90 lignes : une table de données, une obligation par type, telle que le moteur la calcule
-# (un test le vérifie) ; la couper n'aiderait pas à la relire.
 def obligations_exemple(types: Iterable[str] = TOUS_LES_TYPES, effectif: int = 120) -> pd.DataFrame:
     """Lignes de la liste des échéances du salarié d'exemple, pour les types demandés."""
-    base: dict[str, Any] = {
-        "matricule": "00042",
-        "nom": "L'Hôpital-Dupont",
-        "prenom": "Élodie",
-        "service": "Qualité <Lyon>",
-        "matricule_manager": "00007",
-        "reprise": pd.NaT,
-        "motif_absence": pd.NA,
-        "debut_absence": pd.NaT,
-        "edl_debut": pd.NaT,
-        "edl_fin": pd.NaT,
-        "entretiens_realises": pd.NA,
-        "entretiens_prevus": pd.NA,
-        "formation_non_obligatoire": pd.NA,
-        "critere_formation": pd.NA,
-        "critere_certification": pd.NA,
-        "critere_progression": pd.NA,
-        "abondement_correctif": pd.NA,
-        "montant_abondement": pd.NA,
-        "date_limite_versement": pd.NaT,
+    # Seul l'état des lieux dépend de l'effectif (abondement correctif à partir de 50).
+    par_type = _OBLIGATIONS_EXEMPLE | {
+        "etat_des_lieux": _etat_des_lieux_exemple(effectif >= SEUIL_EFFECTIF_ABONDEMENT)
     }
-    abondement = effectif >= SEUIL_EFFECTIF_ABONDEMENT
-    modeles = {
-        "premier": {
-            "echeance": _ts("2027-12-15"),
-            "statut": "a_planifier",
-            "motif": "Embauche le 15/12/2026 : premier entretien dans l'année suivant "
-            "l'embauche (art. L6315-1 I, loi n° 2025-989)",
-        },
-        "periodique": {
-            "echeance": _ts("2024-11-10"),
-            "statut": "en_retard",
-            "motif": "Dernier entretien le 10/11/2022 : entretien dû le 10/11/2024 (ancien délai "
-            "de 24 mois), échu avant l'entrée en vigueur de la loi n° 2025-989 le 26/10/2025 : "
-            "le manquement demeure (art. L6315-1 I C. trav. ; art. 2222 C. civ.)",
-        },
-        "etat_des_lieux": {
-            "echeance": _ts("2027-11-15"),
-            "statut": "en_retard",
-            "motif": "État des lieux récapitulatif des 8 ans d'ancienneté (entrée le "
-            "15/11/2019) : 1 entretien(s) sur 2 prévu(s) du 15/11/2019 au 15/11/2027, "
-            "formation non obligatoire : non"
-            + (
-                " ; abondement correctif dû (effectif d'au moins 50 salariés au sens de "
-                "l'art. L130-1 CSS) : 3 000 € à verser au CPF (Caisse des dépôts) au plus tard "
-                "le 31/03/2028"
-                if abondement
-                else ""
-            )
-            + " (art. L6315-1 II, L6323-13 et R6323-3 C. trav., loi n° 2025-989, décret "
-            "n° 2026-39)",
-            "edl_debut": _ts("2019-11-15"),
-            "edl_fin": _ts("2027-11-15"),
-            "entretiens_realises": 1,
-            "entretiens_prevus": 2,
-            "formation_non_obligatoire": False,
-            "critere_formation": True,
-            "critere_certification": True,
-            "critere_progression": True,
-            "abondement_correctif": abondement,
-            "montant_abondement": MONTANT_ABONDEMENT if abondement else 0,
-            "date_limite_versement": _ts("2028-03-31") if abondement else pd.NaT,
-        },
-        "retour": {
-            "echeance": _ts("2027-12-02"),
-            "statut": "a_planifier",
-            "motif": "Retour de congé parental d'éducation (ou temps partiel parental) : reprise "
-            "le 02/11/2027 ; entretien à proposer au retour, sauf entretien tenu dans les 12 mois "
-            "précédant la reprise, échéance retenue : reprise + 30 jours (art. L6315-1 I, loi "
-            "n° 2025-989)",
-            "reprise": _ts("2027-11-02"),
-            "motif_absence": "conge_parental",
-            "debut_absence": _ts("2026-09-01"),
-        },
-        "mi_carriere": {
-            "echeance": _ts("2027-12-20"),
-            "statut": "a_planifier",
-            "motif": "Visite médicale de mi-carrière le 20/10/2027 : entretien professionnel "
-            "dans les deux mois qui suivent (art. L4624-2-2 et L6315-1 IV, loi n° 2025-989)",
-        },
-        "avant_60": {
-            "echeance": _ts("2027-12-19"),
-            "statut": "a_planifier",
-            "motif": "60 ans le 20/12/2027 : entretien dans les deux ans précédant (maintien "
-            "dans l'emploi, aménagements de fin de carrière : temps partiel, retraite "
-            "progressive) (art. L6315-1 V, loi n° 2025-989)",
-        },
+    return pd.DataFrame([{**_LIGNE_EXEMPLE, "type": t, **par_type[t]} for t in types])
+
+
+# Colonnes de `regles.lister_echeances` communes à toutes les obligations du salarié
+# d'exemple ; chaque type y ajoute son échéance, son statut, son motif et ses détails.
+_LIGNE_EXEMPLE: dict[str, Any] = {
+    "matricule": "00042",
+    "nom": "L'Hôpital-Dupont",
+    "prenom": "Élodie",
+    "service": "Qualité <Lyon>",
+    "matricule_manager": "00007",
+    "reprise": pd.NaT,
+    "motif_absence": pd.NA,
+    "debut_absence": pd.NaT,
+    "edl_debut": pd.NaT,
+    "edl_fin": pd.NaT,
+    "entretiens_realises": pd.NA,
+    "entretiens_prevus": pd.NA,
+    "formation_non_obligatoire": pd.NA,
+    "critere_formation": pd.NA,
+    "critere_certification": pd.NA,
+    "critere_progression": pd.NA,
+    "abondement_correctif": pd.NA,
+    "montant_abondement": pd.NA,
+    "date_limite_versement": pd.NaT,
+}
+
+# Chaque obligation telle que le moteur la calcule au 26/11/2027 (un test le vérifie),
+# sauf l'état des lieux, qui dépend de l'effectif (`_etat_des_lieux_exemple`).
+_OBLIGATIONS_EXEMPLE: dict[str, dict[str, Any]] = {
+    "premier": {
+        "echeance": _ts("2027-12-15"),
+        "statut": "a_planifier",
+        "motif": "Embauche le 15/12/2026 : premier entretien dans l'année suivant "
+        "l'embauche (art. L6315-1 I, loi n° 2025-989)",
+    },
+    "periodique": {
+        "echeance": _ts("2024-11-10"),
+        "statut": "en_retard",
+        "motif": "Dernier entretien le 10/11/2022 : entretien dû le 10/11/2024 (ancien délai "
+        "de 24 mois), échu avant l'entrée en vigueur de la loi n° 2025-989 le 26/10/2025 : "
+        "le manquement demeure (art. L6315-1 I C. trav. ; art. 2222 C. civ.)",
+    },
+    "retour": {
+        "echeance": _ts("2027-12-02"),
+        "statut": "a_planifier",
+        "motif": "Retour de congé parental d'éducation (ou temps partiel parental) : reprise "
+        "le 02/11/2027 ; entretien à proposer au retour, sauf entretien tenu dans les 12 mois "
+        "précédant la reprise, échéance retenue : reprise + 30 jours (art. L6315-1 I, loi "
+        "n° 2025-989)",
+        "reprise": _ts("2027-11-02"),
+        "motif_absence": "conge_parental",
+        "debut_absence": _ts("2026-09-01"),
+    },
+    "mi_carriere": {
+        "echeance": _ts("2027-12-20"),
+        "statut": "a_planifier",
+        "motif": "Visite médicale de mi-carrière le 20/10/2027 : entretien professionnel "
+        "dans les deux mois qui suivent (art. L4624-2-2 et L6315-1 IV, loi n° 2025-989)",
+    },
+    "avant_60": {
+        "echeance": _ts("2027-12-19"),
+        "statut": "a_planifier",
+        "motif": "60 ans le 20/12/2027 : entretien dans les deux ans précédant (maintien "
+        "dans l'emploi, aménagements de fin de carrière : temps partiel, retraite "
+        "progressive) (art. L6315-1 V, loi n° 2025-989)",
+    },
+}
+
+
+def _etat_des_lieux_exemple(abondement: bool) -> dict[str, Any]:
+    """L'état des lieux des 8 ans : un entretien sur deux, aucune formation non
+    obligatoire ; l'abondement correctif n'est dû qu'à partir de 50 salariés."""
+    return {
+        "echeance": _ts("2027-11-15"),
+        "statut": "en_retard",
+        "motif": "État des lieux récapitulatif des 8 ans d'ancienneté (entrée le "
+        "15/11/2019) : 1 entretien(s) sur 2 prévu(s) du 15/11/2019 au 15/11/2027, "
+        "formation non obligatoire : non"
+        + (
+            " ; abondement correctif dû (effectif d'au moins 50 salariés au sens de "
+            "l'art. L130-1 CSS) : 3 000 € à verser au CPF (Caisse des dépôts) au plus tard "
+            "le 31/03/2028"
+            if abondement
+            else ""
+        )
+        + " (art. L6315-1 II, L6323-13 et R6323-3 C. trav., loi n° 2025-989, décret "
+        "n° 2026-39)",
+        "edl_debut": _ts("2019-11-15"),
+        "edl_fin": _ts("2027-11-15"),
+        "entretiens_realises": 1,
+        "entretiens_prevus": 2,
+        "formation_non_obligatoire": False,
+        "critere_formation": True,
+        "critere_certification": True,
+        "critere_progression": True,
+        "abondement_correctif": abondement,
+        "montant_abondement": MONTANT_ABONDEMENT if abondement else 0,
+        "date_limite_versement": _ts("2028-03-31") if abondement else pd.NaT,
     }
-    lignes = [{**base, "type": t, **modeles[t]} for t in types]
-    return pd.DataFrame(lignes)
 
 
 def planning_exemple() -> pd.DataFrame:
