@@ -333,47 +333,50 @@ def _afficher_documents(bilan: Any, a_renvoyer: list[tuple[Any, Any]]) -> None:
             "versions gardées)"
         )
     if a_renvoyer:
-        click.secho(
+        _signaler(
             f"  Convocations à renvoyer : {len(a_renvoyer)} — refaites depuis leur envoi "
             "(rendez-vous ou données changés) :",
-            fg="yellow",
+            [
+                f"{document.chemin} ("
+                + ("envoyée par courriel" if remise.canal == COURRIEL else "remise sur papier")
+                + f" le {_jour(remise.date_heure)})"
+                for document, remise in a_renvoyer
+            ],
         )
-        for document, remise in a_renvoyer:
-            canal = "envoyée par courriel" if remise.canal == COURRIEL else "remise sur papier"
-            click.echo(f"    {document.chemin} ({canal} le {_jour(remise.date_heure)})")
     if bilan.perimes:
-        click.secho(
+        _signaler(
             f"  Documents périmés     : {len(bilan.perimes)} — leurs données ont changé (date, "
             "lieu, registre…) mais ils ont été modifiés à la main : ils sont conservés tels "
             "quels. Pour en obtenir une version à jour, renommez ou déplacez le fichier (gardez-"
             "le s'il est signé), puis relancez : il sera régénéré.",
-            fg="yellow",
+            [perime.chemin for perime in bilan.perimes],
         )
-        for perime in bilan.perimes:
-            click.echo(f"    {perime.chemin}")
     if bilan.orphelins:
-        click.secho(
+        _signaler(
             f"  Dossiers hors planning : {len(bilan.orphelins)} — ces salariés ne sont plus au "
             "planning (départ, ligne supprimée) ; leurs documents sont conservés mais ne "
             "doivent pas être envoyés :",
-            fg="yellow",
+            [f"{DOSSIER_SALARIES}/{orphelin}" for orphelin in bilan.orphelins],
         )
-        for orphelin in bilan.orphelins:
-            click.echo(f"    {DOSSIER_SALARIES}/{orphelin}")
     if bilan.fiches_hors_campagne:
-        click.secho(
+        _signaler(
             f"  Fiches de conducteurs hors campagne : {len(bilan.fiches_hors_campagne)} — ils "
             "ne conduisent plus aucun entretien de cette campagne ; gardées comme anciennes "
             "versions :",
-            fg="yellow",
-        )
-        for chemin, nouveau in bilan.fiches_hors_campagne:
-            devenir = (
-                f"rangée dans anciennes_versions/{nouveau}"
+            [
+                f"{chemin} (rangée dans anciennes_versions/{nouveau})"
                 if nouveau
-                else "ouverte ailleurs, pas déplacée : fermez-la et relancez"
-            )
-            click.echo(f"    {chemin} ({devenir})")
+                else f"{chemin} (ouverte ailleurs, pas déplacée : fermez-la et relancez)"
+                for chemin, nouveau in bilan.fiches_hors_campagne
+            ],
+        )
+
+
+def _signaler(titre: str, elements: list[Any]) -> None:
+    """Un titre en jaune (ce qui demande une action), puis un élément par ligne, en retrait."""
+    click.secho(titre, fg="yellow")
+    for element in elements:
+        click.echo(f"    {element}")
 
 
 def _suite_convocations(resultat: Any) -> None:
