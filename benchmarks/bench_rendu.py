@@ -27,12 +27,8 @@ sys.path.insert(0, str(RACINE))
 
 from docxtpl import DocxTemplate  # noqa: E402
 
-from pipeline.rendu import (  # noqa: E402
-    ModeleCompile,
-    Tache,
-    environnement_jinja,
-    rendre_en_parallele,
-)
+from pipeline.rendu import ModeleCompile, environnement_jinja  # noqa: E402
+from pipeline.rendu_parallele import Tache, rendre_en_parallele  # noqa: E402
 
 
 def modele_genere(chemin: Path) -> Path:

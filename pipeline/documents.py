@@ -1,9 +1,10 @@
 """Les documents d'une campagne : un dossier par salarié, les fiches des conducteurs.
 
 Les chemins et le manifeste viennent de `campagne.py`, les contextes de `contexte.py`,
-le rendu de `rendu.py` (modèles compilés une fois, processus parallèles), l'écriture de
-`fichiers.py` (jamais d'écrasement). Ici on ne fait qu'assembler : quels documents pour
-qui, s'il faut les (re)faire d'après leur empreinte, et le bilan de ce qui a été produit.
+le rendu de `rendu.py` et `rendu_parallele.py` (modèles compilés une fois, processus
+parallèles), l'écriture de `fichiers.py` (jamais d'écrasement). Ici on ne fait
+qu'assembler : quels documents pour qui, s'il faut les (re)faire d'après leur empreinte,
+et le bilan de ce qui a été produit.
 Les contextes et les tâches sont produits au fil de l'eau ; ne restent en mémoire, pour
 toute la campagne, que les tables (registre, échéances, planning) et une ligne compacte
 de manifeste par document.
@@ -52,7 +53,8 @@ from pipeline.fichiers import (
 )
 from pipeline.modeles import DOSSIER_MODELES
 from pipeline.planning import Planning, ecrire_planning
-from pipeline.rendu import Resultat, Tache, modele_compile, rendre_en_parallele
+from pipeline.rendu import modele_compile
+from pipeline.rendu_parallele import Resultat, Tache, rendre_en_parallele
 from pipeline.tableurs import ecrire_echeances
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation

@@ -11,7 +11,7 @@ du zip tels quels (octets compressés compris). Le XML produit est identique, oc
 octet, à celui de docxtpl (vérifié par les tests).
 
 Ce qui reste à faire par document est réduit au nécessaire : document.xml est analysé
-d'un seul coup (racine du modèle + corps rendu, `_Encadrement`) au lieu d'analyser le
+d'un seul coup (racine du modèle + corps rendu, `Encadrement`) au lieu d'analyser le
 corps puis de le déplacer dans la racine comme docxtpl — même arbre, vérifié contre la
 voie de docxtpl au premier document de chaque modèle — ; une partie dont le rendu Jinja
 est celui du document précédent (en-tête, pied, propriétés) reprend son membre déjà
@@ -28,29 +28,16 @@ partagent les documents d'un salarié reste intact), le même pour le rendu rapi
 repli docxtpl ; échappement automatique (« Dupont & Fils <SARL> » s'imprime tel quel) et
 variable inconnue = erreur, pas texte vide.
 
-Les processus de rendu meurent avec le processus principal (`_suivre_le_parent`) : tué,
-il ne laisse personne écrire des documents après lui.
+Voisins : `paquet_docx` écrit le zip, `document_xml` fait document.xml, et
+`rendu_parallele` rend et écrit des milliers de documents en processus parallèles.
 """
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import io
-import itertools
-import multiprocessing
-import os
 import re
-import signal
-import struct
-import sys
-import threading
-import time
 import traceback
-import zlib
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,8 +52,9 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError,
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
+from pipeline.document_xml import Encadrement, tableaux_a_corriger
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import CONSERVE, deja_ecrit, ecrire_fichier, sha256_fichier
+from pipeline.paquet_docx import Membre, compresser, ecrire_zip, lire_membres
 
 RAPIDE = "rapide"
 DOCXTPL = "docxtpl"
@@ -80,29 +68,10 @@ TYPE_NOTES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
 )
 
-# Niveau 6 = celui de zipfile/python-docx ; le niveau 1 est environ trois fois plus
-# rapide pour un fichier à peine plus gros (quelques %), et la compression des parties
-# rendues est une bonne part du coût d'un document.
-NIVEAU_COMPRESSION = 1
-
 _BALISE_JINJA = re.compile(r"\{[{%#]")
 # Les caractères que DocxTemplate.resolve_listing transforme (tabulation, saut de ligne,
 # de paragraphe, de page) : sans eux dans le XML rendu, resolve_listing ne change rien.
 _CARACTERES_LISTING = ("\n", "\t", "\a", "\f")
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NS = {"w": _W}
-# DocxTemplate.fix_tables ne modifie un tableau que si une ligne a plus de cellules que
-# la grille n'a de colonnes, ou si aucune ligne (largeur des fusions comprise) n'atteint
-# le nombre de colonnes. Ces deux tests en XPath (code C) évitent sa boucle Python sur
-# chaque cellule quand elle n'aurait rien changé ; sinon c'est elle qui corrige.
-_XP_TABLEAUX = etree.XPath("//w:tbl", namespaces=_NS)
-_XP_COLONNES = etree.XPath("count(w:tblGrid[1]/w:gridCol)", namespaces=_NS)
-_XP_GRILLE = etree.XPath("w:tblGrid", namespaces=_NS)
-_XP_LIGNE_TROP_LARGE = etree.XPath(".//w:tr[count(w:tc) > $n]", namespaces=_NS)
-_XP_LIGNE_PLEINE = etree.XPath(
-    ".//w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan[1]/@w:val) >= $n]",
-    namespaces=_NS,
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -214,113 +183,10 @@ class _Partie:
     encodage: str = "utf-8"
 
 
-@dataclass(frozen=True)
-class _Membre:
-    """Un membre du zip, prêt à écrire : ses octets locaux et son entrée du répertoire.
-
-    Les membres recopiés du modèle sont préparés une fois (en-tête local, nom, octets
-    compressés tels qu'ils sont dans le zip source) : chaque document ne fait plus que
-    les juxtaposer.
-    """
-
-    nom: bytes
-    drapeaux: int
-    heure_dos: int
-    date_dos: int
-    attributs_externes: int
-    local: bytes  # en-tête local, nom et données compressées
-    central: bytes  # entrée du répertoire central, sauf la position et le nom
-
-
-def _membre(
-    nom: bytes,
-    drapeaux: int,
-    methode: int,
-    heure_dos: int,
-    date_dos: int,
-    crc: int,
-    taille_compressee: int,
-    taille: int,
-    attributs_externes: int,
-    donnees: bytes,
-) -> _Membre:
-    # Un zip minimal (sans zip64 : un .docx n'approche jamais 4 Go). L'en-tête local et
-    # l'entrée du répertoire central répètent les mêmes champs.
-    communs = (drapeaux, methode, heure_dos, date_dos, crc, taille_compressee, taille, len(nom))
-    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, *communs, 0)
-    central = struct.pack("<4s6H3L5HL", b"PK\x01\x02", 20, 20, *communs, 0, 0, 0, 0,
-                          attributs_externes)  # fmt: skip
-    return _Membre(
-        nom, drapeaux, heure_dos, date_dos, attributs_externes, local + nom + donnees, central
-    )
-
-
 def _outil_docxtpl() -> DocxTemplate:
     # Les méthodes de docxtpl utilisées ici (patch_xml, resolve_listing, fix_tables,
     # fix_docpr_ids) ne dépendent que de docx_ids_index : une instance vide suffit.
     return DocxTemplate(io.BytesIO())
-
-
-def _lire_membres(contenu: bytes) -> list[_Membre]:
-    import zipfile
-
-    membres = []
-    with zipfile.ZipFile(io.BytesIO(contenu)) as zin:
-        for info in zin.infolist():
-            # Les données compressées suivent l'en-tête local, dont les longueurs de nom
-            # et d'extra peuvent différer de celles du répertoire central.
-            debut = info.header_offset
-            n_nom, n_extra = struct.unpack("<HH", contenu[debut + 26 : debut + 30])
-            debut_donnees = debut + 30 + n_nom + n_extra
-            annee, mois, jour, heure, minute, seconde = info.date_time
-            membres.append(
-                _membre(
-                    nom=info.filename.encode("utf-8"),
-                    drapeaux=info.flag_bits & 0x800,
-                    methode=info.compress_type,
-                    heure_dos=(heure << 11) | (minute << 5) | (seconde // 2),
-                    date_dos=((annee - 1980) << 9) | (mois << 5) | jour,
-                    crc=info.CRC,
-                    taille_compressee=info.compress_size,
-                    taille=info.file_size,
-                    attributs_externes=info.external_attr,
-                    donnees=contenu[debut_donnees : debut_donnees + info.compress_size],
-                )
-            )
-    return membres
-
-
-def _compresser(membre: _Membre, octets: bytes) -> _Membre:
-    """`membre` avec un nouveau contenu, compressé."""
-    compresseur = zlib.compressobj(NIVEAU_COMPRESSION, zlib.DEFLATED, -15)
-    donnees = compresseur.compress(octets) + compresseur.flush()
-    return _membre(
-        nom=membre.nom,
-        drapeaux=membre.drapeaux,
-        methode=8,
-        heure_dos=membre.heure_dos,
-        date_dos=membre.date_dos,
-        crc=zlib.crc32(octets),
-        taille_compressee=len(donnees),
-        taille=len(octets),
-        attributs_externes=membre.attributs_externes,
-        donnees=donnees,
-    )
-
-
-def _ecrire_zip(membres: Iterable[_Membre]) -> bytes:
-    morceaux: list[bytes] = []
-    central: list[bytes] = []
-    position = 0
-    for m in membres:
-        central.append(m.central + struct.pack("<L", position) + m.nom)
-        morceaux.append(m.local)
-        position += len(m.local)
-    taille_central = sum(map(len, central))
-    fin = struct.pack(
-        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), taille_central, position, 0
-    )
-    return b"".join([*morceaux, *central, fin])
 
 
 class _ObjetDocxtpl(Exception):
@@ -421,8 +287,8 @@ class ModeleCompile:
         # Le dernier rendu de chaque partie (ce qu'a produit Jinja ou le texte des
         # propriétés) et son membre compressé : un en-tête, un pied ou des propriétés
         # qui ne changent pas d'un salarié à l'autre ne sont ni réanalysés ni recompressés.
-        self._derniers: dict[str, tuple[Any, _Membre]] = {}
-        self._encadrement: _Encadrement | None = None
+        self._derniers: dict[str, tuple[Any, Membre]] = {}
+        self._encadrement: Encadrement | None = None
         self._encadrement_verifie = False
         self._analyseur_souple = etree.XMLParser(recover=True)
         self._analyseur_strict = etree.XMLParser()
@@ -446,7 +312,7 @@ class ModeleCompile:
                 f"Le modèle « {self.nom} » n'est pas un document Word (.docx) lisible. "
                 "Ouvrez-le dans Word et enregistrez-le au format « Document Word (.docx) ».",
             ) from exc
-        self._membres = _lire_membres(self._contenu)
+        self._membres = lire_membres(self._contenu)
         noms = [m.nom.decode("utf-8") for m in self._membres]
         if len(set(noms)) != len(noms):
             raise ValueError("noms en double dans le zip")
@@ -466,7 +332,7 @@ class ModeleCompile:
         self._membre_corps = membre_de(document)
         corps = tpl.patch_xml(tpl.get_xml())
         self._ajouter(self._membre_corps, "corps du document", corps, "corps")
-        self._encadrement = _Encadrement.du_document(self._racine, self._corps, corps)
+        self._encadrement = Encadrement.du_document(self._racine, self._corps, corps)
 
         # En-têtes et pieds : les mêmes relations que DocxTemplate.get_headers_footers.
         for uri, libelle in ((tpl.HEADER_URI, "en-tête"), (tpl.FOOTER_URI, "pied de page")):
@@ -528,7 +394,7 @@ class ModeleCompile:
         """Le .docx rendu, en mémoire ; même XML que docxtpl pour le même contexte."""
         if self.mode == DOCXTPL:
             return self._rendre_par_docxtpl(contexte)
-        rendus: dict[bytes, _Membre] = {}
+        rendus: dict[bytes, Membre] = {}
         try:
             for partie in self._parties:
                 membre = self._rendre_partie(partie, contexte)
@@ -538,7 +404,7 @@ class ModeleCompile:
         if self._membre_proprietes:
             membre = self._rendre_proprietes(contexte)
             rendus[membre.nom] = membre
-        return _ecrire_zip([rendus.get(m.nom, m) for m in self._membres])
+        return ecrire_zip([rendus.get(m.nom, m) for m in self._membres])
 
     def _rendre_par_docxtpl(self, contexte: dict[str, Any]) -> bytes:
         objets: list[Any] = []
@@ -553,16 +419,16 @@ class ModeleCompile:
         self.replis_docxtpl += 1
         return rendre_docxtpl(self.chemin, contexte, env=self.env, _images=objets)
 
-    def _deja_rendu(self, membre: str, rendu: Any) -> _Membre | None:
+    def _deja_rendu(self, membre: str, rendu: Any) -> Membre | None:
         dernier = self._derniers.get(membre)
         return dernier[1] if dernier is not None and dernier[0] == rendu else None
 
-    def _retenir(self, membre: str, rendu: Any, octets: bytes) -> _Membre:
-        compresse = _compresser(self._membres_par_nom[membre], octets)
+    def _retenir(self, membre: str, rendu: Any, octets: bytes) -> Membre:
+        compresse = compresser(self._membres_par_nom[membre], octets)
         self._derniers[membre] = (rendu, compresse)
         return compresse
 
-    def _rendre_partie(self, partie: _Partie, contexte: dict[str, Any]) -> _Membre:
+    def _rendre_partie(self, partie: _Partie, contexte: dict[str, Any]) -> Membre:
         try:
             xml = partie.gabarit.render(contexte)
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
@@ -598,7 +464,7 @@ class ModeleCompile:
         if self._encadrement is None:
             return self._corps_deplace(xml)
         rapide = self._encadrement.analyser(xml, self._analyseur_strict)
-        if rapide is None or _tableaux_a_corriger(rapide[1]):
+        if rapide is None or tableaux_a_corriger(rapide[1]):
             return self._corps_deplace(xml)
         racine, corps = rapide
         if "docPr" in xml:
@@ -619,7 +485,7 @@ class ModeleCompile:
         # DocxTemplate.render : fix_tables, fix_docpr_ids, map_tree (le corps analysé seul
         # puis déplacé dans la racine), puis python-docx sérialise la racine.
         arbre = etree.fromstring(xml, self._analyseur_souple)
-        if _tableaux_a_corriger(arbre):
+        if tableaux_a_corriger(arbre):
             arbre = self._outil.fix_tables(xml)
         if "docPr" in xml:
             self._outil.docx_ids_index = 1000
@@ -628,7 +494,7 @@ class ModeleCompile:
         self._corps = arbre
         return serialize_part_xml(self._racine)
 
-    def _rendre_proprietes(self, contexte: dict[str, Any]) -> _Membre:
+    def _rendre_proprietes(self, contexte: dict[str, Any]) -> Membre:
         textes = {}
         for prop, (source, gabarit) in self._proprietes.items():
             if (fixe := self._proprietes_fixes.get(prop)) is not None:
@@ -647,79 +513,6 @@ class ModeleCompile:
         for prop, texte in textes.items():
             setattr(proprietes, prop, texte)
         return self._retenir(self._membre_proprietes, cle, serialize_part_xml(element))
-
-
-@dataclass(frozen=True)
-class _Encadrement:
-    """La racine de document.xml autour du corps, pour analyser le tout d'un seul coup.
-
-    docxtpl analyse le corps rendu seul, puis le déplace dans la racine du document :
-    lxml parcourt alors tout le corps pour y raccorder les espaces de noms et retire de
-    sa balise ouvrante les déclarations que la racine porte déjà. Analyser d'un coup
-    « début de la racine + corps rendu + fin de la racine », après avoir retiré ces
-    mêmes déclarations du texte, donne le même arbre pour trois fois moins de travail.
-    """
-
-    debut: str  # la racine sérialisée jusqu'à la balise ouvrante du corps
-    fin: str  # sa suite après la balise fermante du corps
-    balise_rendue: str  # balise ouvrante du corps telle que la produit Jinja
-    balise_allegee: str  # la même sans les déclarations que la racine porte déjà
-    rang: int  # place du corps parmi les enfants de la racine
-
-    @classmethod
-    def du_document(
-        cls, racine: etree._Element, corps: etree._Element, source: str
-    ) -> _Encadrement | None:
-        """None si le modèle sort de l'ordinaire : le corps sera alors déplacé."""
-        balise = source[: source.find(">") + 1]
-        if not balise.startswith("<w:body") or "{" in balise or balise.endswith("/>"):
-            return None
-        portees = racine.nsmap
-        allegee = balise
-        for declaration, prefixe, uri in re.findall(r' (xmlns(?::([\w.-]+))?)="([^"]*)"', balise):
-            if portees.get(prefixe or None) == uri:
-                allegee = allegee.replace(f' {declaration}="{uri}"', "", 1)
-            elif uri in portees.values():
-                return None  # lxml la raccorderait à un autre préfixe : cas laissé à docxtpl
-        copie = etree.fromstring(etree.tostring(racine))
-        rang = list(racine).index(corps)
-        marque = etree.Element(corps.tag)
-        marque.text = "CORPS_RENDU_3F9C1E"
-        copie.replace(copie[rang], marque)
-        texte = etree.tostring(copie, encoding="unicode")
-        place = texte.find(marque.text)
-        if place < 0 or texte.count(marque.text) != 1:
-            return None
-        debut = texte.rfind("<", 0, place)
-        fin = texte.find(">", place) + 1
-        return cls(texte[:debut], texte[fin:], balise, allegee, rang)
-
-    def analyser(
-        self, xml: str, analyseur: etree.XMLParser
-    ) -> tuple[etree._Element, etree._Element] | None:
-        """(racine, corps) analysés d'un coup ; None si le corps rendu est mal formé
-        (docxtpl le répare alors à sa façon, que seule sa voie reproduit)."""
-        if not xml.startswith(self.balise_rendue):
-            return None
-        texte = self.debut + self.balise_allegee + xml[len(self.balise_rendue) :] + self.fin
-        try:
-            racine = etree.fromstring(texte, analyseur)
-        except etree.XMLSyntaxError:
-            return None
-        return racine, racine[self.rang]
-
-
-def _tableaux_a_corriger(arbre: etree._Element) -> bool:
-    """Vrai si DocxTemplate.fix_tables changerait quelque chose (ou échouerait)."""
-    if arbre.nsmap.get("w") != _W:
-        return True  # espace de noms inattendu : docxtpl décide
-    for tableau in _XP_TABLEAUX(arbre):
-        if not _XP_GRILLE(tableau):
-            return True  # fix_tables lèvera la même erreur que docxtpl
-        colonnes = _XP_COLONNES(tableau)
-        if _XP_LIGNE_TROP_LARGE(tableau, n=colonnes) or not _XP_LIGNE_PLEINE(tableau, n=colonnes):
-            return True
-    return False
 
 
 def rendre_docxtpl(
@@ -745,33 +538,6 @@ def rendre_docxtpl(
     return sortie.getvalue()
 
 
-# --------------------------------------------------------------------------------------
-# Génération en parallèle
-
-
-@dataclass(frozen=True)
-class Tache:
-    """Un document à produire. `etiquette` est rendue telle quelle dans le résultat."""
-
-    modele: Path
-    contexte: dict[str, Any]
-    destination: Path
-    remplacer: bool = False
-    etiquette: Any = None
-
-
-@dataclass(frozen=True)
-class Resultat:
-    destination: Path
-    statut: str  # cree, conserve, remplace
-    sha256: str
-    taille: int
-    etiquette: Any = None
-    # Date de modification du fichier (st_mtime), relevée par le processus qui l'a
-    # écrit : le processus principal n'a plus à la demander pour le manifeste.
-    modifie: float = 0.0
-
-
 # Un cache par processus : chaque modèle est compilé une fois par processus de travail.
 _CACHE: dict[tuple[str, int, int], ModeleCompile] = {}
 # Path.resolve parcourt chaque dossier du chemin : fait une fois par chemin de modèle.
@@ -789,213 +555,3 @@ def modele_compile(chemin: Path | str) -> ModeleCompile:
     if cle not in _CACHE:
         _CACHE[cle] = ModeleCompile(chemin)
     return _CACHE[cle]
-
-
-def _traiter(tache: Tache) -> Resultat:
-    destination = Path(tache.destination)
-    if not tache.remplacer and deja_ecrit(destination):
-        # Relance : le document existe (peut-être complété à la main), on ne le rend pas.
-        return _resultat_du_fichier(destination, tache)
-    contenu = modele_compile(tache.modele).rendre(tache.contexte)
-    statut = ecrire_fichier(destination, contenu, remplacer=tache.remplacer)
-    if statut == CONSERVE:  # créé entre-temps par quelqu'un d'autre : on le garde
-        return _resultat_du_fichier(destination, tache)
-    return Resultat(
-        destination,
-        statut,
-        hashlib.sha256(contenu).hexdigest(),
-        len(contenu),
-        tache.etiquette,
-        os.stat(destination).st_mtime,
-    )
-
-
-def _resultat_du_fichier(destination: Path, tache: Tache) -> Resultat:
-    etat = destination.stat()
-    return Resultat(
-        destination,
-        CONSERVE,
-        sha256_fichier(destination),
-        etat.st_size,
-        tache.etiquette,
-        etat.st_mtime,
-    )
-
-
-_Reponse = tuple[list[Resultat], ErreurEntretiens | OSError | None, str]
-
-
-def _traiter_lot(lot: list[Tache]) -> _Reponse:
-    # Une ErreurEntretiens ne traverse pas telle quelle la frontière entre processus (le
-    # pickle perdrait ses anomalies) : on la renvoie comme une valeur. Une erreur du
-    # système (disque plein, dossier en lecture seule) aussi : la ligne de commande en
-    # fait une phrase française, pas une trace.
-    resultats = []
-    try:
-        for tache in lot:
-            resultats.append(_traiter(tache))
-    except (ErreurEntretiens, OSError) as exc:
-        return resultats, exc, ""
-    except Exception as exc:  # bogue : on garde la trace pour --debug
-        return resultats, None, "".join(traceback.format_exception(exc))
-    return resultats, None, ""
-
-
-def _faire_annexe(annexe: Callable[[], object]) -> _Reponse:
-    # Même retour qu'un lot sans document : les erreurs traversent comme des valeurs.
-    try:
-        annexe()
-    except (ErreurEntretiens, OSError) as exc:
-        return [], exc, ""
-    except Exception as exc:  # bogue : on garde la trace pour --debug
-        return [], None, "".join(traceback.format_exception(exc))
-    return [], None, ""
-
-
-def _lots(taches: Iterable[Tache], taille: int) -> Iterator[list[Tache]]:
-    lot: list[Tache] = []
-    for tache in taches:
-        lot.append(tache)
-        if len(lot) >= taille:
-            yield lot
-            lot = []
-    if lot:
-        yield lot
-
-
-def _deballer(reponse: _Reponse) -> list[Resultat]:
-    resultats, erreur, trace = reponse
-    if isinstance(erreur, OSError):
-        raise erreur
-    if erreur is not None:
-        raise ErreurEntretiens(erreur.message, anomalies=erreur.anomalies)
-    if trace:
-        raise RuntimeError(f"Échec dans un processus de rendu :\n{trace}")
-    return resultats
-
-
-def rendre_en_parallele(
-    taches: Iterable[Tache],
-    jobs: int = 1,
-    progression: Callable[[int], None] | None = None,
-    taille_lot: int = 8,
-    annexes: Sequence[Callable[[], object]] = (),
-) -> Iterator[Resultat]:
-    """Rend et écrit chaque document ; résultats dans l'ordre des tâches.
-
-    Les tâches sont consommées au fil de l'eau et au plus `4 × jobs` lots sont en cours :
-    la mémoire ne dépend pas du nombre de salariés. `jobs=1` travaille dans le processus
-    courant, sans pool. Un document existant n'est ni rendu ni réécrit sauf `remplacer`.
-
-    `annexes` : travaux sans lien avec les documents (écrire un classeur…), confiés à un
-    processus de rendu en même temps que les premiers documents, pour que le processus
-    principal n'ait qu'à distribuer le travail ; tous sont finis, ou leur erreur levée,
-    avant la fin du générateur. Avec `jobs=1`, ou sans document à rendre, ils sont faits
-    ici, d'abord. Ils doivent pouvoir être envoyés à un autre processus (pickle).
-    """
-    if jobs <= 1:
-        for annexe in annexes:
-            annexe()
-        for tache in taches:
-            resultat = _traiter(tache)
-            if progression:
-                progression(1)
-            yield resultat
-        return
-
-    # Les processus de travail naissent par fork (Linux) : un modèle compilé ici avant
-    # leur création leur est acquis sans recompilation (60 ms pour un gros modèle, par
-    # processus). On regarde pour cela les premières tâches qui seront vraiment rendues.
-    iterateur = iter(taches)
-    debut = list(itertools.islice(iterateur, taille_lot * jobs))
-    if not debut:
-        for annexe in annexes:
-            annexe()
-        return
-    if multiprocessing.get_start_method() == "fork":
-        for modele in dict.fromkeys(
-            t.modele for t in debut if t.remplacer or not deja_ecrit(Path(t.destination))
-        ):
-            modele_compile(modele)
-    taches = itertools.chain(debut, iterateur)
-
-    fenetre: deque[Future[Any]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_suivre_le_parent, initargs=(os.getpid(),)
-    ) as executeur:
-        try:
-            en_cours = [executeur.submit(_faire_annexe, annexe) for annexe in annexes]
-            for lot in _lots(taches, taille_lot):
-                fenetre.append(executeur.submit(_traiter_lot, lot))
-                if len(fenetre) >= 4 * jobs:
-                    resultats = _deballer(fenetre.popleft().result())
-                    if progression:
-                        progression(len(resultats))
-                    yield from resultats
-            while fenetre:
-                resultats = _deballer(fenetre.popleft().result())
-                if progression:
-                    progression(len(resultats))
-                yield from resultats
-            for futur in en_cours:
-                _deballer(futur.result())
-        except BaseException:
-            executeur.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-# Constante de prctl(2) (linux/prctl.h) : signal reçu par ce processus à la mort de son parent.
-_PR_SET_PDEATHSIG = 1
-_INTERVALLE_SURVEILLANCE = 0.2  # secondes
-
-
-def _suivre_le_parent(pid_principal: int) -> None:
-    """Initialisation d'un processus de rendu : il meurt avec le processus principal.
-
-    Sans cela, un processus principal tué (SIGKILL, terminal fermé) laisse ses processus
-    de rendu finir les lots déjà reçus, en écrivant des documents, puis attendre sans fin
-    des lots qui ne viendront plus. Né par fork sous Linux, le processus de rendu est tué
-    par le noyau à la mort du principal (prctl PR_SET_PDEATHSIG ; le parent est le fil
-    qui l'a créé, ici celui qui consomme `rendre_en_parallele`). Sinon (macOS, Windows,
-    forkserver), un fil de surveillance vérifie plusieurs fois par seconde que le
-    principal vit encore.
-    """
-    noyau = (
-        sys.platform.startswith("linux")
-        and multiprocessing.get_start_method() == "fork"
-        and _signal_a_la_mort_du_parent()
-    )
-    if not noyau:
-        threading.Thread(target=_surveiller, args=(pid_principal,), daemon=True).start()
-    if not _principal_vivant(pid_principal):
-        os._exit(1)  # mort avant ou pendant cette mise en place : personne n'attend ce rendu
-
-
-def _signal_a_la_mort_du_parent() -> bool:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # libc sans prctl : la surveillance prend le relais
-        return False
-
-
-def _surveiller(pid_principal: int) -> None:
-    while _principal_vivant(pid_principal):
-        time.sleep(_INTERVALLE_SURVEILLANCE)
-    # os._exit et non sys.exit : depuis un fil secondaire, seul lui arrête le processus
-    # sans attendre le lot en cours (ses écritures sont atomiques : rien à moitié écrit).
-    os._exit(1)
-
-
-def _principal_vivant(pid_principal: int) -> bool:
-    if multiprocessing.get_start_method() == "fork":
-        # Né par fork, le processus de rendu est l'enfant du principal ; orphelin, il est
-        # rattaché à un autre processus (init) et getppid change. (Le lien que garde
-        # multiprocessing ne suffit pas ici : les processus frères, nés par fork eux
-        # aussi, en héritent et le maintiennent ouvert.)
-        return os.getppid() == pid_principal
-    # spawn (macOS, Windows), forkserver (le défaut de Python 3.14 sous Linux, dont le
-    # serveur survit au principal) : multiprocessing garde un lien avec le principal — un
-    # tube sous Unix, un descripteur de processus sous Windows —, rompu à sa mort.
-    principal = multiprocessing.parent_process()
-    return principal is None or principal.is_alive()

@@ -20,7 +20,7 @@ from docx import Document
 
 import pipeline.documents
 import pipeline.fichiers
-import pipeline.rendu
+import pipeline.rendu_parallele
 from pipeline.config import charger_parametres
 from pipeline.contexte import iterer_contextes_conducteurs
 from pipeline.documents import compter_documents, generer_campagne
@@ -121,7 +121,7 @@ def test_relance_sans_changement_ne_relit_rien(exemple, campagne: Path, monkeypa
         lus.append(Path(chemin))
         return original(chemin)
 
-    for module in (pipeline.fichiers, pipeline.rendu, pipeline.documents):
+    for module in (pipeline.fichiers, pipeline.rendu_parallele, pipeline.documents):
         monkeypatch.setattr(module, "sha256_fichier", compter)
     bilan = generer(exemple, campagne, jobs=1)
 

@@ -24,14 +24,8 @@ from docxtpl import InlineImage, RichText
 from lxml import etree
 
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.rendu import (
-    DOCXTPL,
-    RAPIDE,
-    ModeleCompile,
-    Tache,
-    rendre_docxtpl,
-    rendre_en_parallele,
-)
+from pipeline.rendu import DOCXTPL, RAPIDE, ModeleCompile, rendre_docxtpl
+from pipeline.rendu_parallele import Tache, rendre_en_parallele
 
 # --- modèles fabriqués avec python-docx ---------------------------------------------
 
@@ -990,7 +984,7 @@ def test_un_modele_ne_modifie_jamais_les_donnees(
 _PRINCIPAL = """
 import multiprocessing, sys
 from pathlib import Path
-from pipeline import rendu
+from pipeline import rendu_parallele as rendu
 from pipeline.exemples import exemple_contexte_salarie
 from pipeline.modeles import DOSSIER_MODELES
 
