@@ -561,6 +561,19 @@ def de(texte: str) -> str:
 # Pas `registre.cle` : ses mots vides (d, l, le…) confondraient « Salle D » et « Salle L ».
 def normaliser(texte: Any) -> str:
     """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
-    sans_accents = unicodedata.normalize("NFKD", en_texte(texte))
+    # Un texte tel quel : les espaces qu'en_texte retirerait sont ignorés de toute façon.
+    return _normaliser_texte(texte if texte.__class__ is str else en_texte(texte))
+
+
+# La relecture d'un planning normalise à chaque ligne les mêmes noms (conducteurs, salles,
+# signataire, libellés de statut) : chacun n'est calculé qu'une fois.
+@functools.lru_cache(maxsize=1 << 16)
+def _normaliser_texte(texte: str) -> str:
+    if texte.isascii():  # NFKD ne change aucun caractère ASCII, aucun n'est un accent
+        return " ".join(_MOTS_NORMALISES.findall(texte.lower()))
+    sans_accents = unicodedata.normalize("NFKD", texte)
     sans_accents = "".join(c for c in sans_accents if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", sans_accents.lower()))
+    return " ".join(_MOTS_NORMALISES.findall(sans_accents.lower()))
+
+
+_MOTS_NORMALISES = re.compile(r"[a-z0-9]+")

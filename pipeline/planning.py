@@ -20,6 +20,7 @@ leurs salariés ne sont pas convoqués une seconde fois.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -255,16 +256,18 @@ def planifier(
     au: date,
     progression: Callable[[int], None] | None = None,
     autres_rendez_vous: pd.DataFrame | None = None,
+    annuaire: Annuaire | None = None,
 ) -> Planning:
     """Propose un entretien à chaque salarié ayant une obligation en retard ou à planifier.
 
     `autres_rendez_vous` (format de `campagne.lire_rendez_vous`) : entretiens d'autres
     campagnes. Ceux datés d'au moins `au` occupent conducteur, salarié et lieu, et leurs
     salariés rejoignent les non planifiés (« entretien déjà fixé le … ») au lieu d'être
-    reconvoqués.
+    reconvoqués. `annuaire` : celui du registre (`construire_annuaire`), s'il est déjà fait.
     """
     agenda = _Agenda.ouvrir(parametres, au)
-    annuaire = construire_annuaire(registre)
+    if annuaire is None:
+        annuaire = construire_annuaire(registre)
     demandes = _demandes(echeances, annuaire, parametres, agenda.debut, agenda.fin)
     a_venir = _rendez_vous_a_venir(autres_rendez_vous, au)
     _occuper_lignes(agenda, a_venir, annuaire, parametres)
@@ -279,6 +282,7 @@ def completer_planning(
     parametres: Parametres,
     au: date,
     autres_rendez_vous: pd.DataFrame | None = None,
+    annuaire: Annuaire | None = None,
 ) -> Planning:
     """Ajoute à un planning existant (peut-être corrigé à la main) les salariés dus depuis.
 
@@ -288,17 +292,17 @@ def completer_planning(
     RH les a laissées, comptent comme réservations. Sans créneau, il rejoint les non
     planifiés avec la raison : jamais d'omission silencieuse. Les lignes existantes ne
     bougent pas, même pour un salarié qui n'est plus dû (le RH a pu le vouloir).
-    `autres_rendez_vous` : comme pour `planifier`.
+    `autres_rendez_vous`, `annuaire` : comme pour `planifier`.
     """
     deja = set(planning.entretiens["matricule"].map(en_texte))
     deja |= set(planning.non_planifies["matricule"].map(en_texte))
     agenda = _Agenda.ouvrir(parametres, au)
-    annuaire = construire_annuaire(registre)
-    demandes = [
-        d
-        for d in _demandes(echeances, annuaire, parametres, agenda.debut, agenda.fin)
-        if d["matricule"] not in deja
-    ]
+    if annuaire is None:
+        annuaire = construire_annuaire(registre)
+    # Les salariés déjà au planning écartés avant de faire leurs demandes : à la relance,
+    # ce sont tous les salariés dus, et les demandes d'un salarié ne dépendent que de lui.
+    nouvelles = echeances[~echeances["matricule"].map(en_texte).isin(deja)]
+    demandes = _demandes(nouvelles, annuaire, parametres, agenda.debut, agenda.fin)
     if not demandes:
         return Planning(
             entretiens=planning.entretiens.copy(),
@@ -437,7 +441,7 @@ class _Agenda:
         """Réservation déjà faite (heure et durée quelconques, corrigées à la main)."""
         # Un lieu écrit autrement (« rhone ») reste le lieu configuré ; un lieu hors
         # paramètres ne prive aucun créneau d'une salle configurée.
-        lieu_configure = next((x for x in self.lieux if normaliser(x) == normaliser(lieu)), None)
+        lieu_configure = self._lieux_normalises.get(normaliser(lieu))
         for i in self.par_jour.get(jour, ()):
             debut_creneau = self.creneaux[i][1]
             if debut_creneau < minute + duree and minute < debut_creneau + self.duree:
@@ -445,6 +449,15 @@ class _Agenda:
                     self.bloque.setdefault(personne, set()).add(i)
                 if lieu_configure is not None:
                     self.lieux_pris[i].add(lieu_configure)
+
+    @functools.cached_property
+    def _lieux_normalises(self) -> dict[str, str]:
+        """Nom normalisé -> le premier lieu configuré qui le porte (une fois par agenda,
+        pas une fois par salle et par rendez-vous occupé)."""
+        index: dict[str, str] = {}
+        for lieu in self.lieux:
+            index.setdefault(normaliser(lieu), lieu)
+        return index
 
     def chercher(
         self, personnes: tuple[str, ...], dernier_jour: date | None, salles: list[str]
@@ -564,23 +577,46 @@ def _conflits(creneaux: list[tuple[date, int]], duree: int) -> list[list[int]]:
     ]
 
 
-def construire_annuaire(registre: Registre) -> dict[str, dict[str, Any]]:
+class Annuaire(dict[str, dict[str, Any]]):
+    """Matricule -> fiche du registre (`construire_annuaire`), et l'index de ses noms.
+
+    L'index (`noms`) est fait une fois par annuaire : la relecture du planning, la
+    recherche du signataire RH et l'occupation des agendas s'en servent tous.
+    """
+
+    @functools.cached_property
+    def noms(self) -> dict[str, list[str]]:
+        return _index_noms(self)
+
+
+def construire_annuaire(registre: Registre) -> Annuaire:
     """Matricule -> nom, prénom, courriel, service, manager, établissement et date de sortie."""
     salaries = registre.salaries
-    colonnes = set(salaries.columns)
-    annuaire = {}
-    for ligne in salaries.to_dict("records"):
-        matricule = en_texte(ligne.get("matricule"))
-        annuaire[matricule] = {
-            "nom": en_texte(ligne.get("nom")),
-            "prenom": en_texte(ligne.get("prenom")),
-            "email": en_texte(ligne.get("email")),
-            "service": en_texte(ligne.get("service")),
-            "matricule_manager": en_texte(ligne.get("matricule_manager")),
-            "etablissement": en_texte(ligne.get("etablissement")),
-            "date_sortie": ligne.get("date_sortie") if "date_sortie" in colonnes else None,
-        }
+    # Colonne par colonne plutôt que ligne par ligne (to_dict("records")) : deux fois
+    # moins de temps pour 10 000 salariés, mêmes valeurs.
+    textes = [
+        list(map(en_texte, salaries[c].tolist())) if c in salaries else [""] * len(salaries)
+        for c in _CHAMPS_ANNUAIRE
+    ]
+    sorties = (
+        salaries["date_sortie"].tolist() if "date_sortie" in salaries else [None] * len(salaries)
+    )
+    annuaire = Annuaire()
+    for matricule, *valeurs, sortie in zip(*textes, sorties, strict=True):
+        annuaire[matricule] = dict(zip(_CHAMPS_ANNUAIRE[1:], valeurs, strict=True))
+        annuaire[matricule]["date_sortie"] = sortie
     return annuaire
+
+
+_CHAMPS_ANNUAIRE = (
+    "matricule",
+    "nom",
+    "prenom",
+    "email",
+    "service",
+    "matricule_manager",
+    "etablissement",
+)
 
 
 def nom_affiche(prenom: str, nom: str) -> str:
@@ -668,13 +704,17 @@ def _demandes(
 
 def index_noms(annuaire: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Nom normalisé (« prenom nom » et « nom prenom ») -> matricules qui le portent."""
+    return annuaire.noms if isinstance(annuaire, Annuaire) else _index_noms(annuaire)
+
+
+def _index_noms(annuaire: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     noms: dict[str, list[str]] = {}
     for matricule, fiche in annuaire.items():
-        for forme in (
-            normaliser(f"{fiche['prenom']} {fiche['nom']}"),
-            normaliser(f"{fiche['nom']} {fiche['prenom']}"),
-        ):
-            noms.setdefault(forme, []).append(matricule)
+        # normaliser(« prénom nom ») = normaliser(prénom) + « » + normaliser(nom) : l'espace
+        # sépare les mots dans les deux cas ; chaque prénom n'est ainsi normalisé qu'une fois.
+        prenom, nom = normaliser(fiche["prenom"]), normaliser(fiche["nom"])
+        for forme in (f"{prenom} {nom}", f"{nom} {prenom}"):
+            noms.setdefault(forme.strip(), []).append(matricule)
     return noms
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import random
 import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,13 +18,16 @@ from pipeline import config
 from pipeline.autres_campagnes import lire_rendez_vous
 from pipeline.erreurs import AVERTISSEMENT, ErreurEntretiens
 from pipeline.fichiers import anciennes_versions
+from pipeline.formats import en_texte, normaliser
 from pipeline.planning import (
     SALLES_PRISES,
     Planning,
     causes_non_planifies,
     completer_planning,
+    construire_annuaire,
     ecrire_planning,
     est_jour_ouvre,
+    index_noms,
     jours_feries,
     planifier,
 )
@@ -637,6 +641,87 @@ def test_lire_planning_fichier_ou_feuille_absents(tmp_path: Path, cas) -> None:
     with pytest.raises(ErreurEntretiens) as exc:
         lire_planning(chemin, registre, p)
     assert [a.code for a in exc.value.anomalies] == ["feuille-manquante"]
+
+
+def test_lire_planning_cellules_typees_dans_excel(tmp_path: Path, cas) -> None:
+    """Date, heure et durée saisies comme valeurs Excel (pas comme texte) : relues comme
+    avant par calamine ; une valeur d'erreur (#N/A), que calamine rend vide, est citée."""
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    classeur = load_workbook(chemin)
+    ws = classeur["Planning"]
+    colonnes = {c.value: c.column for c in ws[1]}
+    ws.cell(row=2, column=colonnes["Heure"]).value = time(10, 45)
+    ws.cell(row=2, column=colonnes["Durée (min)"]).value = 60
+    ws.cell(row=3, column=colonnes["Date"]).value = datetime(2026, 12, 7)
+    classeur.save(chemin)
+    relu = lire_planning(chemin, registre, p)
+    premier = relu.entretiens.iloc[0]
+    assert (premier["heure"], premier["fin"], premier["duree_minutes"]) == ("10:45", "11:45", 60)
+    assert relu.entretiens.iloc[1]["date"] == pd.Timestamp(2026, 12, 7)
+
+    erreur = ws.cell(row=4, column=colonnes["Date"])
+    erreur.value, erreur.data_type = "#N/A", "e"
+    classeur.save(chemin)
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    [anomalie] = exc.value.anomalies
+    assert (anomalie.ligne, anomalie.colonne, anomalie.code) == (4, "Date", "date-invalide")
+    assert anomalie.valeur == "#N/A" and "« #N/A »" in anomalie.message
+
+
+def test_lire_planning_valeur_isolee_loin_du_tableau(tmp_path: Path, cas) -> None:
+    """Une valeur tapée en XFD1048576 : signalée à sa place, sans allouer des gigaoctets
+    (calamine lirait sinon un tableau de 16 384 × 1 048 576 cellules)."""
+    registre, p, planning = cas
+    chemin = tmp_path / "planning.xlsx"
+    ecrire_planning(planning, chemin)
+    classeur = load_workbook(chemin)
+    classeur["Planning"]["XFD1048576"] = "oubli"
+    classeur.save(chemin)
+    with pytest.raises(ErreurEntretiens) as exc:
+        lire_planning(chemin, registre, p)
+    [anomalie] = exc.value.anomalies
+    assert [anomalie.feuille, anomalie.ligne, anomalie.colonne, anomalie.code] == [
+        "Planning", 1048576, "XFD", "cellule-egaree"
+    ]  # fmt: skip
+    assert "« oubli »" in anomalie.message and "A1:O4" in anomalie.message
+
+
+def test_annuaire_et_index_des_noms_comme_ligne_par_ligne() -> None:
+    """L'annuaire fait colonne par colonne et l'index des noms (prénom et nom normalisés
+    une fois chacun) sont ceux que donne le calcul ligne par ligne de leur définition."""
+    hasard = random.Random(14)
+    morceaux = ["Zoé", "ZOÉ", "  Jean-Marc ", "", "Œdipe", "d'Arc", "Nom3260", "é", "漢", None]
+    salaries = [
+        salarie(
+            str(n),
+            nom=hasard.choice(morceaux) or "x",
+            date_sortie=hasard.choice(["", "2027-01-31"]),
+        )
+        | {"prenom": hasard.choice(morceaux), "etablissement": hasard.choice(["", "Lyon", None])}
+        for n in range(400)
+    ]
+    registre = fabriquer_registre(salaries)
+    annuaire = construire_annuaire(registre)
+    attendu = {}
+    for ligne in registre.salaries.to_dict("records"):
+        attendu[en_texte(ligne["matricule"])] = {
+            "nom": en_texte(ligne["nom"]),
+            "prenom": en_texte(ligne["prenom"]),
+            "email": en_texte(ligne["email"]),
+            "service": en_texte(ligne["service"]),
+            "matricule_manager": en_texte(ligne["matricule_manager"]),
+            "etablissement": en_texte(ligne["etablissement"]),
+            "date_sortie": ligne["date_sortie"],
+        }
+    assert list(annuaire.items()) == list(attendu.items())
+    noms: dict[str, list[str]] = {}
+    for matricule, fiche in attendu.items():
+        for forme in (f"{fiche['prenom']} {fiche['nom']}", f"{fiche['nom']} {fiche['prenom']}"):
+            noms.setdefault(normaliser(forme), []).append(matricule)
+    assert index_noms(annuaire) == noms == index_noms(dict(annuaire))
 
 
 # ---------------------------------------------------------------------------- date de sortie
