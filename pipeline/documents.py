@@ -18,7 +18,7 @@ import importlib.metadata
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -53,12 +53,11 @@ from pipeline.fichiers import (
 )
 from pipeline.modeles import DOSSIER_MODELES
 from pipeline.planning import Planning, ecrire_planning
-from pipeline.rendu import modele_compile
-from pipeline.rendu_parallele import Resultat, Tache, rendre_en_parallele
 from pipeline.tableurs import ecrire_echeances
 
-if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
+if TYPE_CHECKING:  # ni le lecteur (calamine) ni le rendu ne sont chargés pour une annotation
     from pipeline.registre import Registre
+    from pipeline.rendu_parallele import Resultat, Tache
 
 DOCUMENTS_SALARIE = ("convocation", "support_preparation", "compte_rendu")
 ETAT_DES_LIEUX = "etat_des_lieux"
@@ -145,78 +144,154 @@ def generer_campagne(
     est régénéré — l'ancienne version gardée — s'il est resté tel que généré ; s'il a
     été modifié à la main, il est conservé et signalé périmé (`BilanCampagne.perimes`).
     Quand rien n'a changé depuis la génération précédente (`_documents_inchanges`), la
-    décision est prise pour tous d'un coup, sans construire un seul contexte.
+    décision est prise pour tous d'un coup, sans construire un seul contexte, et le
+    manifeste, inchangé, n'est pas réécrit.
     """
     campagne = Campagne.du_dossier(dossier)
-    dossier = campagne.dossier
-    dossier.mkdir(parents=True, exist_ok=True)
-    bilan = BilanCampagne(dossier)
-    # Une ligne par fichier, en tuple (colonnes du manifeste) : compacte, pour que la
-    # mémoire grandisse le moins possible avec l'effectif.
-    manifeste: list[tuple[Any, ...]] = []
+    campagne.dossier.mkdir(parents=True, exist_ok=True)
     # Lu avant toute écriture : c'est l'état de la génération précédente.
-    precedent = {} if remplacer else lire_manifeste(dossier)
-
-    # La liste des échéances est dérivée (aucune saisie) : réécrite quand son contenu
-    # change, l'ancienne gardée. Le planning, lui, peut avoir été corrigé à la main : seule
-    # la reprise du planning décide de le réécrire (voir campagne.produire_convocations).
+    precedent = {} if remplacer else lire_manifeste(campagne.dossier)
+    inventaire = _Inventaire(campagne, precedent, progression)
     empreinte_echeances = _empreinte_table(echeances)
-    avant = (precedent.get(ECHEANCES) or {}).get("empreinte_contexte")
-    # Décidé avant de construire le classeur : à la relance, il existe presque toujours
-    # et le construire pour rien coûtait près d'un tiers d'une relance sans changement.
-    # Écrits par un processus de rendu pendant les premiers documents (`annexes`).
-    classeurs: list[Callable[[], object]] = []
-    if remplacer or avant not in (None, empreinte_echeances) or not deja_ecrit(campagne.echeances):
-        classeurs.append(functools.partial(ecrire_echeances, echeances, campagne.echeances, True))
-    if remplacer or not deja_ecrit(campagne.planning):
-        classeurs.append(functools.partial(ecrire_planning, planning, campagne.planning, remplacer))
+    classeurs = _classeurs_a_ecrire(
+        campagne, echeances, empreinte_echeances, planning, precedent, remplacer
+    )
     # Le planning porte l'empreinte de toute la génération (voir `_documents_inchanges`).
     generation = _empreinte_generation(
         registre, empreinte_echeances, planning, parametres, au, modeles
     )
+    inchanges = None if remplacer else _documents_inchanges(precedent, generation, campagne)
+    if inchanges is None or classeurs:
+        # Chargé seulement s'il y a quelque chose à écrire : docxtpl, python-docx et lxml
+        # coûtent ≈ 0,1 s à une relance sans changement.
+        from pipeline.rendu_parallele import rendre_en_parallele
+    if inchanges is None:
+        documents = _documents(registre, echeances, planning, parametres, au, campagne, modeles)
+        taches: Iterable[Tache] = _taches(documents, remplacer, inventaire)
+    else:
+        inventaire.conserver_tous(inchanges)
+        taches = ()
+    if inchanges is None or classeurs:
+        for resultat in rendre_en_parallele(
+            taches, jobs=jobs, progression=progression, annexes=classeurs
+        ):
+            inventaire.noter(resultat)
+    return inventaire.terminer(
+        {campagne.echeances: empreinte_echeances, campagne.planning: generation}
+    )
 
-    def conserver(ligne: dict[str, Any]) -> None:
-        # Document laissé tel quel sans passer par le rendu : compté et inventorié ici.
-        bilan.statuts[CONSERVE] += 1
-        manifeste.append(_rangee(ligne))
-        if progression:
-            progression(1)
 
-    inchanges = None if remplacer else _documents_inchanges(precedent, generation, dossier)
-    for ligne in inchanges or ():
-        conserver(ligne)
-    documents = _documents(registre, echeances, planning, parametres, au, campagne, modeles)
-    taches = _taches(documents, dossier, remplacer, precedent, bilan, conserver)
-    for resultat in rendre_en_parallele(
-        taches if inchanges is None else (),
-        jobs=jobs,
-        progression=progression,
-        annexes=classeurs,
-    ):
+def _classeurs_a_ecrire(
+    campagne: Campagne,
+    echeances: pd.DataFrame,
+    empreinte_echeances: str,
+    planning: Planning,
+    precedent: dict[str, dict[str, str]],
+    remplacer: bool,
+) -> list[Callable[[], object]]:
+    """L'écriture d'echeances.xlsx et de planning.xlsx, s'il faut les écrire.
+
+    Décidé avant de construire les classeurs : à la relance, ils existent presque toujours
+    et les construire pour rien coûtait près d'un tiers d'une relance sans changement.
+    La liste des échéances est dérivée (aucune saisie) : réécrite quand son contenu
+    change, l'ancienne gardée. Le planning, lui, peut avoir été corrigé à la main : seule
+    la reprise du planning décide de le réécrire (voir campagne.produire_convocations).
+    Ces écritures sont confiées à un processus de rendu (`rendre_en_parallele`, annexes).
+    """
+    classeurs: list[Callable[[], object]] = []
+    avant = (precedent.get(ECHEANCES) or {}).get("empreinte_contexte")
+    if remplacer or avant not in (None, empreinte_echeances) or not deja_ecrit(campagne.echeances):
+        classeurs.append(functools.partial(ecrire_echeances, echeances, campagne.echeances, True))
+    if remplacer or not deja_ecrit(campagne.planning):
+        classeurs.append(functools.partial(ecrire_planning, planning, campagne.planning, remplacer))
+    return classeurs
+
+
+@dataclass
+class _Inventaire:
+    """Le bilan et le manifeste d'une génération, tenus au fil des documents.
+
+    Une ligne de manifeste par fichier, en tuple (colonnes du manifeste) : compacte, pour
+    que la mémoire grandisse le moins possible avec l'effectif.
+    """
+
+    campagne: Campagne
+    precedent: dict[str, dict[str, str]]
+    progression: Callable[[int], None] | None
+    manifeste: list[tuple[Any, ...]] = field(default_factory=list)
+    # Les premières lignes du manifeste, recopiées telles quelles du précédent.
+    recopiees: int = 0
+
+    def __post_init__(self) -> None:
+        self.bilan = BilanCampagne(self.campagne.dossier)
+
+    def conserver(self, ligne: dict[str, Any]) -> None:
+        """Un document laissé tel quel sans passer par le rendu."""
+        self.bilan.statuts[CONSERVE] += 1
+        self.manifeste.append(_rangee(ligne))
+        if self.progression:
+            self.progression(1)
+
+    def conserver_tous(self, lignes: list[dict[str, Any]]) -> None:
+        """Les documents d'une relance sans changement, lignes du manifeste précédent."""
+        if not self.manifeste:
+            self.recopiees = len(lignes)
+        self.bilan.statuts[CONSERVE] += len(lignes)
+        self.manifeste.extend(map(_rangee, lignes))
+        if self.progression:
+            self.progression(len(lignes))
+
+    def signaler_perime(self, document: _Document, ligne: dict[str, Any]) -> None:
+        self.conserver({**ligne, "perime": PERIME})
+        self.bilan.perimes.append(
+            DocumentSignale(document.matricule, document.type_document, ligne["chemin"])
+        )
+
+    def noter(self, resultat: Resultat) -> None:
+        """Un document passé par le rendu (créé, remplacé, mis à jour ou conservé)."""
         matricule, type_document, empreinte, mise_a_jour = resultat.etiquette
         statut = MIS_A_JOUR if mise_a_jour and resultat.statut == REMPLACE else resultat.statut
-        bilan.statuts[statut] += 1
-        ligne = _ligne_manifeste(dossier, resultat.destination, resultat, matricule, type_document)
+        self.bilan.statuts[statut] += 1
+        ligne = _ligne_manifeste(
+            self.campagne.dossier, resultat.destination, resultat, matricule, type_document
+        )
         if statut == MIS_A_JOUR:
-            bilan.mises_a_jour.append(DocumentSignale(matricule, type_document, ligne["chemin"]))
+            signale = DocumentSignale(matricule, type_document, ligne["chemin"])
+            self.bilan.mises_a_jour.append(signale)
         ligne["empreinte_contexte"] = empreinte
-        manifeste.append(_rangee(ligne))
-    for chemin, empreinte_table in (
-        (campagne.echeances, empreinte_echeances),
-        (campagne.planning, generation),
-    ):
-        ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
-        ligne["empreinte_contexte"] = empreinte_table
-        manifeste.append(_rangee(ligne))
-    # Le registre et les paramètres figés par `campagne.figer_sources` : ils font partie de
-    # l'inventaire de la campagne (quelles données ont produit ces documents).
-    for source in sorted(p for p in campagne.sources.glob("*") if p.is_file()):
-        manifeste.append(_rangee(_ligne_manifeste(dossier, source, None, "", "source")))
-    ecrire_manifeste(dossier, manifeste)
-    chemins = {rangee[0] for rangee in manifeste}
-    bilan.orphelins = _orphelins(campagne, chemins)
-    bilan.fiches_hors_campagne = _fiches_hors_campagne(campagne, chemins)
-    return bilan
+        self.manifeste.append(_rangee(ligne))
+
+    def terminer(self, empreintes: dict[Path, str]) -> BilanCampagne:
+        """Classeurs (avec leur empreinte) et sources inventoriés, manifeste écrit s'il a
+        changé, dossiers et fiches hors campagne relevés."""
+        dossier = self.campagne.dossier
+        for chemin, empreinte in empreintes.items():
+            ligne = _ligne_manifeste(dossier, chemin, None, "", chemin.name.split(".")[0])
+            ligne["empreinte_contexte"] = empreinte
+            self.manifeste.append(_rangee(ligne))
+        # Le registre et les paramètres figés par `campagne.figer_sources` : ils font partie
+        # de l'inventaire de la campagne (quelles données ont produit ces documents).
+        for source in sorted(p for p in self.campagne.sources.glob("*") if p.is_file()):
+            self.manifeste.append(_rangee(_ligne_manifeste(dossier, source, None, "", "source")))
+        if not self._manifeste_inchange():
+            ecrire_manifeste(dossier, self.manifeste)
+        chemins = {rangee[0] for rangee in self.manifeste}
+        self.bilan.orphelins = _orphelins(self.campagne, chemins)
+        self.bilan.fiches_hors_campagne = _fiches_hors_campagne(self.campagne, chemins)
+        return self.bilan
+
+    def _manifeste_inchange(self) -> bool:
+        """Chaque ligne est celle, relue, du manifeste actuel (relance sans changement)."""
+        if len(self.manifeste) != len(self.precedent):
+            return False
+        for rangee in self.manifeste[self.recopiees :]:
+            avant = self.precedent.get(rangee[0])
+            if avant is None or any(
+                str(valeur) != avant.get(colonne)
+                for valeur, colonne in zip(rangee, COLONNES_MANIFESTE, strict=True)
+            ):
+                return False
+        return True
 
 
 def _rangee(ligne: dict[str, Any]) -> tuple[Any, ...]:
@@ -259,12 +334,12 @@ def _orphelins(campagne: Campagne, actuels: set[str]) -> list[str]:
     convoques = {
         chemin.split("/")[1] for chemin in actuels if chemin.startswith(f"{DOSSIER_SALARIES}/")
     }
-    racine = campagne.salaries
-    return sorted(
-        d.name
-        for d in (racine.iterdir() if racine.is_dir() else [])
-        if d.is_dir() and d.name not in convoques
-    )
+    try:
+        # scandir : le type de chaque entrée vient avec son nom, sans un stat par dossier.
+        with os.scandir(campagne.salaries) as entrees:
+            return sorted(e.name for e in entrees if e.is_dir() and e.name not in convoques)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 @dataclass(frozen=True)
@@ -316,14 +391,12 @@ def _documents(
 
 
 def _taches(
-    documents: Iterator[_Document],
-    dossier: Path,
-    remplacer: bool,
-    precedent: dict[str, dict[str, str]],
-    bilan: BilanCampagne,
-    conserver: Callable[[dict[str, Any]], None],
+    documents: Iterator[_Document], remplacer: bool, inventaire: _Inventaire
 ) -> Iterator[Tache]:
     """Décide, document par document, s'il faut le rendre (tâche) ou le laisser tel quel."""
+    from pipeline.rendu_parallele import Tache
+
+    dossier = inventaire.campagne.dossier
     empreintes_modeles: dict[Path, str] = {}
     # Les documents d'un salarié se suivent : son dossier absent (première génération),
     # aucun des siens n'est là, et un seul appel système le dit pour tous.
@@ -341,22 +414,21 @@ def _taches(
         chemin = doc.destination.relative_to(dossier).as_posix()
         # Rendue telle quelle dans le résultat ; le booléen distingue une mise à jour.
         etiquette = (doc.matricule, doc.type_document, empreinte)
-        avant = precedent.get(chemin) or {}
+        avant = inventaire.precedent.get(chemin) or {}
         connue = avant.get("empreinte_contexte") or ""
         if remplacer or not deja_la(doc.destination):
             yield Tache(doc.modele, doc.contexte, doc.destination, remplacer, (*etiquette, False))
         elif not connue:
             # Interruption avant l'écriture du manifeste, ou campagne plus ancienne.
-            conserver(_reconnaitre(doc, dossier, empreinte))
+            inventaire.conserver(_reconnaitre(doc, dossier, empreinte))
         elif connue == empreinte:
             # Rien n'a changé : on ne relit même pas le fichier (relance rapide).
-            conserver({**avant, "perime": ""})
+            inventaire.conserver({**avant, "perime": ""})
         elif sha256_fichier(doc.destination) != avant.get("sha256"):
             # Données changées, mais le document a été complété ou signé depuis : on ne
             # l'écrase jamais ; il reste signalé (ancienne empreinte gardée) tant qu'il
             # n'est pas régénéré par --remplacer.
-            conserver({**avant, "perime": PERIME})
-            bilan.perimes.append(DocumentSignale(doc.matricule, doc.type_document, chemin))
+            inventaire.signaler_perime(doc, avant)
         else:
             # Données changées, document tel que généré : on le met à jour (l'ancienne
             # version est gardée à côté, comme pour --remplacer).
@@ -372,6 +444,8 @@ def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any
     (retouché ou périmé, impossible de savoir) il reste conservé sans empreinte, et
     seul `--remplacer` le régénérera. Un rendu sans écriture, une seule fois par document.
     """
+    from pipeline.rendu import modele_compile
+
     contenu = modele_compile(doc.modele).rendre(doc.contexte)
     ligne = _ligne_manifeste(dossier, doc.destination, None, doc.matricule, doc.type_document)
     if ligne["sha256"] == sha256_octets(contenu):
@@ -384,7 +458,7 @@ def _empreinte_table(table: pd.DataFrame) -> str:
 
 
 def _documents_inchanges(
-    precedent: dict[str, dict[str, str]], generation: str, dossier: Path
+    precedent: dict[str, dict[str, str]], generation: str, campagne: Campagne
 ) -> list[dict[str, Any]] | None:
     """Les lignes des documents d'une relance où rien n'a changé ; None s'il faut décider
     document par document.
@@ -398,7 +472,7 @@ def _documents_inchanges(
     if not generation or (precedent.get(PLANNING) or {}).get("empreinte_contexte") != generation:
         return None
     lignes = [ligne for ligne in precedent.values() if ligne.get("type_document") in _TYPES]
-    racine = os.fspath(dossier)
+    racine = os.fspath(campagne.dossier)
     for ligne in lignes:
         if (
             ligne.get("perime")

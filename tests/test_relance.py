@@ -11,7 +11,7 @@ import csv
 import dataclasses
 import hashlib
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -407,3 +407,97 @@ def test_relance_sans_changement_decidee_sans_construire_un_contexte(
     bilan = generer(exemple, campagne, jobs=1)
     assert (bilan.crees, bilan.conserves) == (1, compter_documents(exemple[3]) - 1)
     assert (campagne / supprime).read_bytes() == contenu
+
+
+def actuels(dossier: Path) -> dict[str, bytes]:
+    """Les documents actuels (sans les anciennes versions), par chemin."""
+    return {c: octets for c, octets in contenus(dossier).items() if not est_ancienne_version(c)}
+
+
+def _changer(
+    exemple, changement: str, campagne: Path, tmp_path: Path
+) -> tuple[tuple, date, dict, set[str]]:
+    """(exemple changé, date, options de generer_campagne, documents que le changement peut
+    faire changer)."""
+    registre, parametres, echeances, planning = exemple
+    au, options = AU, {}
+    premier = planning.entretiens["matricule"].iloc[0]
+    tous = {c for c in manifeste(campagne) if c.endswith(".docx")}
+    concernes = documents_de(campagne, premier, planning)
+    if changement == "parametres":  # la raison sociale est sur chaque document
+        entreprise = dataclasses.replace(parametres.entreprise, raison_sociale="Autre SAS")
+        parametres = dataclasses.replace(parametres, entreprise=entreprise)
+        concernes = tous
+    elif changement == "date":  # relance le lendemain : l'historique part d'un jour plus tard
+        au, concernes = AU + timedelta(days=1), tous
+    elif changement == "modele":
+        modeles = Path(shutil.copytree(RACINE / "modeles_word", tmp_path / "modeles"))
+        document = Document(str(modeles / "convocation.docx"))
+        document.paragraphs[0].add_run(" (modèle retouché)")
+        document.save(str(modeles / "convocation.docx"))
+        options["modeles"] = modeles
+        concernes = {c for c in tous if c.endswith("/convocation.docx")}
+    elif changement == "registre":  # un service corrigé : des documents de ce salarié
+        salaries = registre.salaries.copy()
+        salaries.loc[salaries["matricule"] == premier, "service"] = "Service corrigé"
+        registre = dataclasses.replace(registre, salaries=salaries)
+    else:  # planning corrigé à la main : son entretien et la fiche de son conducteur
+        planning, _ = deplacer(planning, premier)
+    return (registre, parametres, echeances, planning), au, options, concernes
+
+
+@pytest.mark.parametrize(
+    ("changement", "tous_changent"),
+    [("parametres", True), ("date", False), ("modele", True), ("registre", False),
+     ("planning", True)],
+)  # fmt: skip
+def test_relance_apres_un_changement_refait_ce_qui_a_change(
+    exemple, campagne: Path, tmp_path: Path, monkeypatch, changement: str, tous_changent: bool
+) -> None:
+    """Ce qui ne figure pas dans les tables du registre (paramètres, date, modèle Word)
+    compte aussi : jamais pris pour « rien n'a changé ». Puis, à la relance suivante,
+    la décision globale reprend (aucun contexte construit) et le manifeste, inchangé,
+    n'est pas réécrit."""
+    change, au, options, concernes = _changer(exemple, changement, campagne, tmp_path)
+    registre, parametres, echeances, planning = change
+    construits: list[int] = []
+    original = pipeline.documents.iterer_contextes_salaries
+
+    def compter(*arguments, **noms):
+        construits.append(1)
+        return original(*arguments, **noms)
+
+    monkeypatch.setattr(pipeline.documents, "iterer_contextes_salaries", compter)
+    avant = actuels(campagne)
+    bilan = generer_campagne(registre, echeances, planning, parametres, au, campagne, **options)
+    apres = actuels(campagne)
+    changes = {c for c in avant if apres[c] != avant[c]}
+    mis_a_jour = {d.chemin for d in bilan.mises_a_jour}
+    assert construits, "la décision a été prise sans regarder les documents"
+    assert changes and changes <= mis_a_jour <= concernes
+    assert changes == concernes or not tous_changent
+    assert (bilan.mis_a_jour, bilan.conserves) == (len(mis_a_jour), len(avant) - len(mis_a_jour))
+    assert (bilan.crees, bilan.perimes, bilan.orphelins) == (0, [], [])
+
+    construits.clear()
+    avant = (campagne / "manifeste.csv").stat()
+    bilan = generer_campagne(registre, echeances, planning, parametres, au, campagne, **options)
+    assert not construits and bilan.conserves == len(apres)
+    apres_relance = (campagne / "manifeste.csv").stat()
+    assert (apres_relance.st_ino, apres_relance.st_mtime_ns) == (avant.st_ino, avant.st_mtime_ns)
+
+
+def test_relance_sans_changement_manifeste_suit_les_sources(exemple, campagne: Path) -> None:
+    """Documents inchangés, mais une source figée ou un tableur a changé : le manifeste
+    est réécrit, avec leurs nouvelles empreintes."""
+    (campagne / "_sources").mkdir(exist_ok=True)
+    (campagne / "_sources" / "parametres.toml").write_text("# autre\n", encoding="utf-8")
+    bilan = generer(exemple, campagne, jobs=1)
+    assert bilan.conserves == compter_documents(exemple[3])
+    ligne = manifeste(campagne)["_sources/parametres.toml"]
+    assert ligne["sha256"] == hashlib.sha256(b"# autre\n").hexdigest()
+    (campagne / "echeances.xlsx").unlink()
+    generer(exemple, campagne, jobs=1)
+    ligne = manifeste(campagne)["echeances.xlsx"]
+    contenu = (campagne / "echeances.xlsx").read_bytes()
+    assert ligne["sha256"] == hashlib.sha256(contenu).hexdigest()
