@@ -48,11 +48,17 @@ from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
-from pipeline.document_xml import Encadrement, tableaux_a_corriger
+from pipeline.document_xml import (
+    CorpsSansArbre,
+    Encadrement,
+    sans_arbre_possible,
+    tableaux_a_corriger,
+)
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.paquet_docx import Membre, compresser, ecrire_zip, lire_membres
 
@@ -181,6 +187,8 @@ class _Partie:
     gabarit: jinja2.Template
     genre: str  # corps, entete_pied, notes
     encodage: str = "utf-8"
+    # Le corps compilé sans les sauts de ligne ajoutés (`document_xml.CorpsSansArbre`).
+    sans_sauts: jinja2.Template | None = None
 
 
 def _outil_docxtpl() -> DocxTemplate:
@@ -201,15 +209,23 @@ def _exige_docxtpl(valeur: Any) -> bool:
     )
 
 
-def _finaliseur(suivant: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+def _finaliseur(suivant: Callable[[Any], Any] | None, balisage: list[bool]) -> Callable[[Any], Any]:
     # `finalize` voit chaque valeur affichée par {{ }} : détecter ici les objets docxtpl
-    # ne coûte rien aux contextes ordinaires (pas de parcours de tout le contexte).
+    # ne coûte rien aux contextes ordinaires (pas de parcours de tout le contexte). Une
+    # valeur déjà balisée (Markup, RichText : du XML brut) est notée dans `balisage` : le
+    # document ne peut pas être écrit sans arbre.
     def finaliser(valeur: Any) -> Any:
-        if _exige_docxtpl(valeur):
-            raise _ObjetDocxtpl()
+        if valeur.__class__ not in _VALEURS_SIMPLES:
+            if _exige_docxtpl(valeur):
+                raise _ObjetDocxtpl()
+            if hasattr(valeur, "__html__"):
+                balisage[0] = True
         return suivant(valeur) if suivant else valeur
 
     return finaliser
+
+
+_VALEURS_SIMPLES = frozenset((str, int, float, bool, type(None)))
 
 
 def _objets_docxtpl(valeur: Any, trouves: list[Any]) -> None:
@@ -263,7 +279,8 @@ class ModeleCompile:
         self.chemin = Path(chemin)
         self.nom = self.chemin.name
         self.env = env or environnement_jinja()
-        self._env_rendu = self.env.overlay(finalize=_finaliseur(self.env.finalize))
+        self._balisage = [False]
+        self._env_rendu = self.env.overlay(finalize=_finaliseur(self.env.finalize, self._balisage))
         self.env_proprietes = _environnement_proprietes()
         for nom_filtre, filtre in self.env.filters.items():
             self.env_proprietes.filters.setdefault(nom_filtre, filtre)
@@ -290,6 +307,7 @@ class ModeleCompile:
         self._derniers: dict[str, tuple[Any, Membre]] = {}
         self._encadrement: Encadrement | None = None
         self._encadrement_verifie = False
+        self._sans_arbre: CorpsSansArbre | None = None
         self._analyseur_souple = etree.XMLParser(recover=True)
         self._analyseur_strict = etree.XMLParser()
         try:
@@ -333,6 +351,7 @@ class ModeleCompile:
         corps = tpl.patch_xml(tpl.get_xml())
         self._ajouter(self._membre_corps, "corps du document", corps, "corps")
         self._encadrement = Encadrement.du_document(self._racine, self._corps, corps)
+        self._preparer_sans_arbre(self._parties[-1], corps)
 
         # En-têtes et pieds : les mêmes relations que DocxTemplate.get_headers_footers.
         for uri, libelle in ((tpl.HEADER_URI, "en-tête"), (tpl.FOOTER_URI, "pied de page")):
@@ -370,6 +389,20 @@ class ModeleCompile:
                     self._proprietes[prop] = (texte, gabarit)
                     if not _BALISE_JINJA.search(texte):
                         self._proprietes_fixes[prop] = gabarit.render()
+
+    def _preparer_sans_arbre(self, partie: _Partie, source: str) -> None:
+        """Le corps compilé une seconde fois, sans les sauts de ligne (qui ne servent qu'à
+        situer une erreur), pour `CorpsSansArbre` ; si ce modèle le permet."""
+        if (
+            self._encadrement is None
+            or self.env.autoescape is not True
+            or not sans_arbre_possible(source)
+            # Ces blocs rendent du balisage sans passer par `finalize` : rien ne le dirait.
+            or any(self._env_rendu.parse(source).find_all((nodes.FilterBlock, nodes.CallBlock)))
+        ):
+            return
+        partie.sans_sauts = self._compiler_texte(self._env_rendu, source, partie.libelle, source)
+        self._sans_arbre = CorpsSansArbre(self._encadrement)
 
     def _compiler_texte(
         self, env: SandboxedEnvironment, source: str, libelle: str, citation: str
@@ -429,17 +462,35 @@ class ModeleCompile:
         return compresse
 
     def _rendre_partie(self, partie: _Partie, contexte: dict[str, Any]) -> Membre:
-        try:
-            xml = partie.gabarit.render(contexte)
-        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            raise _erreur_modele(self.nom, partie.libelle, partie.source, exc) from exc
+        if partie.sans_sauts is not None and self._sans_arbre is not None:
+            return compresser(
+                self._membres_par_nom[partie.membre], self._corps_sans_arbre(partie, contexte)
+            )
+        xml = self._rendu_jinja(partie, contexte)
         # Le reste du travail ne dépend que de ce texte : un rendu identique au précédent
         # (en-tête, pied de page) reprend le même membre.
         if (deja := self._deja_rendu(partie.membre, xml)) is not None:
             return deja
         brut = xml
-        # La suite de DocxTemplate.render_xml_part, à l'identique (str.replace au lieu de
-        # re.sub(r"\n<w:p([ >])", …) : même résultat, les motifs ne se chevauchent pas).
+        xml = self._apres_jinja(xml)
+        if partie.genre == "corps":
+            octets = self._rendre_corps(xml)
+        elif partie.genre == "entete_pied":
+            # DocxTemplate.map_headers_footers_xml recharge la partie (XmlPart.load).
+            octets = serialize_part_xml(parse_xml(xml.encode(partie.encodage)))
+        else:
+            octets = xml.encode("utf-8")
+        return self._retenir(partie.membre, brut, octets)
+
+    def _rendu_jinja(self, partie: _Partie, contexte: dict[str, Any]) -> str:
+        try:
+            return partie.gabarit.render(contexte)
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise _erreur_modele(self.nom, partie.libelle, partie.source, exc) from exc
+
+    def _apres_jinja(self, xml: str) -> str:
+        """La suite de DocxTemplate.render_xml_part, à l'identique (str.replace au lieu de
+        re.sub(r"\n<w:p([ >])", …) : même résultat, les motifs ne se chevauchent pas)."""
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         if "{_" in xml or "_}" in xml:
             xml = (
@@ -450,14 +501,28 @@ class ModeleCompile:
             )
         if any(c in xml for c in _CARACTERES_LISTING):
             xml = self._outil.resolve_listing(xml)
-        if partie.genre == "corps":
-            octets = self._rendre_corps(xml)
-        elif partie.genre == "entete_pied":
-            # DocxTemplate.map_headers_footers_xml recharge la partie (XmlPart.load).
-            octets = serialize_part_xml(parse_xml(xml.encode(partie.encodage)))
-        else:
-            octets = xml.encode("utf-8")
-        return self._retenir(partie.membre, brut, octets)
+        return xml
+
+    def _corps_sans_arbre(self, partie: _Partie, contexte: dict[str, Any]) -> bytes:
+        """document.xml par `CorpsSansArbre`, qui se rabat sur l'arbre quand il le faut."""
+        assert partie.sans_sauts is not None and self._sans_arbre is not None
+        gabarit = partie.sans_sauts
+        self._balisage[0] = False
+        try:
+            morceaux = list(gabarit.root_render_func(gabarit.new_context(contexte)))
+        except _ObjetDocxtpl:
+            raise
+        except Exception:
+            # La même erreur, levée par le gabarit aux sauts de ligne, y est située.
+            self._rendu_jinja(partie, contexte)
+            raise
+
+        def par_l_arbre() -> bytes:
+            return self._rendre_corps(self._apres_jinja(self._rendu_jinja(partie, contexte)))
+
+        if self._balisage[0]:
+            return par_l_arbre()
+        return self._sans_arbre.ecrire(morceaux, par_l_arbre)
 
     def _rendre_corps(self, xml: str) -> bytes:
         """document.xml : le corps rendu dans la racine du modèle, comme docxtpl."""
@@ -477,7 +542,7 @@ class ModeleCompile:
             self._encadrement_verifie = True
             reference = self._corps_deplace(xml)
             if reference != octets:
-                self._encadrement = None
+                self._encadrement = self._sans_arbre = None
                 return reference
         return octets
 

@@ -826,6 +826,81 @@ def test_modeles_reels_analyses_d_un_seul_coup(
     assert len(deplacements) == 1
 
 
+# Des textes qui gardent la structure d'un document (mêmes listes, mêmes branches) : les
+# guillemets et apostrophes qu'échappe markupsafe, ce que lxml écrit autrement, et ce qui
+# renvoie le document à l'arbre (sauts de ligne, retour chariot, contrôle, accolades).
+_TEXTES_PIEGES = [
+    ' « "guillemets" » l\'apostrophe & <balise/> ]]> &#34; &amp;',
+    "\u00a0\u202f€ — … 😀 e\u0301 \u2028 \u0085 ﬁ",
+    "{_{ pas une balise }_} {_% %_}",
+    "ligne 1\nligne 2\tcolonne",
+    "retour\r chariot",
+    "cloche \x07 de contrôle",
+]
+
+
+def _textes_remplaces(valeur: object, texte: str) -> object:
+    """Chaque texte non vide suivi de `texte` ; listes, nombres et textes vides inchangés."""
+    if isinstance(valeur, dict):
+        return {cle: _textes_remplaces(v, texte) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [_textes_remplaces(v, texte) for v in valeur]
+    if isinstance(valeur, str) and valeur:
+        return valeur + texte
+    return valeur
+
+
+@pytest.mark.parametrize(
+    "chemin",
+    [pytest.param(p, id=p.stem) for p in MODELES_REELS]
+    or [pytest.param(None, marks=pytest.mark.skip(reason="aucun modèle .docx dans modeles_word/"))],
+)
+def test_modeles_reels_ecrits_sans_arbre_aux_octets_de_docxtpl(
+    chemin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """document.xml écrit sans arbre XML (`document_xml.CorpsSansArbre`) : chaque structure
+    est d'abord vérifiée par l'arbre, puis ses documents sont écrits directement — aux
+    octets de docxtpl, quels que soient les textes ; ceux qu'il ne sait pas écrire
+    directement (saut de ligne, contrôle, accolades de docxtpl) passent par l'arbre."""
+    from pipeline.modeles import MODELES
+
+    famille = MODELES.get(chemin.stem, "salarie")
+    contextes = [ctx for fam, _nom, ctx in _contextes_reels() if fam == famille][:3]
+    compile_ = ModeleCompile(chemin)
+    assert compile_._sans_arbre is not None
+    par_l_arbre: list[int] = []
+    original = compile_._rendre_corps
+    monkeypatch.setattr(
+        compile_, "_rendre_corps", lambda xml: par_l_arbre.append(1) or original(xml)
+    )
+    rendus = 0
+    for ctx in contextes:
+        for variante in [ctx, ctx, *(_textes_remplaces(ctx, t) for t in _TEXTES_PIEGES)]:
+            verifier_octets(compile_.rendre(variante), rendre_docxtpl(chemin, variante))
+            rendus += 1
+    # Une fois par structure, puis pour les seuls textes qu'il ne sait pas écrire.
+    assert len(par_l_arbre) <= len(compile_._sans_arbre.plans) + 4 * len(contextes) < rendus
+    assert None not in compile_._sans_arbre.plans.values()
+
+
+def test_sans_arbre_seulement_si_les_valeurs_sont_du_texte(tmp_path: Path, modele: Path) -> None:
+    """Une balise Jinja dans une balise XML (cellbg, colspan : une valeur dans un attribut)
+    ou un bloc qui rend du balisage : pas de voie sans arbre pour ce modèle ; une valeur
+    déjà balisée ({{r …}}, RichText) : ce document passe par l'arbre. Mêmes octets."""
+    assert ModeleCompile(modele)._sans_arbre is None
+    bloc = fabriquer_modele_simple(
+        tmp_path / "bloc.docx", "{% filter upper %}{{ nom }}{% endfilter %}", "{{ nom }}"
+    )
+    assert ModeleCompile(bloc)._sans_arbre is None
+    riche = fabriquer_modele_simple(tmp_path / "riche.docx", "Nom : {{ nom }}", "{{r valeur }}")
+    compile_ = ModeleCompile(riche)
+    assert compile_._sans_arbre is not None
+    for valeur in ["texte", RichText("gras & <souligné>", bold=True), "texte", "l'autre"]:
+        ctx = {"nom": "Éloïse « D'Arc »", "valeur": valeur}
+        verifier_octets(compile_.rendre(ctx), rendre_docxtpl(riche, ctx))
+    assert len(compile_._sans_arbre.plans) == 1
+
+
 # --- génération en parallèle ---------------------------------------------------------
 
 
