@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import glob
 import hashlib
+import itertools
 import os
 import re
 import secrets
@@ -43,6 +44,9 @@ _MARQUE_ANCIENNE = ".ancien"
 # Marge sous la limite de 255 caractères : le dossier contient ensuite des noms de
 # fichiers, et Windows limite le chemin complet.
 _LONGUEUR_MAX_NOM = 80
+# Un nom que `nom_fichier_sur` rendrait tel quel : lettres latines (accentuées comprises),
+# chiffres, « _ » et « - », de 7 à 80 caractères, sans « _ » ni « - » au bord.
+_NOM_DEJA_SUR = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ][0-9A-Za-zÀ-ÖØ-öø-ÿ_-]{5,78}[0-9A-Za-zÀ-ÖØ-öø-ÿ]")
 
 
 def nom_fichier_sur(texte: str, *, defaut: str = "sans_nom") -> str:
@@ -54,6 +58,10 @@ def nom_fichier_sur(texte: str, *, defaut: str = "sans_nom") -> str:
     """
     texte = unicodedata.normalize("NFC", str(texte)).strip()
     texte = re.sub(r"\s+", "_", texte)
+    if _NOM_DEJA_SUR.fullmatch(texte):
+        # Lettres, chiffres, « _ » et « - » : rien que pathvalidate changerait, ni nom
+        # réservé (6 caractères au plus), ni « . » ; un nom par salarié d'une campagne.
+        return texte
     texte = sanitize_filename(texte, replacement_text="_", platform="universal")
     texte = re.sub(r"\.{2,}", ".", texte).strip("._ ")
     texte = texte[:_LONGUEUR_MAX_NOM].rstrip("._ ")
@@ -148,14 +156,22 @@ def ecrire_fichier(
     `garder_ancien=False` est réservé aux fichiers dérivés, sans saisie humaine (manifeste,
     tableau de bord) : ils sont recalculés à chaque fois et les empiler n'aurait pas de sens.
     """
+    return publier(chemin, contenu, remplacer, garder_ancien)[0]
+
+
+def publier(
+    chemin: Path, contenu: bytes, remplacer: bool = False, garder_ancien: bool = True
+) -> tuple[str, float]:
+    """`ecrire_fichier`, et la date de modification du fichier écrit (st_mtime ; 0 s'il
+    est conservé), relevée sur le fichier ouvert plutôt que par un appel de plus."""
     chemin = Path(chemin)
     existe = deja_ecrit(chemin)
     if existe and not remplacer:
-        return CONSERVE
+        return CONSERVE, 0.0
     if existe and garder_ancien:
         garder_ancienne_version(chemin)
-    _ecrire_atomique(chemin, contenu)
-    return REMPLACE if existe else CREE
+    modifie = _ecrire_atomique(chemin, contenu)
+    return (REMPLACE if existe else CREE), modifie
 
 
 def deja_ecrit(chemin: Path | str) -> bool:
@@ -200,16 +216,21 @@ def est_ancienne_version(relatif: Path | str) -> bool:
     return DOSSIER_ANCIENNES_VERSIONS in relatif.parts[:-1] or _MARQUE_ANCIENNE in relatif.name
 
 
-def _ecrire_atomique(chemin: Path, contenu: bytes) -> None:
-    # Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
-    # par document). Le renommage suffit contre une interruption du programme ; après
-    # une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
-    # comme absent, et la relance le régénère. Écrit par le descripteur, sans objet
-    # fichier : ce chemin est pris par chaque document d'une campagne.
+def _ecrire_atomique(chemin: Path, contenu: bytes) -> float:
+    """Écrit `contenu` sous un nom temporaire puis le renomme ; sa date de modification.
+
+    Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
+    par document). Le renommage suffit contre une interruption du programme ; après
+    une coupure de courant, un fichier peut rester vide : `deja_ecrit` le traite
+    comme absent, et la relance le régénère. Écrit par le descripteur, sans objet
+    fichier : ce chemin est pris par chaque document d'une campagne.
+    """
     with _publication_atomique(chemin) as descripteur:
         reste = memoryview(contenu)
         while reste:
             reste = reste[os.write(descripteur, reste) :]
+        # Le renommage ne change pas la date : celle du fichier ouvert est la sienne.
+        return os.fstat(descripteur).st_mtime
 
 
 @contextmanager
@@ -271,7 +292,7 @@ def _creer_temporaire(chemin: Path) -> tuple[str, int]:
     dossier = os.fspath(chemin.parent)
     dossier_cree = False
     while True:
-        temporaire = os.path.join(dossier, f".{chemin.name}.{secrets.token_hex(4)}.tmp")
+        temporaire = os.path.join(dossier, f".{chemin.name}.{_suffixe_temporaire()}.tmp")
         try:
             return temporaire, os.open(temporaire, drapeaux, 0o666)
         except FileExistsError:
@@ -283,6 +304,20 @@ def _creer_temporaire(chemin: Path) -> tuple[str, int]:
                 raise
             os.makedirs(dossier, exist_ok=True)
             dossier_cree = True
+
+
+def _suffixe_temporaire() -> str:
+    """Un suffixe propre à ce processus (tiré au hasard une fois) et à ce fichier (un
+    compteur) : la création exclusive départage de toute façon deux homonymes."""
+    global _PREFIXE_TEMPORAIRE, _PROCESSUS_DU_PREFIXE
+    if _PROCESSUS_DU_PREFIXE != os.getpid():  # un processus de rendu né par fork
+        _PREFIXE_TEMPORAIRE, _PROCESSUS_DU_PREFIXE = secrets.token_hex(3), os.getpid()
+    return f"{_PREFIXE_TEMPORAIRE}{next(_COMPTEUR_TEMPORAIRE):x}"
+
+
+_PREFIXE_TEMPORAIRE = ""
+_PROCESSUS_DU_PREFIXE = 0
+_COMPTEUR_TEMPORAIRE = itertools.count()
 
 
 def _nommer(exc: OSError, temporaire: str | None, chemin: Path) -> OSError:

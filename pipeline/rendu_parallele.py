@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import CONSERVE, deja_ecrit, ecrire_fichier, sha256_fichier
-from pipeline.rendu import modele_compile
+from pipeline.fichiers import CONSERVE, deja_ecrit, publier, sha256_fichier
+from pipeline.rendu import ModeleCompile, modele_compile
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,18 @@ class Resultat:
     modifie: float = 0.0
 
 
-def _traiter(tache: Tache) -> Resultat:
+def _traiter(tache: Tache, modeles: dict[Path, ModeleCompile]) -> Resultat:
+    """Un document rendu et écrit ; `modeles` : ceux déjà compilés pour ce travail."""
     destination = Path(tache.destination)
     if not tache.remplacer and deja_ecrit(destination):
         # Relance : le document existe (peut-être complété à la main), on ne le rend pas.
         return _resultat_du_fichier(destination, tache)
-    contenu = modele_compile(tache.modele).rendre(tache.contexte)
-    statut = ecrire_fichier(destination, contenu, remplacer=tache.remplacer)
+    if (modele := modeles.get(tache.modele)) is None:
+        # Vu une fois par travail (un lot, ou tout un rendu sans processus) : chaque
+        # document ne redemande pas au système la date du modèle.
+        modele = modeles[tache.modele] = modele_compile(tache.modele)
+    contenu = modele.rendre(tache.contexte)
+    statut, modifie = publier(destination, contenu, remplacer=tache.remplacer)
     if statut == CONSERVE:  # créé entre-temps par quelqu'un d'autre : on le garde
         return _resultat_du_fichier(destination, tache)
     return Resultat(
@@ -71,7 +76,7 @@ def _traiter(tache: Tache) -> Resultat:
         hashlib.sha256(contenu).hexdigest(),
         len(contenu),
         tache.etiquette,
-        os.stat(destination).st_mtime,
+        modifie,
     )
 
 
@@ -96,9 +101,10 @@ def _traiter_lot(lot: list[Tache]) -> _Reponse:
     # système (disque plein, dossier en lecture seule) aussi : la ligne de commande en
     # fait une phrase française, pas une trace.
     resultats = []
+    modeles: dict[Path, ModeleCompile] = {}
     try:
         for tache in lot:
-            resultats.append(_traiter(tache))
+            resultats.append(_traiter(tache, modeles))
     except (ErreurEntretiens, OSError) as exc:
         return resultats, exc, ""
     except Exception as exc:  # bogue : on garde la trace pour --debug
@@ -161,8 +167,9 @@ def rendre_en_parallele(
     if jobs <= 1:
         for annexe in annexes:
             annexe()
+        modeles: dict[Path, ModeleCompile] = {}
         for tache in taches:
-            resultat = _traiter(tache)
+            resultat = _traiter(tache, modeles)
             if progression:
                 progression(1)
             yield resultat

@@ -5,10 +5,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import random
+import re
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
+from pathvalidate import sanitize_filename
 
 from pipeline import fichiers
 from pipeline.fichiers import (
@@ -50,6 +54,27 @@ def test_nom_jamais_dangereux() -> None:
         assert not INTERDITS & set(nom)
         assert ".." not in nom
         assert 0 < len(nom) <= 80
+
+
+def _nom_sur_reference(texte: str) -> str:
+    """`nom_fichier_sur` par pathvalidate seul, sans la voie des noms déjà sûrs."""
+    texte = unicodedata.normalize("NFC", str(texte)).strip()
+    texte = re.sub(r"\s+", "_", texte)
+    texte = sanitize_filename(texte, replacement_text="_", platform="universal")
+    texte = re.sub(r"\.{2,}", ".", texte).strip("._ ")[:80].rstrip("._ ")
+    return sanitize_filename(texte, platform="universal", replacement_text="_") or "sans_nom"
+
+
+def test_nom_deja_sur_comme_pathvalidate() -> None:
+    """Les noms rendus sans passer par pathvalidate sont ceux qu'il rendrait."""
+    hasard = random.Random(14)
+    alphabet = "aZ09_-. éÈÿ×÷ŒœĀ漢/:*?<>|\t"
+    textes = ["CON", "nul", "COM1", "LPT9_", "CONIN$", "Dupont", "x" * 79, "x" * 81, "é" * 80]
+    textes += [f"{m}_{n}_{p}" for m in ("00042", "A-1~3f") for n in ("DUPONT", "LE_GOFF")
+               for p in ("Zoé", "Jean-Marc", "Ève")]  # fmt: skip
+    textes += ["".join(hasard.choices(alphabet, k=hasard.randint(1, 90))) for _ in range(3000)]
+    for texte in textes:
+        assert nom_fichier_sur(texte) == _nom_sur_reference(texte), repr(texte)
 
 
 def test_dossier_salarie_et_fiche_conducteur() -> None:
