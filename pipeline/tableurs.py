@@ -18,20 +18,26 @@ from __future__ import annotations
 import csv
 import io
 import math
+import shutil
+import tempfile
 import weakref
+import zipfile
 from collections.abc import Iterable, Mapping
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from pipeline.fichiers import ecrire_fichier
@@ -122,7 +128,10 @@ def enregistrer_classeur(
     tampon = io.BytesIO()
     classeur.save(tampon)
     return ecrire_fichier(
-        Path(chemin), tampon.getvalue(), remplacer=remplacer, garder_ancien=garder_ancien
+        Path(chemin),
+        _avec_lignes_ecrites(classeur, tampon.getvalue()),
+        remplacer=remplacer,
+        garder_ancien=garder_ancien,
     )
 
 
@@ -229,15 +238,16 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
     )
     en_rouge = None if feuille.en_rouge is None else np.asarray(feuille.en_rouge, dtype=bool)
     a_la_ligne = [j for j, c in enumerate(colonnes) if c in longues]
+    lignes = _Lignes(ws, valeurs, est_date, [c in longues for c in colonnes], largeurs)
+    if all(_valeurs_ecrites_directement(colonne) for colonne in valeurs):
+        _LIGNES_ECRITES[ws] = lignes.ecrire_xml(en_rouge, a_la_ligne)
+        return
     for r in range(len(donnees)):
         rouge = en_rouge is not None and en_rouge[r]
-        # Ni Excel ni LibreOffice ne calculent la hauteur d'une ligne à l'ouverture : sans
-        # elle, un texte à la ligne chevaucherait les lignes suivantes. Une ligne haute
-        # aligne ses cellules en haut, avec le début du texte long.
-        lignes = max((_lignes(valeurs[j][r], largeurs[j]) for j in a_la_ligne), default=1)
-        haute = lignes > 1
+        lignes_texte = lignes.hauteur(r, a_la_ligne)
+        haute = lignes_texte > 1
         if haute:
-            ws.row_dimensions[r + 2].height = _HAUTEUR_LIGNE * lignes
+            ws.row_dimensions[r + 2].height = _HAUTEUR_LIGNE * lignes_texte
         ligne = []
         for j, colonne in enumerate(valeurs):
             v = colonne[r]
@@ -249,20 +259,152 @@ def _ecrire_feuille(classeur: Workbook, nom: str, feuille: Feuille) -> None:
                 or haute
                 or (isinstance(v, str) and v.startswith(_DEBUTS_DANGEREUX))
             ):
-                v = cellule(
-                    ws,
-                    v,
-                    number_format=FORMAT_DATE_EXCEL if est_date[j] else None,
-                    font=_ROUGE if rouge else None,
-                    fill=_FOND_ROUGE if rouge else None,
-                    alignment=_RETOUR_LIGNE
-                    if colonnes[j] in longues
-                    else (_HAUT if haute else None),
-                )
+                v = cellule(ws, v, **lignes.styles(j, rouge, haute))
             ligne.append(v)
         ws.append(ligne)
         if haute:
             del ws.row_dimensions[r + 2]  # déjà écrite : inutile de la garder en mémoire
+
+
+# Les lignes de données d'une feuille, écrites en XML par `_Lignes.ecrire_xml` et mises
+# dans le classeur à son enregistrement (`_avec_lignes_ecrites`).
+_LIGNES_ECRITES: weakref.WeakKeyDictionary[Any, IO[bytes]] = weakref.WeakKeyDictionary()
+_TYPES_ECRITS_DIRECTEMENT = frozenset((type(None), str, int, float, date))
+
+
+def _valeurs_ecrites_directement(valeurs: list[Any]) -> bool:
+    """Valeurs simples, sans caractère qu'openpyxl refuse (il lève alors son erreur)."""
+    return all(
+        v.__class__ in _TYPES_ECRITS_DIRECTEMENT
+        and not (v.__class__ is str and ILLEGAL_CHARACTERS_RE.search(v))
+        for v in valeurs
+    )
+
+
+@dataclass
+class _Lignes:
+    """Les lignes de données d'une feuille : hauteur, styles, et leur XML.
+
+    openpyxl fait de chaque cellule un objet, puis un élément XML : pour les dizaines de
+    milliers de cellules de la liste des échéances, c'était l'essentiel du temps d'écriture
+    des classeurs d'une campagne. `ecrire_xml` écrit directement le XML qu'openpyxl
+    écrirait (mêmes types de cellule, mêmes styles, texte limité et vérifié comme par
+    openpyxl), ligne après ligne dans un fichier temporaire : la mémoire reste plate.
+    Réservé aux valeurs simples (texte, nombre, date) ; les autres passent par openpyxl.
+    """
+
+    ws: Any
+    valeurs: list[list[Any]]
+    est_date: list[bool]
+    longue: list[bool]
+    largeurs: list[float]
+
+    def hauteur(self, r: int, a_la_ligne: list[int]) -> int:
+        """Lignes de texte de la ligne r. Ni Excel ni LibreOffice ne calculent la hauteur
+        d'une ligne à l'ouverture : sans elle, un texte à la ligne chevaucherait les
+        lignes suivantes. Une ligne haute aligne ses cellules en haut, avec le texte long."""
+        return max((_lignes(self.valeurs[j][r], self.largeurs[j]) for j in a_la_ligne), default=1)
+
+    def styles(self, j: int, rouge: bool, haute: bool) -> dict[str, Any]:
+        return {
+            "number_format": FORMAT_DATE_EXCEL if self.est_date[j] else None,
+            "font": _ROUGE if rouge else None,
+            "fill": _FOND_ROUGE if rouge else None,
+            "alignment": _RETOUR_LIGNE if self.longue[j] else (_HAUT if haute else None),
+        }
+
+    def ecrire_xml(self, en_rouge: np.ndarray | None, a_la_ligne: list[int]) -> IO[bytes]:
+        classeur = self.ws.parent
+        lettres = [get_column_letter(j + 1) for j in range(len(self.valeurs))]
+        styles: dict[tuple[int, bool, bool, bool], str] = {}
+
+        def style(j: int, rouge: bool, haute: bool, dangereux: bool) -> str:
+            cle = (j, rouge, haute, dangereux)
+            if cle not in styles:
+                retenus = {k: v for k, v in self.styles(j, rouge, haute).items() if v is not None}
+                if dangereux:
+                    retenus["quotePrefix"] = True
+                # L'index du style dans le classeur, comme le calcule Cell.style_id.
+                styles[cle] = f' s="{classeur._cell_styles.add(_style_classeur(self.ws, retenus))}"'
+            return styles[cle]
+
+        sortie = tempfile.TemporaryFile()
+        morceaux: list[str] = []
+        nombre = len(self.valeurs[0]) if self.valeurs else 0
+        for r in range(nombre):
+            numero = r + 2  # la ligne 1 est celle des en-têtes
+            rouge = bool(en_rouge is not None and en_rouge[r])
+            lignes_texte = self.hauteur(r, a_la_ligne)
+            haute = lignes_texte > 1
+            hauteur = f' ht="{safe_string(_HAUTEUR_LIGNE * lignes_texte)}" customHeight="1"'
+            morceaux.append(f'<row r="{numero}"{hauteur if haute else ""}>')
+            for j, colonne in enumerate(self.valeurs):
+                v = colonne[r]
+                dangereux = v.__class__ is str and v.startswith(_DEBUTS_DANGEREUX)
+                s = (
+                    style(j, rouge, haute, dangereux)
+                    if (self.est_date[j] or rouge or haute or dangereux)
+                    else ""
+                )
+                morceaux.append(_cellule_xml(f"{lettres[j]}{numero}", v, s, classeur.epoch))
+            morceaux.append("</row>")
+            if len(morceaux) > 20_000:
+                sortie.write("".join(morceaux).encode("utf-8"))
+                morceaux.clear()
+        sortie.write("".join(morceaux).encode("utf-8"))
+        sortie.seek(0)
+        return sortie
+
+
+def _cellule_xml(reference: str, v: Any, style: str, epoque: datetime) -> str:
+    """Une cellule comme l'écrit openpyxl (Cell._bind_value, _writer.lxml_write_cell) ;
+    les caractères qu'il refuse ont été écartés (`_valeurs_ecrites_directement`)."""
+    if v is None:
+        return f'<c r="{reference}"{style} t="n"/>' if style else ""
+    classe = v.__class__
+    if classe is str:
+        v = v[:32767]  # comme Cell.check_string
+        if v in ERROR_CODES:
+            return f'<c r="{reference}"{style} t="e"><v>{v}</v></c>'
+        if not v:
+            return f'<c r="{reference}"{style} t="inlineStr"/>'
+        if "&" in v or "<" in v or ">" in v or "\r" in v:
+            v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            v = v.replace("\r", "&#13;")
+        espace = ' xml:space="preserve"' if v != v.strip() else ""
+        return f'<c r="{reference}"{style} t="inlineStr"><is><t{espace}>{v}</t></is></c>'
+    if classe is date:
+        v = to_excel(v, epoque)
+    return f'<c r="{reference}"{style} t="n"><v>{safe_string(v)}</v></c>'
+
+
+def _avec_lignes_ecrites(classeur: Workbook, contenu: bytes) -> bytes:
+    """Le classeur enregistré par openpyxl, ses feuilles complétées des lignes écrites par
+    `_Lignes.ecrire_xml` (placées après la ligne d'en-têtes)."""
+    lignes = {
+        ws.path.lstrip("/"): fichier
+        for ws in classeur.worksheets
+        if (fichier := _LIGNES_ECRITES.pop(ws, None)) is not None
+    }
+    if not lignes:
+        return contenu
+    sortie = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(contenu)) as source,
+        zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as copie,
+    ):
+        for info in source.infolist():
+            xml = source.read(info)
+            fichier = lignes.get(info.filename)
+            if fichier is None:
+                copie.writestr(info, xml)
+                continue
+            avant, fin, apres = xml.rpartition(b"</sheetData>")
+            with fichier, copie.open(info, "w") as membre:
+                membre.write(avant)
+                shutil.copyfileobj(fichier, membre, 1 << 20)
+                membre.write(fin + apres)
+    return sortie.getvalue()
 
 
 def _replier(ws: Any, positions: list[int]) -> None:

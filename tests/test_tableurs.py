@@ -10,7 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
+from openpyxl.utils.exceptions import IllegalCharacterError
 
+from pipeline import tableurs
 from pipeline.tableurs import (
     EcrivainCsv,
     Feuille,
@@ -170,3 +173,64 @@ def test_tout_tableur_passe_par_tableurs_py() -> None:
             if nom in _ECRIVAINS or ecrit_csv:
                 fautes.append(f"{module.name}:{noeud.lineno} {nom}")
     assert not fautes, "tableur écrit hors de tableurs.py : " + ", ".join(fautes)
+
+
+def _cellules(chemin: Path) -> list[tuple[list, list[list[tuple]]]]:
+    """Par feuille : la hauteur de chaque ligne, et chaque cellule (valeur, type, format,
+    police, fond, alignement, préfixe « ' »)."""
+    classeur = openpyxl.load_workbook(chemin)
+    return [
+        (
+            [ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)],
+            [[_signature(c) for c in ligne] for ligne in ws.iter_rows()],
+        )
+        for ws in classeur.worksheets
+    ]
+
+
+def _signature(c) -> tuple:
+    couleur = c.font.color.rgb if c.font.color else None
+    fond = c.fill.fgColor.rgb if c.fill.fill_type else None
+    alignement = (c.alignment.wrap_text, c.alignment.vertical)
+    return (c.value, c.data_type, c.number_format, c.font.b, couleur, fond, alignement,
+            c.quotePrefix)  # fmt: skip
+
+
+def test_lignes_ecrites_en_xml_comme_par_openpyxl(tmp_path: Path, monkeypatch) -> None:
+    """Les lignes de données écrites directement en XML donnent, cellule par cellule, le
+    classeur qu'écrit openpyxl : types (texte, nombre, date, erreur), styles (rouge, date,
+    retour à la ligne, préfixe « ' »), hauteurs des lignes, textes à échapper."""
+    donnees = pd.DataFrame(
+        {
+            "matricule": ["00042", "=1+1", "-3", "@x", "#N/A", "", None, " espacé ", "a\rb"],
+            "nombre": [1, 2.5, 1e20, 0.1, -7, 0, None, 3, 4],
+            "date": pd.to_datetime(
+                ["2026-12-08", None, "1900-03-01", "2026-01-01", None, None, None, None, None]
+            ),
+            "motif": ["court", "Dupont & Fils <SARL> " * 20, "x" * 40_000, "", None,
+                      "é" * 60, "ligne\nà la ligne", "\tdébut", "fin"],
+        }
+    )  # fmt: skip
+    feuille = Feuille(
+        donnees,
+        en_tetes={"matricule": "Matricule", "nombre": "Nombre", "date": "Date", "motif": "Motif"},
+        en_rouge=pd.Series([True, False, True, False, False, True, False, False, True]),
+        texte_long=["motif"],
+        details=["nombre"],
+    )
+    ecrire_xlsx(tmp_path / "direct.xlsx", {"Feuille": feuille, "Seconde": donnees})
+    monkeypatch.setattr(tableurs, "_valeurs_ecrites_directement", lambda _valeurs: False)
+    ecrire_xlsx(tmp_path / "openpyxl.xlsx", {"Feuille": feuille, "Seconde": donnees})
+    direct, reference = _cellules(tmp_path / "direct.xlsx"), _cellules(tmp_path / "openpyxl.xlsx")
+    assert direct == reference
+    lignes = direct[0][1]
+    assert len(lignes[3][3][0]) == 32767  # texte coupé comme par openpyxl
+    assert lignes[5][0][1] == "e" and lignes[2][0][:2] == ("=1+1", "s") and lignes[2][0][-1]
+    assert direct[0][0][2] > 15  # ligne haute (texte long à la ligne)
+
+
+def test_caractere_interdit_refuse_comme_par_openpyxl(tmp_path: Path) -> None:
+    donnees = pd.DataFrame({"nom": ["bien", "mal\x01"]})
+    with pytest.raises(IllegalCharacterError):
+        ecrire_xlsx(tmp_path / "classeur.xlsx", {"Feuille": donnees})
+    assert not (tmp_path / "classeur.xlsx").exists()
