@@ -884,26 +884,50 @@ def iterer_contextes_salaries(
     parametres: Parametres,
     au: date,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(matricule, contexte) pour chaque entretien planifié, dans l'ordre du planning.
+    """(matricule, contexte) pour chaque entretien planifié, dans l'ordre du planning."""
+    contextes = ContextesSalaries(echeances, entretiens, registre, parametres, au)
+    return (contextes.contexte(position) for position in range(len(contextes)))
+
+
+class ContextesSalaries:
+    """Le contexte de chaque entretien planifié, par sa position dans le planning.
 
     Regroupe la liste des échéances une seule fois : appeler `contexte_salarie` avec un
-    filtre pandas par salarié coûterait plusieurs millisecondes de plus par document.
+    filtre pandas par salarié coûterait plusieurs millisecondes de plus par document. Les
+    contextes peuvent ainsi être faits dans n'importe quel ordre, par n'importe quel
+    processus (ceux du rendu, qui reçoivent l'objet une fois).
     """
-    # Des positions plutôt que des lignes : chaque ligne n'est faite dictionnaire que
-    # pour le contexte qui s'en sert (la mémoire ne grandit pas d'une ligne par salarié).
-    obligations = _Lignes(echeances)
-    par_matricule: dict[str, list[int]] = {}
-    if len(echeances):
-        for position, valeur in enumerate(obligations.colonne("matricule")):
-            par_matricule.setdefault(str(valeur), []).append(position)
-    for entretien in _Lignes(entretiens) if len(entretiens) else []:
+
+    def __init__(
+        self,
+        echeances: pd.DataFrame,
+        entretiens: pd.DataFrame,
+        registre: Registre,
+        parametres: Parametres,
+        au: date,
+    ) -> None:
+        self.registre, self.parametres, self.au = registre, parametres, au
+        # Des positions plutôt que des lignes : chaque ligne n'est faite dictionnaire que
+        # pour le contexte qui s'en sert (la mémoire ne grandit pas d'une ligne par salarié).
+        self._obligations = _Lignes(echeances)
+        self._par_matricule: dict[str, list[int]] = {}
+        if len(echeances):
+            for position, valeur in enumerate(self._obligations.colonne("matricule")):
+                self._par_matricule.setdefault(str(valeur), []).append(position)
+        self._entretiens = _Lignes(entretiens)
+
+    def __len__(self) -> int:
+        return self._entretiens.nombre
+
+    def contexte(self, position: int) -> tuple[str, dict[str, Any]]:
+        """(matricule, contexte) de l'entretien à cette position du planning."""
+        entretien = self._entretiens.ligne(position)
         matricule = str(entretien["matricule"])
-        trouves = _lignes(getattr(registre, "salaries", None), matricule)
+        trouves = _lignes(getattr(self.registre, "salaries", None), matricule)
         salarie = trouves[0] if trouves else entretien
-        siennes = [obligations.ligne(i) for i in par_matricule.get(matricule, ())]
-        yield (
-            matricule,
-            contexte_salarie(salarie, siennes, entretien, registre, parametres, au),
+        siennes = [self._obligations.ligne(i) for i in self._par_matricule.get(matricule, ())]
+        return matricule, contexte_salarie(
+            salarie, siennes, entretien, self.registre, self.parametres, self.au
         )
 
 

@@ -10,6 +10,7 @@ Pas d'entrée-sortie, pas d'horloge.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -46,6 +47,9 @@ def ajouter_mois(jours: np.ndarray, n: Any) -> np.ndarray:
     return resultat
 
 
+# Les documents d'une campagne demandent les mêmes dates des milliers de fois : chaque
+# calcul sur une seule date (un tableau numpy d'un élément) n'est fait qu'une fois.
+@functools.lru_cache(maxsize=8192)
 def ajouter_mois_date(jour: date, n: int) -> date:
     """mois(d, n) pour une seule date (documents) : la même implémentation que le moteur,
     donc la sémantique de `pandas.DateOffset(months=n)`."""
@@ -148,6 +152,7 @@ def fin_trimestre_suivant(jours: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(jours), np.datetime64("NaT"), premier - UN_JOUR)
 
 
+@functools.lru_cache(maxsize=8192)
 def fin_trimestre_suivant_date(jour: date) -> date:
     """`fin_trimestre_suivant` pour une seule date (documents) : la même implémentation."""
     return fin_trimestre_suivant(np.array([jour], dtype="datetime64[D]"))[0].astype(object)

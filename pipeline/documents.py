@@ -38,7 +38,7 @@ from pipeline.campagne import (
     lire_manifeste,
 )
 from pipeline.config import Parametres
-from pipeline.contexte import contexte_conducteur, iterer_contextes_salaries
+from pipeline.contexte import ContextesSalaries, contexte_conducteur
 from pipeline.fichiers import (
     CONSERVE,
     CREE,
@@ -166,14 +166,26 @@ def generer_campagne(
         # coûtent ≈ 0,1 s à une relance sans changement.
         from pipeline.rendu_parallele import rendre_en_parallele
     if inchanges is None:
-        documents = _documents(registre, echeances, planning, parametres, au, campagne, modeles)
-        taches: Iterable[Tache] = _taches(documents, remplacer, inventaire)
+        preparation = _Preparation.de_la_campagne(
+            ContextesSalaries(echeances, planning.entretiens, registre, parametres, au),
+            planning.entretiens,
+            campagne,
+            modeles,
+            precedent,
+            remplacer,
+        )
+        elements: Iterable[Any] = _elements(planning.entretiens, registre)
     else:
         inventaire.conserver_tous(inchanges)
-        taches = ()
+        preparation, elements = None, ()
     if inchanges is None or classeurs:
         for resultat in rendre_en_parallele(
-            taches, jobs=jobs, progression=progression, annexes=classeurs
+            elements,
+            jobs=jobs,
+            progression=progression,
+            annexes=classeurs,
+            preparer=preparation,
+            modeles=preparation.modeles if preparation else (),
         ):
             inventaire.noter(resultat)
     return inventaire.terminer(
@@ -229,8 +241,6 @@ class _Inventaire:
         """Un document laissé tel quel sans passer par le rendu."""
         self.bilan.statuts[CONSERVE] += 1
         self.manifeste.append(_rangee(ligne))
-        if self.progression:
-            self.progression(1)
 
     def conserver_tous(self, lignes: list[dict[str, Any]]) -> None:
         """Les documents d'une relance sans changement, lignes du manifeste précédent."""
@@ -241,16 +251,22 @@ class _Inventaire:
         if self.progression:
             self.progression(len(lignes))
 
-    def signaler_perime(self, document: _Document, ligne: dict[str, Any]) -> None:
-        self.conserver({**ligne, "perime": PERIME})
-        self.bilan.perimes.append(
-            DocumentSignale(document.matricule, document.type_document, ligne["chemin"])
-        )
-
     def noter(self, resultat: Resultat) -> None:
-        """Un document passé par le rendu (créé, remplacé, mis à jour ou conservé)."""
-        matricule, type_document, empreinte, mise_a_jour = resultat.etiquette
-        statut = MIS_A_JOUR if mise_a_jour and resultat.statut == REMPLACE else resultat.statut
+        """Un document décidé (`_Preparation`) : conservé, périmé, ou rendu (créé, remplacé,
+        mis à jour, ou conservé s'il est apparu entre-temps)."""
+        matricule, type_document, empreinte, decision, ligne = resultat.etiquette
+        if decision == _GARDE:
+            self.conserver({**self.precedent[ligne], "perime": ""})
+            return
+        if decision == _PERIME:
+            self.conserver({**self.precedent[ligne], "perime": PERIME})
+            self.bilan.perimes.append(DocumentSignale(matricule, type_document, ligne))
+            return
+        if decision == _RECONNU:
+            self.conserver(ligne)
+            return
+        mise_a_jour = decision == _MISE_A_JOUR and resultat.statut == REMPLACE
+        statut = MIS_A_JOUR if mise_a_jour else resultat.statut
         self.bilan.statuts[statut] += 1
         ligne = _ligne_manifeste(
             self.campagne.dossier, resultat.destination, resultat, matricule, type_document
@@ -351,88 +367,151 @@ class _Document:
     type_document: str
 
 
-def _documents(
-    registre: Registre,
-    echeances: pd.DataFrame,
-    planning: Planning,
-    parametres: Parametres,
-    au: date,
-    campagne: Campagne,
-    modeles: Path,
-) -> Iterator[_Document]:
-    entretiens = planning.entretiens
-    for matricule, contexte in iterer_contextes_salaries(
-        echeances, entretiens, registre, parametres, au
-    ):
-        salarie = contexte["salarie"]
-        destination = campagne.salaries / nom_dossier_salarie(
-            matricule, salarie["nom"], salarie["prenom"]
-        )
-        documents = list(DOCUMENTS_SALARIE)
-        if contexte["est_etat_des_lieux"]:
-            documents.append(ETAT_DES_LIEUX)
-        for document in documents:
-            yield _Document(
-                modeles / f"{document}.docx",
-                contexte,
-                destination / f"{document}.docx",
-                matricule,
-                document,
+# La décision prise pour un document, rendue dans son résultat (`Resultat.etiquette` :
+# matricule, type, empreinte, décision, ligne). GARDE et PERIME : ligne = son chemin
+# dans le manifeste précédent ; RECONNU : ligne = la ligne du manifeste.
+_RENDU, _MISE_A_JOUR, _GARDE, _PERIME, _RECONNU = (
+    "rendu", "mis_a_jour", "garde", "perime", "reconnu"
+)  # fmt: skip
+
+
+def _elements(entretiens: pd.DataFrame, registre: Registre) -> Iterator[tuple[Any, ...]]:
+    """Ce que `_Preparation` change en documents : chaque entretien planifié (sa position
+    dans le planning), puis chaque conducteur (sa fiche, les positions de ses entretiens)."""
+    for position in range(len(entretiens)):
+        yield (position,)
+    yield from _conducteurs(entretiens, registre)
+
+
+@dataclass
+class _Preparation:
+    """Les documents d'un salarié ou d'un conducteur : contexte, empreinte et décision.
+
+    Faite dans le processus de rendu qui traite l'élément (`rendre_en_parallele`,
+    `preparer`) : le processus principal ne construit aucun contexte et ne fait que
+    distribuer les éléments et noter les résultats. Pour chaque document : le rendre
+    (absent, ou `remplacer`), le garder (même empreinte qu'à la génération précédente :
+    le fichier n'est même pas relu), le mettre à jour (données changées, document tel
+    que généré : l'ancienne version est gardée à côté), ou le signaler périmé (données
+    changées, document complété ou signé depuis : jamais écrasé).
+    """
+
+    contextes: ContextesSalaries
+    entretiens: pd.DataFrame
+    campagne: Campagne
+    dossier_modeles: Path
+    precedent: dict[str, dict[str, str]]
+    remplacer: bool
+    # Les dossiers des salariés présents avant ce rendu : un salarié sans dossier
+    # (première génération) n'a aucun document, sans un appel système de plus.
+    presents: set[str]
+    empreintes_modeles: dict[Path, str]
+
+    @classmethod
+    def de_la_campagne(
+        cls,
+        contextes: ContextesSalaries,
+        entretiens: pd.DataFrame,
+        campagne: Campagne,
+        dossier_modeles: Path,
+        precedent: dict[str, dict[str, str]],
+        remplacer: bool,
+    ) -> _Preparation:
+        try:
+            with os.scandir(campagne.salaries) as entrees:
+                presents = {entree.name for entree in entrees if entree.is_dir()}
+        except (FileNotFoundError, NotADirectoryError):
+            presents = set()
+        modeles = [dossier_modeles / f"{nom}.docx" for nom in sorted(_TYPES)]
+        empreintes = {m: sha256_fichier(m) for m in modeles if m.is_file()}
+        return cls(
+            contextes, entretiens, campagne, dossier_modeles, precedent, remplacer, presents,
+            empreintes,
+        )  # fmt: skip
+
+    @property
+    def modeles(self) -> list[Path]:
+        return list(self.empreintes_modeles)
+
+    def __call__(self, element: tuple[Any, ...]) -> list[Tache | Resultat]:
+        return [self._decider(document) for document in self._documents(element)]
+
+    def _documents(self, element: tuple[Any, ...]) -> list[_Document]:
+        modeles = self.dossier_modeles
+        if len(element) == 1:
+            matricule, contexte = self.contextes.contexte(element[0])
+            salarie = contexte["salarie"]
+            destination = self.campagne.salaries / nom_dossier_salarie(
+                matricule, salarie["nom"], salarie["prenom"]
             )
-
-    for conducteur, matricule, nom_fiche, positions in _conducteurs(entretiens, registre):
-        yield _Document(
-            modeles / f"{FICHE_CONDUCTEUR}.docx",
-            contexte_conducteur(conducteur, entretiens.iloc[positions], parametres, au),
-            campagne.managers / f"{nom_fiche}.docx",
-            matricule,
-            FICHE_CONDUCTEUR,
+            types = [*DOCUMENTS_SALARIE, *([ETAT_DES_LIEUX] * contexte["est_etat_des_lieux"])]
+            return [
+                _Document(modeles / f"{t}.docx", contexte, destination / f"{t}.docx", matricule, t)
+                for t in types
+            ]
+        conducteur, matricule, nom_fiche, positions = element
+        contexte = contexte_conducteur(
+            conducteur,
+            self.entretiens.iloc[positions],
+            self.contextes.parametres,
+            self.contextes.au,
         )
+        return [
+            _Document(
+                modeles / f"{FICHE_CONDUCTEUR}.docx",
+                contexte,
+                self.campagne.managers / f"{nom_fiche}.docx",
+                matricule,
+                FICHE_CONDUCTEUR,
+            )
+        ]
 
+    def _deja_la(self, destination: Path) -> bool:
+        parent = destination.parent
+        if parent.parent == self.campagne.salaries and parent.name not in self.presents:
+            return False
+        return deja_ecrit(destination)
 
-def _taches(
-    documents: Iterator[_Document], remplacer: bool, inventaire: _Inventaire
-) -> Iterator[Tache]:
-    """Décide, document par document, s'il faut le rendre (tâche) ou le laisser tel quel."""
-    from pipeline.rendu_parallele import Tache
+    def _decider(self, doc: _Document) -> Tache | Resultat:
+        from pipeline.rendu_parallele import Resultat, Tache
 
-    dossier = inventaire.campagne.dossier
-    empreintes_modeles: dict[Path, str] = {}
-    # Les documents d'un salarié se suivent : son dossier absent (première génération),
-    # aucun des siens n'est là, et un seul appel système le dit pour tous.
-    dernier_dossier: list[Any] = [None, False]  # (dossier, absent)
-
-    def deja_la(destination: Path) -> bool:
-        if destination.parent != dernier_dossier[0]:
-            dernier_dossier[:] = [destination.parent, not destination.parent.is_dir()]
-        return not dernier_dossier[1] and deja_ecrit(destination)
-
-    for doc in documents:
-        if doc.modele not in empreintes_modeles:
-            empreintes_modeles[doc.modele] = sha256_fichier(doc.modele)
-        empreinte = empreinte_contexte(doc.contexte, empreintes_modeles[doc.modele])
-        chemin = doc.destination.relative_to(dossier).as_posix()
-        # Rendue telle quelle dans le résultat ; le booléen distingue une mise à jour.
-        etiquette = (doc.matricule, doc.type_document, empreinte)
-        avant = inventaire.precedent.get(chemin) or {}
+        if doc.modele not in self.empreintes_modeles:  # modèle absent : le rendu le dira
+            self.empreintes_modeles[doc.modele] = ""
+        empreinte = empreinte_contexte(doc.contexte, self.empreintes_modeles[doc.modele])
+        chemin = doc.destination.relative_to(self.campagne.dossier).as_posix()
+        avant = self.precedent.get(chemin) or {}
         connue = avant.get("empreinte_contexte") or ""
-        if remplacer or not deja_la(doc.destination):
-            yield Tache(doc.modele, doc.contexte, doc.destination, remplacer, (*etiquette, False))
-        elif not connue:
+        if self.remplacer or not self._deja_la(doc.destination):
+            return Tache(
+                doc.modele,
+                doc.contexte,
+                doc.destination,
+                self.remplacer,
+                (doc.matricule, doc.type_document, empreinte, _RENDU, None),
+            )
+        if not connue:
             # Interruption avant l'écriture du manifeste, ou campagne plus ancienne.
-            inventaire.conserver(_reconnaitre(doc, dossier, empreinte))
+            decision, ligne = _RECONNU, _reconnaitre(doc, self.campagne.dossier, empreinte)
         elif connue == empreinte:
             # Rien n'a changé : on ne relit même pas le fichier (relance rapide).
-            inventaire.conserver({**avant, "perime": ""})
+            decision, ligne = _GARDE, chemin
         elif sha256_fichier(doc.destination) != avant.get("sha256"):
             # Données changées, mais le document a été complété ou signé depuis : on ne
             # l'écrase jamais ; il reste signalé (ancienne empreinte gardée) tant qu'il
             # n'est pas régénéré par --remplacer.
-            inventaire.signaler_perime(doc, avant)
+            decision, ligne = _PERIME, chemin
         else:
             # Données changées, document tel que généré : on le met à jour (l'ancienne
             # version est gardée à côté, comme pour --remplacer).
-            yield Tache(doc.modele, doc.contexte, doc.destination, True, (*etiquette, True))
+            return Tache(
+                doc.modele,
+                doc.contexte,
+                doc.destination,
+                True,
+                (doc.matricule, doc.type_document, empreinte, _MISE_A_JOUR, None),
+            )
+        etiquette = (doc.matricule, doc.type_document, empreinte, decision, ligne)
+        return Resultat(doc.destination, CONSERVE, "", 0, etiquette)
 
 
 def _reconnaitre(doc: _Document, dossier: Path, empreinte: str) -> dict[str, Any]:
@@ -466,7 +545,7 @@ def _documents_inchanges(
     Même registre, mêmes échéances, même planning, mêmes paramètres, même date, mêmes
     modèles et même programme que la génération précédente (`_empreinte_generation`) :
     chaque document aurait la même empreinte qu'alors. Si de plus tous sont encore là,
-    sans périmé ni document d'empreinte inconnue, la décision de `_taches` serait
+    sans périmé ni document d'empreinte inconnue, la décision de `_Preparation` serait
     « conservé » pour chacun : elle est prise sans construire un seul contexte.
     """
     if not generation or (precedent.get(PLANNING) or {}).get("empreinte_contexte") != generation:
@@ -543,17 +622,28 @@ def _empreinte_programme() -> str:
 
 
 def empreinte_contexte(contexte: dict[str, Any], empreinte_modele: str) -> str:
-    """SHA-256 des données d'un document : son contexte de rendu et son modèle Word."""
-    return hashlib.sha256(f"{empreinte_modele}\n{_texte_contexte(contexte)}".encode()).hexdigest()
+    """SHA-256 des données d'un document : son contexte de rendu et son modèle Word.
+
+    Celle de « modèle, saut de ligne, contexte en JSON » : la formule ne change jamais
+    (les empreintes des campagnes déjà produites doivent rester comparables).
+    """
+    empreinte = _debut_empreinte(empreinte_modele).copy()
+    empreinte.update(_texte_contexte(contexte))
+    return empreinte.hexdigest()
 
 
-def _texte_contexte(contexte: dict[str, Any]) -> str:
+@functools.lru_cache(maxsize=64)
+def _debut_empreinte(empreinte_modele: str) -> Any:
+    return hashlib.sha256(f"{empreinte_modele}\n".encode())
+
+
+def _texte_contexte(contexte: dict[str, Any]) -> bytes:
     # Les 3 ou 4 documents d'un salarié partagent le même contexte : on ne le sérialise
     # qu'une fois (le dernier est gardé, les documents arrivent groupés par salarié).
     if _DERNIER_CONTEXTE and _DERNIER_CONTEXTE[0] is contexte:
         return _DERNIER_CONTEXTE[1]
     donnees = {k: v for k, v in contexte.items() if k not in _CLES_HORS_EMPREINTE}
-    texte = json.dumps(donnees, sort_keys=True, default=str, ensure_ascii=False)
+    texte = json.dumps(donnees, sort_keys=True, default=str, ensure_ascii=False).encode()
     _DERNIER_CONTEXTE[:] = [contexte, texte]
     return texte
 

@@ -93,18 +93,34 @@ def _resultat_du_fichier(destination: Path, tache: Tache) -> Resultat:
 
 
 _Reponse = tuple[list[Resultat], ErreurEntretiens | OSError | None, str]
+# Ce qui change un élément confié à `rendre_en_parallele` en documents : à rendre (Tache)
+# ou déjà décidés sans rendu (Resultat).
+Preparation = Callable[[Any], Iterable["Tache | Resultat"]]
+# La préparation de ce processus de rendu (donnée à sa naissance, voir `_initialiser`).
+_PREPARATION: Preparation | None = None
 
 
-def _traiter_lot(lot: list[Tache]) -> _Reponse:
+def _documents(elements: Iterable[Any], preparer: Preparation | None) -> Iterator[Tache | Resultat]:
+    for element in elements:
+        yield from (element,) if preparer is None else preparer(element)
+
+
+def _traiter_tous(
+    elements: Iterable[Any], preparer: Preparation | None, modeles: dict[Path, ModeleCompile]
+) -> Iterator[Resultat]:
+    for document in _documents(elements, preparer):
+        yield document if isinstance(document, Resultat) else _traiter(document, modeles)
+
+
+def _traiter_lot(lot: list[Any]) -> _Reponse:
     # Une ErreurEntretiens ne traverse pas telle quelle la frontière entre processus (le
     # pickle perdrait ses anomalies) : on la renvoie comme une valeur. Une erreur du
     # système (disque plein, dossier en lecture seule) aussi : la ligne de commande en
     # fait une phrase française, pas une trace.
-    resultats = []
-    modeles: dict[Path, ModeleCompile] = {}
+    resultats: list[Resultat] = []
     try:
-        for tache in lot:
-            resultats.append(_traiter(tache, modeles))
+        for resultat in _traiter_tous(lot, _PREPARATION, {}):
+            resultats.append(resultat)
     except (ErreurEntretiens, OSError) as exc:
         return resultats, exc, ""
     except Exception as exc:  # bogue : on garde la trace pour --debug
@@ -123,8 +139,8 @@ def _faire_annexe(annexe: Callable[[], object]) -> _Reponse:
     return [], None, ""
 
 
-def _lots(taches: Iterable[Tache], taille: int) -> Iterator[list[Tache]]:
-    lot: list[Tache] = []
+def _lots(taches: Iterable[Any], taille: int) -> Iterator[list[Any]]:
+    lot: list[Any] = []
     for tache in taches:
         lot.append(tache)
         if len(lot) >= taille:
@@ -146,17 +162,26 @@ def _deballer(reponse: _Reponse) -> list[Resultat]:
 
 
 def rendre_en_parallele(
-    taches: Iterable[Tache],
+    taches: Iterable[Any],
     jobs: int = 1,
     progression: Callable[[int], None] | None = None,
     taille_lot: int = 8,
     annexes: Sequence[Callable[[], object]] = (),
+    preparer: Preparation | None = None,
+    modeles: Iterable[Path] = (),
 ) -> Iterator[Resultat]:
     """Rend et écrit chaque document ; résultats dans l'ordre des tâches.
 
     Les tâches sont consommées au fil de l'eau et au plus `4 × jobs` lots sont en cours :
     la mémoire ne dépend pas du nombre de salariés. `jobs=1` travaille dans le processus
     courant, sans pool. Un document existant n'est ni rendu ni réécrit sauf `remplacer`.
+
+    `preparer` : les tâches sont alors des éléments (un salarié…) que `preparer` change en
+    documents — à rendre (Tache) ou décidés sans rendu (Resultat) — dans le processus
+    qui les traite ; il est donné une fois à chaque processus de rendu (sans copie s'il
+    naît par fork), et c'est là que se font contextes et décisions : le processus
+    principal n'a plus qu'à distribuer les éléments. `modeles` : les modèles à compiler
+    avant de créer les processus de rendu, qui les reçoivent ainsi tout compilés.
 
     `annexes` : travaux sans lien avec les documents (écrire un classeur…), confiés à un
     processus de rendu en même temps que les premiers documents, pour que le processus
@@ -167,9 +192,7 @@ def rendre_en_parallele(
     if jobs <= 1:
         for annexe in annexes:
             annexe()
-        modeles: dict[Path, ModeleCompile] = {}
-        for tache in taches:
-            resultat = _traiter(tache, modeles)
+        for resultat in _traiter_tous(taches, preparer, {}):
             if progression:
                 progression(1)
             yield resultat
@@ -177,7 +200,7 @@ def rendre_en_parallele(
 
     # Les processus de travail naissent par fork (Linux) : un modèle compilé ici avant
     # leur création leur est acquis sans recompilation (60 ms pour un gros modèle, par
-    # processus). On regarde pour cela les premières tâches qui seront vraiment rendues.
+    # processus). Sans `modeles`, on regarde les premières tâches qui seront rendues.
     iterateur = iter(taches)
     debut = list(itertools.islice(iterateur, taille_lot * jobs))
     if not debut:
@@ -185,15 +208,15 @@ def rendre_en_parallele(
             annexe()
         return
     if multiprocessing.get_start_method() == "fork":
-        for modele in dict.fromkeys(
-            t.modele for t in debut if t.remplacer or not deja_ecrit(Path(t.destination))
-        ):
+        if preparer is None:
+            modeles = [t.modele for t in debut if t.remplacer or not deja_ecrit(t.destination)]
+        for modele in dict.fromkeys(modeles):
             modele_compile(modele)
     taches = itertools.chain(debut, iterateur)
 
     fenetre: deque[Future[Any]] = deque()
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_suivre_le_parent, initargs=(os.getpid(),)
+        max_workers=jobs, initializer=_initialiser, initargs=(os.getpid(), preparer)
     ) as executeur:
         try:
             en_cours = [executeur.submit(_faire_annexe, annexe) for annexe in annexes]
@@ -214,6 +237,13 @@ def rendre_en_parallele(
         except BaseException:
             executeur.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _initialiser(pid_principal: int, preparer: Preparation | None) -> None:
+    """Naissance d'un processus de rendu : il suit le principal, et garde `preparer`."""
+    global _PREPARATION
+    _PREPARATION = preparer
+    _suivre_le_parent(pid_principal)
 
 
 # Constante de prctl(2) (linux/prctl.h) : signal reçu par ce processus à la mort de son parent.

@@ -392,7 +392,7 @@ def test_relance_sans_changement_decidee_sans_construire_un_contexte(
         raise AssertionError("un contexte a été construit pour une relance sans changement")
 
     avant = manifeste(campagne)
-    monkeypatch.setattr(pipeline.documents, "iterer_contextes_salaries", interdit)
+    monkeypatch.setattr(pipeline.documents.ContextesSalaries, "contexte", interdit)
     monkeypatch.setattr(pipeline.documents, "contexte_conducteur", interdit)
     bilan = generer(exemple, campagne, jobs=1)
     assert bilan.conserves == compter_documents(exemple[3])
@@ -461,13 +461,13 @@ def test_relance_apres_un_changement_refait_ce_qui_a_change(
     change, au, options, concernes = _changer(exemple, changement, campagne, tmp_path)
     registre, parametres, echeances, planning = change
     construits: list[int] = []
-    original = pipeline.documents.iterer_contextes_salaries
+    original = pipeline.documents.ContextesSalaries.contexte
 
     def compter(*arguments, **noms):
         construits.append(1)
         return original(*arguments, **noms)
 
-    monkeypatch.setattr(pipeline.documents, "iterer_contextes_salaries", compter)
+    monkeypatch.setattr(pipeline.documents.ContextesSalaries, "contexte", compter)
     avant = actuels(campagne)
     bilan = generer_campagne(registre, echeances, planning, parametres, au, campagne, **options)
     apres = actuels(campagne)
