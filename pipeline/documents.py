@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipeline.campagne import (
     COLONNES_MANIFESTE,
+    DOSSIER_MANAGERS,
     DOSSIER_SALARIES,
     ECHEANCES,
     PERIME,
@@ -311,7 +312,7 @@ class _Inventaire:
 
 
 def _rangee(ligne: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(ligne.get(colonne, "") for colonne in COLONNES_MANIFESTE)
+    return tuple([ligne.get(colonne, "") for colonne in COLONNES_MANIFESTE])
 
 
 def _fiches_hors_campagne(campagne: Campagne, actuelles: set[str]) -> list[tuple[str, str]]:
@@ -322,18 +323,23 @@ def _fiches_hors_campagne(campagne: Campagne, actuelles: set[str]) -> list[tuple
     pour une fiche actuelle. Déplacée dans `managers/anciennes_versions/` (son PDF aussi),
     elle est gardée, mais comme une version passée.
     """
-    racine = campagne.managers
+    try:
+        # scandir : le type de chaque entrée vient avec son nom, sans un stat par fiche.
+        with os.scandir(campagne.managers) as entrees:
+            fichiers = sorted(e.name for e in entrees if e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        fichiers = []
     resultat: list[tuple[str, str]] = []
-    for chemin in sorted(racine.iterdir() if racine.is_dir() else []):
+    for nom in fichiers:
+        chemin = campagne.managers / nom
         if (
-            not chemin.is_file()
-            or chemin.suffix.lower() not in (".docx", ".pdf")
-            or est_ancienne_version(chemin.name)
-            or chemin.name.startswith(("~$", "."))
-            or chemin.with_suffix(".docx").relative_to(campagne.dossier).as_posix() in actuelles
+            chemin.suffix.lower() not in (".docx", ".pdf")
+            or est_ancienne_version(nom)
+            or nom.startswith(("~$", "."))
+            or f"{DOSSIER_MANAGERS}/{chemin.stem}.docx" in actuelles
         ):
             continue
-        relatif = chemin.relative_to(campagne.dossier).as_posix()
+        relatif = f"{DOSSIER_MANAGERS}/{nom}"
         try:
             resultat.append((relatif, garder_ancienne_version(chemin).name))
         except OSError:  # ouverte dans Word (Windows refuse de la déplacer)
@@ -559,7 +565,7 @@ def _documents_inchanges(
             or not deja_ecrit(os.path.join(racine, ligne["chemin"]))
         ):
             return None
-    return [{**ligne, "perime": ""} for ligne in lignes]
+    return lignes  # « perime » y est déjà vide
 
 
 _TYPES = frozenset((*DOCUMENTS_SALARIE, ETAT_DES_LIEUX, FICHE_CONDUCTEUR))

@@ -81,6 +81,8 @@ def est_vide(valeur: Any) -> bool:
 
 def en_texte(valeur: Any) -> str:
     """Valeur de cellule -> texte : vide pour None/NaN/NaT, 42.0 -> « 42 », espaces retirés."""
+    if valeur.__class__ is str:  # le cas courant, appelé des centaines de milliers de fois
+        return valeur.strip()
     if est_vide(valeur):
         return ""
     if isinstance(valeur, float) and valeur.is_integer():
