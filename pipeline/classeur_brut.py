@@ -23,11 +23,13 @@ import re
 import types
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter
+
+from pipeline.formats import nombre_fr
 
 # Au-delà (lignes × colonnes de la zone à lire), calamine demanderait plus de ~300 Mo :
 # 100 000 salariés sur 100 colonnes restent en deçà.
@@ -74,6 +76,21 @@ class FeuilleBrute:
     egarees: dict[tuple[int, int], str] = field(default_factory=dict)  # valeur, retirée
     tableau: str = ""  # zone retenue quand des cellules égarées ont été retirées (« A1:R119 »)
 
+    def egarees_signalees(self) -> Iterator[tuple[int, int, str, str]]:
+        """(ligne, colonne, valeur, phrase) de chaque cellule égarée, comptées depuis 1."""
+        for (r, j), valeur in self.egarees.items():
+            colonne = get_column_letter(j + 1)
+            yield (
+                r + 1,
+                j + 1,
+                valeur,
+                (
+                    f"Valeur « {valeur[:40]} » isolée en {colonne}{r + 1}, loin du tableau "
+                    f"({self.tableau}) : elle n'est pas lue. Supprimez-la (dans Excel, Ctrl+Fin y "
+                    "mène) ou ramenez-la dans le tableau, enregistrez, puis relancez."
+                ),
+            )
+
 
 @dataclass
 class Inspection:
@@ -87,6 +104,15 @@ class FeuilleTropGrande(Exception):
     def __init__(self, titre: str, lignes: int, colonnes: int) -> None:
         super().__init__(titre)
         self.titre, self.lignes, self.colonnes = titre, lignes, colonnes
+
+    def phrase(self, fichier: str) -> str:
+        """Le message pour l'utilisateur ; `fichier` : « registre « x.xlsx » », par exemple."""
+        return (
+            f"La feuille « {self.titre} » du {fichier} s'étend sur {nombre_fr(self.lignes)} "
+            f"lignes et {nombre_fr(self.colonnes)} colonnes : c'est plus que ce que le "
+            "programme lit. Supprimez les lignes et colonnes inutiles (Ctrl+Fin dans Excel "
+            "montre la dernière cellule utilisée), enregistrez, puis relancez."
+        )
 
 
 def inspecter(contenu: bytes, titres: Iterable[str]) -> Inspection:

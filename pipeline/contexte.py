@@ -52,6 +52,8 @@ from pipeline.libelles import (
     LIBELLES_STATUTS_PHRASE,
     LIBELLES_TYPES_COURTS,
     LIBELLES_TYPES_DOCUMENTS,
+    REFERENCES_LEGALES,
+    THEMES_OBLIGATOIRES,
 )
 from pipeline.regles import (
     MONTANT_ABONDEMENT,
@@ -62,40 +64,6 @@ from pipeline.schema import motifs_retour
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
-
-REFERENCES_LEGALES = {
-    "2025": "l'article L6315-1 du Code du travail, modifié par la loi n° 2025-989 "
-    "du 24 octobre 2025",
-    "2014": "l'article L6315-1 du Code du travail (rédaction issue des lois n° 2014-288 "
-    "et 2018-771)",
-}
-
-THEMES_OBLIGATOIRES = {
-    "2025": [
-        "vos compétences et les qualifications mobilisées dans votre emploi actuel, ainsi que "
-        "leur évolution possible au regard des transformations de l'entreprise ;",
-        "votre situation et votre parcours professionnels, au regard des évolutions des "
-        "métiers et des perspectives d'emploi dans l'entreprise ;",
-        "vos besoins de formation, liés à votre activité actuelle, à l'évolution de votre "
-        "emploi ou à un projet personnel ;",
-        "vos souhaits d'évolution professionnelle : mobilité interne ou externe, reconversion, "
-        "projet de transition professionnelle, bilan de compétences, validation des acquis "
-        "de l'expérience (VAE) ;",
-        "l'activation de votre compte personnel de formation (CPF), les abondements que "
-        "l'employeur est susceptible de financer et le conseil en évolution professionnelle "
-        "(CEP).",
-    ],
-    "2014": [
-        "vos perspectives d'évolution professionnelle, notamment en termes de qualifications "
-        "et d'emploi ;",
-        "vos souhaits de formation ;",
-        "l'information sur la validation des acquis de l'expérience (VAE) ;",
-        "l'activation de votre compte personnel de formation (CPF), les abondements que "
-        "l'employeur est susceptible de financer et le conseil en évolution professionnelle "
-        "(CEP).",
-    ],
-}
-
 
 # --- aides ----------------------------------------------------------------------------
 

@@ -21,8 +21,9 @@ texte restent du texte (« 00042 »), les cellules date Excel arrivent en dates.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from pipeline.erreurs import AVERTISSEMENT, ERREUR, INFORMATION, Anomalie, Erreu
 from pipeline.formats import (
     contient_invisibles,
     nettoyer_texte,
-    nombre_fr,
+    normaliser,
     texte_cellule,
     textes_cellules,
 )
@@ -202,17 +203,6 @@ def _illisible(chemin: Path, exc: Exception) -> ErreurEntretiens:
     )
     erreur.__cause__ = exc
     return erreur
-
-
-def _trop_grande(chemin: Path, exc: FeuilleTropGrande) -> ErreurEntretiens:
-    return ErreurEntretiens.simple(
-        "fichier-illisible",
-        f"La feuille « {exc.titre} » du registre « {chemin.name} » s'étend sur "
-        f"{nombre_fr(exc.lignes)} lignes et {nombre_fr(exc.colonnes)} colonnes : c'est plus "
-        "que ce que le programme lit. Supprimez les lignes et colonnes inutiles (Ctrl+Fin "
-        "dans Excel montre la dernière cellule utilisée), enregistrez, puis relancez.",
-        feuille=exc.titre,
-    )
 
 
 # --------------------------------------------------------------------------------------
@@ -724,20 +714,64 @@ def _signaler_speciales(
 
 
 def _signaler_egarees(lue: FeuilleLue, brute: FeuilleBrute, collecte: Collecte) -> None:
-    for (r, j), valeur in brute.egarees.items():
-        cellule = f"{get_column_letter(j + 1)}{r + 1}"
+    for ligne, colonne, valeur, phrase in brute.egarees_signalees():
         collecte.ajouter(
             ERREUR,
             "cellule-egaree",
-            f"Valeur « {valeur[:40]} » isolée en {cellule}, loin du tableau "
-            f"({brute.tableau}) : elle n'est pas lue. Supprimez-la (dans Excel, Ctrl+Fin y "
-            "mène) ou ramenez-la dans le tableau, enregistrez, puis relancez.",
-            tri=(lue.ordre, r + 1, j),
+            phrase,
+            tri=(lue.ordre, ligne, colonne),
             feuille=lue.titre,
-            ligne=r + 1,
-            colonne=get_column_letter(j + 1),
+            ligne=ligne,
+            colonne=get_column_letter(colonne),
             valeur=valeur,
         )
+
+
+# --------------------------------------------------------------------------------------
+# Lignes brutes d'un classeur écrit par le programme (planning.xlsx relu)
+# --------------------------------------------------------------------------------------
+
+
+def lignes_brutes(
+    contenu: bytes, feuilles: Sequence[str]
+) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, FeuilleBrute]]:
+    """Nom attendu -> lignes, pour chaque feuille de `feuilles` présente (nom reconnu sans
+    accents ni casse), et ce que `classeur_brut` a appris de chacune.
+
+    ≈ 10 × plus rapide qu'openpyxl, et avec les mêmes garde-fous que le registre : les
+    cellules égarées sont retirées (`FeuilleBrute.egarees`), une valeur d'erreur reprend son
+    texte (« #N/A », que calamine rend vide). Les cellules arrivent comme openpyxl
+    (`data_only`) les donnait, pour que les contrôles et leurs messages n'en dépendent pas :
+    vide = None, nombre entier = int, date = datetime à minuit. FeuilleTropGrande si une
+    feuille reste démesurée ; calamine lève ses propres erreurs sur un fichier abîmé.
+    """
+    classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+    presentes = {normaliser(nom): nom for nom in classeur.sheet_names}
+    titres = {f: presentes[normaliser(f)] for f in feuilles if normaliser(f) in presentes}
+    inspection = inspecter(contenu, titres.values())
+    if inspection.contenu is not contenu:
+        classeur = CalamineWorkbook.from_filelike(io.BytesIO(inspection.contenu))
+    lues, brutes = {}, {}
+    for feuille, titre in titres.items():
+        brutes[feuille] = brute = inspection.feuilles.get(titre, FeuilleBrute())
+        lignes = classeur.get_sheet_by_name(titre).to_python(skip_empty_area=False)
+        for (r, j), texte in brute.erreurs.items():
+            lignes.extend([] for _ in range(r + 1 - len(lignes)))
+            lignes[r].extend([""] * (j + 1 - len(lignes[r])))
+            lignes[r][j] = texte
+        lues[feuille] = [tuple(map(_valeur_openpyxl, ligne)) for ligne in lignes]
+    return lues, brutes
+
+
+def _valeur_openpyxl(valeur: Any) -> Any:
+    classe = valeur.__class__
+    if classe is str:
+        return valeur or None
+    if classe is float:
+        return int(valeur) if valeur.is_integer() else valeur
+    if classe is date:
+        return datetime(valeur.year, valeur.month, valeur.day)
+    return valeur
 
 
 # --------------------------------------------------------------------------------------
@@ -771,7 +805,9 @@ def lire_feuilles(chemin: Path, collecte: Collecte) -> dict[str, FeuilleLue]:
             for table, (titre, ordre) in trouvees.items()
         }
     except FeuilleTropGrande as exc:
-        raise _trop_grande(chemin, exc) from exc
+        raise ErreurEntretiens.simple(
+            "fichier-illisible", exc.phrase(f"registre « {chemin.name} »"), feuille=exc.titre
+        ) from exc
     except (CalamineError, ValueError, OverflowError) as exc:
         raise _illisible(chemin, exc) from exc
     finally:

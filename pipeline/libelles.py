@@ -88,3 +88,38 @@ COLONNES_ECHEANCES_VISIBLES = ("matricule", "nom", "prenom", "type", "motif", "e
 def colonnes_de_detail(colonnes: list[str]) -> list[str]:
     """Les colonnes d'une liste d'échéances à replier (tout sauf les visibles)."""
     return [c for c in colonnes if c not in COLONNES_ECHEANCES_VISIBLES]
+
+
+# Texte de loi et thèmes de l'entretien cités par les documents, selon le régime.
+REFERENCES_LEGALES = {
+    "2025": "l'article L6315-1 du Code du travail, modifié par la loi n° 2025-989 "
+    "du 24 octobre 2025",
+    "2014": "l'article L6315-1 du Code du travail (rédaction issue des lois n° 2014-288 "
+    "et 2018-771)",
+}
+
+THEMES_OBLIGATOIRES = {
+    "2025": [
+        "vos compétences et les qualifications mobilisées dans votre emploi actuel, ainsi que "
+        "leur évolution possible au regard des transformations de l'entreprise ;",
+        "votre situation et votre parcours professionnels, au regard des évolutions des "
+        "métiers et des perspectives d'emploi dans l'entreprise ;",
+        "vos besoins de formation, liés à votre activité actuelle, à l'évolution de votre "
+        "emploi ou à un projet personnel ;",
+        "vos souhaits d'évolution professionnelle : mobilité interne ou externe, reconversion, "
+        "projet de transition professionnelle, bilan de compétences, validation des acquis "
+        "de l'expérience (VAE) ;",
+        "l'activation de votre compte personnel de formation (CPF), les abondements que "
+        "l'employeur est susceptible de financer et le conseil en évolution professionnelle "
+        "(CEP).",
+    ],
+    "2014": [
+        "vos perspectives d'évolution professionnelle, notamment en termes de qualifications "
+        "et d'emploi ;",
+        "vos souhaits de formation ;",
+        "l'information sur la validation des acquis de l'expérience (VAE) ;",
+        "l'activation de votre compte personnel de formation (CPF), les abondements que "
+        "l'employeur est susceptible de financer et le conseil en évolution professionnelle "
+        "(CEP).",
+    ],
+}

@@ -16,19 +16,17 @@ main qui les chevauche.
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
-from pipeline.classeur_brut import FeuilleBrute, FeuilleTropGrande, inspecter
+from pipeline.classeur_brut import FeuilleTropGrande
 from pipeline.config import Parametres
 from pipeline.erreurs import Anomalie, ErreurEntretiens, Rapport
 from pipeline.formats import (
@@ -38,9 +36,9 @@ from pipeline.formats import (
     en_date,
     en_texte,
     heure_fr,
-    nombre_fr,
 )
 from pipeline.formats import lire_heure as lire_heure_cellule
+from pipeline.lecture_feuilles import lignes_brutes
 from pipeline.libelles import LIBELLES_STATUTS
 from pipeline.planning import (
     COLONNES_ENTRETIENS,
@@ -150,12 +148,8 @@ def _lire_classeur(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[Anomalie]]:
     """(lignes de « Planning », lignes de « Non planifiés », cellules égarées) d'un planning.
 
-    Lu par calamine (≈ 10 × plus rapide qu'openpyxl, voir `lecture_feuilles`), avec les
-    garde-fous de `classeur_brut` : une valeur isolée loin du tableau (XFD1048576) est
-    retirée et signalée au lieu de faire allouer des gigaoctets, une valeur d'erreur
-    (#N/A), que calamine rend vide, reprend son texte. Les cellules arrivent comme les
-    donnait openpyxl (`_comme_openpyxl`) : les contrôles et leurs messages n'en dépendent
-    pas.
+    Lu par calamine avec les garde-fous du registre (`lecture_feuilles.lignes_brutes`) :
+    une valeur isolée loin du tableau est signalée au lieu de faire allouer des gigaoctets.
     """
     try:
         contenu = chemin.read_bytes()
@@ -167,33 +161,14 @@ def _lire_classeur(
     except OSError as exc:
         raise _illisible(chemin) from exc
     try:
-        classeur = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
-        feuilles = {normaliser(nom): nom for nom in classeur.sheet_names}
-        titres = [feuilles.get(normaliser(f)) for f in (FEUILLE_PLANNING, FEUILLE_NON_PLANIFIES)]
-        inspection = inspecter(contenu, [t for t in titres if t])
-        if inspection.contenu is not contenu:
-            classeur = CalamineWorkbook.from_filelike(io.BytesIO(inspection.contenu))
-        lues = [
-            _comme_openpyxl(
-                classeur.get_sheet_by_name(titre).to_python(skip_empty_area=False),
-                inspection.feuilles.get(titre, FeuilleBrute()),
-            )
-            if titre
-            else []
-            for titre in titres
-        ]
+        lues, brutes = lignes_brutes(contenu, (FEUILLE_PLANNING, FEUILLE_NON_PLANIFIES))
     except FeuilleTropGrande as exc:
         raise ErreurEntretiens.simple(
-            "fichier-illisible",
-            f"La feuille « {exc.titre} » du planning « {chemin.name} » s'étend sur "
-            f"{nombre_fr(exc.lignes)} lignes et {nombre_fr(exc.colonnes)} colonnes : supprimez "
-            "les lignes et colonnes inutiles (Ctrl+Fin dans Excel montre la dernière cellule "
-            "utilisée), enregistrez, puis relancez.",
-            feuille=exc.titre,
+            "fichier-illisible", exc.phrase(f"planning « {chemin.name} »"), feuille=exc.titre
         ) from exc
     except Exception as exc:  # calamine lève des exceptions variées sur un fichier abîmé
         raise _illisible(chemin) from exc
-    if titres[0] is None:
+    if FEUILLE_PLANNING not in lues:
         raise ErreurEntretiens.simple(
             "feuille-manquante",
             f"Le classeur « {chemin.name} » n'a pas de feuille « {FEUILLE_PLANNING} » : "
@@ -201,22 +176,11 @@ def _lire_classeur(
             feuille=FEUILLE_PLANNING,
         )
     egarees = [
-        Anomalie(
-            "cellule-egaree",
-            f"Valeur « {valeur[:40]} » isolée en {get_column_letter(j + 1)}{r + 1}, loin du "
-            f"tableau ({brute.tableau}) : elle n'est pas lue. Supprimez-la (dans Excel, Ctrl+Fin "
-            "y mène) ou ramenez-la dans le tableau, enregistrez, puis relancez.",
-            feuille=titre,
-            ligne=r + 1,
-            colonne=get_column_letter(j + 1),
-            valeur=valeur,
-        )
-        for titre in titres
-        if titre
-        for brute in [inspection.feuilles.get(titre, FeuilleBrute())]
-        for (r, j), valeur in brute.egarees.items()
+        Anomalie("cellule-egaree", phrase, titre, ligne, get_column_letter(j), valeur)
+        for titre, brute in brutes.items()
+        for ligne, j, valeur, phrase in brute.egarees_signalees()
     ]
-    return lues[0], lues[1], egarees
+    return lues[FEUILLE_PLANNING], lues.get(FEUILLE_NON_PLANIFIES, []), egarees
 
 
 def _illisible(chemin: Path) -> ErreurEntretiens:
@@ -225,30 +189,6 @@ def _illisible(chemin: Path) -> ErreurEntretiens:
         f"Le planning « {chemin} » est illisible ou n'est pas un classeur Excel : "
         "enregistrez-le au format .xlsx (Classeur Excel).",
     )
-
-
-def _comme_openpyxl(lignes: list[list[Any]], brute: FeuilleBrute) -> list[tuple[Any, ...]]:
-    """Les lignes de calamine telles qu'openpyxl (`data_only`) les donnait : cellule vide
-    (ou formule jamais calculée) = None, nombre entier = int, date = datetime à minuit,
-    valeur d'erreur = son texte (« #N/A »)."""
-    for (r, j), texte in brute.erreurs.items():
-        while len(lignes) <= r:
-            lignes.append([])
-        ligne = lignes[r]
-        ligne.extend([""] * (j + 1 - len(ligne)))
-        ligne[j] = texte
-    return [tuple(map(_valeur_openpyxl, ligne)) for ligne in lignes]
-
-
-def _valeur_openpyxl(valeur: Any) -> Any:
-    classe = valeur.__class__
-    if classe is str:
-        return valeur or None
-    if classe is float:
-        return int(valeur) if valeur.is_integer() else valeur
-    if classe is date:
-        return datetime(valeur.year, valeur.month, valeur.day)
-    return valeur
 
 
 def colonnes_planning(en_tete: tuple[Any, ...]) -> dict[str, int]:
