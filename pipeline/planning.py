@@ -13,8 +13,8 @@ ensuite les salariés devenus dus depuis, autour des lignes existantes, avec le 
 d'attribution (`_Agenda`, `_allouer`) que `planifier`.
 
 Un salarié convoqué par une campagne précédente pour un entretien pas encore tenu reste
-« dû » au registre : `campagne.lire_rendez_vous` relit ces rendez-vous à venir ; passés à
-`planifier` / `completer_planning` (`autres_rendez_vous`), ils occupent les agendas et
+« dû » au registre : `autres_campagnes.lire_rendez_vous` relit ces rendez-vous à venir ;
+passés à `planifier` / `completer_planning` (`autres_rendez_vous`), ils occupent les agendas et
 leurs salariés ne sont pas convoqués une seconde fois.
 """
 
@@ -260,8 +260,8 @@ def planifier(
 ) -> Planning:
     """Propose un entretien à chaque salarié ayant une obligation en retard ou à planifier.
 
-    `autres_rendez_vous` (format de `campagne.lire_rendez_vous`) : entretiens d'autres
-    campagnes. Ceux datés d'au moins `au` occupent conducteur, salarié et lieu, et leurs
+    `autres_rendez_vous` (format de `autres_campagnes.lire_rendez_vous`) : entretiens
+    d'autres campagnes. Ceux datés d'au moins `au` occupent conducteur, salarié et lieu, et leurs
     salariés rejoignent les non planifiés (« entretien déjà fixé le … ») au lieu d'être
     reconvoqués. `annuaire` : celui du registre (`construire_annuaire`), s'il est déjà fait.
     """

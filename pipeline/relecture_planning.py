@@ -8,9 +8,9 @@ d'arrêter (une fonction par contrôle : `_verifier_matricule`, `_verifier_date`
 dus depuis) et mise à jour du planning de la campagne.
 
 Les lecteurs de cellules (`lire_date`, `lire_heure`, `lire_types`…) servent aussi à
-`campagne.lire_rendez_vous`, qui relit, plus tolérant, les plannings des autres campagnes :
-passés ici (`autres_rendez_vous`), leurs rendez-vous font refuser un entretien déplacé à la
-main qui les chevauche.
+`autres_campagnes.lire_rendez_vous`, qui relit, plus tolérant, les plannings des autres
+campagnes : passés ici (`autres_rendez_vous`), leurs rendez-vous font refuser un entretien
+déplacé à la main qui les chevauche.
 """
 
 from __future__ import annotations
