@@ -5,15 +5,15 @@ Une nouvelle campagne ne reconvoque pas un salarié dont l'entretien est déjà 
 ailleurs, et ne place pas un entretien sur un créneau déjà pris (`planning.planifier`,
 `autres_rendez_vous`) : `lire_rendez_vous` relit pour cela les plannings des autres
 campagnes, même archivées. La même lecture tolérante d'une feuille de planning
-(`feuille_planning_brute`, `rendez_vous_feuille`) sert à `campagne` pour comparer un
+(`lignes_de_feuille`, `rendez_vous_feuille`) sert à `campagne` pour comparer un
 planning avant et après `--replanifier`. La lecture contrôlée d'un planning de la campagne
 en cours, elle, est dans `relecture_planning.py`.
 """
 
 from __future__ import annotations
 
-import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -23,11 +23,12 @@ import pandas as pd
 
 from pipeline.config import Parametres
 from pipeline.formats import en_texte
+from pipeline.lecture_feuilles import lignes_brutes
+from pipeline.origine import de_l_exemple, est_registre_exemple, lire_origine, registre_d_origine
 from pipeline.planning import (
     COLONNES_ENTRETIENS,
     FEUILLE_PLANNING,
     entretiens_vides,
-    normaliser,
     texte_hhmm,
 )
 from pipeline.relecture_planning import (
@@ -44,7 +45,7 @@ COLONNES_RENDEZ_VOUS = [*COLONNES_ENTRETIENS, "campagne"]
 
 
 def lire_rendez_vous(
-    dossier_sorties: Path, campagne: str, au: date
+    dossier_sorties: Path, campagne: str, au: date, registre: Path | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
     """Entretiens à venir (datés d'au moins `au`) des plannings des autres campagnes.
 
@@ -55,6 +56,10 @@ def lire_rendez_vous(
     en archive est lue une fois (le dossier, peut-être corrigé depuis) ; la campagne
     `campagne` et les anciennes archives (remplacées, rangées dans `anciennes_versions/`, ou
     `*.ancien.zip` d'avant ce sous-dossier) sont ignorées.
+    `registre` (celui de la campagne en cours) : les campagnes de l'exemple livré et celles
+    d'un vrai registre s'ignorent (leurs matricules, fictifs, ne sont pas ceux des vrais
+    salariés) ; celles d'un autre fichier du même monde comptent, car le registre d'une
+    entreprise change souvent de nom d'un mois à l'autre. Sans `registre`, toutes comptent.
     Lecture tolérante, sans le registre : une ancienne campagne peut citer des salariés
     partis depuis, et une ligne ou un fichier abîmé ne doit pas bloquer la campagne du
     mois. Rend (table au format `Planning.entretiens` plus une colonne `campagne`,
@@ -62,8 +67,9 @@ def lire_rendez_vous(
     """
     # Import local : campagne.py importe ce module (ses séquences lisent ces rendez-vous) ;
     # les noms de son dossier ne se prennent qu'au moment de s'en servir.
-    from pipeline.campagne import DOSSIER_ARCHIVES, PLANNING
+    from pipeline.campagne import DOSSIER_ARCHIVES, PLANNING, Campagne
 
+    exemple = None if registre is None else est_registre_exemple(registre)
     lignes: list[dict[str, Any]] = []
     avertissements: list[str] = []
     dossier_sorties = Path(dossier_sorties)
@@ -71,11 +77,19 @@ def lire_rendez_vous(
     if dossier_sorties.is_dir():
         for chemin in sorted(dossier_sorties.glob(f"*/{PLANNING}")):
             nom_campagne = chemin.parent.name
-            if nom_campagne not in (campagne, DOSSIER_ARCHIVES):
+            origine = registre_d_origine(Campagne.du_dossier(chemin.parent))
+            if nom_campagne not in (campagne, DOSSIER_ARCHIVES) and exemple in (
+                None,
+                de_l_exemple(origine, nom_campagne),
+            ):
                 sources[nom_campagne] = (str(chemin), _lecteur_fichier(chemin))
         for archive in sorted((dossier_sorties / DOSSIER_ARCHIVES).glob("*.zip")):
             nom_campagne = archive.name.removesuffix(".zip")
-            if archive.name.endswith(".ancien.zip") or nom_campagne in (campagne, *sources):
+            if (
+                archive.name.endswith(".ancien.zip")
+                or nom_campagne in (campagne, *sources)
+                or exemple not in (None, de_l_exemple(_origine_archive(archive), nom_campagne))
+            ):
                 continue
             membre = f"{nom_campagne}/{PLANNING}"
             sources[nom_campagne] = (f"{archive} ({membre})", _lecteur_archive(archive, membre))
@@ -89,7 +103,7 @@ def lire_rendez_vous(
                 "pourraient être convoqués une seconde fois"
             )
             continue
-        except Exception:  # zipfile et openpyxl lèvent des exceptions variées (et en anglais)
+        except Exception:  # zipfile et calamine lèvent des exceptions variées (et en anglais)
             avertissements.append(
                 f"planning illisible, ignoré : {nom_source} (fichier illisible ou qui n'est "
                 "pas un classeur Excel)"
@@ -125,7 +139,19 @@ class _SansPlanning(Exception):
 
 
 def _lecteur_fichier(chemin: Path) -> Callable[[], list[tuple[Any, ...]] | None]:
-    return lambda: feuille_planning_brute(chemin)
+    return lambda: lignes_de_feuille(chemin)
+
+
+def _origine_archive(archive: Path) -> Path | None:
+    """Le registre noté dans l'archive d'une campagne (`<campagne>/_sources/origine.toml`)."""
+    from pipeline.campagne import DOSSIER_SOURCES, ORIGINE
+
+    membre = f"{archive.name.removesuffix('.zip')}/{DOSSIER_SOURCES}/{ORIGINE}"
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            return lire_origine(zf.read(membre).decode("utf-8-sig"))
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError, zlib.error):
+        return None  # illisible : la lecture du planning le dira
 
 
 def _lecteur_archive(archive: Path, membre: str) -> Callable[[], list[tuple[Any, ...]] | None]:
@@ -134,26 +160,24 @@ def _lecteur_archive(archive: Path, membre: str) -> Callable[[], list[tuple[Any,
             if membre not in zf.namelist():
                 raise _SansPlanning(membre)
             contenu = zf.read(membre)
-        return feuille_planning_brute(io.BytesIO(contenu))
+        return lignes_de_feuille(contenu)
 
     return lire
 
 
-def feuille_planning_brute(
-    source: Path | io.BytesIO, feuille: str = FEUILLE_PLANNING
+def lignes_de_feuille(
+    source: Path | bytes, feuille: str = FEUILLE_PLANNING
 ) -> list[tuple[Any, ...]] | None:
-    """Lignes brutes de la feuille « Planning » (ou `feuille`) ; None si le classeur n'en a pas."""
-    from openpyxl import load_workbook
+    """Lignes brutes de la feuille « Planning » (ou `feuille`) d'un classeur, donné par son
+    chemin ou ses octets ; None si le classeur n'a pas cette feuille.
 
-    classeur = load_workbook(source, read_only=True, data_only=True)
-    try:
-        noms = {normaliser(nom): nom for nom in classeur.sheetnames}
-        nom = noms.get(normaliser(feuille))
-        if nom is None:
-            return None
-        return list(classeur[nom].iter_rows(values_only=True))
-    finally:
-        classeur.close()
+    Lue comme le planning de la campagne (`lecture_feuilles.lignes_brutes` : calamine, une
+    valeur égarée loin du tableau écartée au lieu de tout bloquer) ; un fichier abîmé
+    lève l'erreur de calamine ou du système.
+    """
+    contenu = source if isinstance(source, bytes) else Path(source).read_bytes()
+    lues, _brutes = lignes_brutes(contenu, (feuille,))
+    return lues.get(feuille)
 
 
 def rendez_vous_feuille(

@@ -51,7 +51,7 @@ import pandas as pd
 
 from pipeline.autres_campagnes import (
     COLONNES_RENDEZ_VOUS,
-    feuille_planning_brute,
+    lignes_de_feuille,
     lire_rendez_vous,
     rendez_vous_feuille,
 )
@@ -699,7 +699,7 @@ def _etablir_planning(
             registre,
             parametres,
             au,
-            autres_rendez_vous=_autres_rendez_vous(campagne, au, rappels),
+            autres_rendez_vous=_autres_rendez_vous(campagne, registre, au, rappels),
         )
         rappels.planning_repris(repris)
         planning, ecrit = repris.planning, bool(repris.ajoutes or repris.sans_creneau)
@@ -757,8 +757,7 @@ def _replanifier(
     from pipeline.envoi import convocations_parties
 
     parties = convocations_parties(campagne.dossier)
-    avant = _rendez_vous_ecrits(chemin)
-    autres = _autres_rendez_vous(campagne, au, rappels)
+    autres = _autres_rendez_vous(campagne, registre, au, rappels)
     annuaire = construire_annuaire(registre)
     gardes = lire_planning(
         chemin,
@@ -768,6 +767,9 @@ def _replanifier(
         retenir=lambda matricule, jour: matricule in parties or (jour is not None and jour < au),
         annuaire=annuaire,
     )
+    # Relu sans contrôle après `lire_planning`, qui a dit en français si le fichier est
+    # illisible.
+    avant = _rendez_vous_ecrits(chemin)
     planning = completer_planning(
         Planning(gardes.entretiens, table_non_planifies([]), gardes.avertissements),
         echeances,
@@ -809,13 +811,13 @@ def _rendez_vous_table(entretiens: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
 
 def _rendez_vous_ecrits(chemin: Path) -> dict[str, tuple[Any, ...]]:
     """Les rendez-vous d'un planning.xlsx, relus sans contrôle (ils vont être refaits)."""
-    feuille = feuille_planning_brute(chemin) or []
+    feuille = lignes_de_feuille(chemin) or []
     lues, _illisibles = rendez_vous_feuille(feuille, "", date.min)
     return _rendez_vous_table(pd.DataFrame(lues or [], columns=COLONNES_RENDEZ_VOUS))
 
 
 def _non_planifies_ecrits(chemin: Path) -> set[str]:
-    lignes = feuille_planning_brute(chemin, FEUILLE_NON_PLANIFIES) or []
+    lignes = lignes_de_feuille(chemin, FEUILLE_NON_PLANIFIES) or []
     position = colonnes_planning(lignes[0]).get("matricule") if lignes else None
     if position is None:
         return set()
@@ -835,13 +837,18 @@ def _calculer_planning(
         registre,
         parametres,
         au,
-        autres_rendez_vous=_autres_rendez_vous(campagne, au, rappels),
+        autres_rendez_vous=_autres_rendez_vous(campagne, registre, au, rappels),
     )
 
 
-def _autres_rendez_vous(campagne: Campagne, au: date, rappels: Rappels) -> pd.DataFrame:
-    """Entretiens à venir fixés par d'autres campagnes : ni reconvoqués ni chevauchés."""
-    rendez_vous, avertissements = lire_rendez_vous(campagne.sorties, campagne.nom, au)
+def _autres_rendez_vous(
+    campagne: Campagne, registre: Registre, au: date, rappels: Rappels
+) -> pd.DataFrame:
+    """Entretiens à venir fixés par d'autres campagnes (du même monde : exemple livré ou
+    vrai registre) : ni reconvoqués ni chevauchés."""
+    rendez_vous, avertissements = lire_rendez_vous(
+        campagne.sorties, campagne.nom, au, registre.chemin
+    )
     for avertissement in avertissements:
         rappels.avertissement(avertissement)
     return rendez_vous

@@ -51,12 +51,27 @@ def _meme_chemin(a: Path, b: Path) -> bool:
 
 def registre_d_origine(campagne: Campagne) -> Path | None:
     """Le registre qui a produit la campagne ; None si elle ne le dit pas (plus ancienne)."""
-    chemin = campagne.origine
     try:
-        valeur = tomllib.loads(chemin.read_text(encoding="utf-8-sig")).get("registre")
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return lire_origine(campagne.origine.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def lire_origine(texte: str) -> Path | None:
+    """Le registre noté dans le texte d'un `origine.toml` ; None s'il n'y en a pas."""
+    try:
+        valeur = tomllib.loads(texte).get("registre")
+    except tomllib.TOMLDecodeError:
         return None
     return Path(valeur) if isinstance(valeur, str) and valeur.strip() else None
+
+
+def de_l_exemple(origine: Path | None, nom_campagne: str) -> bool:
+    """La campagne a été produite avec l'exemple livré : son origine le dit, sinon (campagne
+    d'avant l'origine notée) son nom."""
+    if origine is not None:
+        return est_registre_exemple(origine)
+    return nom_campagne.startswith(PREFIXE_EXEMPLE)
 
 
 def vient_du_registre(campagne: Campagne, registre: Path) -> bool:

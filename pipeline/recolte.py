@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pipeline.autres_campagnes import lignes_de_feuille
 from pipeline.campagne import (
     COMPTE_RENDU_SIGNE,
     ENTRETIENS_TENUS,
@@ -53,7 +54,7 @@ from pipeline.formulaires import (
     Formulaire,
     lire_formulaire,
 )
-from pipeline.planning import FEUILLE_PLANNING, normaliser
+from pipeline.origine import de_l_exemple, est_registre_exemple, registre_d_origine
 from pipeline.relecture_planning import colonnes_planning, lire_date, lire_types
 from pipeline.schema import FEUILLES_PAR_TABLE, TYPES_ENTRETIEN
 from pipeline.tableurs import Feuille, ecrire_xlsx
@@ -84,19 +85,6 @@ class RendezVous:
     types: tuple[str, ...]
 
 
-def _lignes_feuille(chemin: Path, nom_feuille: str) -> list[tuple[Any, ...]] | None:
-    """Les lignes brutes d'une feuille (nom comparé sans casse ni accents), None sinon."""
-    from openpyxl import load_workbook
-
-    classeur = load_workbook(chemin, read_only=True, data_only=True)
-    try:
-        noms = {normaliser(nom): nom for nom in classeur.sheetnames}
-        nom = noms.get(normaliser(nom_feuille))
-        return None if nom is None else list(classeur[nom].iter_rows(values_only=True))
-    finally:
-        classeur.close()
-
-
 def _rendez_vous_du_planning(chemin: Path) -> tuple[dict[str, RendezVous], list[str]]:
     """Les rendez-vous du planning d'une campagne, par matricule, et les lignes ignorées.
 
@@ -105,10 +93,10 @@ def _rendez_vous_du_planning(chemin: Path) -> tuple[dict[str, RendezVous], list[
     planning ne sert plus ici qu'à dire qui devait être reçu, quand et par qui.
     """
     try:
-        lignes = _lignes_feuille(chemin, FEUILLE_PLANNING)
+        lignes = lignes_de_feuille(chemin)
     except FileNotFoundError:
         return {}, [f"planning introuvable : {chemin} (pas de relance possible)"]
-    except Exception:  # openpyxl lève des exceptions variées (et en anglais)
+    except Exception:  # calamine lève des exceptions variées (et en anglais)
         return {}, [f"planning illisible, ignoré : {chemin} (pas de relance possible)"]
     index = colonnes_planning(lignes[0]) if lignes else {}
     if "matricule" not in index:
@@ -677,9 +665,15 @@ def tenus_non_saisis(sorties: Path, registre: Registre) -> pd.DataFrame:
     colonnes = colonnes_entretiens()
     schema = FEUILLES_PAR_TABLE["entretiens"]
     lignes = []
+    exemple = est_registre_exemple(registre.chemin)
     for chemin in sorted(Path(sorties).glob(f"*/{ENTRETIENS_TENUS}")):
+        # Les récoltes de l'exemple livré et celles d'un vrai registre s'ignorent (voir
+        # `autres_campagnes.lire_rendez_vous`).
+        origine = registre_d_origine(Campagne.du_dossier(chemin.parent))
+        if de_l_exemple(origine, chemin.parent.name) != exemple:
+            continue
         try:
-            brutes = _lignes_feuille(chemin, FEUILLE_ENTRETIENS) or []
+            brutes = lignes_de_feuille(chemin, FEUILLE_ENTRETIENS) or []
         except Exception:  # fichier abîmé : une nouvelle récolte le réécrira
             continue
         if not brutes:

@@ -134,6 +134,28 @@ def test_exemple_puis_vrai_registre_le_meme_jour(projet: Path) -> None:
     assert not (sorties / AU / "salaries" / "Z1_NOMZ1_PrénomZ1").exists()
 
 
+def test_les_rendez_vous_de_l_exemple_ne_bloquent_pas_un_vrai_registre(projet: Path) -> None:
+    # L'assistante essaie l'exemple, puis part de ce classeur pour taper le sien : mêmes
+    # matricules, mêmes managers. Les rendez-vous fictifs de l'exemple ne sont ni « déjà
+    # fixés » pour ses salariés, ni des créneaux pris dans les agendas.
+    assert invoquer("convocations", "--au", AU, "--jobs", "1")[0] == 0
+    copie = projet / "mon_registre.xlsx"
+    shutil.copy2(projet / "donnees" / "registre_exemple.xlsx", copie)
+    code, sortie = invoquer("planifier", "--registre", str(copie), "--au", AU)
+    assert code == 0, sortie
+    assert "déjà fixé" not in sortie
+    exemple = lignes_planning(projet / "sorties" / f"exemple-{AU}" / "planning.xlsx")
+    reel = lignes_planning(projet / "sorties" / AU / "planning.xlsx")
+    assert len(exemple) > 10 and reel.keys() == exemple.keys()
+
+    # Dans l'autre sens, la campagne suivante de l'exemple ne voit pas celle du vrai
+    # registre, mais voit bien la sienne : ses salariés y sont déjà convoqués.
+    code, sortie = invoquer("planifier", "--au", AU, "--campagne", "exemple-bis")
+    assert code == 0, sortie
+    bis = lignes_planning(projet / "sorties" / "exemple-bis" / "planning.xlsx")
+    assert not set(bis) & set(exemple)
+
+
 def test_meme_registre_vu_par_un_autre_chemin(projet: Path) -> None:
     # Une collègue ouvre le même classeur depuis un autre poste (lecteur réseau) : tant
     # qu'il n'a pas changé, c'est le même registre.
@@ -282,6 +304,20 @@ def test_replanifier_sans_campagne(projet: Path) -> None:
     code, sortie = invoquer("convocations", "--registre", str(reel), "--au", AU, "--replanifier")
     assert code == 1
     assert f"Aucune campagne du registre « {reel} »" in sortie
+
+
+def test_replanifier_un_planning_illisible(projet: Path) -> None:
+    # planning.xlsx abîmé (copie interrompue, fichier remplacé par autre chose) : une phrase
+    # française, pas de trace, et rien n'est réécrit.
+    reel = registre(projet, [salarie("R1")])
+    options = ("--registre", str(reel), "--au", AU, "--jobs", "1")
+    assert invoquer("convocations", *options)[0] == 0
+    planning = projet / "sorties" / AU / "planning.xlsx"
+    planning.write_bytes(b"ceci n'est pas un classeur")
+    code, sortie = invoquer("convocations", *options, "--replanifier")
+    assert code == 1, sortie
+    assert "est illisible ou n'est pas un classeur Excel" in sortie
+    assert planning.read_bytes() == b"ceci n'est pas un classeur"
 
 
 def test_papier_remis_matricule_inconnu(projet: Path) -> None:
