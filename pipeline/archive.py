@@ -35,7 +35,6 @@ import io
 import os
 import shutil
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,6 +58,7 @@ from pipeline.config import Parametres, charger_parametres
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.fichiers import (
     DOSSIER_ANCIENNES_VERSIONS,
+    ZIP_ABIME,
     ecriture_atomique,
     est_ancienne_version,
     garder_ancienne_version,
@@ -335,7 +335,7 @@ def verifier_archive(chemin_zip: Path, progression: Progression = None) -> Rappo
                 if progression:
                     progression(1)
             rapport.manquants = [nom for nom in attendus if nom not in vus]
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except ZIP_ABIME as exc:
         raise _erreur_zip_illisible(chemin_zip) from exc
     return rapport
 
@@ -702,7 +702,7 @@ def _comparer_manifestes(zf: zipfile.ZipFile, attendus: dict[str, str]) -> list[
     """
     try:
         texte = zf.read(MANIFESTE_CSV).decode("utf-8-sig")
-    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
+    except (KeyError, *ZIP_ABIME):
         return []  # absent ou abîmé : déjà signalé « manquant » ou « modifié »
     except UnicodeDecodeError:
         return [f"{MANIFESTE_CSV} illisible"]
@@ -754,7 +754,7 @@ def _sha256_membre(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
         with zf.open(info) as entree:
             for bloc in iter(lambda: entree.read(_BLOC), b""):
                 empreinte.update(bloc)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+    except ZIP_ABIME:
         return None
     return empreinte.hexdigest()
 

@@ -13,7 +13,6 @@ en cours, elle, est dans `relecture_planning.py`.
 from __future__ import annotations
 
 import zipfile
-import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import Parametres
+from pipeline.fichiers import ZIP_ABIME
 from pipeline.formats import en_texte
 from pipeline.lecture_feuilles import lignes_brutes
 from pipeline.origine import de_l_exemple, est_registre_exemple, lire_origine, registre_d_origine
@@ -150,7 +150,7 @@ def _origine_archive(archive: Path) -> Path | None:
     try:
         with zipfile.ZipFile(archive) as zf:
             return lire_origine(zf.read(membre).decode("utf-8-sig"))
-    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError, zlib.error):
+    except (OSError, KeyError, UnicodeDecodeError, *ZIP_ABIME):
         return None  # illisible : la lecture du planning le dira
 
 

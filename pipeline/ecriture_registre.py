@@ -41,7 +41,7 @@ from lxml import etree
 
 from pipeline.classeur_brut import membre_cible
 from pipeline.erreurs import Anomalie, ErreurEntretiens
-from pipeline.fichiers import ecrire_fichier
+from pipeline.fichiers import ZIP_ABIME, ecrire_fichier
 from pipeline.formats import EPOQUE_EXCEL, date_courte
 from pipeline.schema import FEUILLES_PAR_TABLE, TYPES_ENTRETIEN, code_type, feuille_nommee
 
@@ -224,7 +224,7 @@ def ajouter_entretiens(
         feuille = classeur.feuille_entretiens()
         premiere, derniere = feuille.ajouter(lignes)
         modifies = classeur.serialiser()
-    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, etree.XMLSyntaxError) as exc:
+    except (KeyError, IndexError, ValueError, etree.XMLSyntaxError, *ZIP_ABIME) as exc:
         # Un classeur que la lecture du registre a accepté mais dont une partie n'a pas la
         # forme qu'Excel écrit : on n'y touche pas.
         raise ErreurEntretiens.simple(

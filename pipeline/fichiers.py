@@ -24,6 +24,8 @@ import os
 import re
 import secrets
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -40,6 +42,11 @@ REMPLACE = "remplace"
 # campagnes de ce temps-là en gardent, que `est_ancienne_version` reconnaît encore.
 DOSSIER_ANCIENNES_VERSIONS = "anciennes_versions"
 _MARQUE_ANCIENNE = ".ancien"
+
+# Ce que zipfile lève en lisant un .docx, un .xlsx ou une archive abîmés (zip tronqué,
+# membre au CRC faux ou mal compressé, compression inconnue) : à rattraper ensemble pour
+# dire « fichier illisible » en français plutôt qu'une trace.
+ZIP_ABIME = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 # Marge sous la limite de 255 caractères : le dossier contient ensuite des noms de
 # fichiers, et Windows limite le chemin complet.

@@ -25,6 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.erreurs import ErreurEntretiens
+from pipeline.fichiers import ZIP_ABIME
 from pipeline.formats import MOTIFS_DATE_TOLERES, en_date
 from pipeline.schema import cle
 
@@ -179,7 +180,7 @@ def lire_formulaire(chemin: Path, type_document: str) -> Formulaire:
     try:
         with zipfile.ZipFile(chemin) as paquet:
             racine = etree.fromstring(paquet.read("word/document.xml"), _ANALYSEUR)
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+    except (OSError, KeyError, etree.XMLSyntaxError, *ZIP_ABIME) as exc:
         raise ErreurEntretiens.simple(
             "fichier-illisible",
             f"Le formulaire « {chemin} » n'est pas un document Word lisible : ouvrez-le dans "

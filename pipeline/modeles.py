@@ -19,6 +19,7 @@ from typing import Any
 
 from pipeline.erreurs import ErreurEntretiens, Rapport
 from pipeline.exemples import exemple_contexte_conducteur, exemple_contexte_salarie
+from pipeline.fichiers import ZIP_ABIME
 
 # Modèle -> famille de contexte ; un modèle ajouté par le RH reçoit le contexte salarié.
 MODELES = {
@@ -221,7 +222,6 @@ def verifier_modeles(dossier: Path = DOSSIER_MODELES) -> list[ModeleVerifie]:
     Un modèle illisible ou à la syntaxe Jinja invalide lève `ErreurEntretiens` (toutes les
     fautes réunies), avec le nom du fichier et la ligne de l'erreur.
     """
-    import zipfile
 
     import jinja2
     from docx.opc.exceptions import PackageNotFoundError
@@ -252,7 +252,7 @@ def verifier_modeles(dossier: Path = DOSSIER_MODELES) -> list[ModeleVerifie]:
                 feuille=chemin.name,
             )
             continue
-        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, OSError, SyntaxError):
+        except (PackageNotFoundError, KeyError, OSError, SyntaxError, *ZIP_ABIME):
             rapport.erreur(
                 "modele-illisible",
                 f"Le modèle « {chemin.name} » n'est pas un document Word lisible.",

@@ -289,6 +289,26 @@ def test_fichier_qui_n_est_pas_un_docx(tmp_path: Path) -> None:
     assert erreur.value.anomalies[0].code == "fichier-illisible"
 
 
+@pytest.mark.parametrize("decalage", range(0, 400, 37))
+def test_docx_aux_octets_abimes(tmp_path: Path, decalage: int) -> None:
+    # Un octet altéré dans la partie compressée de document.xml (copie interrompue, clé USB
+    # défaillante) : zlib ou le contrôle CRC s'en aperçoivent ; toujours une phrase, jamais
+    # une trace.
+    import zipfile
+
+    chemin = rendre(COMPTE_RENDU, tmp_path)
+    octets = bytearray(chemin.read_bytes())
+    with zipfile.ZipFile(chemin) as paquet:
+        info = paquet.getinfo("word/document.xml")
+    debut = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    octets[debut + 5 + decalage] ^= 0xFF
+    chemin.write_bytes(bytes(octets))
+    try:
+        lire_formulaire(chemin, COMPTE_RENDU)
+    except ErreurEntretiens as erreur:
+        assert erreur.anomalies[0].code == "fichier-illisible"
+
+
 def test_aller_retour_libreoffice(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     soffice = request.getfixturevalue("soffice_installe")
     compte_rendu = rendre(COMPTE_RENDU, tmp_path)
