@@ -139,11 +139,26 @@ class Remise:
 def _lignes_journal(journal: Path) -> list[dict[str, str]]:
     if not journal.is_file():
         return []
-    with open(journal, encoding="utf-8-sig", newline="") as entree:
-        return [
-            {k: (v or "").strip() for k, v in ligne.items() if k}
-            for ligne in csv.DictReader(entree, delimiter=";")
-        ]
+    return [{k: (v or "").strip() for k, v in ligne.items() if k} for ligne in _lire_csv(journal)]
+
+
+def _lire_csv(chemin: Path) -> list[dict[str, str | None]]:
+    """Les lignes d'un CSV écrit par le programme (journal des envois, courriers papier).
+
+    Ouvert dans Excel puis enregistré au format « CSV » ordinaire, il n'est plus en UTF-8 :
+    une phrase qui dit quoi faire, plutôt qu'une trace UnicodeDecodeError.
+    """
+    try:
+        with open(chemin, encoding="utf-8-sig", newline="") as entree:
+            return list(csv.DictReader(entree, delimiter=";"))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ErreurEntretiens.simple(
+            "fichier-illisible",
+            f"« {chemin} » n'est plus lisible : il a sans doute été enregistré par Excel dans "
+            "un autre format que « CSV UTF-8 ». Rouvrez-le dans Excel, choisissez Fichier > "
+            "Enregistrer sous > « CSV UTF-8 (délimité par des virgules) » en gardant son nom, "
+            "puis relancez.",
+        ) from exc
 
 
 def convocations_parties(dossier_campagne: Path) -> dict[str, Remise]:
@@ -577,14 +592,13 @@ def _courriers_papier(dossier_campagne: Path) -> dict[str, tuple[str, str]]:
             "« entretiens publipostage », imprimez les convocations qu'elle liste, puis "
             "notez-les remises.",
         )
-    with open(liste, encoding="utf-8-sig", newline="") as entree:
-        lignes = [
-            (
-                _sans_neutralisation(ligne.get("Matricule") or ""),
-                _sans_neutralisation(ligne.get("Convocation") or ""),
-            )
-            for ligne in csv.DictReader(entree, delimiter=";")
-        ]
+    lignes = [
+        (
+            _sans_neutralisation(ligne.get("Matricule") or ""),
+            _sans_neutralisation(ligne.get("Convocation") or ""),
+        )
+        for ligne in _lire_csv(liste)
+    ]
     courriers = {}
     for matricule, convocation in lignes:
         chemin = dossier_campagne / convocation

@@ -346,6 +346,15 @@ def test_papier_remis_matricule_inconnu(projet: Path) -> None:
         "courrier papier",
     )
 
+    # Le journal ouvert dans Excel et enregistré en « CSV » ordinaire (Windows-1252) : une
+    # phrase qui dit comment le réenregistrer, pour convocations comme pour publipostage.
+    journal = projet / "sorties" / AU / "publipostage" / "envois.csv"
+    journal.write_bytes(journal.read_bytes().decode("utf-8-sig").encode("cp1252"))
+    for commande in ("convocations", "publipostage"):
+        code, sortie = invoquer(commande, *options)
+        assert code == 1, sortie
+        assert "envois.csv" in sortie and "« CSV UTF-8 (délimité par des virgules) »" in sortie
+
 
 # ---------------------------------------------------------------------------- --au et messages
 
