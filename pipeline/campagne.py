@@ -278,7 +278,12 @@ def trouver_campagne(
     if dossier.is_dir() and du_registre(dossier):
         return dossier
     campagnes = [d for d in racine.glob("*") if d.is_dir() and (d / PLANNING).exists()]
-    candidates = sorted((d for d in campagnes if du_registre(d)), key=lambda d: d.stat().st_mtime)
+    # La plus récente est la dernière planifiée (planning.xlsx écrit ou corrigé), pas celle
+    # dont le dossier a bougé en dernier : un publipostage, une récolte, une relance qui
+    # ajoute un fichier à la campagne de novembre n'en font pas celle de décembre.
+    candidates = sorted(
+        (d for d in campagnes if du_registre(d)), key=lambda d: (d / PLANNING).stat().st_mtime
+    )
     if candidates:
         return candidates[-1]
     de = f" du registre « {registre} »" if registre is not None else ""

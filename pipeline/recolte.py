@@ -16,7 +16,6 @@ formulaires d'un salarié. Les entretiens tenus s'ajoutent au registre
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -242,13 +241,8 @@ def recolter(
             _date_envoi(campagne, manifeste, matricule),
             au,
         ).traiter()
-    # `campagne.trouver_campagne` prend la campagne « la plus récente » d'après la date de
-    # modification de son dossier : relire en décembre la campagne de novembre ne doit pas
-    # en faire celle que `publipostage` ou `archiver` choisiraient par défaut.
-    etat = campagne.dossier.stat()
     _ecrire_entretiens_tenus(recolte)
     recolte.brouillons = _ecrire_relances(recolte, parametres, maintenant)
-    os.utime(campagne.dossier, ns=(etat.st_atime_ns, etat.st_mtime_ns))
     return recolte
 
 

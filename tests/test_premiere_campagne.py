@@ -102,7 +102,7 @@ def test_exemple_puis_vrai_registre_le_meme_jour(projet: Path) -> None:
 
     # Le publipostage et l'archive de chacun retrouvent sa campagne, même celle d'un autre
     # jour, et même quand celle de l'autre registre est plus récente.
-    os.utime(sorties / f"exemple-{AU}", (time.time() + 60, time.time() + 60))
+    os.utime(sorties / f"exemple-{AU}" / "planning.xlsx", (time.time() + 60, time.time() + 60))
     code, sortie = invoquer("publipostage", "--registre", str(reel), "--au", "2026-11-30")
     assert code == 0, sortie
     assert f"Campagne la plus récente de ce registre : {AU}" in sortie

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 # « soffice_installe » : LibreOffice, sinon le test est sauté (en CI, il échoue).
 from test_pdf import soffice as soffice_installe  # noqa: F401
 
-from pipeline.campagne import Campagne
+from pipeline.campagne import Campagne, trouver_campagne
 from pipeline.cli import cli
 from pipeline.config import Parametres
 from pipeline.erreurs import ErreurEntretiens
@@ -684,8 +684,16 @@ def test_relance_devenue_inutile_mise_de_cote(dossier: Path) -> None:
 
 
 def test_la_campagne_relue_ne_devient_pas_la_plus_recente(dossier: Path) -> None:
+    # En décembre, l'assistante relève la campagne de novembre : publipostage et archiver
+    # sans --campagne doivent toujours prendre celle de décembre, planifiée après.
     campagne = _campagne(dossier)
-    os.utime(campagne.dossier, (1_700_000_000, 1_700_000_000))
+    decembre = campagne.sorties / "2027-12-01"
+    decembre.mkdir()
+    shutil.copy2(campagne.planning, decembre / "planning.xlsx")
+    os.utime(campagne.planning, (1_700_000_000, 1_700_000_000))
     _recolter(dossier)
     assert campagne.entretiens_tenus.exists()
-    assert campagne.dossier.stat().st_mtime == 1_700_000_000
+    assert trouver_campagne(campagne.sorties, "2027-12-15") == decembre
+    # Un premier publipostage de novembre (son dossier créé) ne change rien non plus.
+    (campagne.dossier / "publipostage_bis").mkdir()
+    assert trouver_campagne(campagne.sorties, "2027-12-15") == decembre
