@@ -62,7 +62,6 @@ from pipeline.fichiers import (
     anciennes_versions,
     ecrire_fichier,
     nom_fichier_sur,
-    sha256_octets,
 )
 from pipeline.formats import en_texte
 from pipeline.origine import PREFIXE_EXEMPLE, adopter_registre, controler_origine, vient_du_registre
@@ -102,6 +101,7 @@ DOSSIER_SOURCES = "_sources"
 REGISTRE_FIGE = "registre"  # suivi de l'extension du registre d'origine
 PARAMETRES_FIGES = "parametres.toml"
 ORIGINE = "origine.toml"  # le chemin du registre qui a produit la campagne
+DATE_DES_LETTRES = "date_des_lettres.txt"  # la date --au de la dernière génération
 # Après les entretiens (« recolter ») : ce qui a été relu, et les relances des conducteurs.
 ENTRETIENS_TENUS = "entretiens_tenus.xlsx"
 DOSSIER_RELANCES = "relances"
@@ -414,11 +414,27 @@ def figer_sources(
         (PARAMETRES_FIGES, contenu_parametres(chemin_parametres, parametres)),
     ):
         cible = dossier / nom
-        identique = cible.is_file() and sha256_octets(cible.read_bytes()) == sha256_octets(contenu)
+        identique = cible.is_file() and cible.read_bytes() == contenu
         if not identique:
             ecrire_fichier(cible, contenu, remplacer=True)
         ecrits.append(cible)
     return ecrits
+
+
+def noter_date_des_lettres(campagne: Campagne, au: date) -> None:
+    """Note la date `--au` de la génération : celle des raisons écrites dans les lettres."""
+    cible = campagne.sources / DATE_DES_LETTRES
+    contenu = f"{au.isoformat()}\n".encode()
+    if not (cible.is_file() and cible.read_bytes() == contenu):
+        ecrire_fichier(cible, contenu, remplacer=True, garder_ancien=False)
+
+
+def date_des_lettres(campagne: Campagne) -> date | None:
+    """La date `--au` de la dernière génération ; None pour une campagne d'avant cette note."""
+    try:
+        return date.fromisoformat((campagne.sources / DATE_DES_LETTRES).read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def sources_figees(dossier_campagne: Path) -> tuple[Path, Path] | None:
@@ -550,7 +566,12 @@ def preparer_publipostage_campagne(
             pdf=pdf,
             remplacer=remplacer,
             progression=avancer,
-            raisons=raisons_des_convocations(registre, parametres, au, planning.entretiens),
+            # À la date des lettres, pas à celle du jour : un entretien tenu et saisi depuis
+            # ne change pas après coup le courriel qui accompagne sa convocation (refait, il
+            # partirait une seconde fois).
+            raisons=raisons_des_convocations(
+                registre, parametres, date_des_lettres(campagne) or au, planning.entretiens
+            ),
         )
 
 
@@ -575,7 +596,7 @@ def planifier_campagne(
     """
     rappels = rappels or Rappels()
     choix = campagne.choisir_planning(sortie)
-    dans_la_campagne = campagne.dossier.resolve() in choix.chemin.resolve().parents
+    dans_la_campagne = campagne.contient(choix.chemin)
     if dans_la_campagne and chemin_registre is not None:
         controler_origine(campagne, chemin_registre)
     # `sortie` est ici le fichier à écrire : relu s'il existe, et tenu à jour lui-même.
@@ -645,6 +666,7 @@ def produire_convocations(
     )
     adopter_registre(campagne, chemin_registre)
     figer_sources(campagne.dossier, chemin_registre, chemin_parametres, parametres)
+    noter_date_des_lettres(campagne, au)
     with rappels.etape(ETAPE_DOCUMENTS, compter_documents(planning)) as avancer:
         bilan = generer_campagne(
             registre,

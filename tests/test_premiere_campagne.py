@@ -6,9 +6,11 @@ notées remises, la date `--au` sous ses deux formes, les messages qu'elle lit."
 from __future__ import annotations
 
 import csv
+import email
 import os
 import shutil
 import time
+from email import policy
 from pathlib import Path
 
 import openpyxl
@@ -354,6 +356,32 @@ def test_papier_remis_matricule_inconnu(projet: Path) -> None:
         code, sortie = invoquer(commande, *options)
         assert code == 1, sortie
         assert "envois.csv" in sortie and "« CSV UTF-8 (délimité par des virgules) »" in sortie
+
+
+def test_entretien_saisi_apres_les_lettres_ne_refait_pas_le_courriel(projet: Path) -> None:
+    # R1 est convoqué parce que son dernier entretien date de 2021. Le 7 décembre, le
+    # nouveau est tenu et saisi au registre ; le 20, l'assistante relance le publipostage
+    # (pour les autres) : le courriel de R1 dit toujours ce que dit sa lettre, il n'est pas
+    # refait (refait, il repartirait).
+    (projet / "donnees" / "parametres.toml").write_text(PARAMETRES_MENUISERIE, encoding="utf-8")
+    salaries = [EN_TETES, salarie("R1"), salarie("R2")]
+    tenus = [["Matricule", "Date", "Type", "Conduit par", "Commentaire"],
+             ["R1", "2021-06-01", "Périodique", "Sophie Bernard", ""]]  # fmt: skip
+    reel = ecrire_classeur(projet, {"Salariés": salaries, "Entretiens": tenus})
+    assert invoquer("convocations", "--registre", str(reel), "--au", AU, "--jobs", "1")[0] == 0
+    code, sortie = invoquer("publipostage", "--registre", str(reel), "--au", AU)
+    assert code == 0 and "Brouillons créés : 2, conservés : 0" in sortie, sortie
+    (brouillon,) = (projet / "sorties" / AU / "publipostage").rglob("R1_*.eml")
+    avant = brouillon.read_bytes()
+    assert (
+        "01/06/2021"
+        in email.message_from_bytes(avant, policy=policy.default).get_body(("plain",)).get_content()
+    )
+    tenus.append(["R1", "2026-12-07", "Périodique", "Sophie Bernard", ""])
+    ecrire_classeur(projet, {"Salariés": salaries, "Entretiens": tenus})
+    code, sortie = invoquer("publipostage", "--registre", str(reel), "--au", "2026-12-20")
+    assert code == 0 and "Brouillons créés : 0, conservés : 2" in sortie, sortie
+    assert brouillon.read_bytes() == avant
 
 
 # ---------------------------------------------------------------------------- --au et messages
