@@ -63,6 +63,7 @@ from pipeline.fichiers import (
     est_ancienne_version,
     garder_ancienne_version,
     jeton_matricule,
+    sha256_fichier,
     sha256_octets,
 )
 from pipeline.formats import date_courte, heure_courte
@@ -268,7 +269,7 @@ def archiver(
 
 def _registre_change(registre: Path, copie: Path) -> list[str]:
     """L'avertissement à donner si le registre du jour n'est plus celui de la campagne."""
-    if sha256_octets(registre.read_bytes()) == sha256_octets(copie.read_bytes()):
+    if registre.read_bytes() == copie.read_bytes():
         return []
     return [
         f"Le registre actuel « {registre} » a changé depuis la génération de la campagne : "
@@ -311,7 +312,7 @@ def verifier_archive(chemin_zip: Path, progression: Progression = None) -> Rappo
     index = dossier_index / INDEX_ARCHIVES
     rapport = RapportVerification(
         chemin_zip,
-        sha256=_sha256_fichier(chemin_zip),
+        sha256=sha256_fichier(chemin_zip),
         index=index,
         sha256_note=_empreinte_notee(index, nom_note),
     )
@@ -513,11 +514,6 @@ def _sha256_flux(flux: BinaryIO) -> str:
     for bloc in iter(lambda: flux.read(_BLOC), b""):
         empreinte.update(bloc)
     return empreinte.hexdigest()
-
-
-def _sha256_fichier(chemin: Path) -> str:
-    with open(chemin, "rb") as entree:
-        return _sha256_flux(entree)
 
 
 def _matricules_des_dossiers(dossier_campagne: Path) -> dict[str, str]:

@@ -271,8 +271,3 @@ def verifier_modeles(dossier: Path = DOSSIER_MODELES) -> list[ModeleVerifie]:
         resultat.append(ModeleVerifie(nom, chemin, variables, inconnues, exemples))
     rapport.lever_si_erreurs(f"Modèles Word invalides dans « {dossier} ».")
     return resultat
-
-
-def modeles_manquants(dossier: Path = DOSSIER_MODELES) -> list[str]:
-    """Noms des modèles attendus absents du dossier."""
-    return [nom for nom in MODELES if not (Path(dossier) / f"{nom}.docx").exists()]

@@ -14,6 +14,7 @@ importer `campagne.py` en tête (ce serait un cycle).
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import tomllib
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.fichiers import ecrire_fichier, nom_fichier_sur, sha256_fichier
+from pipeline.fichiers import ecrire_fichier, nom_fichier_sur
 
 if TYPE_CHECKING:
     from pipeline.campagne import Campagne
@@ -87,7 +88,11 @@ def vient_du_registre(campagne: Campagne, registre: Path) -> bool:
     copie = figees[0] if figees is not None else None
     # Le même classeur vu par un autre chemin (autre poste, lecteur réseau) et inchangé
     # depuis la dernière génération : sa copie figée dans la campagne lui est identique.
-    if copie is not None and Path(registre).is_file() and _memes_octets(copie, registre):
+    if (
+        copie is not None
+        and Path(registre).is_file()
+        and filecmp.cmp(copie, registre, shallow=False)
+    ):
         return True
     if origine is not None:
         return False
@@ -97,14 +102,8 @@ def vient_du_registre(campagne: Campagne, registre: Path) -> bool:
         copie is not None
         and not est_registre_exemple(registre)
         and _REGISTRE_EXEMPLE_LIVRE.is_file()
-        and _memes_octets(copie, _REGISTRE_EXEMPLE_LIVRE)
+        and filecmp.cmp(copie, _REGISTRE_EXEMPLE_LIVRE, shallow=False)
     )
-
-
-def _memes_octets(a: Path, b: Path) -> bool:
-    if Path(a).stat().st_size != Path(b).stat().st_size:
-        return False
-    return sha256_fichier(a) == sha256_fichier(b)
 
 
 def controler_origine(campagne: Campagne, registre: Path) -> None:

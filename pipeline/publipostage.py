@@ -13,9 +13,7 @@ from __future__ import annotations
 import email.policy
 import hashlib
 import mimetypes
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -492,52 +490,32 @@ def _ecrire_tableurs(
 ) -> list[Path]:
     tableau = pd.DataFrame(lignes, columns=list(EN_TETES_PUBLIPOSTAGE))
     tableau["date"] = pd.to_datetime(tableau["date"])
-    _remplacer_tableur(
+    # Dérivés des brouillons : réécrits à chaque fois, atomiquement, sans ancienne version
+    # (elles s'accumuleraient à chaque relance).
+    ecrire_xlsx(
         sortie / PUBLIPOSTAGE_XLSX,
-        lambda chemin: ecrire_xlsx(
-            chemin,
-            {
-                "Publipostage": Feuille(
-                    tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, details=COLONNES_PUBLIPOSTAGE_DETAIL
-                )
-            },
-        ),
+        {
+            "Publipostage": Feuille(
+                tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, details=COLONNES_PUBLIPOSTAGE_DETAIL
+            )
+        },
+        garder_ancien=False,
     )
-    _remplacer_tableur(
+    ecrire_csv(
         sortie / PUBLIPOSTAGE_CSV,
-        lambda chemin: ecrire_csv(
-            chemin, tableau, en_tetes=EN_TETES_PUBLIPOSTAGE, format_date=FORMAT_DATE_COURTE
-        ),
+        tableau,
+        en_tetes=EN_TETES_PUBLIPOSTAGE,
+        format_date=FORMAT_DATE_COURTE,
+        garder_ancien=False,
     )
     # Toujours écrit, même vide : « aucun courrier papier » se constate, il ne se devine pas.
-    _remplacer_tableur(
+    ecrire_csv(
         sortie / COURRIERS_PAPIER,
-        lambda chemin: ecrire_csv(
-            chemin, pd.DataFrame(papier, columns=list(EN_TETES_PAPIER)), en_tetes=EN_TETES_PAPIER
-        ),
+        pd.DataFrame(papier, columns=list(EN_TETES_PAPIER)),
+        en_tetes=EN_TETES_PAPIER,
+        garder_ancien=False,
     )
     return [sortie / PUBLIPOSTAGE_XLSX, sortie / PUBLIPOSTAGE_CSV, sortie / COURRIERS_PAPIER]
-
-
-def _remplacer_tableur(chemin: Path, ecrire: Callable[[Path], Any]) -> None:
-    # Les tableurs sont dérivés des brouillons : on les réécrit à chaque fois, sans garder
-    # d'ancienne version (elles s'accumuleraient à chaque relance), mais toujours de façon
-    # atomique : fichier voisin puis os.replace.
-    descripteur, temporaire = tempfile.mkstemp(
-        dir=chemin.parent, prefix=f".{chemin.stem}.", suffix=chemin.suffix
-    )
-    os.close(descripteur)
-    Path(temporaire).unlink()
-    try:
-        ecrire(Path(temporaire))
-        os.replace(temporaire, chemin)
-    except PermissionError as exc:
-        raise ErreurEntretiens.simple(
-            "fichier-verrouille",
-            f"Impossible d'écrire « {chemin} » : fermez-le dans Excel ou Word, puis relancez.",
-        ) from exc
-    finally:
-        Path(temporaire).unlink(missing_ok=True)
 
 
 def _refuser_perimees(dossier_campagne: Path, convocations: list[_Convocation]) -> None:
