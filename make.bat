@@ -9,6 +9,8 @@ rem Dans une invite de commandes ouverte dans ce dossier :
 rem     make convocations
 rem     make convocations --au 01/12/2026 --pdf      (options après la cible)
 rem ou, comme sous Linux, la variable OPTIONS : set OPTIONS=--au 01/12/2026
+rem Une valeur qui contient une virgule se met entre guillemets (l'invite de commandes
+rem coupe les arguments aux virgules) : make publipostage --papier-remis "00042,00057"
 rem Dans PowerShell, tapez .\make convocations.
 rem Chaque cible crée l'environnement .venv au besoin (py -3 -m venv .venv).
 cd /d "%~dp0"
