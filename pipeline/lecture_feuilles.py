@@ -21,11 +21,13 @@ texte restent du texte (« 00042 »), les cellules date Excel arrivent en dates.
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import numpy as np
 from openpyxl.utils import get_column_letter
@@ -791,8 +793,11 @@ def lire_feuilles(chemin: Path, collecte: Collecte) -> dict[str, FeuilleLue]:
         # retirées d'une copie en mémoire), formules sans valeur et valeurs d'erreur.
         inspection = inspecter(contenu, [titre for titre, _ in trouvees.values()])
         if inspection.contenu is not contenu:
+            # Le nouveau ouvert avant de fermer l'ancien : s'il échoue, `finally` ne ferme
+            # qu'un classeur encore ouvert (fermé deux fois, calamine lèverait WorkbookClosed).
+            allege = _calamine(chemin, inspection.contenu)
             classeur.close()
-            classeur = _calamine(chemin, inspection.contenu)
+            classeur = allege
         lues = {
             table: _lire_feuille(
                 classeur,
@@ -808,7 +813,9 @@ def lire_feuilles(chemin: Path, collecte: Collecte) -> dict[str, FeuilleLue]:
         raise ErreurEntretiens.simple(
             "fichier-illisible", exc.phrase(f"registre « {chemin.name} »"), feuille=exc.titre
         ) from exc
-    except (CalamineError, ValueError, OverflowError) as exc:
+    # zipfile et zlib : un membre abîmé (CRC faux, flux tronqué) relu pour réécrire la copie
+    # sans cellules égarées.
+    except (CalamineError, ValueError, OverflowError, BadZipFile, zlib.error, EOFError) as exc:
         raise _illisible(chemin, exc) from exc
     finally:
         classeur.close()

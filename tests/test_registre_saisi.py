@@ -7,6 +7,9 @@ cellule égarée en bas à droite, dates impossibles, fautes de saisie à corrig
 
 from __future__ import annotations
 
+import io
+import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import ecrire_classeur
+from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline import classeur_brut
 from pipeline.erreurs import ErreurEntretiens, formater_anomalies
@@ -417,6 +421,66 @@ def test_feuille_trop_grande_une_phrase(tmp_path: Path, monkeypatch: pytest.Monk
     erreur = echec(chemin)
     assert [a.code for a in erreur.anomalies] == ["fichier-illisible"]
     assert "11 lignes et 5 colonnes" in erreur.message
+
+
+def _membre_abime(chemin: Path, compression: int) -> None:
+    """Ajoute au classeur un membre dont un octet est changé après coup (CRC faux, ou flux
+    compressé invalide) : calamine ne le lit pas, la copie sans cellules égarées si."""
+    source = zipfile.ZipFile(io.BytesIO(chemin.read_bytes()))
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as copie:
+        for info in source.infolist():
+            copie.writestr(info, source.read(info))
+        copie.writestr("docProps/vignette.bin", bytes(range(256)) * 8, compress_type=compression)
+    octets = bytearray(sortie.getvalue())
+    debut = octets.rfind(b"docProps/vignette.bin", 0, octets.find(b"PK\x01\x02"))
+    debut += len("docProps/vignette.bin")
+    octets[debut + 5 : debut + 40] = b"\xff" * 35
+    chemin.write_bytes(bytes(octets))
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_membre_abime_dans_un_classeur_a_cellule_egaree(tmp_path: Path, compression: int) -> None:
+    chemin = ecrire_classeur(tmp_path, {"Salariés": [ENTETES, ligne("1")]})
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(chemin)
+    classeur["Salariés"]["XFD1048576"] = "oups"
+    classeur.save(chemin)
+    _membre_abime(chemin, compression)
+    with zipfile.ZipFile(chemin) as archive, pytest.raises((zipfile.BadZipFile, zlib.error)):
+        archive.read("docProps/vignette.bin")  # le membre est bien abîmé
+    erreur = echec(chemin)
+    assert [a.code for a in erreur.anomalies] == ["fichier-illisible"]
+    assert "est endommagé (contenu illisible)" in erreur.message
+
+
+def test_copie_allegee_illisible_pour_calamine_une_phrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # calamine lit le classeur, puis refuse la copie sans cellules égarées : le classeur
+    # d'origine n'est fermé qu'une fois, le message reste le nôtre (pas WorkbookClosed).
+    monkeypatch.setattr(classeur_brut, "LIMITE_CELLULES", 200)
+    chemin = ecrire_classeur(tmp_path, {"Salariés": [ENTETES, ligne("1")]})
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(chemin)
+    classeur["Salariés"]["ZZ5000"] = "oups"
+    classeur.save(chemin)
+    ouvrir = CalamineWorkbook.from_filelike
+    appels = []
+
+    def ouvrir_une_fois(fichier: Any) -> CalamineWorkbook:
+        appels.append(1)
+        if len(appels) > 1:
+            raise CalamineError("copie refusée")
+        return ouvrir(fichier)
+
+    monkeypatch.setattr(CalamineWorkbook, "from_filelike", ouvrir_une_fois)
+    erreur = echec(chemin)
+    assert len(appels) == 2
+    assert [a.code for a in erreur.anomalies] == ["fichier-illisible"]
+    assert "n'est pas un classeur Excel valide" in erreur.message
 
 
 # ------------------------------------------------------------------ dates impossibles
