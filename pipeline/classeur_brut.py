@@ -227,10 +227,31 @@ def _etendue_majoree(xml: bytes) -> int:
     lignes = _derniere_ligne(xml)
     if not lignes:  # lignes sans numéro (permis) : on ne sait pas borner à bon compte
         return LIMITE_CELLULES + 1
-    colonnes = 16_384
-    if lignes * colonnes > LIMITE_CELLULES and not re.search(rb' r="[A-Z]{3}[0-9]', xml):
-        colonnes = 702 if re.search(rb' r="[A-Z][A-Z]', xml) else 26
-    return lignes * colonnes
+    if lignes * 16_384 <= LIMITE_CELLULES:
+        return lignes * 16_384
+    return lignes * _largeur_majoree(xml)
+
+
+def _largeur_majoree(xml: bytes) -> int:
+    """Majorant du nombre de colonnes : la plus grande première lettre des références les
+    plus longues, suivie de Z (« AB7 » -> AZ, 52 colonnes).
+
+    Une colonne AA ne doit pas faire compter 702 colonnes : au-delà de ~14 000 lignes, la
+    feuille passerait par `_retirer_egarees`, qui examine chaque cellule en Python.
+    Chaque lettre essayée est une recherche d'octets ; la plupart trouvent tôt.
+    """
+    for longueur in (3, 2):
+        premiere = None
+        suivante = ord("A")
+        while suivante <= ord("Z"):
+            trouvee = re.search(rb' r="([%c-Z])[A-Z]{%d}[0-9]' % (suivante, longueur - 1), xml)
+            if trouvee is None:
+                break
+            premiere = trouvee[1]
+            suivante = premiere[0] + 1
+        if premiere is not None:
+            return min(_indice_colonne(premiere + b"Z" * (longueur - 1)) + 1, 16_384)
+    return 26
 
 
 def _derniere_ligne(xml: bytes) -> int:

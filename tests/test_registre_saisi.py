@@ -415,6 +415,43 @@ def test_cellule_egaree_signalee_et_le_reste_lu(
     assert "A1:E3" in egaree.message and "Ctrl+Fin" in egaree.message
 
 
+@pytest.mark.parametrize("egaree", [None, "XFD1048576"])
+def test_colonne_aa_ne_fait_pas_chercher_les_cellules_egarees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, egaree: str | None
+) -> None:
+    # 27 colonnes (A à AA) : AA ne vaut pas 702 colonnes. À l'échelle : 31 lignes × 52
+    # colonnes restent sous la limite, 31 × 702 la dépasseraient.
+    monkeypatch.setattr(classeur_brut, "LIMITE_CELLULES", 2_000)
+    retirer = classeur_brut._retirer_egarees
+    appels = []
+
+    def espion(*args: Any) -> Any:
+        appels.append(args[2])
+        return retirer(*args)
+
+    monkeypatch.setattr(classeur_brut, "_retirer_egarees", espion)
+    libres = [f"Libre {k}" for k in range(22)]
+    chemin = ecrire_classeur(
+        tmp_path,
+        {"Salariés": [ENTETES + libres, *(ligne(str(i)) + ["x"] * 22 for i in range(1, 31))]},
+    )
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(chemin)
+    assert classeur["Salariés"].max_column == 27
+    if egaree:
+        classeur["Salariés"][egaree] = "oups"
+    classeur.save(chemin)
+    if egaree is None:
+        assert len(lire(chemin).salaries) == 30
+        assert appels == []
+        return
+    erreur = echec(chemin)
+    assert appels == ["Salariés"]
+    assert codes(erreur.erreurs) == [["Salariés", 1048576, "XFD", "cellule-egaree"]]
+    assert "A1:AA31" in erreur.erreurs[0].message
+
+
 def test_feuille_trop_grande_une_phrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(classeur_brut, "LIMITE_CELLULES", 20)
     chemin = ecrire_classeur(tmp_path, {"Salariés": [ENTETES, *(ligne(str(i)) for i in range(10))]})
