@@ -493,7 +493,8 @@ def _controler_avant_entree(
     lues: dict[str, FeuilleLue], tables: dict[str, pd.DataFrame], collecte: Collecte
 ) -> None:
     """Événements impossibles avant l'entrée du salarié : absence finie (erreur), entretien
-    (avertissement : il ne compte pas ; c'est peut-être celui d'un contrat précédent)."""
+    (avertissement : c'est peut-être celui d'un contrat précédent ; `pipeline.regles` ne le
+    compte pas depuis l'embauche, mais bien dans les périodes qui la précèdent)."""
     salaries = tables["salaries"]
     entrees = pd.Series(
         salaries["date_entree"].to_numpy(), index=salaries["matricule"].to_numpy(dtype=object)
@@ -537,8 +538,11 @@ def _controler_avant_entree(
                 np.flatnonzero(avant),
                 lambda v, i: (
                     f"Entretien du {v} antérieur à l'entrée du salarié le "
-                    f"{date_courte(entree[i])} : il ne compte pas dans ses échéances. "
-                    "Corrigez la date (ou la date d'entrée) si c'est une faute de frappe."
+                    f"{date_courte(entree[i])} : il ne compte ni comme premier entretien ni "
+                    "pour le périodique ou l'état des lieux (comptés depuis l'embauche), mais "
+                    "il peut valoir entretien de retour de congé, de mi-carrière ou avant 60 "
+                    "ans si sa date tombe dans leur période. Corrigez la date (ou la date "
+                    "d'entrée) si c'est une faute de frappe."
                 ),
                 valeurs=jours,
             )

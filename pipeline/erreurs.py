@@ -231,8 +231,11 @@ CATALOGUE: dict[str, Definition] = _declarer(
         "entretien-avant-entree",
         "Entretien antérieur à l'entrée",
         "Corrigez la date de l'entretien ou la date d'entrée ; un entretien d'un contrat "
-        "précédent ne compte pas et peut rester.",
-        groupe="{n} entretiens datés avant l'entrée du salarié (ils ne comptent pas)",
+        "précédent peut rester : il ne compte ni comme premier entretien ni pour le "
+        "périodique ou l'état des lieux, seulement pour un retour de congé, la mi-carrière ou "
+        "l'avant 60 ans dont la période commence avant l'entrée.",
+        groupe="{n} entretiens datés avant l'entrée du salarié (ni premier entretien ni "
+        "périodique)",
     ),
     Definition(
         "naissance-manquante",

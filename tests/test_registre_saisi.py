@@ -20,9 +20,11 @@ from conftest import ecrire_classeur
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline import classeur_brut
+from pipeline.config import Regles
 from pipeline.erreurs import ErreurEntretiens, formater_anomalies
 from pipeline.publipostage import _courriel_valide
 from pipeline.registre import Registre, lire_registre
+from pipeline.regles import calculer_obligations
 
 ENTETES = ["Matricule", "Nom", "Prénom", "Date de naissance", "Date d'entrée"]
 D = date(2015, 9, 1)
@@ -560,7 +562,38 @@ def test_dates_impossibles(tmp_path: Path) -> None:
     assert "avant l'entrée du salarié le 06/01/2020" in erreur.erreurs[1].message
     (entretien,) = par_code(erreur.avertissements, "entretien-avant-entree")
     assert [entretien.feuille, entretien.ligne, entretien.colonne] == ["Entretiens", 2, "Date"]
-    assert "il ne compte pas" in entretien.message
+    assert "il ne compte ni comme premier entretien ni pour le périodique" in entretien.message
+
+
+def test_entretien_avant_l_entree_compte_comme_son_message_le_dit(tmp_path: Path) -> None:
+    # Embauchée le 02/06/2025, 60 ans le 10/09/2026, congé de maternité jusqu'au 01/03/2026 ;
+    # entretien du 01/04/2025 (contrat précédent) : dans les 12 mois avant la reprise et les
+    # deux ans avant 60 ans, mais avant l'embauche.
+    chemin = ecrire_classeur(
+        tmp_path,
+        {
+            "Salariés": [ENTETES, ligne("1", naissance=date(1966, 9, 10), entree=date(2025, 6, 2))],
+            "Entretiens": [["Matricule", "Date"], ["1", date(2025, 4, 1)]],
+            "Absences": [
+                ["Matricule", "Motif", "Date de début", "Date de fin"],
+                ["1", "Congé de maternité", date(2025, 11, 3), date(2026, 3, 1)],
+            ],
+        },
+    )
+    registre = lire(chemin)
+    (avertissement,) = par_code(registre.avertissements, "entretien-avant-entree")
+    assert "ne compte ni comme premier entretien" in avertissement.message
+    assert "retour de congé, de mi-carrière ou avant 60 ans" in avertissement.message
+    obligations = calculer_obligations(registre, date(2026, 3, 10), Regles(regime="2025"), 120)
+    statut = dict(zip(obligations["type"], obligations["honoree"], strict=True))
+    assert statut == {
+        "premier": False,  # toujours dû : il ne compte pas comme premier entretien
+        "etat_des_lieux": False,
+        "retour": True,
+        "avant_60": True,
+    }
+    (premier,) = obligations.loc[obligations["type"] == "premier", "motif"]
+    assert premier.startswith("Embauche le 02/06/2025")  # pas « Dernier entretien le … »
 
 
 # ------------------------------------------------------- messages qui aident à corriger
