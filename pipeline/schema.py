@@ -177,8 +177,20 @@ def motifs_retour(regime: str) -> dict[str, str]:
 
 _INDEX_MOTIFS = _index_ecritures(MOTIFS)
 _CODES_MOTIFS = frozenset(MOTIFS_ABSENCE)
-# Écritures qui ne disent pas de quel congé de naissance il s'agit (regles.md §3.3).
-_NAISSANCE_AMBIGUE = frozenset({cle("Congé de naissance"), cle("Naissance")})
+
+
+def _sans_conge(k: str) -> str:
+    """La clé `k` d'un motif sans « congé(s) » en tête : « Congé maternité », « Congés
+    sabbatique », « Conges naissance » : le mot est facultatif."""
+    for prefixe in ("conge ", "conges "):
+        if k.startswith(prefixe):
+            return k[len(prefixe) :]
+    return k
+
+
+# Écritures qui ne disent pas de quel congé de naissance il s'agit (regles.md §3.3) :
+# « Naissance », « Congé de naissance », « Congés naissance »…
+_NAISSANCE_AMBIGUE = _sans_conge(cle("Congé de naissance"))
 
 
 def code_motif(texte: str) -> str | None:
@@ -188,18 +200,14 @@ def code_motif(texte: str) -> str | None:
     k = cle(texte)
     if k in _INDEX_MOTIFS:
         return _INDEX_MOTIFS[k]
-    # « Congé maternité », « Congés sabbatique » : le mot « congé » est facultatif.
-    for prefixe in ("conge ", "conges "):
-        if k.startswith(prefixe) and k[len(prefixe) :] in _INDEX_MOTIFS:
-            return _INDEX_MOTIFS[k[len(prefixe) :]]
-    return None
+    return _INDEX_MOTIFS.get(_sans_conge(k))
 
 
 def naissance_ambigue(texte: str) -> bool:
     """« Congé de naissance » sans plus de précision : lu comme le congé de 3 jours
     (L3142-4, sans effet), que la lecture du registre signale pour qu'on ne le confonde pas
     avec le congé supplémentaire de naissance (L1225-46-2), qui appelle un entretien."""
-    return code_motif(texte) == "naissance" and cle(texte) in _NAISSANCE_AMBIGUE
+    return code_motif(texte) == "naissance" and _sans_conge(cle(texte)) == _NAISSANCE_AMBIGUE
 
 
 # --------------------------------------------------------------------------------------

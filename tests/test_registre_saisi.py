@@ -596,6 +596,43 @@ def test_entretien_avant_l_entree_compte_comme_son_message_le_dit(tmp_path: Path
     assert premier.startswith("Embauche le 02/06/2025")  # pas « Dernier entretien le … »
 
 
+def test_conge_de_naissance_ambigu_sous_toutes_ses_ecritures(tmp_path: Path) -> None:
+    # « congé(s) » en tête est facultatif pour lire le motif : il l'est aussi pour dire
+    # qu'un congé de naissance ne précise pas lequel.
+    motifs = [
+        ("Congé de naissance", True),
+        ("Congés de naissance", True),
+        ("Conges naissance", True),
+        ("NAISSANCE", True),
+        ("Congé de naissance (3 jours)", False),
+        ("Congé supplémentaire de naissance", False),
+        ("Congés payés", False),
+    ]
+    chemin = ecrire_classeur(
+        tmp_path,
+        {
+            "Salariés": [ENTETES, ligne("1")],
+            "Absences": [
+                ["Matricule", "Motif", "Date de début", "Date de fin"],
+                *(
+                    ["1", m, date(2024, 3, 4 + k), date(2024, 3, 4 + k)]
+                    for k, (m, _) in enumerate(motifs)
+                ),
+            ],
+        },
+    )
+    registre = lire(chemin)
+    ambigus = par_code(registre.avertissements, "conge-naissance-ambigu")
+    assert [(a.ligne, a.valeur) for a in ambigus] == [
+        (k + 2, m) for k, (m, ambigu) in enumerate(motifs) if ambigu
+    ]
+    assert registre.absences["motif"].tolist() == [
+        *["naissance"] * 5,
+        "conge_naissance",
+        "conges_payes",
+    ]
+
+
 # ------------------------------------------------------- messages qui aident à corriger
 
 
