@@ -569,14 +569,14 @@ def _verifier_colonne_manager(
     if not valeurs or "matricule" not in en_tete.positions:
         return
     positions = en_tete.positions
-    connus = set(textes_cellules(colonnes[positions["matricule"]]))
-    noms = (
-        index_noms_salaries(*(colonnes[positions[k]] for k in ("matricule", "nom", "prenom")))
-        if {"nom", "prenom"} <= set(positions)
-        else {}
-    )
-    if valeurs & connus or any(matricule_par_nom(v, noms) for v in valeurs):
-        return
+    if valeurs & set(textes_cellules(colonnes[positions["matricule"]])):
+        return  # le cas courant : des matricules ; l'index des noms n'est pas construit
+    if {"nom", "prenom"} <= set(positions):
+        noms = index_noms_salaries(
+            *(colonnes[positions[k]] for k in ("matricule", "nom", "prenom"))
+        )
+        if any(matricule_par_nom(v, noms) for v in valeurs):
+            return
     titre = en_tete.entetes["matricule_manager"]
     en_tete.abandonner("matricule_manager")
     collecte.ajouter(

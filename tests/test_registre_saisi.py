@@ -19,7 +19,7 @@ import pytest
 from conftest import ecrire_classeur
 from python_calamine import CalamineError, CalamineWorkbook
 
-from pipeline import classeur_brut
+from pipeline import classeur_brut, lecture_feuilles
 from pipeline.config import Regles
 from pipeline.erreurs import ErreurEntretiens, formater_anomalies
 from pipeline.publipostage import _courriel_valide
@@ -252,6 +252,24 @@ def test_responsable_qui_n_est_pas_un_matricule_n_est_pas_le_manager(tmp_path: P
     (avertissement,) = par_code(registre.avertissements, "colonne-ignoree")
     assert "ne contient aucun matricule" in avertissement.message
     assert avertissement.colonne == "Responsable"
+
+
+def test_responsable_tenu_avec_des_matricules_sans_index_des_noms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Le cas courant : un matricule connu suffit ; l'index des noms (coûteux sur 100 000
+    # salariés) ne sert qu'aux colonnes tenues avec des noms.
+    appels = []
+    indexer = lecture_feuilles.index_noms_salaries
+    monkeypatch.setattr(
+        lecture_feuilles, "index_noms_salaries", lambda *c: appels.append(1) or indexer(*c)
+    )
+    chemin = ecrire_classeur(
+        tmp_path,
+        {"Salariés": [[*ENTETES, "Responsable"], [*ligne("1"), None], [*ligne("2"), "1"]]},
+    )
+    assert lire(chemin).salaries["matricule_manager"].tolist() == ["", "1"]
+    assert appels == []
 
 
 def test_manager_tenu_avec_des_noms_propose_le_matricule(tmp_path: Path) -> None:
