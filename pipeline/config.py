@@ -73,8 +73,8 @@ class Regles:
 
     @property
     def regime_legal(self) -> RegimeLegal:
-        # Un régime inconnu est refusé par la validation (ici et dans regles) ; d'ici là,
-        # il a les durées de l'ancien régime.
+        # Un régime inconnu est refusé par la validation (`_valider_regles`, pour le fichier
+        # comme pour le moteur) ; d'ici là, il a les durées de l'ancien régime.
         return REGIMES_LEGAUX.get(self.regime, REGIMES_LEGAUX["2014"])
 
     @property
@@ -357,6 +357,22 @@ def _valider_bornes(p: Parametres, rapport: Rapport, fichier: str) -> None:
         )
     _valider_planning(p.planning, erreur)
     _valider_publipostage(p.publipostage, erreur)
+
+
+def verifier_regles(regles: Regles) -> None:
+    """Les bornes de parametres.toml pour des règles construites sans lui (tests, API, moteur
+    appelé directement) : ErreurEntretiens qui dit chaque valeur refusée."""
+    rapport = Rapport()
+
+    def erreur(cle: str, message: str, valeur: Any) -> None:
+        rapport.erreur("parametre-hors-bornes", message, colonne=cle, valeur=repr(valeur))
+
+    _valider_regles(regles, erreur)
+    if rapport.erreurs:
+        raise ErreurEntretiens(
+            "Règles de calcul invalides : " + " ".join(a.message for a in rapport.erreurs),
+            anomalies=rapport.anomalies,
+        )
 
 
 def _valider_regles(r: Regles, erreur: _Signaler) -> None:

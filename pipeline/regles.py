@@ -34,6 +34,7 @@ est à faire (et, avec `tout`, ce qui est « a_venir » : c'est ce que liste
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date
@@ -44,7 +45,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.chaines_absences import Chaines, par_chaine
-from pipeline.config import REGIMES, REGIMES_LEGAUX, Regles
+from pipeline.config import REGIMES_LEGAUX, Regles, verifier_regles
 from pipeline.dates_vectorisees import (
     UN_JOUR,
     Evenements,
@@ -57,7 +58,6 @@ from pipeline.dates_vectorisees import (
     formater_dates,
     rang_anniversaire,
 )
-from pipeline.erreurs import ErreurEntretiens
 from pipeline.formats import montant_fr
 from pipeline.schema import motifs_retour
 from pipeline.textes_codes import Textes, rangs_lexicographiques, tableau_textes, textes_par_cle
@@ -158,7 +158,9 @@ def calculer_obligations(
     Colonnes : `COLONNES`. Lignes non triées (groupées par type) : `lister_echeances` trie.
     """
     horizon = regles.horizon_jours if horizon_jours is None else horizon_jours
-    _verifier(regles, horizon)
+    # config.py valide déjà parametres.toml ; ceci protège les appels directs (tests, API),
+    # avec les mêmes bornes, l'horizon de l'appel compris.
+    verifier_regles(dataclasses.replace(regles, horizon_jours=horizon))
     contexte = _Contexte(registre, au, regles, effectif, horizon)
     morceaux = [
         contexte.premier_ou_periodique(),
@@ -168,27 +170,6 @@ def calculer_obligations(
     if regles.regime == "2025":
         morceaux += [contexte.mi_carriere(), contexte.avant_60()]
     return contexte.assembler(morceaux)
-
-
-def _verifier(regles: Regles, horizon: int) -> None:
-    # config.py valide déjà parametres.toml ; ceci protège les appels directs (tests, API).
-    if regles.regime not in REGIMES:
-        raise ErreurEntretiens.simple(
-            "parametre-hors-bornes",
-            f'Régime « {regles.regime} » inconnu : choisissez "2025" ou "2014".',
-        )
-    plafond = regles.regime_legal.plafond_accord_mois
-    if regles.periodicite < 1 or (plafond is not None and regles.periodicite > plafond):
-        raise ErreurEntretiens.simple(
-            "parametre-hors-bornes",
-            f"Périodicité de {regles.periodicite} mois impossible : en régime 2025 un accord "
-            f"ne peut pas dépasser {REGIMES_LEGAUX['2025'].plafond_accord_mois} mois "
-            "(art. L6315-1).",
-        )
-    if horizon < 0:
-        raise ErreurEntretiens.simple(
-            "parametre-hors-bornes", f"L'horizon ({horizon} jours) ne peut pas être négatif."
-        )
 
 
 # Cas du premier ou du périodique (regles.md §3.1), chacun avec sa phrase.

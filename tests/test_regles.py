@@ -8,6 +8,7 @@ aussi leurs tests nommés, avec les exemples de la spécification : tests/test_r
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import numpy as np
@@ -17,7 +18,7 @@ from reference_regles import ajouter_mois as ajouter_mois_reference
 from reference_regles import registre_de_test
 
 from pipeline import schema
-from pipeline.config import Regles
+from pipeline.config import Regles, depuis_dict
 from pipeline.dates_vectorisees import ajouter_mois
 from pipeline.erreurs import ErreurEntretiens
 from pipeline.regles import calculer_obligations, lister_echeances, resumer
@@ -771,14 +772,25 @@ def test_resumer(registre_liste):
     "regles,horizon,message",
     [
         (Regles(periodicite_mois=60), None, "ne peut pas dépasser 48 mois"),
-        (Regles(regime="2020"), None, "Régime « 2020 » inconnu"),
-        (Regles(), -1, "ne peut pas être négatif"),
+        (Regles(regime="2020"), None, "lu : '2020'"),
+        (Regles(regime="2014", periodicite_mois=-6), None, "entre 1 et 120 mois"),
+        (Regles(regime="2014", periodicite_mois=500), None, "entre 1 et 120 mois"),
+        (Regles(delai_retour_jours=400), None, "entre 0 et 365"),
+        (Regles(), -1, "« regles.horizon_jours » doit être compris entre 0 et 3650"),
     ],
 )
 def test_parametres_impossibles(regles, horizon, message):
     with pytest.raises(ErreurEntretiens) as erreur:
         calculer_obligations(registre_de_test(), date(2026, 3, 2), regles, 120, horizon)
     assert message in str(erreur.value)
+    # Le moteur refuse ce que parametres.toml refuse, avec les mêmes phrases.
+    if horizon is not None:
+        regles = dataclasses.replace(regles, horizon_jours=horizon)
+    with pytest.raises(ErreurEntretiens) as depuis_le_fichier:
+        depuis_dict({"regles": dataclasses.asdict(regles)})
+    assert [(a.code, a.message) for a in erreur.value.anomalies] == [
+        (a.code, a.message) for a in depuis_le_fichier.value.erreurs
+    ]
 
 
 def test_horizon_par_defaut_vient_des_regles():
