@@ -379,8 +379,8 @@ class _Contexte:
         A = ajouter_mois(A0, k * cycle)
         # Honoré par un entretien « état des lieux » dans [mois(A_k, -12), mois(A_k+1, -12)).
         bas, haut = ajouter_mois(A, -12), ajouter_mois(ajouter_mois(A0, (k + 1) * cycle), -12)
-        honore = self.E_edl.existe(s, bas, haut)
         tenu = self.E_edl.premier(s, bas, haut)  # celui qui l'honore (NaT s'il n'y en a pas)
+        honore = ~np.isnat(tenu)  # les dates des événements ne sont jamais NaT
         debut = ajouter_mois(A0, (k - 1) * cycle)  # fenêtre des chiffres [A_k-1, A_k]
         apres = A + UN_JOUR  # bornes incluses
         nb_prevus = cycle // self.P
