@@ -560,7 +560,7 @@ def de(texte: str) -> str:
     return f"de {texte}"
 
 
-# Pas `registre.cle` : ses mots vides (d, l, le…) confondraient « Salle D » et « Salle L ».
+# Pas `schema.cle` : ses mots vides (d, l, le…) confondraient « Salle D » et « Salle L ».
 def normaliser(texte: Any) -> str:
     """« Durée (min) » -> « duree min » : casse, accents, ponctuation et espaces ignorés."""
     # Un texte tel quel : les espaces qu'en_texte retirerait sont ignorés de toute façon.
