@@ -324,8 +324,15 @@ def _controler_ordre(
     )
 
 
-def _controles_salaries(lue: FeuilleLue, df: pd.DataFrame, collecte: Collecte) -> set[str]:
-    """Unicité des matricules, managers, cohérence des dates ; renvoie les matricules."""
+def _controles_salaries(
+    lue: FeuilleLue,
+    df: pd.DataFrame,
+    collecte: Collecte,
+    personnes: Callable[[], dict[str, str]],
+) -> set[str]:
+    """Unicité des matricules, managers, cohérence des dates ; renvoie les matricules.
+
+    `personnes` : matricule -> nom des salariés de `df`, calculé au premier appel."""
     matricules = df["matricule"].to_numpy(dtype=object)
     renseigne = matricules != ""
     doublon = pd.Series(matricules).duplicated(keep="first").to_numpy() & renseigne
@@ -350,7 +357,6 @@ def _controles_salaries(lue: FeuilleLue, df: pd.DataFrame, collecte: Collecte) -
     inconnu = (managers != "") & ~pd.Series(managers).isin(connus).to_numpy()
     if inconnu.any() and "matricule_manager" in lue.positions:
         noms = index_noms_salaries(df["matricule"], df["nom"], df["prenom"])
-        personnes = functools.cache(lambda: noms_par_matricule(df))
         designes = [m for m, _ in Counter(managers[~inconnu & (managers != "")]).most_common()]
         lue.signaler(
             collecte,
@@ -556,7 +562,7 @@ def controler_entre_feuilles(
     # Calculés seulement si un message propose un matricule (registres de 100 000 lignes).
     personnes = functools.cache(lambda: noms_par_matricule(tables["salaries"]))
     if "salaries" in lues:
-        connus = _controles_salaries(lues["salaries"], tables["salaries"], collecte)
+        connus = _controles_salaries(lues["salaries"], tables["salaries"], collecte, personnes)
         if "matricule" in lues["salaries"].manquantes:
             connus = None  # sans matricules, tout serait « inconnu » : bruit inutile
     for table, lue in lues.items():

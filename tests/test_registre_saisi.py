@@ -19,7 +19,7 @@ import pytest
 from conftest import ecrire_classeur
 from python_calamine import CalamineError, CalamineWorkbook
 
-from pipeline import classeur_brut, lecture_feuilles
+from pipeline import classeur_brut, controles_registre, lecture_feuilles
 from pipeline.config import Regles
 from pipeline.erreurs import ErreurEntretiens, formater_anomalies
 from pipeline.publipostage import _courriel_valide
@@ -290,6 +290,33 @@ def test_manager_tenu_avec_des_noms_propose_le_matricule(tmp_path: Path) -> None
         ["Salariés", 4, "Manager", "manager-inconnu"],
     ]
     assert all("écrivez son matricule « 1004 »" in e.message for e in erreurs)
+
+
+def test_noms_des_salaries_calcules_une_fois_pour_tous_les_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Manager inconnu (feuille Salariés) et matricule inconnu (feuille Entretiens) : les
+    # deux messages cherchent un matricule voisin dans la même table des noms.
+    appels = []
+    nommer = controles_registre.noms_par_matricule
+    monkeypatch.setattr(
+        controles_registre, "noms_par_matricule", lambda df: appels.append(1) or nommer(df)
+    )
+    chemin = ecrire_classeur(
+        tmp_path,
+        {
+            "Salariés": [
+                [*ENTETES, "Matricule manager"],
+                [*ligne("1004", "Roux", "Stéphane"), None],
+                [*ligne("1010", "Petit", "Anne"), "1005"],
+            ],
+            "Entretiens": [["Matricule", "Date"], ["1009", date(2024, 3, 1)]],
+        },
+    )
+    erreurs = echec(chemin).erreurs
+    assert [e.code for e in erreurs] == ["manager-inconnu", "matricule-inconnu"]
+    assert all("1004" in e.message for e in erreurs)  # le voisin proposé, dans les deux
+    assert len(appels) == 1
 
 
 def test_deux_colonnes_pour_une_le_nom_documente_l_emporte(tmp_path: Path) -> None:
