@@ -302,13 +302,11 @@ def _controler_ordre(
     collecte: Collecte,
     avant: str,
     apres: str,
-    strict: bool,
     phrase: str,
 ) -> None:
     """Signale les lignes où la date `apres` précède la date `avant` (sur la colonne `apres`)."""
     a, b = df[avant].to_numpy(), df[apres].to_numpy()
-    fautif = (b < a) if strict else (b <= a)
-    fautif &= ~np.isnat(a) & ~np.isnat(b)
+    fautif = (b < a) & ~np.isnat(a) & ~np.isnat(b)
     if apres not in lue.positions or not fautif.any():
         return
     lue.signaler(
@@ -373,7 +371,6 @@ def _controles_salaries(
         collecte,
         "date_entree",
         "date_sortie",
-        strict=True,
         phrase="La date de sortie ({b}) est antérieure à la date d'entrée ({a}) : "
         "corrigez l'une des deux.",
     )
@@ -563,7 +560,7 @@ def controler_entre_feuilles(
     personnes = functools.cache(lambda: noms_par_matricule(tables["salaries"]))
     if "salaries" in lues:
         connus = _controles_salaries(lues["salaries"], tables["salaries"], collecte, personnes)
-        if "matricule" in lues["salaries"].manquantes:
+        if "matricule" not in lues["salaries"].positions:  # colonne obligatoire absente
             connus = None  # sans matricules, tout serait « inconnu » : bruit inutile
     for table, lue in lues.items():
         if table == "salaries":
@@ -585,7 +582,6 @@ def controler_entre_feuilles(
                     collecte,
                     "date_debut",
                     apres,
-                    strict=True,
                     phrase=phrase + " : corrigez l'une des deux.",
                 )
     if "salaries" in lues:

@@ -199,16 +199,13 @@ class Evenements:
             garde &= masque
         self.cles = np.sort(_cle(salarie[garde], jours[garde]))
 
-    def compter(
-        self, salarie: np.ndarray, debut: np.ndarray | None, fin: np.ndarray | None
-    ) -> np.ndarray:
-        """Nombre d'événements dans [debut, fin) ; None = sans borne de ce côté."""
-        bas = salarie.astype(np.int64) << 32 if debut is None else _cle(salarie, debut)
+    def compter(self, salarie: np.ndarray, debut: np.ndarray, fin: np.ndarray | None) -> np.ndarray:
+        """Nombre d'événements dans [debut, fin) ; `fin` None = sans borne."""
         haut = (salarie.astype(np.int64) + 1) << 32 if fin is None else _cle(salarie, fin)
-        return np.searchsorted(self.cles, haut) - np.searchsorted(self.cles, bas)
+        return np.searchsorted(self.cles, haut) - np.searchsorted(self.cles, _cle(salarie, debut))
 
     def existe(
-        self, salarie: np.ndarray, debut: np.ndarray | None, fin: np.ndarray | None = None
+        self, salarie: np.ndarray, debut: np.ndarray, fin: np.ndarray | None = None
     ) -> np.ndarray:
         return self.compter(salarie, debut, fin) > 0
 

@@ -103,7 +103,6 @@ class FeuilleLue:
     # Cellules vides pour calamine mais qui ne le sont pas : formule jamais calculée, valeur
     # d'erreur (déjà signalées ; pas de « renseignez-la » en plus). Clé DataFrame -> masque.
     speciales: dict[str, np.ndarray] = field(default_factory=dict)
-    manquantes: set[str] = field(default_factory=set)  # colonnes obligatoires absentes
 
     def nom_colonne(self, cle_df: str) -> str:
         return self.entetes.get(cle_df) or self.feuille.colonne(cle_df).nom
@@ -645,7 +644,6 @@ def _signaler_manquantes(lue: FeuilleLue, en_tete: _EnTete, collecte: Collecte) 
     inconnus = [t for t, _ in en_tete.vus.values() if lue.feuille.colonne_nommee(t) is None]
     for j, c in enumerate(lue.feuille.colonnes):
         if c.obligatoire and c.cle not in en_tete.positions:
-            lue.manquantes.add(c.cle)
             proche = nom_proche(c.nom, inconnus)
             conseil = (
                 f" (la colonne « {proche} » est-elle la bonne ? renommez-la « {c.nom} »)"

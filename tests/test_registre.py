@@ -490,6 +490,15 @@ CAS_ERREURS = [
         id="colonne-manquante",
     ),
     pytest.param(
+        # Sans colonne Matricule, chaque matricule des autres feuilles serait « inconnu ».
+        {
+            "Salariés": [["Nom", "Prénom", "Date d'entrée"], ["Roux", "Paul", D]],
+            "Entretiens": [["Matricule", "Date"], ["00042", D]],
+        },
+        [["Salariés", 1, "Matricule", "colonne-manquante"]],
+        id="matricule-absent-sans-matricule-inconnu",
+    ),
+    pytest.param(
         {"Salariés": [[*ENTETES, "NOM"], [*salarie(), "Autre"]]},
         [["Salariés", 1, "NOM", "colonne-dupliquee"]],
         id="colonne-dupliquee",
