@@ -62,6 +62,7 @@ from pipeline.planning import (
     texte_hhmm,
 )
 from pipeline.schema import code_type
+from pipeline.suggestions import conseil_zeros
 
 if TYPE_CHECKING:  # le lecteur (calamine) n'est pas chargé pour une annotation
     from pipeline.registre import Registre
@@ -389,8 +390,8 @@ def _verifier_matricule(ligne: _LignePlanning) -> tuple[str, dict[str, Any] | No
             "matricule-inconnu",
             "matricule",
             f"Le matricule « {matricule} » n'existe pas dans la feuille « Salariés » du "
-            "registre : corrigez-le ou supprimez la ligne."
-            + _indice_zeros(matricule, relecture.annuaire),
+            f"registre{conseil_zeros(matricule, relecture.annuaire)} : corrigez-le ou "
+            "supprimez la ligne.",
             matricule,
         )
     elif matricule in relecture.vus:
@@ -561,19 +562,6 @@ def _table_relue(entretiens: list[dict[str, Any]]) -> pd.DataFrame:
     table["date"] = table["date"].astype("datetime64[ns]")
     table["duree_minutes"] = table["duree_minutes"].astype(int)
     return table[COLONNES_ENTRETIENS].reset_index(drop=True)
-
-
-def _indice_zeros(matricule: str, annuaire: dict[str, dict[str, Any]]) -> str:
-    # Excel transforme « 00042 » saisi au clavier en nombre 42 : le cas le plus fréquent.
-    if not matricule.isdigit():
-        return ""
-    for connu in annuaire:
-        if connu.isdigit() and connu != matricule and connu.lstrip("0") == matricule.lstrip("0"):
-            return (
-                f" Vouliez-vous dire « {connu} » ? Excel supprime les zéros de tête d'un "
-                "nombre : saisissez le matricule comme texte (précédé d'une apostrophe)."
-            )
-    return ""
 
 
 def _resoudre_conducteur(

@@ -108,7 +108,7 @@ def matricule_voisin(valeur: str, personnes: dict[str, str], parmi: Iterable[str
     return f" (vouliez-vous dire « {candidats[0]} », {personnes[candidats[0]]} ?)"
 
 
-def conseil_zeros(valeur: str, connus: set[str]) -> str:
+def conseil_zeros(valeur: str, connus: Iterable[str]) -> str:
     """« 42 » au lieu de « 00042 » : la cause la plus fréquente (cellule au format Nombre)."""
     nu = valeur.lstrip("0")
     semblables = [m for m in connus if m.lstrip("0") == nu and m != valeur][:1] if nu else []

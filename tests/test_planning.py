@@ -499,7 +499,14 @@ def test_lire_planning_matricule_sans_zeros_de_tete(tmp_path: Path, cas) -> None
         lire_planning(chemin, registre, p)
     (anomalie,) = exc.value.anomalies
     assert (anomalie.ligne, anomalie.code) == (2, "matricule-inconnu")
-    assert "« 00042 »" in anomalie.message
+    # La phrase du registre (suggestions.conseil_zeros), au même endroit de la phrase.
+    assert "« 42 » n'existe pas dans la feuille « Salariés » du registre (le registre " in (
+        anomalie.message
+    )
+    assert "contient « 00042 » : vérifiez les zéros de tête, la cellule doit être au format " in (
+        anomalie.message
+    )
+    assert anomalie.message.endswith("Texte) : corrigez-le ou supprimez la ligne.")
 
 
 def test_lire_planning_double_reservation_conducteur(tmp_path: Path, cas) -> None:
