@@ -58,6 +58,19 @@ def par_code(anomalies: list, code: str) -> list:
     return [a for a in anomalies if a.code == code]
 
 
+def espionner(monkeypatch: pytest.MonkeyPatch, module: Any, nom: str) -> list[tuple]:
+    """Les arguments de chaque appel à `module.nom`, qui garde son effet."""
+    appels: list[tuple] = []
+    fonction = getattr(module, nom)
+
+    def espion(*arguments: Any) -> Any:
+        appels.append(arguments)
+        return fonction(*arguments)
+
+    monkeypatch.setattr(module, nom, espion)
+    return appels
+
+
 # --------------------------------------------------------------------- ligne d'en-tête
 
 
@@ -259,11 +272,7 @@ def test_responsable_tenu_avec_des_matricules_sans_index_des_noms(
 ) -> None:
     # Le cas courant : un matricule connu suffit ; l'index des noms (coûteux sur 100 000
     # salariés) ne sert qu'aux colonnes tenues avec des noms.
-    appels = []
-    indexer = lecture_feuilles.index_noms_salaries
-    monkeypatch.setattr(
-        lecture_feuilles, "index_noms_salaries", lambda *c: appels.append(1) or indexer(*c)
-    )
+    appels = espionner(monkeypatch, lecture_feuilles, "index_noms_salaries")
     chemin = ecrire_classeur(
         tmp_path,
         {"Salariés": [[*ENTETES, "Responsable"], [*ligne("1"), None], [*ligne("2"), "1"]]},
@@ -297,11 +306,7 @@ def test_noms_des_salaries_calcules_une_fois_pour_tous_les_messages(
 ) -> None:
     # Manager inconnu (feuille Salariés) et matricule inconnu (feuille Entretiens) : les
     # deux messages cherchent un matricule voisin dans la même table des noms.
-    appels = []
-    nommer = controles_registre.noms_par_matricule
-    monkeypatch.setattr(
-        controles_registre, "noms_par_matricule", lambda df: appels.append(1) or nommer(df)
-    )
+    appels = espionner(monkeypatch, controles_registre, "noms_par_matricule")
     chemin = ecrire_classeur(
         tmp_path,
         {
@@ -469,14 +474,7 @@ def test_colonne_aa_ne_fait_pas_chercher_les_cellules_egarees(
     # 27 colonnes (A à AA) : AA ne vaut pas 702 colonnes. À l'échelle : 31 lignes × 52
     # colonnes restent sous la limite, 31 × 702 la dépasseraient.
     monkeypatch.setattr(classeur_brut, "LIMITE_CELLULES", 2_000)
-    retirer = classeur_brut._retirer_egarees
-    appels = []
-
-    def espion(*args: Any) -> Any:
-        appels.append(args[2])
-        return retirer(*args)
-
-    monkeypatch.setattr(classeur_brut, "_retirer_egarees", espion)
+    appels = espionner(monkeypatch, classeur_brut, "_retirer_egarees")
     libres = [f"Libre {k}" for k in range(22)]
     chemin = ecrire_classeur(
         tmp_path,
@@ -494,7 +492,7 @@ def test_colonne_aa_ne_fait_pas_chercher_les_cellules_egarees(
         assert appels == []
         return
     erreur = echec(chemin)
-    assert appels == ["Salariés"]
+    assert [titre for _xml, _motifs, titre, *_ in appels] == ["Salariés"]
     assert codes(erreur.erreurs) == [["Salariés", 1048576, "XFD", "cellule-egaree"]]
     assert "A1:AA31" in erreur.erreurs[0].message
 
