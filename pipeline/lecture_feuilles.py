@@ -196,6 +196,11 @@ def _calamine(chemin: Path, contenu: bytes) -> CalamineWorkbook:
         ) from exc
 
 
+# zipfile et zlib sur un membre abîmé (CRC faux, flux tronqué, compression inconnue), relu
+# pour écrire la copie sans cellules égarées : calamine, lui, ne lit que les feuilles.
+_ZIP_ABIME = (BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
 def _illisible(chemin: Path, exc: Exception) -> ErreurEntretiens:
     erreur = ErreurEntretiens.simple(
         "fichier-illisible",
@@ -811,9 +816,7 @@ def lire_feuilles(chemin: Path, collecte: Collecte) -> dict[str, FeuilleLue]:
         raise ErreurEntretiens.simple(
             "fichier-illisible", exc.phrase(f"registre « {chemin.name} »"), feuille=exc.titre
         ) from exc
-    # zipfile et zlib : un membre abîmé (CRC faux, flux tronqué) relu pour réécrire la copie
-    # sans cellules égarées.
-    except (CalamineError, ValueError, OverflowError, BadZipFile, zlib.error, EOFError) as exc:
+    except (CalamineError, ValueError, OverflowError, *_ZIP_ABIME) as exc:
         raise _illisible(chemin, exc) from exc
     finally:
         classeur.close()

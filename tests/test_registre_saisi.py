@@ -505,32 +505,43 @@ def test_feuille_trop_grande_une_phrase(tmp_path: Path, monkeypatch: pytest.Monk
     assert "11 lignes et 5 colonnes" in erreur.message
 
 
-def _membre_abime(chemin: Path, compression: int) -> None:
-    """Ajoute au classeur un membre dont un octet est changé après coup (CRC faux, ou flux
-    compressé invalide) : calamine ne le lit pas, la copie sans cellules égarées si."""
+def _membre_abime(chemin: Path, abimure: str) -> None:
+    """Ajoute au classeur un membre abîmé après coup : CRC faux (membre stocké), flux
+    compressé invalide, méthode de compression inconnue. calamine ne le lit pas, la copie
+    sans cellules égarées si."""
     source = zipfile.ZipFile(io.BytesIO(chemin.read_bytes()))
     sortie = io.BytesIO()
+    compression = zipfile.ZIP_STORED if abimure == "crc" else zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as copie:
         for info in source.infolist():
             copie.writestr(info, source.read(info))
         copie.writestr("docProps/vignette.bin", bytes(range(256)) * 8, compress_type=compression)
     octets = bytearray(sortie.getvalue())
-    debut = octets.rfind(b"docProps/vignette.bin", 0, octets.find(b"PK\x01\x02"))
-    debut += len("docProps/vignette.bin")
-    octets[debut + 5 : debut + 40] = b"\xff" * 35
+    central = octets.find(b"PK\x01\x02")
+    entete_local = octets.rfind(
+        b"PK\x03\x04", 0, octets.rfind(b"docProps/vignette.bin", 0, central)
+    )
+    if abimure == "methode":
+        entete_central = octets.rfind(b"PK\x01\x02", 0, octets.rfind(b"docProps/vignette.bin"))
+        for position in (entete_local + 8, entete_central + 10):
+            octets[position : position + 2] = (99).to_bytes(2, "little")
+    else:
+        donnees = entete_local + 30 + len("docProps/vignette.bin")
+        octets[donnees + 5 : donnees + 40] = b"\xff" * 35
     chemin.write_bytes(bytes(octets))
 
 
-@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
-def test_membre_abime_dans_un_classeur_a_cellule_egaree(tmp_path: Path, compression: int) -> None:
+@pytest.mark.parametrize("abimure", ["crc", "flux", "methode"])
+def test_membre_abime_dans_un_classeur_a_cellule_egaree(tmp_path: Path, abimure: str) -> None:
     chemin = ecrire_classeur(tmp_path, {"Salariés": [ENTETES, ligne("1")]})
     from openpyxl import load_workbook
 
     classeur = load_workbook(chemin)
     classeur["Salariés"]["XFD1048576"] = "oups"
     classeur.save(chemin)
-    _membre_abime(chemin, compression)
-    with zipfile.ZipFile(chemin) as archive, pytest.raises((zipfile.BadZipFile, zlib.error)):
+    _membre_abime(chemin, abimure)
+    attendue = {"crc": zipfile.BadZipFile, "flux": zlib.error, "methode": NotImplementedError}
+    with zipfile.ZipFile(chemin) as archive, pytest.raises(attendue[abimure]):
         archive.read("docProps/vignette.bin")  # le membre est bien abîmé
     erreur = echec(chemin)
     assert [a.code for a in erreur.anomalies] == ["fichier-illisible"]
