@@ -22,13 +22,13 @@ import io
 import re
 import types
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter
 
+from pipeline.fichiers import ZIP_ABIME
 from pipeline.formats import nombre_fr
 
 # Au-delà (lignes × colonnes de la zone à lire), calamine demanderait plus de ~300 Mo :
@@ -135,7 +135,7 @@ def inspecter(contenu: bytes, titres: Iterable[str]) -> Inspection:
             continue
         try:
             xml = archive.read(partie)
-        except (zipfile.BadZipFile, zlib.error, EOFError):
+        except ZIP_ABIME:
             continue  # feuille abîmée : calamine le dira (fichier-illisible)
         motifs = _motifs_de(xml)
         feuille = FeuilleBrute()

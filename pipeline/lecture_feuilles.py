@@ -21,13 +21,11 @@ texte restent du texte (« 00042 »), les cellules date Excel arrivent en dates.
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
 import numpy as np
 from openpyxl.utils import get_column_letter
@@ -35,6 +33,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline.classeur_brut import FeuilleBrute, FeuilleTropGrande, inspecter
 from pipeline.erreurs import AVERTISSEMENT, ERREUR, INFORMATION, Anomalie, ErreurEntretiens
+from pipeline.fichiers import ZIP_ABIME
 from pipeline.formats import (
     contient_invisibles,
     nettoyer_texte,
@@ -194,11 +193,6 @@ def _calamine(chemin: Path, contenu: bytes) -> CalamineWorkbook:
             f"Le registre « {chemin} » est endommagé ou n'est pas un classeur Excel valide : "
             "ouvrez-le dans Excel et enregistrez-le de nouveau au format .xlsx, puis relancez.",
         ) from exc
-
-
-# zipfile et zlib sur un membre abîmé (CRC faux, flux tronqué, compression inconnue), relu
-# pour écrire la copie sans cellules égarées : calamine, lui, ne lit que les feuilles.
-_ZIP_ABIME = (BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 
 def _illisible(chemin: Path, exc: Exception) -> ErreurEntretiens:
@@ -816,7 +810,7 @@ def lire_feuilles(chemin: Path, collecte: Collecte) -> dict[str, FeuilleLue]:
         raise ErreurEntretiens.simple(
             "fichier-illisible", exc.phrase(f"registre « {chemin.name} »"), feuille=exc.titre
         ) from exc
-    except (CalamineError, ValueError, OverflowError, *_ZIP_ABIME) as exc:
+    except (CalamineError, ValueError, OverflowError, *ZIP_ABIME) as exc:
         raise _illisible(chemin, exc) from exc
     finally:
         classeur.close()
