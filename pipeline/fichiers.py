@@ -1,10 +1,11 @@
 """Écriture sûre des fichiers : rien n'est jamais perdu.
 
 Un document de campagne a pu être complété ou signé depuis sa génération : on ne
-l'écrase jamais (statut « conserve »). `remplacer=True` régénère, mais garde d'abord
-l'ancienne version, rangée à part dans le sous-dossier `anciennes_versions/` de son
-dossier (`anciennes_versions/nom.AAAAMMJJ-HHMMSS.docx`) : le dossier d'un salarié ne
-montre que ses documents actuels, et rien n'est perdu. Chaque fichier est écrit
+l'écrase jamais (statut « conserve »). `remplacer=True` régénère, mais garde l'ancienne
+version, rangée à part dans le sous-dossier `anciennes_versions/` de son dossier
+(`anciennes_versions/nom.AAAAMMJJ-HHMMSS.docx`) une fois la nouvelle complète, juste
+avant le renommage : le dossier d'un salarié ne montre que ses documents actuels, et rien
+n'est perdu, pas même par un disque plein pendant l'écriture. Chaque fichier est écrit
 sous un nom temporaire puis renommé (`os.replace`, atomique sur un même disque) : une
 exécution interrompue ne laisse jamais de document à moitié écrit, et la relancer
 complète ce qui manque. Les fichiers sont créés avec les droits que donne l'umask, comme
@@ -175,9 +176,10 @@ def publier(
     existe = deja_ecrit(chemin)
     if existe and not remplacer:
         return CONSERVE, 0.0
-    if existe and garder_ancien:
-        garder_ancienne_version(chemin)
-    modifie = _ecrire_atomique(chemin, contenu)
+    # L'ancienne version n'est rangée qu'une fois la nouvelle complète : un disque plein
+    # ou une interruption pendant l'écriture laisse le fichier à sa place.
+    ranger = (lambda: garder_ancienne_version(chemin)) if existe and garder_ancien else None
+    modifie = _ecrire_atomique(chemin, contenu, ranger)
     return (REMPLACE if existe else CREE), modifie
 
 
@@ -223,7 +225,9 @@ def est_ancienne_version(relatif: Path | str) -> bool:
     return DOSSIER_ANCIENNES_VERSIONS in relatif.parts[:-1] or _MARQUE_ANCIENNE in relatif.name
 
 
-def _ecrire_atomique(chemin: Path, contenu: bytes) -> float:
+def _ecrire_atomique(
+    chemin: Path, contenu: bytes, avant_remplacement: Callable[[], object] | None = None
+) -> float:
     """Écrit `contenu` sous un nom temporaire puis le renomme ; sa date de modification.
 
     Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
@@ -232,7 +236,7 @@ def _ecrire_atomique(chemin: Path, contenu: bytes) -> float:
     comme absent, et la relance le régénère. Écrit par le descripteur, sans objet
     fichier : ce chemin est pris par chaque document d'une campagne.
     """
-    with _publication_atomique(chemin) as descripteur:
+    with _publication_atomique(chemin, avant_remplacement) as descripteur:
         reste = memoryview(contenu)
         while reste:
             reste = reste[os.write(descripteur, reste) :]

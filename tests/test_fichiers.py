@@ -238,3 +238,26 @@ def test_fichier_vide_regenere(tmp_path: Path) -> None:
     cible.write_bytes(b"")
     assert ecrire_fichier(cible, b"contenu") == CREE
     assert cible.read_bytes() == b"contenu"
+
+
+def test_disque_plein_en_remplacant_garde_le_fichier_en_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Le planning corrigé à la main est régénéré (--replanifier) quand le disque se remplit :
+    # l'ancienne version n'est rangée qu'une fois la nouvelle complète.
+    cible = tmp_path / "planning.xlsx"
+    cible.write_bytes(b"corrige a la main")
+    ecrire = os.write
+
+    def disque_plein(descripteur: int, octets: bytes | memoryview) -> int:
+        ecrire(descripteur, octets[:3])  # le début passe, puis le disque est plein
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fichiers.os, "write", disque_plein)
+    with pytest.raises(OSError) as erreur:
+        ecrire_fichier(cible, b"nouveau planning", remplacer=True)
+    monkeypatch.undo()
+    assert erreur.value.errno == errno.ENOSPC and erreur.value.filename == str(cible)
+    assert cible.read_bytes() == b"corrige a la main"
+    assert anciennes_versions(cible) == []
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["planning.xlsx"]
