@@ -118,9 +118,9 @@ def tableaux_a_corriger(arbre: etree._Element) -> bool:
 
 # Ce qu'une valeur ne peut pas contenir pour être écrite telle quelle : caractères de
 # contrôle (lxml refuse les uns ; DocxTemplate.resolve_listing transforme \n \t \a \f ;
-# l'analyse XML change \r en \n), demi-codets et non-caractères, et les accolades que
-# docxtpl réécrit ({_{ devient {{).
-_VALEUR_A_TRAITER = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]|\\{_|_\\}")
+# l'analyse XML change \r en \n), demi-codets et non-caractères. Les accolades que
+# docxtpl réécrit sont cherchées dans le corps assemblé (`CorpsSansArbre.ecrire`).
+_VALEUR_A_TRAITER = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 # Au-delà, une nouvelle structure n'est plus retenue (la mémoire reste bornée).
 _STRUCTURES_MAX = 4096
 _INCONNUE = object()
@@ -147,7 +147,11 @@ class CorpsSansArbre:
 
     N'est possible que si les valeurs sont du texte entre deux balises : aucune balise
     Jinja dans une balise XML (`sans_arbre_possible`), échappement automatique, et chaque
-    valeur `Markup` (balisage brut) renvoie le document à l'arbre.
+    valeur `Markup` (balisage brut) renvoie le document à l'arbre. Y vont aussi, sans que
+    leur structure soit jugée sur eux, les documents qu'une valeur rend différents du
+    reste de leur structure : une valeur qui porte un caractère de contrôle (docxtpl le
+    transforme ou lxml le refuse), un corps assemblé où figure « {_ » ou « _} » (docxtpl
+    y réécrit {_{ }_} {_% %_}, même formés par une valeur et son voisin du gabarit).
     """
 
     encadrement: Encadrement
@@ -169,24 +173,28 @@ class CorpsSansArbre:
                 for m in morceaux
             ]
         plan = self.plans.get(structure, _INCONNUE)
-        if plan is _INCONNUE:
-            reference = par_l_arbre()
-            plan = _plan_des_vides(morceaux)
-            if len(self.plans) < _STRUCTURES_MAX:
-                identique = self._assembler(morceaux, plan) == reference
-                self.plans[structure] = plan if identique else None
-            return reference
         if plan is None:
             return par_l_arbre()
-        return self._assembler(morceaux, plan) or par_l_arbre()
+        inconnue = plan is _INCONNUE
+        if inconnue:
+            plan = _plan_des_vides(morceaux)
+        corps = _assembler(morceaux, plan)
+        if "{_" in corps or "_}" in corps:
+            # docxtpl remplace {_{ }_} {_% %_} dans tout le corps rendu, y compris une suite
+            # formée par une valeur et le gabarit voisin (« x{ » suivi de « _{{ b }} ») :
+            # elle ne se voit que sur le corps assemblé. Ce document passe par l'arbre, sans
+            # rien décider pour sa structure : l'ordre des salariés ne change pas la voie
+            # des autres.
+            return par_l_arbre()
+        octets = self._encadrer(corps)
+        if inconnue:
+            reference = par_l_arbre()
+            if len(self.plans) < _STRUCTURES_MAX:
+                self.plans[structure] = plan if octets == reference else None
+            return reference
+        return octets or par_l_arbre()
 
-    def _assembler(self, morceaux: list[str], plan: _Plan) -> bytes | None:
-        if plan:
-            morceaux = list(morceaux)
-            for ouvrante, fermante, longueur in plan:
-                morceaux[ouvrante] = morceaux[ouvrante][:-1] + "/>"
-                morceaux[fermante] = morceaux[fermante][longueur:]
-        corps = "".join(morceaux)
+    def _encadrer(self, corps: str) -> bytes | None:
         encadrement = self.encadrement
         if not corps.startswith(encadrement.balise_rendue):
             return None  # le corps ne commence pas par sa balise : la voie de l'arbre décide
@@ -198,6 +206,16 @@ class CorpsSansArbre:
                 encadrement.suffixe,
             )
         )
+
+
+def _assembler(morceaux: list[str], plan: _Plan) -> str:
+    """Le corps rendu, ses éléments vides écrits `<x …/>` comme lxml."""
+    if plan:
+        morceaux = list(morceaux)
+        for ouvrante, fermante, longueur in plan:
+            morceaux[ouvrante] = morceaux[ouvrante][:-1] + "/>"
+            morceaux[fermante] = morceaux[fermante][longueur:]
+    return "".join(morceaux)
 
 
 def _plan_des_vides(morceaux: list[str]) -> _Plan:

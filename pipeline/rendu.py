@@ -10,11 +10,15 @@ partie, puis pour chaque contexte ne rend que ces parties et recopie les autres 
 du zip tels quels (octets compressés compris). Le XML produit est identique, octet pour
 octet, à celui de docxtpl (vérifié par les tests).
 
-Ce qui reste à faire par document est réduit au nécessaire : document.xml est analysé
-d'un seul coup (racine du modèle + corps rendu, `Encadrement`) au lieu d'analyser le
-corps puis de le déplacer dans la racine comme docxtpl — même arbre, vérifié contre la
-voie de docxtpl au premier document de chaque modèle — ; une partie dont le rendu Jinja
-est celui du document précédent (en-tête, pied, propriétés) reprend son membre déjà
+Ce qui reste à faire par document est réduit au nécessaire. Le plus souvent, document.xml
+est écrit sans arbre XML (`CorpsSansArbre`) : les morceaux rendus par Jinja sont assemblés
+tels quels, voie retenue pour une structure de document seulement si son premier document
+y a les octets de la voie de docxtpl. Les documents qu'elle ne sait pas écrire (valeur
+balisée, caractère de contrôle, « {_ » ou « _} » que docxtpl réécrirait) passent par
+l'arbre, analysé d'un seul coup (racine du modèle + corps rendu, `Encadrement`) au lieu
+d'analyser le corps puis de le déplacer dans la racine comme docxtpl — même arbre, vérifié
+contre la voie de docxtpl au premier document de chaque modèle. Une partie dont le rendu
+Jinja est celui du document précédent (en-tête, pied, propriétés) reprend son membre déjà
 compressé.
 
 Ce qui a besoin de l'objet `DocxTemplate` pendant le rendu (images `InlineImage`) passe

@@ -901,6 +901,35 @@ def test_sans_arbre_seulement_si_les_valeurs_sont_du_texte(tmp_path: Path, model
     assert len(compile_._sans_arbre.plans) == 1
 
 
+@pytest.mark.parametrize(
+    ("texte", "ordinaire", "piege"),
+    [
+        ("Nom : {{ a }}_{{ b }} fin", {"a": "x", "b": "y"}, {"a": "x{", "b": "{y"}),
+        ("Taux : {{ a }}_} fin", {"a": "5"}, {"a": "5%"}),
+        ("Avant {{ '{' }}{{ a }} après", {"a": "z"}, {"a": "_{z"}),
+        ("Vide : {_{{ a }}{{ b }} fin", {"a": "", "b": "x"}, {"a": "", "b": "{x"}),
+    ],
+)
+@pytest.mark.parametrize("piege_d_abord", [False, True], ids=["ordinaire_d_abord", "piege_d_abord"])
+def test_accolades_de_docxtpl_formees_par_une_valeur_et_son_voisin(
+    tmp_path: Path,
+    texte: str,
+    ordinaire: dict[str, str],
+    piege: dict[str, str],
+    piege_d_abord: bool,
+) -> None:
+    """docxtpl change {_{ }_} {_% %_} dans tout le corps rendu, même quand la suite est
+    formée par une valeur et le gabarit voisin : mêmes octets que lui, dans n'importe
+    quel ordre, et la structure ordinaire garde la voie sans arbre."""
+    chemin = fabriquer_modele_simple(tmp_path / "m.docx", texte)
+    compile_ = ModeleCompile(chemin)
+    assert compile_._sans_arbre is not None
+    suite = [piege, ordinaire, piege] if piege_d_abord else [ordinaire, piege, ordinaire, piege]
+    for ctx in suite:
+        verifier_octets(compile_.rendre(ctx), rendre_docxtpl(chemin, ctx))
+    assert None not in compile_._sans_arbre.plans.values()
+
+
 # --- génération en parallèle ---------------------------------------------------------
 
 
