@@ -481,7 +481,9 @@ class _Preparation:
     def _decider(self, doc: _Document) -> Tache | Resultat:
         from pipeline.rendu_parallele import Resultat, Tache
 
-        if doc.modele not in self.empreintes_modeles:  # modèle absent : le rendu le dira
+        if doc.modele not in self.empreintes_modeles:
+            # Modèle absent : le premier document de ce modèle à rendre (ou à reconnaître)
+            # arrête la génération sur « modele-absent » (rendu.modele_compile).
             self.empreintes_modeles[doc.modele] = ""
         empreinte = empreinte_contexte(doc.contexte, self.empreintes_modeles[doc.modele])
         chemin = doc.destination.relative_to(self.campagne.dossier).as_posix()

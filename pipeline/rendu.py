@@ -141,6 +141,14 @@ def _ligne_du_gabarit(exc: BaseException) -> int | None:
     return ligne
 
 
+def _modele_absent(chemin: Path, exc: OSError) -> ErreurEntretiens:
+    return ErreurEntretiens.simple(
+        "modele-absent",
+        f"Le modèle « {chemin} » est introuvable ou illisible ({exc.strerror}). "
+        "Vérifiez le dossier des modèles (modeles_word/).",
+    )
+
+
 def _erreur_modele(
     nom: str, partie: str, source: str, exc: BaseException, passage: str | None = None
 ) -> ErreurEntretiens:
@@ -295,11 +303,7 @@ class ModeleCompile:
         try:
             self._contenu = self.chemin.read_bytes()
         except OSError as exc:
-            raise ErreurEntretiens.simple(
-                "modele-absent",
-                f"Le modèle « {self.chemin} » est introuvable ou illisible ({exc.strerror}). "
-                "Vérifiez le dossier des modèles (modeles_word/).",
-            ) from exc
+            raise _modele_absent(self.chemin, exc) from exc
         self._outil = _outil_docxtpl()
         self._parties: list[_Partie] = []
         self._proprietes: dict[str, tuple[str, jinja2.Template]] = {}
@@ -619,7 +623,10 @@ def modele_compile(chemin: Path | str) -> ModeleCompile:
     if (absolu := _CHEMINS_ABSOLUS.get(chemin)) is None:
         absolu = _CHEMINS_ABSOLUS[chemin] = Path(chemin).resolve()
     chemin = absolu
-    etat = chemin.stat()
+    try:
+        etat = chemin.stat()
+    except OSError as exc:  # supprimé ou déplacé : la phrase de ModeleCompile, pas une trace
+        raise _modele_absent(chemin, exc) from exc
     cle = (str(chemin), etat.st_mtime_ns, etat.st_size)
     if cle not in _CACHE:
         _CACHE[cle] = ModeleCompile(chemin)

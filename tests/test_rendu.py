@@ -24,7 +24,7 @@ from docxtpl import InlineImage, RichText
 from lxml import etree
 
 from pipeline.erreurs import ErreurEntretiens
-from pipeline.rendu import DOCXTPL, RAPIDE, ModeleCompile, rendre_docxtpl
+from pipeline.rendu import DOCXTPL, RAPIDE, ModeleCompile, modele_compile, rendre_docxtpl
 from pipeline.rendu_parallele import Tache, rendre_en_parallele
 
 # --- modèles fabriqués avec python-docx ---------------------------------------------
@@ -619,6 +619,21 @@ def test_fichier_qui_n_est_pas_un_docx(tmp_path: Path) -> None:
     with pytest.raises(ErreurEntretiens) as erreur:
         ModeleCompile(chemin)
     assert "faux.docx" in erreur.value.message
+
+
+def test_modele_supprime_message_en_francais(tmp_path: Path) -> None:
+    """Un modèle absent, ou supprimé après une première compilation : l'erreur du
+    catalogue « modele-absent », qui nomme le modèle, et non une erreur du système."""
+    chemin = fabriquer_modele_simple(tmp_path / "convocation.docx", "Bonjour {{ nom }}")
+    modele_compile(chemin)
+    chemin.unlink()
+    for modele in (chemin, tmp_path / "jamais_vu.docx"):
+        taches = [Tache(modele, {"nom": "Éloïse"}, tmp_path / "sortie" / "doc.docx")]
+        with pytest.raises(ErreurEntretiens) as erreur:
+            list(rendre_en_parallele(taches, jobs=1))
+        assert [a.code for a in erreur.value.anomalies] == ["modele-absent"]
+        assert erreur.value.message.startswith(f"Le modèle « {modele} » est introuvable")
+    assert not (tmp_path / "sortie" / "doc.docx").exists()
 
 
 # --- ce que le rendu rapide ne sait pas faire --------------------------------------
