@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.erreurs import Anomalie, ErreurEntretiens
-from pipeline.fichiers import ecrire_fichier
+from pipeline.fichiers import deja_ecrit, ecrire_fichier
 
 # Au-delà, un document bloque LibreOffice (fichier corrompu, boîte de dialogue) : on
 # arrête le processus plutôt que d'attendre indéfiniment.
@@ -145,7 +145,7 @@ def _convertir_lot(
 
 def _pdf_perime(document: Path, pdf: Path) -> bool:
     """Le PDF existe mais date d'avant son document (régénéré depuis)."""
-    return pdf.exists() and pdf.stat().st_mtime < document.stat().st_mtime
+    return deja_ecrit(pdf) and pdf.stat().st_mtime < document.stat().st_mtime
 
 
 def convertir_pdf(
@@ -155,8 +155,9 @@ def convertir_pdf(
 ) -> list[Path]:
     """Convertit chaque document en PDF à côté de lui ; renvoie les PDF, dans l'ordre.
 
-    Un PDF déjà présent est conservé tel quel et n'est pas reconverti, sauf s'il est plus
-    ancien que son document (mis à jour depuis) : il est alors refait, l'ancien gardé.
+    Un PDF déjà présent (non vide) est conservé tel quel et n'est pas reconverti, sauf
+    s'il est plus ancien que son document (mis à jour depuis) : il est alors refait,
+    l'ancien gardé.
     Les échecs sont tous collectés, puis signalés ensemble.
     """
     fichiers = [Path(f) for f in fichiers]
@@ -164,7 +165,9 @@ def convertir_pdf(
     a_faire = [
         (rang, f)
         for rang, f in enumerate(fichiers)
-        if not pdfs[rang].exists() or _pdf_perime(f, pdfs[rang])
+        # Un PDF vide (coupure de courant pendant son écriture) est refait, comme un
+        # document vide : il ne porte rien.
+        if not deja_ecrit(pdfs[rang]) or _pdf_perime(f, pdfs[rang])
     ]
     if progression and len(a_faire) < len(fichiers):
         progression(len(fichiers) - len(a_faire))

@@ -135,3 +135,30 @@ def test_pdf_plus_ancien_que_son_document_refait(soffice: str, tmp_path: Path) -
     assert nombre_de_pages(ancien) == 1
     gardes = list((tmp_path / "anciennes_versions").glob("convocation.*.pdf"))
     assert [g.read_bytes() for g in gardes] == [b"PDF de l'ancienne date"]
+
+
+def test_pdf_vide_laisse_par_une_coupure_refait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Un PDF vide (coupure de courant pendant l'écriture) ne porte rien : il est refait,
+    même plus récent que son document, comme un document vide (`fichiers.deja_ecrit`)."""
+    from pipeline import pdf as module_pdf
+
+    def conversion_factice(_soffice: str, _profil: Path, entrees: list[Path], sortie: Path) -> str:
+        for entree in entrees:
+            (sortie / f"{entree.stem}.pdf").write_bytes(b"%PDF-factice " + entree.read_bytes())
+        return ""
+
+    monkeypatch.setattr(module_pdf, "_exiger_soffice", lambda: "soffice")
+    monkeypatch.setattr(module_pdf, "_lancer", conversion_factice)
+    document = tmp_path / "convocation.docx"
+    document.write_bytes(b"document")
+    vide = document.with_suffix(".pdf")
+    vide.write_bytes(b"")
+    plus_tard = document.stat().st_mtime + 5
+    os.utime(vide, (plus_tard, plus_tard))
+
+    assert convertir_pdf([document]) == [vide]
+
+    assert vide.read_bytes() == b"%PDF-factice document"
+    assert not (tmp_path / "anciennes_versions").exists()
