@@ -368,10 +368,12 @@ def _cellule_xml(reference: str, v: Any, style: str, epoque: datetime) -> str:
             return f'<c r="{reference}"{style} t="e"><v>{v}</v></c>'
         if not v:
             return f'<c r="{reference}"{style} t="inlineStr"/>'
+        # Décidé sur le texte, avant l'échappement : « x\r » finit par un blanc, « x&#13; »
+        # non (openpyxl, lxml_write_cell).
+        espace = ' xml:space="preserve"' if v != v.strip() else ""
         if "&" in v or "<" in v or ">" in v or "\r" in v:
             v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             v = v.replace("\r", "&#13;")
-        espace = ' xml:space="preserve"' if v != v.strip() else ""
         return f'<c r="{reference}"{style} t="inlineStr"><is><t{espace}>{v}</t></is></c>'
     if classe is date:
         v = to_excel(v, epoque)

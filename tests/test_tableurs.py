@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -227,6 +228,27 @@ def test_lignes_ecrites_en_xml_comme_par_openpyxl(tmp_path: Path, monkeypatch) -
     assert len(lignes[3][3][0]) == 32767  # texte coupé comme par openpyxl
     assert lignes[5][0][1] == "e" and lignes[2][0][:2] == ("=1+1", "s") and lignes[2][0][-1]
     assert direct[0][0][2] > 15  # ligne haute (texte long à la ligne)
+
+
+def _donnees_feuille(chemin: Path) -> bytes:
+    with zipfile.ZipFile(chemin) as classeur:
+        xml = classeur.read("xl/worksheets/sheet1.xml")
+    return xml[xml.index(b"<sheetData>") : xml.index(b"</sheetData>")]
+
+
+def test_retour_chariot_en_bord_de_texte_garde_comme_par_openpyxl(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """« xml:space="preserve" » décidé sur le texte avant l'échappement de \\r en &#13; :
+    « x\\r » finit par un blanc, comme le voit openpyxl. Mêmes octets que lui."""
+    donnees = pd.DataFrame({"texte": ["x\r", "\ry", " z", "a\rb", "ok", "\r"], "n": range(6)})
+    ecrire_xlsx(tmp_path / "direct.xlsx", {"F": donnees})
+    monkeypatch.setattr(tableurs, "_valeurs_ecrites_directement", lambda _valeurs: False)
+    ecrire_xlsx(tmp_path / "openpyxl.xlsx", {"F": donnees})
+    direct = _donnees_feuille(tmp_path / "direct.xlsx")
+    assert direct == _donnees_feuille(tmp_path / "openpyxl.xlsx")
+    assert b'<t xml:space="preserve">x&#13;</t>' in direct
+    assert b"<t>a&#13;b</t>" in direct
 
 
 def test_caractere_interdit_refuse_comme_par_openpyxl(tmp_path: Path) -> None:
