@@ -157,9 +157,11 @@ def generer_campagne(
     classeurs = _classeurs_a_ecrire(
         campagne, echeances, empreinte_echeances, planning, precedent, remplacer
     )
+    # Chaque modèle haché une fois, pour l'empreinte de la génération et celle des documents.
+    empreintes_modeles = _empreintes_modeles(modeles)
     # Le planning porte l'empreinte de toute la génération (voir `_documents_inchanges`).
     generation = _empreinte_generation(
-        registre, empreinte_echeances, planning, parametres, au, modeles
+        registre, empreinte_echeances, planning, parametres, au, modeles, empreintes_modeles
     )
     inchanges = None if remplacer else _documents_inchanges(precedent, generation, campagne)
     if inchanges is None or classeurs:
@@ -174,6 +176,7 @@ def generer_campagne(
             modeles,
             precedent,
             remplacer,
+            empreintes_modeles,
         )
         elements: Iterable[Any] = _elements(planning.entretiens, registre)
     else:
@@ -422,17 +425,16 @@ class _Preparation:
         dossier_modeles: Path,
         precedent: dict[str, dict[str, str]],
         remplacer: bool,
+        empreintes_modeles: dict[Path, str],
     ) -> _Preparation:
         try:
             with os.scandir(campagne.salaries) as entrees:
                 presents = {entree.name for entree in entrees if entree.is_dir()}
         except (FileNotFoundError, NotADirectoryError):
             presents = set()
-        modeles = [dossier_modeles / f"{nom}.docx" for nom in sorted(_TYPES)]
-        empreintes = {m: sha256_fichier(m) for m in modeles if m.is_file()}
         return cls(
             contextes, entretiens, campagne, dossier_modeles, precedent, remplacer, presents,
-            empreintes,
+            dict(empreintes_modeles),
         )  # fmt: skip
 
     @property
@@ -573,6 +575,12 @@ def _documents_inchanges(
 _TYPES = frozenset((*DOCUMENTS_SALARIE, ETAT_DES_LIEUX, FICHE_CONDUCTEUR))
 
 
+def _empreintes_modeles(modeles: Path) -> dict[Path, str]:
+    """SHA-256 de chaque modèle présent d'une campagne, par chemin."""
+    chemins = [modeles / f"{nom}.docx" for nom in sorted(_TYPES)]
+    return {chemin: sha256_fichier(chemin) for chemin in chemins if chemin.is_file()}
+
+
 def _empreinte_generation(
     registre: Registre,
     empreinte_echeances: str,
@@ -580,6 +588,7 @@ def _empreinte_generation(
     parametres: Parametres,
     au: date,
     modeles: Path,
+    empreintes_modeles: dict[Path, str],
 ) -> str:
     """SHA-256 de tout ce dont dépendent les documents d'une génération ; vide si une
     table ne se laisse pas résumer (la décision se prend alors document par document)."""
@@ -587,8 +596,7 @@ def _empreinte_generation(
     for texte in (empreinte_echeances, repr(parametres), au.isoformat(), _empreinte_programme()):
         empreinte.update(texte.encode() + b"\0")
     for nom in sorted(_TYPES):
-        chemin = modeles / f"{nom}.docx"
-        empreinte.update((sha256_fichier(chemin) if chemin.is_file() else "-").encode())
+        empreinte.update(empreintes_modeles.get(modeles / f"{nom}.docx", "-").encode())
     tables = [getattr(registre, nom, None) for nom in _TABLES_REGISTRE]
     try:
         for table in [*tables, planning.entretiens, planning.non_planifies]:
