@@ -405,15 +405,23 @@ class ModeleCompile:
             self._encadrement is None
             or self.env.autoescape is not True
             or not sans_arbre_possible(source)
-            # Ces blocs rendent du balisage sans passer par `finalize` : rien ne le dirait.
-            or any(self._env_rendu.parse(source).find_all((nodes.FilterBlock, nodes.CallBlock)))
         ):
             return
-        partie.sans_sauts = self._compiler_texte(self._env_rendu, source, partie.libelle, source)
+        # Analysé une fois : l'arbre contrôlé est celui que l'on compile (from_string
+        # accepte un nodes.Template).
+        arbre = self._env_rendu.parse(source)
+        # Ces blocs rendent du balisage sans passer par `finalize` : rien ne le dirait.
+        if any(arbre.find_all((nodes.FilterBlock, nodes.CallBlock))):
+            return
+        partie.sans_sauts = self._compiler_texte(self._env_rendu, arbre, partie.libelle, source)
         self._sans_arbre = CorpsSansArbre(self._encadrement)
 
     def _compiler_texte(
-        self, env: SandboxedEnvironment, source: str, libelle: str, citation: str
+        self,
+        env: SandboxedEnvironment,
+        source: str | nodes.Template,
+        libelle: str,
+        citation: str,
     ) -> jinja2.Template:
         try:
             return env.from_string(source)
