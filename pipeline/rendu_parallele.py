@@ -56,10 +56,15 @@ class Resultat:
     modifie: float = 0.0
 
 
-def _traiter(tache: Tache, modeles: dict[Path, ModeleCompile]) -> Resultat:
-    """Un document rendu et écrit ; `modeles` : ceux déjà compilés pour ce travail."""
+def _traiter(tache: Tache, modeles: dict[Path, ModeleCompile], deja_decidee: bool) -> Resultat:
+    """Un document rendu et écrit ; `modeles` : ceux déjà compilés pour ce travail.
+
+    `deja_decidee` : la tâche vient de `preparer`, qui a déjà jugé le document absent (ou
+    à remplacer) ; sa présence n'est pas redemandée au système avant le rendu, et
+    `publier` refuse de toute façon d'écraser un document apparu entre-temps.
+    """
     destination = Path(tache.destination)
-    if not tache.remplacer and deja_ecrit(destination):
+    if not deja_decidee and not tache.remplacer and deja_ecrit(destination):
         # Relance : le document existe (peut-être complété à la main), on ne le rend pas.
         return _resultat_du_fichier(destination, tache)
     if (modele := modeles.get(tache.modele)) is None:
@@ -108,8 +113,12 @@ def _documents(elements: Iterable[Any], preparer: Preparation | None) -> Iterato
 def _traiter_tous(
     elements: Iterable[Any], preparer: Preparation | None, modeles: dict[Path, ModeleCompile]
 ) -> Iterator[Resultat]:
+    deja_decidee = preparer is not None
     for document in _documents(elements, preparer):
-        yield document if isinstance(document, Resultat) else _traiter(document, modeles)
+        if isinstance(document, Resultat):
+            yield document
+        else:
+            yield _traiter(document, modeles, deja_decidee)
 
 
 def _traiter_lot(lot: list[Any]) -> _Reponse:
