@@ -1,9 +1,13 @@
 """Des milliers de documents rendus et écrits, dans ce processus ou en processus parallèles.
 
-`rendre_en_parallele` consomme des tâches au fil de l'eau (la mémoire ne dépend pas du
-nombre de salariés), les confie par lots à des processus de rendu qui compilent chaque
-modèle une fois (`rendu.modele_compile`), écrivent chaque document sans jamais écraser
-l'existant (`fichiers.ecrire_fichier`) et renvoient son empreinte.
+`rendre_en_parallele` consomme des éléments au fil de l'eau (la mémoire ne dépend pas du
+nombre de salariés) et les confie par lots à des processus de rendu. Chacun change un
+élément en documents par `preparer` (pour une campagne, un salarié ou un conducteur :
+contextes, empreintes et décision de rendre ou non, `documents._Preparation`), ou le
+prend tel quel si c'est déjà une `Tache` ; il compile chaque modèle une fois
+(`rendu.modele_compile`), écrit chaque document sans jamais écraser l'existant
+(`fichiers.publier`, qui donne aussi la date du fichier écrit) et renvoie son empreinte :
+le processus principal ne fait que distribuer les éléments et noter les résultats.
 
 Les processus de rendu meurent avec le processus principal (`_suivre_le_parent`) : tué,
 il ne laisse personne écrire des documents après lui.
