@@ -6,10 +6,12 @@ version, rangée à part dans le sous-dossier `anciennes_versions/` de son dossi
 (`anciennes_versions/nom.AAAAMMJJ-HHMMSS.docx`) une fois la nouvelle complète, juste
 avant le renommage : le dossier d'un salarié ne montre que ses documents actuels, et rien
 n'est perdu, pas même par un disque plein pendant l'écriture. Chaque fichier est écrit
-sous un nom temporaire puis renommé (`os.replace`, atomique sur un même disque) : une
-exécution interrompue ne laisse jamais de document à moitié écrit, et la relancer
-complète ce qui manque. Les fichiers sont créés avec les droits que donne l'umask, comme
-ceux de n'importe quel programme : dans un dossier RH partagé, les collègues les ouvrent.
+sous un nom temporaire puis publié d'un coup, atomique sur un même disque : un nouveau
+fichier par un lien dur, qui échoue si le nom a été pris entre-temps (`_lier`), un
+fichier remplacé par `os.replace`. Une exécution interrompue ne laisse jamais de document
+à moitié écrit, et la relancer complète ce qui manque. Les fichiers sont créés avec les
+droits que donne l'umask, comme ceux de n'importe quel programme : dans un dossier RH
+partagé, les collègues les ouvrent.
 
 Un salarié a son propre dossier et un conducteur sa propre fiche, par construction : le
 matricule y figure sous une forme qui ne peut appartenir qu'à lui (`jeton_matricule`).
@@ -176,6 +178,11 @@ def publier(
     existe = deja_ecrit(chemin)
     if existe and not remplacer:
         return CONSERVE, 0.0
+    if not remplacer:
+        try:
+            return CREE, _ecrire_atomique(chemin, contenu, sans_ecraser=True)
+        except FileExistsError:  # apparu pendant l'écriture (rempli à la main) : gardé
+            return CONSERVE, 0.0
     # L'ancienne version n'est rangée qu'une fois la nouvelle complète : un disque plein
     # ou une interruption pendant l'écriture laisse le fichier à sa place.
     ranger = (lambda: garder_ancienne_version(chemin)) if existe and garder_ancien else None
@@ -226,9 +233,13 @@ def est_ancienne_version(relatif: Path | str) -> bool:
 
 
 def _ecrire_atomique(
-    chemin: Path, contenu: bytes, avant_remplacement: Callable[[], object] | None = None
+    chemin: Path,
+    contenu: bytes,
+    avant_remplacement: Callable[[], object] | None = None,
+    sans_ecraser: bool = False,
 ) -> float:
     """Écrit `contenu` sous un nom temporaire puis le renomme ; sa date de modification.
+    `sans_ecraser` : FileExistsError si `chemin` a pris un contenu entre-temps (`_lier`).
 
     Pas de fsync par fichier : il doublait le temps d'écriture d'une campagne (≈ 2 ms
     par document). Le renommage suffit contre une interruption du programme ; après
@@ -236,11 +247,12 @@ def _ecrire_atomique(
     comme absent, et la relance le régénère. Écrit par le descripteur, sans objet
     fichier : ce chemin est pris par chaque document d'une campagne.
     """
-    with _publication_atomique(chemin, avant_remplacement) as descripteur:
+    with _publication_atomique(chemin, avant_remplacement, sans_ecraser) as descripteur:
         reste = memoryview(contenu)
         while reste:
             reste = reste[os.write(descripteur, reste) :]
-        # Le renommage ne change pas la date : celle du fichier ouvert est la sienne.
+        # Ni le renommage ni le lien ne changent la date : celle du fichier ouvert est
+        # la sienne.
         return os.fstat(descripteur).st_mtime
 
 
@@ -266,11 +278,14 @@ def ecriture_atomique(
 
 @contextmanager
 def _publication_atomique(
-    chemin: Path, avant_remplacement: Callable[[], object] | None = None
+    chemin: Path,
+    avant_remplacement: Callable[[], object] | None = None,
+    sans_ecraser: bool = False,
 ) -> Iterator[int]:
-    """Le descripteur d'un fichier temporaire voisin, renommé en `chemin` à la sortie."""
+    """Le descripteur d'un fichier temporaire voisin, renommé en `chemin` à la sortie
+    (`sans_ecraser` : lié, voir `_lier`)."""
     temporaire = None
-    renomme = False
+    publie = False
     try:
         temporaire, descripteur = _creer_temporaire(chemin)
         try:
@@ -279,13 +294,50 @@ def _publication_atomique(
             os.close(descripteur)
         if avant_remplacement is not None:
             avant_remplacement()
-        os.replace(temporaire, chemin)
-        renomme = True
+        if sans_ecraser:
+            _lier(temporaire, chemin)
+        else:
+            os.replace(temporaire, chemin)
+        publie = True
     except OSError as exc:
         raise _nommer(exc, temporaire, chemin) from exc
     finally:
-        if temporaire is not None and not renomme:
+        if temporaire is not None and not publie:
             _supprimer(temporaire)
+
+
+def _lier(temporaire: str, chemin: Path) -> None:
+    """Publie `temporaire` en `chemin` sans écraser un fichier apparu depuis `deja_ecrit`.
+
+    os.replace écraserait un document créé entre la vérification et le renommage (rempli
+    à la main, ou écrit par une autre exécution) ; un lien dur échoue au contraire si le
+    nom existe (FileExistsError), et le fichier présent est gardé. Un fichier vide (une
+    coupure de courant) ne porte rien : il est remplacé. Le lien désigne le fichier déjà
+    écrit : même date, mêmes droits (umask) que par le renommage.
+    """
+    try:
+        os.link(temporaire, chemin)
+    except FileExistsError:
+        if deja_ecrit(chemin):
+            raise
+    except OSError:
+        # Pas de lien dur possible ici : FAT et exFAT (clés USB, cartes ; EPERM), certains
+        # partages SMB ou systèmes de fichiers montés (ENOTSUP, EXDEV, EINVAL sous
+        # Windows…). Repli sur le renommage, atomique lui aussi : seul un fichier apparu
+        # pendant l'écriture (entre `deja_ecrit` et ce renommage) serait écrasé, comme
+        # avant le lien. Une autre erreur (disque plein, lecture seule) revient par
+        # os.replace, qui la lève à son tour.
+        pass
+    else:
+        try:
+            os.unlink(temporaire)
+        except OSError:
+            # Le document est publié ; ce second nom du même fichier n'a pas pu être
+            # retiré (Windows : ouvert par un antivirus). Il reste reconnaissable
+            # (« .nom….tmp »), comme après une coupure, et l'archive l'ignore.
+            pass
+        return
+    os.replace(temporaire, chemin)
 
 
 def _supprimer(temporaire: str) -> None:

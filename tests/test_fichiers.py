@@ -216,13 +216,18 @@ def test_derive_remplace_sans_ancienne_version(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["manifeste.csv"]
 
 
-def test_interruption_ne_laisse_rien(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("remplacer", [False, True])
+def test_interruption_ne_laisse_rien(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, remplacer: bool
+) -> None:
     def coupure(*_args: object) -> None:
         raise KeyboardInterrupt
 
+    # Publié par un lien dur (nouveau fichier) ou par un renommage (remplacer).
+    monkeypatch.setattr(fichiers.os, "link", coupure)
     monkeypatch.setattr(fichiers.os, "replace", coupure)
     with pytest.raises(KeyboardInterrupt):
-        ecrire_fichier(tmp_path / "doc.docx", b"contenu")
+        ecrire_fichier(tmp_path / "doc.docx", b"contenu", remplacer=remplacer)
     assert os.listdir(tmp_path) == []
 
 
@@ -261,3 +266,66 @@ def test_disque_plein_en_remplacant_garde_le_fichier_en_place(
     assert cible.read_bytes() == b"corrige a la main"
     assert anciennes_versions(cible) == []
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["planning.xlsx"]
+
+
+def _apparait_pendant_l_ecriture(
+    monkeypatch: pytest.MonkeyPatch, cible: Path, contenu: bytes
+) -> None:
+    """`cible` est créé (rempli à la main) après la vérification de `publier`, pendant
+    l'écriture du nouveau fichier."""
+    creer = fichiers._creer_temporaire
+
+    def puis_apparait(chemin: Path) -> tuple[str, int]:
+        cible.write_bytes(contenu)
+        return creer(chemin)
+
+    monkeypatch.setattr(fichiers, "_creer_temporaire", puis_apparait)
+
+
+def test_fichier_apparu_pendant_l_ecriture_jamais_ecrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cible = tmp_path / "compte_rendu.docx"
+    _apparait_pendant_l_ecriture(monkeypatch, cible, b"rempli a la main")
+    assert fichiers.publier(cible, b"genere") == (CONSERVE, 0.0)
+    assert cible.read_bytes() == b"rempli a la main"
+    assert os.listdir(tmp_path) == ["compte_rendu.docx"]  # ni temporaire, ni ancienne version
+
+
+def test_fichier_vide_apparu_pendant_l_ecriture_remplace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cible = tmp_path / "compte_rendu.docx"
+    _apparait_pendant_l_ecriture(monkeypatch, cible, b"")
+    statut, modifie = fichiers.publier(cible, b"genere")
+    assert statut == CREE and cible.read_bytes() == b"genere"
+    assert modifie == cible.stat().st_mtime
+    assert os.listdir(tmp_path) == ["compte_rendu.docx"]
+
+
+@pytest.mark.parametrize(
+    "erreur", [errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL], ids=errno.errorcode.get
+)
+def test_sans_liens_durs_le_renommage_prend_le_relais(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, erreur: int
+) -> None:
+    """FAT, exFAT, certains partages SMB : pas de lien dur ; le fichier est écrit quand même."""
+
+    def refuse(source: str, destination: str) -> None:
+        raise OSError(erreur, os.strerror(erreur), source, None, destination)
+
+    monkeypatch.setattr(fichiers.os, "link", refuse)
+    cible = tmp_path / "convocation.docx"
+    statut, modifie = fichiers.publier(cible, b"genere")
+    assert statut == CREE and cible.read_bytes() == b"genere"
+    assert modifie == cible.stat().st_mtime
+    assert os.listdir(tmp_path) == ["convocation.docx"]
+
+
+def test_date_et_droits_du_fichier_publie(tmp_path: Path) -> None:
+    cible = tmp_path / "convocation.docx"
+    statut, modifie = fichiers.publier(cible, b"genere")
+    etat = cible.stat()
+    assert statut == CREE and modifie == etat.st_mtime
+    assert etat.st_nlink == 1  # le temporaire ne reste pas lié au fichier
+    assert os.listdir(tmp_path) == ["convocation.docx"]
