@@ -65,34 +65,9 @@ def lire_rendez_vous(
     mois. Rend (table au format `Planning.entretiens` plus une colonne `campagne`,
     avertissements en français pour les fichiers ou lignes ignorés).
     """
-    # Import local : campagne.py importe ce module (ses séquences lisent ces rendez-vous) ;
-    # les noms de son dossier ne se prennent qu'au moment de s'en servir.
-    from pipeline.campagne import DOSSIER_ARCHIVES, PLANNING, Campagne
-
-    exemple = None if registre is None else est_registre_exemple(registre)
     lignes: list[dict[str, Any]] = []
     avertissements: list[str] = []
-    dossier_sorties = Path(dossier_sorties)
-    sources: dict[str, tuple[str, Callable[[], list[tuple[Any, ...]] | None]]] = {}
-    if dossier_sorties.is_dir():
-        for chemin in sorted(dossier_sorties.glob(f"*/{PLANNING}")):
-            nom_campagne = chemin.parent.name
-            origine = registre_d_origine(Campagne.du_dossier(chemin.parent))
-            if nom_campagne not in (campagne, DOSSIER_ARCHIVES) and exemple in (
-                None,
-                de_l_exemple(origine, nom_campagne),
-            ):
-                sources[nom_campagne] = (str(chemin), _lecteur_fichier(chemin))
-        for archive in sorted((dossier_sorties / DOSSIER_ARCHIVES).glob("*.zip")):
-            nom_campagne = archive.name.removesuffix(".zip")
-            if (
-                archive.name.endswith(".ancien.zip")
-                or nom_campagne in (campagne, *sources)
-                or exemple not in (None, de_l_exemple(_origine_archive(archive), nom_campagne))
-            ):
-                continue
-            membre = f"{nom_campagne}/{PLANNING}"
-            sources[nom_campagne] = (f"{archive} ({membre})", _lecteur_archive(archive, membre))
+    sources = _sources(Path(dossier_sorties), campagne, registre)
     for nom_campagne in sorted(sources):
         nom_source, lire = sources[nom_campagne]
         try:
@@ -134,11 +109,48 @@ def lire_rendez_vous(
     return table.reset_index(drop=True), avertissements
 
 
+_Lecteur = Callable[[], list[tuple[Any, ...]] | None]
+
+
+def _sources(
+    dossier_sorties: Path, campagne: str, registre: Path | None
+) -> dict[str, tuple[str, _Lecteur]]:
+    """Campagne -> (nom de la source pour les messages, lecteur de sa feuille « Planning »),
+    pour chaque autre campagne, en dossier ou en archive, retenue par `lire_rendez_vous`."""
+    # Import local : campagne.py importe ce module (ses séquences lisent ces rendez-vous) ;
+    # les noms de son dossier ne se prennent qu'au moment de s'en servir.
+    from pipeline.campagne import DOSSIER_ARCHIVES, PLANNING, Campagne
+
+    exemple = None if registre is None else est_registre_exemple(registre)
+    sources: dict[str, tuple[str, _Lecteur]] = {}
+    if not dossier_sorties.is_dir():
+        return sources
+    for chemin in sorted(dossier_sorties.glob(f"*/{PLANNING}")):
+        nom_campagne = chemin.parent.name
+        origine = registre_d_origine(Campagne.du_dossier(chemin.parent))
+        if nom_campagne not in (campagne, DOSSIER_ARCHIVES) and exemple in (
+            None,
+            de_l_exemple(origine, nom_campagne),
+        ):
+            sources[nom_campagne] = (str(chemin), _lecteur_fichier(chemin))
+    for archive in sorted((dossier_sorties / DOSSIER_ARCHIVES).glob("*.zip")):
+        nom_campagne = archive.name.removesuffix(".zip")
+        if (
+            archive.name.endswith(".ancien.zip")
+            or nom_campagne in (campagne, *sources)
+            or exemple not in (None, de_l_exemple(_origine_archive(archive), nom_campagne))
+        ):
+            continue
+        membre = f"{nom_campagne}/{PLANNING}"
+        sources[nom_campagne] = (f"{archive} ({membre})", _lecteur_archive(archive, membre))
+    return sources
+
+
 class _SansPlanning(Exception):
     """Archive lisible mais sans `<campagne>/planning.xlsx`."""
 
 
-def _lecteur_fichier(chemin: Path) -> Callable[[], list[tuple[Any, ...]] | None]:
+def _lecteur_fichier(chemin: Path) -> _Lecteur:
     return lambda: lignes_de_feuille(chemin)
 
 
@@ -154,7 +166,7 @@ def _origine_archive(archive: Path) -> Path | None:
         return None  # illisible : la lecture du planning le dira
 
 
-def _lecteur_archive(archive: Path, membre: str) -> Callable[[], list[tuple[Any, ...]] | None]:
+def _lecteur_archive(archive: Path, membre: str) -> _Lecteur:
     def lire() -> list[tuple[Any, ...]] | None:
         with zipfile.ZipFile(archive) as zf:
             if membre not in zf.namelist():
